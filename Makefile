@@ -1,0 +1,68 @@
+# The front door: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# A key for local use and tests only; production sets SECRET_KEY itself.
+DEV_ENV := DEBUG=1
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+
+.PHONY: help run test lint format bench clean
+
+help:
+	@echo "make run   - set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000/"
+	@echo "make test  - install the dev tools and run ruff, Django's checks and the test suite"
+
+# Django 6.1 needs Python 3.12 or newer. Prefer the version .python-version
+# names (through pyenv when present), then python3.13, python3.12, python3.
+$(VENV)/bin/python:
+	@set -e; \
+	want=$$(cat .python-version 2>/dev/null || true); \
+	candidates=""; \
+	if command -v pyenv >/dev/null 2>&1 && [ -n "$$want" ]; then \
+	  candidates="$$(pyenv root)/versions/$$want/bin/python $$(pyenv root)/versions/$$want*/bin/python"; \
+	fi; \
+	candidates="$$candidates python$$want python3.14 python3.13 python3.12 python3"; \
+	for c in $$candidates; do \
+	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "Using $$($$c --version) at $$(command -v $$c)"; \
+	    $$c -m venv $(VENV); exit 0; \
+	  fi; \
+	done; \
+	echo "ERROR: no Python 3.12 or newer found (tried: $$candidates)." >&2; \
+	echo "Install Python 3.12+ (or 'pyenv install 3.13') and run make again." >&2; \
+	exit 1
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: $(VENV)/.installed
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py load_demo
+	@echo ""
+	@echo "Serving http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"
+	@echo "No account exists yet. Create an admin account with:"
+	@echo "    DEBUG=1 $(PY) manage.py createsuperuser"
+	@echo ""
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(TEST_ENV) $(PY) manage.py check
+	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,420 @@
+"""The reference layer: the actors briefs discuss and the agreements between them.
+
+This app never imports from `briefs`: briefs point at actors, not the reverse.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ActorKind(models.TextChoices):
+    STATE = "state", "State"
+    DISPUTED_STATE = "disputed_state", "State with disputed recognition"
+    ORGANIZATION = "organization", "International organization or alliance"
+    MISSION = "mission", "Military mission or force"
+    SUBNATIONAL = "subnational", "Sub-national entity"
+    PERSON = "person", "Person"
+    INSTITUTION = "institution", "Institution"
+
+
+class ActorQuerySet(models.QuerySet["Actor"]):
+    def people(self) -> "ActorQuerySet":
+        return self.filter(kind=ActorKind.PERSON)
+
+    def organizations(self) -> "ActorQuerySet":
+        return self.filter(kind__in=[ActorKind.ORGANIZATION, ActorKind.MISSION])
+
+    def members_of(self, organization: "Actor", on: datetime.date | None = None):
+        """Actors that were members of `organization` on date `on` (default today)."""
+        return self.filter(
+            memberships__in=Membership.objects.of(organization).active_on(on)
+        ).distinct()
+
+
+class Actor(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=ActorKind.choices)
+    description = models.TextField(blank=True, help_text="One or two sentences.")
+    iso_code = models.CharField(
+        "ISO 3166 code",
+        max_length=2,
+        blank=True,
+        help_text="Alpha-2 code where one applies; Kosovo uses the user-assigned XK.",
+    )
+    status_note = models.TextField(
+        blank=True,
+        help_text="Shown to readers, e.g. that a state's recognition is disputed.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # Two actors may not share a country code; blank means "none applies".
+            models.UniqueConstraint(
+                fields=["iso_code"],
+                condition=~Q(iso_code=""),
+                name="actor_unique_iso_code",
+            ),
+            models.CheckConstraint(
+                condition=Q(iso_code="") | Q(iso_code__regex=r"^[A-Z]{2}$"),
+                name="actor_iso_code_two_capitals",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ActorKind.values), name="actor_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        # The actor's page lists the briefs that discuss it, so it is served by
+        # the briefs app (which knows both); this is a URL name, not an import.
+        return reverse("briefs:actor-detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == ActorKind.PERSON
+
+
+class ActorAlias(models.Model):
+    """Another name for an actor, in any script, used to detect mentions in text.
+
+    `Belgrade` for Serbia's government, `Вучић` for Aleksandar Vučić. Short
+    all-capital acronyms are matched case-sensitively so that "EU" is not found
+    in "eu-" prefixed words; `case_sensitive` makes that explicit per alias.
+    """
+
+    actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+    case_sensitive = models.BooleanField(
+        default=False, help_text="Match only with exactly this capitalisation."
+    )
+
+    class Meta:
+        ordering = ["alias"]
+        verbose_name_plural = "aliases"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "alias"], name="actoralias_unique_per_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def of(self, organization: Actor) -> "MembershipQuerySet":
+        return self.filter(organization=organization)
+
+    def active_on(self, on: datetime.date | None = None) -> "MembershipQuerySet":
+        """Memberships in force on a date: started on or before it, not yet ended."""
+        on = on or timezone.localdate()
+        return self.filter(Q(since__isnull=True) | Q(since__lte=on)).filter(
+            Q(until__isnull=True) | Q(until__gt=on)
+        )
+
+
+class Membership(models.Model):
+    """An actor's membership in an organization (Croatia in NATO since 2009)."""
+
+    member = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="member_records"
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the membership ended; blank if current.",
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(member=models.F("organization")),
+                name="membership_not_self",
+            ),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="membership_until_after_since",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "organization", "since"],
+                name="membership_unique_start",
+            ),
+        ]
+        indexes = [
+            # Used by "who was a member of X on date D".
+            models.Index(
+                fields=["organization", "since", "until"], name="membership_org_dates"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} in {self.organization}"
+
+
+class Office(models.Model):
+    """A person holding a title for a state or organization (Orbán, PM of Hungary)."""
+
+    holder = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="offices",
+        limit_choices_to={"kind": ActorKind.PERSON},
+    )
+    title = models.CharField(max_length=200)
+    of_actor = models.ForeignKey(
+        Actor,
+        on_delete=models.CASCADE,
+        related_name="office_holders",
+        verbose_name="of",
+        help_text="The state or organization the office belongs to.",
+    )
+    since = models.DateField(null=True, blank=True)
+    until = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-since"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=True)
+                | Q(since__isnull=True)
+                | Q(until__gte=models.F("since")),
+                name="office_until_after_since",
+            ),
+            models.UniqueConstraint(
+                fields=["holder", "title", "of_actor", "since"],
+                name="office_unique_term",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder}, {self.title} of {self.of_actor}"
+
+
+class AgreementKind(models.TextChoices):
+    TREATY = "treaty", "Treaty"
+    JOINT_DECLARATION = "joint_declaration", "Joint declaration"
+    MOU = "mou", "Memorandum of understanding"
+    DEFENSE_COOPERATION_PLAN = "defense_cooperation_plan", "Defense cooperation plan"
+    STRATEGIC_PARTNERSHIP = "strategic_partnership", "Strategic partnership"
+    OTHER = "other", "Other"
+
+
+class AgreementStatus(models.TextChoices):
+    PROPOSED = "proposed", "Proposed"
+    SIGNED = "signed", "Signed"
+    IN_FORCE = "in_force", "In force"
+    EXPIRED = "expired", "Expired"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MutualDefense(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def with_all_parties(self, actors) -> "AgreementQuerySet":
+        """Agreements to which every one of `actors` is a party."""
+        qs = self
+        for actor in actors:
+            qs = qs.filter(parties__actor=actor)
+        return qs.distinct()
+
+
+class Agreement(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    kind = models.CharField(max_length=30, choices=AgreementKind.choices)
+    signed_on = models.DateField(null=True, blank=True)
+    signed_at = models.CharField("place of signing", max_length=200, blank=True)
+    summary = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED
+    )
+    mutual_defense = models.CharField(
+        "mutual-defense clause",
+        max_length=12,
+        choices=MutualDefense.choices,
+        default=MutualDefense.NOT_STATED,
+    )
+    key_terms = models.TextField(blank=True, help_text="One term per line.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AgreementKind.values), name="agreement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AgreementStatus.values),
+                name="agreement_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(mutual_defense__in=MutualDefense.values),
+                name="agreement_mutual_defense_valid",
+            ),
+        ]
+        indexes = [
+            # Used by the public agreement list ordering and date filters.
+            models.Index(fields=["-signed_on", "title"], name="agreement_signed_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        # Served by the briefs app, like the actor page: it lists briefs too.
+        return reverse("briefs:agreement-detail", kwargs={"slug": self.slug})
+
+    @property
+    def key_terms_list(self) -> list[str]:
+        return [line.strip() for line in self.key_terms.splitlines() if line.strip()]
+
+
+class AgreementParty(models.Model):
+    """A party to an agreement, with who signed for it and in what capacity."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="agreement_parties"
+    )
+    signatory = models.ForeignKey(
+        Actor,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        null=True,
+        blank=True,
+        limit_choices_to={"kind": ActorKind.PERSON},
+        help_text="The person who signed for this party, if known.",
+    )
+    signatory_capacity = models.CharField(
+        max_length=200, blank=True, help_text="e.g. Minister of Defence"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name_plural = "parties"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "actor"], name="agreementparty_unique_actor"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} — {self.agreement}"
+
+
+class AgreementSource(models.Model):
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="sources"
+    )
+    title = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Metric(models.TextChoices):
+    POPULATION = "population", "Population"
+    ACTIVE_TROOPS = "active_troops", "Active troops"
+    MAIN_BATTLE_TANKS = "main_battle_tanks", "Main battle tanks"
+    COMBAT_AIRCRAFT = "combat_aircraft", "Main combat aircraft"
+    ROCKET_LAUNCHERS = "rocket_launchers", "Rocket launchers"
+    DEFENSE_INDUSTRY = "defense_industry", "Defense industry"
+    MODERNIZATION_FOCUS = "modernization_focus", "Modernization focus"
+    PEACEKEEPERS = "peacekeepers", "Deployed troops"
+    OTHER = "other", "Other"
+
+
+class Indicator(models.Model):
+    """A sourced, dated figure about an actor.
+
+    `value` is null when the figure is unknown: it is never invented. A range
+    ("250–300 tanks") is stored as `value`..`value_max`; a qualitative entry
+    ("producer of APCs, artillery, drones") lives in `note` with no value.
+    """
+
+    actor = models.ForeignKey(
+        Actor, on_delete=models.CASCADE, related_name="indicators"
+    )
+    metric = models.CharField(max_length=30, choices=Metric.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    value_max = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Upper bound when the source gives a range.",
+    )
+    unit = models.CharField(max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    source_url = models.URLField(max_length=500, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["actor__name", "metric", "-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value_max__isnull=True)
+                | (Q(value__isnull=False) & Q(value_max__gte=models.F("value"))),
+                name="indicator_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(metric__in=Metric.values), name="indicator_metric_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["actor", "metric", "year", "source", "unit"],
+                name="indicator_unique_per_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.get_metric_display()} = {self.display_value}"
+
+    @property
+    def is_known(self) -> bool:
+        return self.value is not None
+
+    @property
+    def display_value(self) -> str:
+        if self.value is None:
+            return "unknown"
+        text = f"{self.value.normalize():f}"
+        if self.value_max is not None:
+            text += f"–{self.value_max.normalize():f}"
+        return f"{text} {self.unit}".strip()

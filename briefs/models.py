@@ -1,0 +1,449 @@
+"""The content layer: briefs, the people who write them and what they recommend."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Actor, Agreement
+from briefs.markdown import render_markdown
+
+
+def validate_orcid(value: str) -> None:
+    """ORCID iDs are 16 characters in groups of four; the last is an ISO 7064 check."""
+    digits = value.replace("-", "")
+    if len(value) != 19 or len(digits) != 16 or value.count("-") != 3:
+        raise ValidationError("Write an ORCID iD as 0000-0000-0000-0000.")
+    if not digits[:15].isdigit() or not (digits[15].isdigit() or digits[15] == "X"):
+        raise ValidationError("An ORCID iD has 15 digits and a final digit or X.")
+    total = 0
+    for char in digits[:15]:
+        total = (total + int(char)) * 2
+    check = (12 - total % 11) % 11
+    expected = "X" if check == 10 else str(check)
+    if digits[15] != expected:
+        raise ValidationError(f"{value} is not a valid ORCID iD (checksum fails).")
+
+
+class Institution(models.Model):
+    """An affiliation shared by many people (one record per institution)."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    local_name = models.CharField(
+        max_length=200, blank=True, help_text="The name in its own language and script."
+    )
+    url = models.URLField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """An author, researcher, editor or translator of briefs."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    affiliation = models.ForeignKey(
+        Institution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="people",
+    )
+    bio = models.TextField(blank=True)
+    orcid = models.CharField(
+        "ORCID iD",
+        max_length=19,
+        blank=True,
+        validators=[validate_orcid],
+        help_text="0000-0000-0000-0000",
+    )
+    photo = models.ImageField(upload_to="people/", blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["orcid"], condition=~Q(orcid=""), name="person_unique_orcid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefs:person-detail", kwargs={"slug": self.slug})
+
+    @property
+    def orcid_url(self) -> str:
+        return f"https://orcid.org/{self.orcid}" if self.orcid else ""
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefs:topic-detail", kwargs={"slug": self.slug})
+
+
+class BriefKind(models.TextChoices):
+    POLICY_BRIEF = "policy_brief", "Policy brief"
+    ANALYSIS = "analysis", "Analysis"
+    COMMENTARY = "commentary", "Commentary"
+    REPORT = "report", "Report"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    CHANGES_REQUESTED = "changes_requested", "Changes requested"
+    APPROVED = "approved", "Approved"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    SERBIAN_LATIN = "sr-Latn", "Serbian (Latin)"
+    SERBIAN_CYRILLIC = "sr-Cyrl", "Serbian (Cyrillic)"
+
+
+class Licence(models.TextChoices):
+    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
+    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
+    CC_BY_ND = "CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
+
+
+LICENCE_URLS = {
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.ALL_RIGHTS_RESERVED: "",
+}
+
+
+class BriefQuerySet(models.QuerySet["Brief"]):
+    def published(self, at: datetime.datetime | None = None) -> "BriefQuerySet":
+        """The single gate for every public surface.
+
+        A brief is public when it is published, its release time has come (so a
+        scheduled brief turns public on its own, with no cron job) and it is not
+        in the trash. Drafts, briefs in review, withdrawn and trashed briefs
+        never pass.
+        """
+        at = at or timezone.now()
+        return self.filter(
+            status=Status.PUBLISHED,
+            published_at__isnull=False,
+            published_at__lte=at,
+            deleted_at__isnull=True,
+        )
+
+    def for_actor(self, actor: Actor) -> "BriefQuerySet":
+        """Briefs whose confirmed links include `actor`."""
+        return self.filter(
+            actor_links__actor=actor, actor_links__state=MentionState.CONFIRMED
+        ).distinct()
+
+    def for_agreement(self, agreement: Agreement) -> "BriefQuerySet":
+        return self.filter(agreement_links__agreement=agreement).distinct()
+
+    def by_person(self, person: Person) -> "BriefQuerySet":
+        return self.filter(contributions__person=person).distinct()
+
+    def with_cards(self) -> "BriefQuerySet":
+        """Prefetch what a brief card shows: contributors in order and topics."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("person").order_by(
+                    "order", "id"
+                ),
+            ),
+            "topics",
+        )
+
+
+class Brief(models.Model):
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Part of the public address; keep stable.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=BriefKind.choices, default=BriefKind.POLICY_BRIEF
+    )
+    summary = models.TextField(blank=True, help_text="Two or three sentences.")
+    body = models.TextField(
+        help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1]."
+    )
+    # Rendered once per save, never per request: sanitised HTML and its contents.
+    body_html = models.TextField(editable=False, blank=True)
+    toc = models.JSONField(editable=False, default=list, blank=True)
+    language = models.CharField(
+        max_length=10, choices=Language.choices, default=Language.ENGLISH
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="briefs")
+    publication_date = models.DateField(
+        null=True, blank=True, help_text="The date printed on the brief."
+    )
+    licence = models.CharField(
+        max_length=30, choices=Licence.choices, default=Licence.CC_BY
+    )
+    featured = models.BooleanField(default=False)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the brief becomes public; a future time schedules it.",
+    )
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when moved to the trash."
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    actors = models.ManyToManyField(
+        Actor, through="BriefActor", related_name="briefs", blank=True
+    )
+    agreements = models.ManyToManyField(
+        Agreement, through="BriefAgreement", related_name="briefs", blank=True
+    )
+
+    objects = BriefQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publication_date", "-published_at", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="brief_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=BriefKind.values), name="brief_kind_valid"
+            ),
+            # A published brief always knows when it became (or becomes) public.
+            models.CheckConstraint(
+                condition=~Q(status=Status.PUBLISHED) | Q(published_at__isnull=False),
+                name="brief_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="brief_withdrawn_has_reason",
+            ),
+        ]
+        indexes = [
+            # Used by the public list: published, newest first.
+            models.Index(
+                fields=["status", "-publication_date"], name="brief_public_order"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        # Derived state, not business logic: the stored HTML is always the
+        # rendering of the stored Markdown, whoever saves (admin, importer,
+        # shell), so no caller can forget it.
+        self.body_html, self.toc = render_markdown(self.body)
+        if (
+            kwargs.get("update_fields") is not None
+            and "body" in kwargs["update_fields"]
+        ):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "toc"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("briefs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+            and self.deleted_at is None
+        )
+
+    @property
+    def licence_url(self) -> str:
+        return LICENCE_URLS.get(self.licence, "")
+
+
+class Role(models.TextChoices):
+    AUTHOR = "author", "Author"
+    RESEARCHER = "researcher", "Researcher"
+    EDITOR = "editor", "Editor"
+    TRANSLATOR = "translator", "Translator"
+
+
+class Contribution(models.Model):
+    """A person's part in a brief, in the order the brief credits them."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="contributions"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="contributions"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.AUTHOR)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "person", "role"],
+                name="contribution_unique_person_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="contribution_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class MentionState(models.TextChoices):
+    SUGGESTED = "suggested", "Suggested"
+    CONFIRMED = "confirmed", "Confirmed"
+    REJECTED = "rejected", "Rejected"
+
+
+class BriefActor(models.Model):
+    """An actor a brief discusses.
+
+    Links an editor adds by hand are confirmed at once; links found by scanning
+    the text start as suggestions. Only confirmed links appear publicly, and a
+    rejected link is remembered so that the next scan does not suggest it again.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="actor_links"
+    )
+    actor = models.ForeignKey(
+        Actor, on_delete=models.PROTECT, related_name="brief_links"
+    )
+    state = models.CharField(
+        max_length=12, choices=MentionState.choices, default=MentionState.CONFIRMED
+    )
+    mention_count = models.PositiveIntegerField(default=0)
+    first_position = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["first_position", "actor__name"]
+        verbose_name = "actor discussed"
+        verbose_name_plural = "actors discussed"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "actor"], name="briefactor_unique_actor"
+            ),
+        ]
+        indexes = [
+            # Used by an actor's page: the briefs that discuss it.
+            models.Index(fields=["actor", "state"], name="briefactor_actor_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} in {self.brief}"
+
+
+class BriefAgreement(models.Model):
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="agreement_links"
+    )
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="brief_links"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = "agreement discussed"
+        verbose_name_plural = "agreements discussed"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "agreement"], name="briefagreement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} in {self.brief}"
+
+
+class PolicyArea(models.TextChoices):
+    SECURITY = "security", "Security and defense"
+    DIPLOMACY = "diplomacy", "Diplomacy and dialogue"
+    INTEGRATION = "integration", "EU and Euro-Atlantic integration"
+    ECONOMY = "economy", "Economy and connectivity"
+    GOVERNANCE = "governance", "Governance and rule of law"
+    OTHER = "other", "Other"
+
+
+class Recommendation(models.Model):
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    addressees = models.ManyToManyField(
+        Actor, blank=True, related_name="recommendations_received"
+    )
+    policy_area = models.CharField(
+        max_length=20, choices=PolicyArea.choices, default=PolicyArea.OTHER
+    )
+
+    class Meta:
+        ordering = ["brief", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "order"], name="recommendation_unique_order"
+            ),
+            models.CheckConstraint(
+                condition=Q(policy_area__in=PolicyArea.values),
+                name="recommendation_policy_area_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"

@@ -1,0 +1,45 @@
+"""Test-wide fixtures. Test-only setting overrides live here, not in settings.py."""
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    # MD5 makes creating users cheap; never used outside tests.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_static_storage(settings):
+    # Tests render templates without running collectstatic first.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="root", email="root@example.org", password="x"
+    )
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.fixture
+def actor():
+    return factories.make_actor()
+
+
+@pytest.fixture
+def published_brief():
+    return factories.make_brief()

@@ -1,0 +1,128 @@
+"""Plain factory functions for test data: unique-by-default, override anything."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from actors.models import (
+    Actor,
+    ActorKind,
+    Agreement,
+    AgreementKind,
+    AgreementParty,
+    Membership,
+)
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    Contribution,
+    Institution,
+    Person,
+    Recommendation,
+    Role,
+    Status,
+    Topic,
+)
+
+_counter = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_counter)
+
+
+def make_actor(**overrides) -> Actor:
+    n = _n()
+    fields = {"name": f"Actor {n}", "slug": f"actor-{n}", "kind": ActorKind.STATE}
+    fields.update(overrides)
+    return Actor.objects.create(**fields)
+
+
+def make_membership(member: Actor, organization: Actor, **overrides) -> Membership:
+    return Membership.objects.create(
+        member=member, organization=organization, **overrides
+    )
+
+
+def make_agreement(*, parties=(), **overrides) -> Agreement:
+    n = _n()
+    fields = {
+        "title": f"Agreement {n}",
+        "slug": f"agreement-{n}",
+        "kind": AgreementKind.JOINT_DECLARATION,
+        "signed_on": datetime.date(2025, 3, 18),
+    }
+    fields.update(overrides)
+    agreement = Agreement.objects.create(**fields)
+    for order, actor in enumerate(parties):
+        AgreementParty.objects.create(agreement=agreement, actor=actor, order=order)
+    return agreement
+
+
+def make_institution(**overrides) -> Institution:
+    n = _n()
+    fields = {"name": f"Institute {n}", "slug": f"institute-{n}"}
+    fields.update(overrides)
+    return Institution.objects.create(**fields)
+
+
+def make_person(**overrides) -> Person:
+    n = _n()
+    fields = {"name": f"Person {n}", "slug": f"person-{n}"}
+    fields.update(overrides)
+    return Person.objects.create(**fields)
+
+
+def make_topic(**overrides) -> Topic:
+    n = _n()
+    fields = {"name": f"Topic {n}", "slug": f"topic-{n}"}
+    fields.update(overrides)
+    return Topic.objects.create(**fields)
+
+
+def make_brief(
+    *,
+    authors=(),
+    researchers=(),
+    actors=(),
+    agreements=(),
+    topics=(),
+    recommendations=0,
+    **overrides,
+) -> Brief:
+    """A published brief unless `status` says otherwise."""
+    n = _n()
+    fields = {
+        "title": f"Brief {n}",
+        "slug": f"brief-{n}",
+        "summary": f"Summary of brief {n}.",
+        "body": f"## Section {n}\n\nBody text of brief {n}.",
+        "status": Status.PUBLISHED,
+        "publication_date": datetime.date(2025, 5, 21),
+        "published_at": timezone.now() - datetime.timedelta(days=1),
+    }
+    fields.update(overrides)
+    if fields["status"] != Status.PUBLISHED and "published_at" not in overrides:
+        fields["published_at"] = None
+    brief = Brief.objects.create(**fields)
+    order = itertools.count()
+    for person in authors:
+        Contribution.objects.create(
+            brief=brief, person=person, role=Role.AUTHOR, order=next(order)
+        )
+    for person in researchers:
+        Contribution.objects.create(
+            brief=brief, person=person, role=Role.RESEARCHER, order=next(order)
+        )
+    for actor in actors:
+        BriefActor.objects.create(brief=brief, actor=actor)
+    for agreement in agreements:
+        BriefAgreement.objects.create(brief=brief, agreement=agreement)
+    brief.topics.set(topics)
+    for i in range(1, recommendations + 1):
+        Recommendation.objects.create(
+            brief=brief, order=i, title=f"Recommendation {i}", body=f"Do thing {i}."
+        )
+    return brief
