@@ -22,6 +22,12 @@ class ActorKind(models.TextChoices):
 
 
 class ActorQuerySet(models.QuerySet["Actor"]):
+    def search(self, q: str) -> "ActorQuerySet":
+        """Actors whose name or one of whose aliases contains `q`."""
+        return self.filter(
+            Q(name__icontains=q) | Q(aliases__alias__icontains=q)
+        ).distinct()
+
     def people(self) -> "ActorQuerySet":
         return self.filter(kind=ActorKind.PERSON)
 
@@ -236,6 +242,9 @@ class MutualDefense(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def search(self, q: str) -> "AgreementQuerySet":
+        return self.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+
     def with_all_parties(self, actors) -> "AgreementQuerySet":
         """Agreements to which every one of `actors` is a party."""
         qs = self
