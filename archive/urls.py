@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from archive import views
+from briefs.urls import sitemap_patterns
 
 admin.site.site_header = f"{settings.PUBLISHER['name']} archive"
 admin.site.site_title = "Archive admin"
@@ -10,6 +11,8 @@ admin.site.index_title = "Editorial database"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    *sitemap_patterns,
     path("", include("briefs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -54,8 +54,13 @@ class BriefFilter(FilterSet):
     language = django_filters.MultipleChoiceFilter(
         field_name="language", lookup_expr="exact", choices=Language.choices
     )
+    # Bounded: a year past 9999 cannot become a date and would be a 500.
     year = django_filters.NumberFilter(
-        field_name="publication_date", lookup_expr="year", label="Year published"
+        field_name="publication_date",
+        lookup_expr="year",
+        label="Year published",
+        min_value=1,
+        max_value=9999,
     )
     published_after = django_filters.DateFilter(
         field_name="publication_date", lookup_expr="gte", label="Published on or after"

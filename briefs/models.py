@@ -230,6 +230,12 @@ class Brief(models.Model):
     )
     featured = models.BooleanField(default=False)
     doi = models.CharField("DOI", max_length=200, blank=True)
+    pdf = models.FileField(
+        "PDF edition",
+        upload_to="briefs/pdf/",
+        blank=True,
+        help_text="The printable edition, linked for reference managers.",
+    )
 
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -254,6 +260,21 @@ class Brief(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # The public page, prepared once per version (see briefs/pages.py) so that
+    # a request reads one row instead of rendering eight relations. Every change
+    # to the brief or to what its page shows bumps `page_version` (briefs/
+    # signals.py); the fragments are current only while `rendered_version`
+    # equals it, and are re-rendered on the next request otherwise.
+    page_version = models.PositiveIntegerField(default=1, editable=False)
+    rendered_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    rendered_head = models.TextField(editable=False, blank=True)
+    rendered_article = models.TextField(editable=False, blank=True)
+    rendered_card = models.TextField(editable=False, blank=True)
+    # Ids of confirmed actors, agreements and topics, for the related-briefs query.
+    related_keys = models.JSONField(editable=False, default=dict, blank=True)
 
     actors = models.ManyToManyField(
         Actor, through="BriefActor", related_name="briefs", blank=True
@@ -307,6 +328,10 @@ class Brief(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefs:detail", kwargs={"slug": self.slug})
+
+    @property
+    def page_is_current(self) -> bool:
+        return self.rendered_version == self.page_version
 
     @property
     def is_public(self) -> bool:
@@ -460,3 +485,41 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class BriefSlugHistory(models.Model):
+    """A slug a brief used to have, so that its old address answers 301, not 404.
+
+    Recorded by `briefs.services.change_brief_slug`; an old slug belongs to one
+    brief for ever, and no brief may take a slug that another one used before.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="old_slugs")
+    old_slug = models.SlugField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "old slug"
+        verbose_name_plural = "old slugs"
+
+    def __str__(self) -> str:
+        return f"{self.old_slug} → {self.brief.slug}"
+
+
+class Correction(models.Model):
+    """A note published with a brief saying what changed in it and when."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="corrections"
+    )
+    published_on = models.DateField()
+    note = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["published_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.published_on:%Y-%m-%d} to {self.brief}"

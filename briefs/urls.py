@@ -1,6 +1,10 @@
+"""The public site's addresses: a public contract, keep them stable."""
+
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from briefs import views
+from briefs import feeds, views
+from briefs.sitemaps import SITEMAPS
 
 app_name = "briefs"
 
@@ -16,5 +20,31 @@ urlpatterns = [
         "agreements/<slug:slug>/",
         views.AgreementDetailView.as_view(),
         name="agreement-detail",
+    ),
+    path(
+        "recommendations/",
+        views.RecommendationListView.as_view(),
+        name="recommendation-list",
+    ),
+    # Feeds: all briefs, and per topic, actor and person, each in RSS and Atom.
+    path("feeds/briefs.rss", feeds.BriefFeed(), name="feed-rss"),
+    path("feeds/briefs.atom", feeds.BriefAtomFeed(), name="feed-atom"),
+    path("topics/<slug:slug>/feed.rss", feeds.TopicFeed(), name="topic-feed-rss"),
+    path("topics/<slug:slug>/feed.atom", feeds.TopicAtomFeed(), name="topic-feed-atom"),
+    path("actors/<slug:slug>/feed.rss", feeds.ActorFeed(), name="actor-feed-rss"),
+    path("actors/<slug:slug>/feed.atom", feeds.ActorAtomFeed(), name="actor-feed-atom"),
+    path("people/<slug:slug>/feed.rss", feeds.PersonFeed(), name="person-feed-rss"),
+    path(
+        "people/<slug:slug>/feed.atom", feeds.PersonAtomFeed(), name="person-feed-atom"
+    ),
+]
+
+# Outside the namespace: `/sitemap.xml` is site-wide and robots.txt reverses it.
+sitemap_patterns = [
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
     ),
 ]

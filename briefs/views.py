@@ -1,93 +1,571 @@
-"""Public pages. Every queryset starts from `Brief.objects.published()`.
+"""Public pages. Every brief query starts from `Brief.objects.published()`.
 
 Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
+
+Each page costs a fixed number of queries whatever the number of related rows
+(tests/briefs/test_views.py asserts it). Brief pages and brief cards come from
+fragments prepared once per version (briefs/pages.py), so the brief page reads
+one row plus one query for related briefs. Every view is wrapped in
+`public_page` (archive/pagecache.py): the page cache and conditional GET.
 """
 
-from django.db.models import Prefetch
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
-from actors.models import Actor, Agreement, AgreementParty
-from briefs.models import Brief, Contribution, Person, Recommendation, Topic
+from actors.filters import ActorFilter, AgreementFilter
+from actors.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+    Membership,
+    Office,
+)
+from archive.pagecache import public_page
+from briefs.filters import BriefFilter, RecommendationFilter
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    BriefKind,
+    BriefSlugHistory,
+    Contribution,
+    Language,
+    MentionState,
+    Person,
+    PolicyArea,
+    Recommendation,
+    Role,
+    Status,
+    Topic,
+)
+from briefs.pages import (
+    CARD_FIELDS,
+    PAGE_FIELDS,
+    absolute_url,
+    ensure_brief_pages,
+    json_ld,
+    related_briefs,
+)
+
+# How many briefs and recommendations an actor's or agreement's page lists
+# before pointing to the filtered list for the rest.
+PREVIEW_SIZE = 20
+# How many values each facet shows; the rest stay reachable through filters.
+FACET_SIZE = 12
 
 
-class BriefListView(ListView):
+def public_briefs() -> QuerySet[Brief]:
+    """Public briefs with only what a card needs loaded."""
+    return Brief.objects.published().only(*CARD_FIELDS)
+
+
+def with_current_cards(briefs: list[Brief]) -> list[Brief]:
+    ensure_brief_pages(briefs)
+    return briefs
+
+
+def filter_error_response(request: HttpRequest, filterset, title: str) -> HttpResponse:
+    """Bad filter values are the reader's mistake: 400 with the reasons, never 500."""
+    return render(
+        request,
+        "filter_error.html",
+        {"errors": filterset.form.errors, "page_title": title},
+        status=400,
+    )
+
+
+class FilteredListView(ListView):
+    """A ListView whose rows come from a FilterSet's `.qs`; invalid input is a 400."""
+
+    filterset_class: type
+    page_title = ""
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.base_queryset(), request=request
+        )
+        if not self.filterset.is_valid():
+            return filter_error_response(request, self.filterset, self.page_title)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["filter_query"] = params.urlencode()
+        context["filters_active"] = bool(params)
+        return context
+
+
+def _facet_link(
+    params: dict[str, list[str]], name: str, value: str
+) -> tuple[str, bool]:
+    """The query string that toggles `name=value` on, or off when already selected."""
+    values = list(params.get(name, []))
+    selected = value in values
+    if selected:
+        values.remove(value)
+    else:
+        values.append(value)
+    new = {**params, name: values}
+    return "?" + urlencode([(k, v) for k, vs in new.items() for v in vs]), selected
+
+
+def brief_facets(request: HttpRequest, filtered: QuerySet[Brief]) -> list[dict]:
+    """Counts per filter value within the current result, one aggregate query each.
+
+    Counted over `filtered`, which starts from `published()`, so nothing
+    unpublished is ever counted. Each facet is one GROUP BY, so the number of
+    queries is fixed (seven) whatever the number of topics, actors or people.
+    """
+    ids = filtered.order_by().values("pk")
+    params = {
+        key: request.GET.getlist(key) for key in request.GET.keys() if key != "page"
+    }
+
+    def facet(name: str, label: str, rows) -> dict:
+        values = []
+        for key, text, count in rows:
+            key = str(key)
+            href, selected = _facet_link(params, name, key)
+            values.append(
+                {
+                    "key": key,
+                    "label": text,
+                    "count": count,
+                    "href": href,
+                    "selected": selected,
+                }  # fmt: skip
+            )
+        return {"name": name, "label": label, "values": values}
+
+    def by_relation(model, field: str, **extra) -> list[tuple]:
+        rows = (
+            model.objects.filter(brief__in=ids, **extra)
+            .values_list(f"{field}__slug", f"{field}__name")
+            .annotate(n=Count("brief", distinct=True))
+            .order_by("-n", f"{field}__name")[:FACET_SIZE]
+        )
+        return list(rows)
+
+    kinds = dict(BriefKind.choices)
+    languages = dict(Language.choices)
+    kind_rows = filtered.order_by().values_list("kind").annotate(n=Count("pk"))
+    language_rows = filtered.order_by().values_list("language").annotate(n=Count("pk"))
+    year_rows = (
+        filtered.order_by()
+        .exclude(publication_date__isnull=True)
+        .annotate(y=ExtractYear("publication_date"))
+        .values_list("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    )
+    topic_rows = (
+        Brief.topics.through.objects.filter(brief__in=ids)
+        .values_list("topic__slug", "topic__name")
+        .annotate(n=Count("brief", distinct=True))
+        .order_by("-n", "topic__name")[:FACET_SIZE]
+    )
+    return [
+        facet("topic", "Topic", topic_rows),
+        facet(
+            "actor",
+            "Actor",
+            by_relation(BriefActor, "actor", state=MentionState.CONFIRMED),
+        ),
+        facet("agreement", "Agreement", _agreement_rows(ids)),
+        facet(
+            "author", "Author", by_relation(Contribution, "person", role=Role.AUTHOR)
+        ),
+        facet("kind", "Kind", [(k, kinds.get(k, k), n) for k, n in kind_rows]),
+        facet(
+            "language",
+            "Language",
+            [(k, languages.get(k, k), n) for k, n in language_rows],
+        ),
+        facet("year", "Year", [(y, str(y), n) for y, n in year_rows]),
+    ]
+
+
+def _agreement_rows(ids: QuerySet) -> list[tuple]:
+    return list(
+        BriefAgreement.objects.filter(brief__in=ids)
+        .values_list("agreement__slug", "agreement__title")
+        .annotate(n=Count("brief", distinct=True))
+        .order_by("-n", "agreement__title")[:FACET_SIZE]
+    )
+
+
+@method_decorator(public_page, name="dispatch")
+class BriefListView(FilteredListView):
     template_name = "briefs/brief_list.html"
     paginate_by = 20
+    filterset_class = BriefFilter
+    page_title = "Briefs"
 
-    def get_queryset(self):
-        return Brief.objects.published().with_cards()
+    def base_queryset(self) -> QuerySet[Brief]:
+        return public_briefs()
 
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        with_current_cards(context["object_list"])
+        context["facets"] = brief_facets(self.request, self.filterset.qs)
+        context["kinds"] = BriefKind.choices
+        context["languages"] = Language.choices
+        context["form"] = self.filterset.form
+        # The filter form's hidden fields keep facet selections it does not show.
+        context["kept"] = [
+            (name, value)
+            for name in ("topic", "actor", "agreement", "author")
+            for value in self.request.GET.getlist(name)
+        ]
+        context["meta"] = {
+            "title": "Briefs",
+            "description": "All published briefs, newest first, by topic, actor, "
+            "agreement, author, kind, language and year.",
+        }
+        return context
 
-class BriefDetailView(DetailView):
-    template_name = "briefs/brief_detail.html"
-
-    def get_queryset(self):
-        return Brief.objects.published().prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person"),
-            ),
-            "topics",
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.prefetch_related("addressees"),
-            ),
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(
+            queryset, page_size
         )
+        return paginator, page, list(object_list), is_paginated
 
 
+@method_decorator(public_page, name="dispatch")
+class BriefDetailView(DetailView):
+    """The brief, from fragments prepared once per version, plus related briefs."""
+
+    template_name = "briefs/brief_detail.html"
+    context_object_name = "brief"
+
+    def get_queryset(self) -> QuerySet[Brief]:
+        return Brief.objects.published().only(*PAGE_FIELDS)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            return self.missing(request, kwargs["slug"])
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        ensure_brief_pages([self.object])
+        context["related"] = related_briefs(self.object)
+        return context
+
+    def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
+        brief = (
+            Brief.objects.filter(
+                slug=slug,
+                status=Status.WITHDRAWN,
+                deleted_at__isnull=True,
+                published_at__isnull=False,
+            )
+            .prefetch_related(
+                Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.filter(role=Role.AUTHOR)
+                    .select_related("person")
+                    .order_by("order", "id"),
+                )
+            )
+            .first()
+        )
+        if brief is not None:
+            return render(
+                request,
+                "briefs/brief_withdrawn.html",
+                {
+                    "brief": brief,
+                    "meta": {
+                        "title": f"Withdrawn: {brief.title}",
+                        "description": "This brief has been withdrawn.",
+                        "robots": "noindex",
+                    },
+                },
+                status=410,
+            )
+        moved = BriefSlugHistory.objects.filter(old_slug=slug).values("brief").first()
+        if moved is not None:
+            # Only to a brief that is public or withdrawn: an old link must not
+            # reveal the new address of a brief taken back to draft.
+            target = (
+                Brief.objects.filter(pk=moved["brief"], deleted_at__isnull=True)
+                .filter(
+                    Q(pk__in=Brief.objects.published().values("pk"))
+                    | Q(status=Status.WITHDRAWN, published_at__isnull=False)
+                )
+                .only("slug")
+                .first()
+            )
+            if target is not None:
+                return HttpResponseRedirect(target.get_absolute_url(), status=301)
+        raise Http404("No published brief at this address.")
+
+
+@method_decorator(public_page, name="dispatch")
 class PersonDetailView(DetailView):
     template_name = "briefs/person_detail.html"
     queryset = Person.objects.select_related("affiliation")
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["briefs"] = (
-            Brief.objects.published().by_person(self.object).with_cards()
+        person = self.object
+        contributions = list(
+            Contribution.objects.filter(
+                person=person, brief__in=Brief.objects.published().values("pk")
+            )
+            .select_related("brief")
+            .only("role", "brief_id", *(f"brief__{f}" for f in CARD_FIELDS))
+            .order_by("brief__publication_date", "brief__title")
+            .reverse()
         )
+        with_current_cards([c.brief for c in contributions])
+        by_role = []
+        for role in Role:
+            briefs = [c.brief for c in contributions if c.role == role]
+            if briefs:
+                by_role.append({"role": role, "label": role.label, "briefs": briefs})
+        context["by_role"] = by_role
+        url = absolute_url(person.get_absolute_url())
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Person",
+            "name": person.name,
+            "url": url,
+        }
+        if person.orcid:
+            data["sameAs"] = [person.orcid_url]
+        if person.affiliation:
+            data["affiliation"] = {
+                "@type": "Organization",
+                "name": person.affiliation.name,
+            }
+        context["json_ld"] = json_ld(data)
+        context["meta"] = {
+            "title": person.name,
+            "description": (person.bio[:200] if person.bio else f"Briefs by {person}."),
+            "type": "profile",
+        }
         return context
 
 
+@method_decorator(public_page, name="dispatch")
 class TopicDetailView(DetailView):
     template_name = "briefs/topic_detail.html"
     model = Topic
+    paginate_by = 20
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["briefs"] = (
-            Brief.objects.published().filter(topics=self.object).with_cards()
+        paginator = Paginator(
+            public_briefs().filter(topics=self.object), self.paginate_by
         )
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["briefs"] = with_current_cards(list(page.object_list))
+        context["is_paginated"] = page.has_other_pages()
+        context["paginator"] = paginator
+        context["meta"] = {
+            "title": self.object.name,
+            "description": self.object.description[:200]
+            or f"Briefs on {self.object.name}.",
+        }
         return context
 
 
-class ActorListView(ListView):
+@method_decorator(public_page, name="dispatch")
+class ActorListView(FilteredListView):
     template_name = "actors/actor_list.html"
-    model = Actor
     paginate_by = 100
+    filterset_class = ActorFilter
+    page_title = "Actors"
+
+    def base_queryset(self) -> QuerySet[Actor]:
+        # Only public briefs count; confirmed links only.
+        public_links = Q(
+            brief_links__state=MentionState.CONFIRMED,
+            brief_links__brief__in=Brief.objects.published().values("pk"),
+        )
+        return (
+            Actor.objects.annotate(
+                brief_count=Count("brief_links", filter=public_links, distinct=True)
+            )
+            .only("name", "slug", "kind")
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["meta"] = {
+            "title": "Actors",
+            "description": "States, organizations, missions and people that "
+            "the briefs discuss.",
+        }
+        return context
 
 
+@method_decorator(public_page, name="dispatch")
 class ActorDetailView(DetailView):
     template_name = "actors/actor_detail.html"
-    model = Actor
+    queryset = Actor.objects.prefetch_related("aliases")
+    context_object_name = "actor"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         actor = self.object
-        context["briefs"] = Brief.objects.published().for_actor(actor).with_cards()
-        context["agreements"] = Agreement.objects.filter(parties__actor=actor)
+        context["memberships"] = list(
+            Membership.objects.filter(Q(member=actor) | Q(organization=actor))
+            .select_related("member", "organization")
+            .only(
+                "since",
+                "until",
+                "note",
+                "member_id",
+                "organization_id",
+                "member__name",
+                "member__slug",
+                "organization__name",
+                "organization__slug",
+            )  # fmt: skip
+            .order_by("organization__name", "member__name", "since")
+        )
+        context["offices"] = list(
+            Office.objects.filter(Q(holder=actor) | Q(of_actor=actor))
+            .select_related("holder", "of_actor")
+            .only(
+                "title",
+                "since",
+                "until",
+                "holder_id",
+                "of_actor_id",
+                "holder__name",
+                "holder__slug",
+                "of_actor__name",
+                "of_actor__slug",
+            )  # fmt: skip
+            .order_by("-since", "title")
+        )
+        context["parties"] = list(
+            AgreementParty.objects.filter(actor=actor)
+            .select_related("agreement")
+            .only(
+                "agreement__title",
+                "agreement__slug",
+                "agreement__signed_on",
+                "agreement__kind",
+                "agreement__status",
+            )  # fmt: skip
+            .order_by("-agreement__signed_on", "agreement__title")
+        )
+        briefs = list(
+            public_briefs()
+            .filter(
+                pk__in=BriefActor.objects.filter(
+                    actor=actor, state=MentionState.CONFIRMED
+                ).values("brief_id")
+            )
+            .order_by("-publication_date", "-published_at", "title")[: PREVIEW_SIZE + 1]
+        )
+        context["more_briefs"] = len(briefs) > PREVIEW_SIZE
+        context["briefs"] = with_current_cards(briefs[:PREVIEW_SIZE])
+        recommendations = list(
+            Recommendation.objects.filter(
+                addressees=actor, brief__in=Brief.objects.published().values("pk")
+            )
+            .select_related("brief")
+            .only(
+                "order",
+                "title",
+                "policy_area",
+                "brief__title",
+                "brief__slug",
+                "brief__publication_date",
+            )  # fmt: skip
+            .order_by("-brief__publication_date", "brief__title", "order")[
+                : PREVIEW_SIZE + 1
+            ]
+        )
+        context["more_recommendations"] = len(recommendations) > PREVIEW_SIZE
+        context["recommendations"] = recommendations[:PREVIEW_SIZE]
+        url = absolute_url(actor.get_absolute_url())
+        schema_type = {
+            "state": "Country",
+            "disputed_state": "Country",
+            "person": "Person",
+            "subnational": "AdministrativeArea",
+        }.get(actor.kind, "Organization")
+        data = {
+            "@context": "https://schema.org",
+            "@type": schema_type,
+            "name": actor.name,
+            "url": url,
+        }
+        aliases = [alias.alias for alias in actor.aliases.all()]
+        if aliases:
+            data["alternateName"] = aliases
+        if actor.description:
+            data["description"] = actor.description
+        context["aliases"] = aliases
+        context["json_ld"] = json_ld(data)
+        context["meta"] = {
+            "title": actor.name,
+            "description": actor.description[:200]
+            or f"{actor.name}: agreements, briefs and recommendations.",
+        }
         return context
 
 
-class AgreementListView(ListView):
+@method_decorator(public_page, name="dispatch")
+class AgreementListView(FilteredListView):
     template_name = "actors/agreement_list.html"
-    model = Agreement
     paginate_by = 50
+    filterset_class = AgreementFilter
+    page_title = "Agreements"
+
+    def base_queryset(self) -> QuerySet[Agreement]:
+        return Agreement.objects.prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("actor").only(
+                    "agreement_id", "order", "actor__name", "actor__slug"
+                ),
+            )
+        ).order_by("-signed_on", "title")
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["meta"] = {
+            "title": "Agreements",
+            "description": "Treaties, declarations and cooperation plans between "
+            "the actors the briefs discuss.",
+        }
+        return context
 
 
+@method_decorator(public_page, name="dispatch")
 class AgreementDetailView(DetailView):
     template_name = "actors/agreement_detail.html"
+    context_object_name = "agreement"
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Agreement]:
         return Agreement.objects.prefetch_related(
             Prefetch(
                 "parties",
@@ -96,9 +574,125 @@ class AgreementDetailView(DetailView):
             "sources",
         )
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
-        context["briefs"] = (
-            Brief.objects.published().for_agreement(self.object).with_cards()
+        agreement = self.object
+        parties = list(agreement.parties.all())
+        context["parties"] = parties
+        context["briefs"] = with_current_cards(
+            list(
+                public_briefs().filter(
+                    pk__in=BriefAgreement.objects.filter(agreement=agreement).values(
+                        "brief_id"
+                    )
+                )
+            )
         )
+        party_ids = [party.actor_id for party in parties]
+        others = Agreement.objects.none()
+        if len(party_ids) >= 2:
+            # Agreements to which every party of this one is a party too.
+            others = (
+                Agreement.objects.exclude(pk=agreement.pk)
+                .annotate(
+                    shared=Count("parties", filter=Q(parties__actor_id__in=party_ids))
+                )
+                .filter(shared=len(party_ids))
+                .only("title", "slug", "signed_on")
+                .order_by("-signed_on", "title")
+            )
+        context["others"] = list(others)
+        context["meta"] = {
+            "title": agreement.title,
+            "description": agreement.summary[:200]
+            or f"{agreement.get_kind_display()} between "
+            + ", ".join(p.actor.name for p in parties),
+        }
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Legislation",
+            "name": agreement.title,
+            "url": absolute_url(agreement.get_absolute_url()),
+            "legislationType": agreement.get_kind_display(),
+        }
+        if agreement.signed_on:
+            data["legislationDate"] = agreement.signed_on.isoformat()
+        context["json_ld"] = json_ld(data)
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class RecommendationListView(FilteredListView):
+    template_name = "briefs/recommendation_list.html"
+    paginate_by = 50
+    filterset_class = RecommendationFilter
+    page_title = "Recommendations"
+
+    def base_queryset(self) -> QuerySet[Recommendation]:
+        return (
+            Recommendation.objects.filter(
+                brief__in=Brief.objects.published().values("pk")
+            )
+            .select_related("brief")
+            .only(
+                "order",
+                "title",
+                "body",
+                "policy_area",
+                "brief_id",
+                "brief__title",
+                "brief__slug",
+                "brief__publication_date",
+            )  # fmt: skip
+            .prefetch_related(
+                Prefetch("addressees", queryset=Actor.objects.only("name", "slug"))
+            )
+            .order_by("-brief__publication_date", "brief__title", "order")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        ids = self.filterset.qs.order_by().values("pk")
+        params = {
+            key: self.request.GET.getlist(key)
+            for key in self.request.GET.keys()
+            if key != "page"
+        }
+        addressee_rows = (
+            Recommendation.addressees.through.objects.filter(recommendation__in=ids)
+            .values_list("actor__slug", "actor__name")
+            .annotate(n=Count("recommendation", distinct=True))
+            .order_by("-n", "actor__name")[:FACET_SIZE]
+        )
+        areas = dict(PolicyArea.choices)
+        area_rows = (
+            Recommendation.objects.filter(pk__in=ids)
+            .values_list("policy_area")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        facets = []
+        for name, label, rows in (
+            ("addressee", "Addressed to", addressee_rows),
+            ("policy_area", "Policy area", [(k, areas[k], n) for k, n in area_rows]),
+        ):
+            values = []
+            for key, text, count in rows:
+                href, selected = _facet_link(params, name, key)
+                values.append(
+                    {
+                        "key": key,
+                        "label": text,
+                        "count": count,
+                        "href": href,
+                        "selected": selected,
+                    }  # fmt: skip
+                )
+            facets.append({"name": name, "label": label, "values": values})
+        context["facets"] = facets
+        context["meta"] = {
+            "title": "Recommendations",
+            "description": "Every recommendation in the published briefs, by "
+            "addressee and policy area.",
+        }
         return context

@@ -1,0 +1,366 @@
+"""A brief's public page, prepared once per version rather than once per request.
+
+The brief page shows eight relations (contributors, topics, actors, agreements,
+recommendations and their addressees, corrections, aliases for linking). Reading
+and rendering them on every request would cost a dozen queries and most of the
+CPU budget, so `refresh_brief_page` renders the article, the `<head>` metadata
+and the list card into fields on the brief. A request then reads one row.
+
+What keeps them honest:
+- `Brief.page_version` is bumped by `briefs/signals.py` whenever the brief or
+  anything its page shows changes (a contributor added, an actor renamed, an
+  alias added, a recommendation edited...). The fragments are current only while
+  `rendered_version == page_version`; `ensure_brief_pages` re-renders stale ones
+  the next time a page needs them.
+- Storing is a compare-and-set on `page_version`, so a render that raced with an
+  edit is thrown away instead of overwriting the newer invalidation.
+- Related briefs are not stored: they depend on *other* briefs being public, so
+  `related_briefs` asks for them per request (one query) through `published()`.
+"""
+
+import html
+import json
+import re
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+
+from actors.models import Actor
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    Contribution,
+    MentionState,
+    Recommendation,
+    Role,
+)
+
+# The columns a brief page or card needs; everything else (the Markdown source,
+# the unlinked HTML) stays in the database.
+PAGE_FIELDS = (
+    "id",
+    "slug",
+    "title",
+    "language",
+    "page_version",
+    "rendered_version",
+    "rendered_head",
+    "rendered_article",
+    "related_keys",
+)
+CARD_FIELDS = ("id", "slug", "page_version", "rendered_version", "rendered_card")
+
+# `</script>` inside JSON-LD would end the script element early; escape the
+# three characters that matter, as Django's json_script does.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+# Text inside these elements is never turned into an actor link.
+_NO_LINK_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"}
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+
+
+def absolute_url(path: str) -> str:
+    """A public address under SITE_URL: canonical links, feeds, citations."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a `<script type="application/ld+json">` element, safe to embed."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
+
+
+def _name_pattern(name: str, case_sensitive: bool) -> str:
+    # The body HTML holds escaped text ("&amp;"), so match the escaped name;
+    # (?<!\w) and (?!\w) are word boundaries that also work for Cyrillic.
+    escaped = re.escape(html.escape(name, quote=False))
+    body = escaped if case_sensitive else f"(?i:{escaped})"
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def link_first_mentions(body_html: str, actors: Iterable[Actor]) -> str:
+    """Link the first mention of each actor in sanitised HTML to its page.
+
+    Works on text nodes only: tags pass through untouched, and text inside
+    links, headings and code is skipped. The matched text is already escaped
+    HTML from the sanitiser and is wrapped, never re-inserted from elsewhere;
+    the href is built from a slug. Names are matched as written (proper
+    nouns); aliases honour their `case_sensitive` flag. Longer names win
+    ("Republika Srpska" before "Srpska").
+    """
+    names: list[tuple[str, bool, Actor]] = []
+    for actor in actors:
+        names.append((actor.name, True, actor))
+        for alias in actor.aliases.all():
+            names.append((alias.alias, alias.case_sensitive, actor))
+    names = [entry for entry in names if entry[0].strip()]
+    if not names or not body_html:
+        return body_html
+    names.sort(key=lambda entry: len(entry[0]), reverse=True)
+    pattern = re.compile(
+        "|".join(
+            f"(?P<n{i}>{_name_pattern(name, cs)})"
+            for i, (name, cs, _) in enumerate(names)
+        )
+    )
+    linked: set[int] = set()
+    skip_depth = 0
+    out: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        actor = names[int(match.lastgroup[1:])][2]
+        if actor.pk in linked:
+            return match.group(0)
+        linked.add(actor.pk)
+        href = html.escape(actor.get_absolute_url())
+        return f'<a class="actor-link" href="{href}">{match.group(0)}</a>'
+
+    for part in _TAG_RE.split(body_html):
+        if part.startswith("<"):
+            tag = _TAG_NAME_RE.match(part)
+            if tag and tag.group(2).lower() in _NO_LINK_TAGS:
+                skip_depth += -1 if tag.group(1) else 1
+                skip_depth = max(skip_depth, 0)
+            out.append(part)
+        elif part and not skip_depth and len(linked) < len(names):
+            out.append(pattern.sub(replace, part))
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _brief_for_rendering(pk: int) -> Brief:
+    """The brief with every relation its page shows, in a fixed number of queries."""
+    return (
+        Brief.objects.select_related(None)
+        .prefetch_related(
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related(
+                    "person", "person__affiliation"
+                ).order_by("order", "id"),
+            ),
+            "topics",
+            models.Prefetch(
+                "actor_links",
+                queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
+                .select_related("actor")
+                .prefetch_related("actor__aliases")
+                .order_by("first_position", "actor__name"),
+                to_attr="confirmed_links",
+            ),
+            models.Prefetch(
+                "agreement_links",
+                queryset=BriefAgreement.objects.select_related("agreement").order_by(
+                    "-agreement__signed_on", "agreement__title"
+                ),
+            ),
+            models.Prefetch(
+                "recommendations",
+                queryset=Recommendation.objects.prefetch_related(
+                    models.Prefetch(
+                        "addressees", queryset=Actor.objects.order_by("name")
+                    )
+                ).order_by("order"),
+            ),
+            "corrections",
+        )
+        .get(pk=pk)
+    )
+
+
+def _json_ld_for_brief(brief: Brief, authors: list[Contribution], url: str) -> dict:
+    publisher = {
+        "@type": "Organization",
+        "name": settings.PUBLISHER["name"],
+        "url": absolute_url("/"),
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Report",
+        "headline": brief.title,
+        "name": brief.title,
+        "url": url,
+        "inLanguage": brief.language,
+        "publisher": publisher,
+        "author": [
+            {
+                "@type": "Person",
+                "name": c.person.name,
+                "url": absolute_url(c.person.get_absolute_url()),
+                **({"sameAs": c.person.orcid_url} if c.person.orcid else {}),
+            }
+            for c in authors
+        ],
+        "about": [
+            {
+                "@type": "Thing",
+                "name": link.actor.name,
+                "url": absolute_url(link.actor.get_absolute_url()),
+            }
+            for link in brief.confirmed_links
+        ],
+        "dateModified": brief.updated_at.isoformat(),
+    }
+    if brief.publication_date:
+        data["datePublished"] = brief.publication_date.isoformat()
+    elif brief.published_at:
+        data["datePublished"] = brief.published_at.date().isoformat()
+    if brief.summary:
+        data["abstract"] = brief.summary
+        data["description"] = brief.summary
+    if brief.licence_url:
+        data["license"] = brief.licence_url
+    if brief.doi:
+        data["identifier"] = f"https://doi.org/{brief.doi}"
+    return data
+
+
+def render_brief_fragments(brief: Brief) -> dict:
+    """Render the article, the head metadata and the card for a fully loaded brief."""
+    contributions = list(brief.contributions.all())
+    authors = [c for c in contributions if c.role == Role.AUTHOR]
+    credits: list[tuple[str, list[Contribution]]] = []
+    for role in Role:
+        people = [c for c in contributions if c.role == role]
+        if people:
+            label = role.label + ("s" if len(people) > 1 else "")
+            credits.append((label, people))
+    actors = [link.actor for link in brief.confirmed_links]
+    agreements = [link.agreement for link in brief.agreement_links.all()]
+    topics = list(brief.topics.all())
+    url = absolute_url(brief.get_absolute_url())
+    date = brief.publication_date or (
+        brief.published_at.date() if brief.published_at else None
+    )
+    pdf_url = absolute_url(brief.pdf.url) if brief.pdf else ""
+    context = {
+        "brief": brief,
+        "date": date,
+        "credits": credits,
+        "authors": authors,
+        "topics": topics,
+        "actors": actors,
+        "agreements": agreements,
+        "recommendations": list(brief.recommendations.all()),
+        "corrections": list(brief.corrections.all()),
+        "body_html": link_first_mentions(brief.body_html, actors),
+        "canonical_url": url,
+        "pdf_url": pdf_url,
+        "publisher": settings.PUBLISHER,
+        "json_ld": json_ld(_json_ld_for_brief(brief, authors, url)),
+        "description": brief.summary or brief.title,
+        "site_url": settings.SITE_URL,
+    }
+    return {
+        "rendered_article": render_to_string("briefs/_brief_article.html", context),
+        "rendered_head": render_to_string("briefs/_brief_head.html", context),
+        "rendered_card": render_to_string("briefs/_brief_card.html", context),
+        "related_keys": {
+            "actors": sorted(a.pk for a in actors),
+            "agreements": sorted(a.pk for a in agreements),
+            "topics": sorted(t.pk for t in topics),
+        },
+    }
+
+
+def refresh_brief_page(*, brief_id: int) -> bool:
+    """Render a brief's page fragments and store them unless an edit intervened.
+
+    Returns False when the brief changed while rendering (the stored version
+    moved on); the next request renders again. No transaction is needed: the
+    compare-and-set on `page_version` is the guard.
+    """
+    version = (
+        Brief.objects.filter(pk=brief_id).values_list("page_version", flat=True).first()
+    )
+    if version is None:
+        return False
+    brief = _brief_for_rendering(brief_id)
+    fragments = render_brief_fragments(brief)
+    return bool(
+        Brief.objects.filter(pk=brief_id, page_version=version).update(
+            rendered_version=version, **fragments
+        )
+    )
+
+
+def ensure_brief_pages(briefs: Iterable[Brief]) -> None:
+    """Bring stale fragments of these (already loaded) briefs up to date in place.
+
+    Costs nothing when every page is current, which is the steady state: pages
+    are rendered once after each change, on first view.
+    """
+    for brief in briefs:
+        if brief.page_is_current:
+            continue
+        refresh_brief_page(brief_id=brief.pk)
+        fresh = Brief.objects.only(*PAGE_FIELDS, "rendered_card").get(pk=brief.pk)
+        for field in (*PAGE_FIELDS, "rendered_card"):
+            setattr(brief, field, getattr(fresh, field))
+
+
+def invalidate_brief_pages(brief_ids: Iterable[int] | models.QuerySet) -> int:
+    """Mark these briefs' prepared pages stale (one UPDATE; no rendering)."""
+    return Brief.objects.filter(pk__in=brief_ids).update(
+        page_version=F("page_version") + 1
+    )
+
+
+def related_briefs(brief: Brief, limit: int = 5) -> list[Brief]:
+    """Public briefs sharing the most confirmed actors, agreements and topics.
+
+    One query: candidates are narrowed by `pk__in` subqueries, and each shared
+    kind of key is counted in a correlated subquery, so the score is exact
+    whatever the number of links.
+    """
+    keys = brief.related_keys or {}
+    actor_ids = keys.get("actors", [])
+    agreement_ids = keys.get("agreements", [])
+    topic_ids = keys.get("topics", [])
+    if not (actor_ids or agreement_ids or topic_ids):
+        return []
+
+    def shared(model, field: str, ids: list[int], **extra) -> Subquery:
+        counted = (
+            model.objects.filter(brief=OuterRef("pk"), **{f"{field}__in": ids}, **extra)
+            .order_by()
+            .values("brief")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        return Coalesce(Subquery(counted), Value(0))
+
+    topic_through = Brief.topics.through
+    actor_links = BriefActor.objects.filter(
+        actor_id__in=actor_ids, state=MentionState.CONFIRMED
+    ).values("brief_id")
+    agreement_links = BriefAgreement.objects.filter(
+        agreement_id__in=agreement_ids
+    ).values("brief_id")
+    topic_links = topic_through.objects.filter(topic_id__in=topic_ids).values(
+        "brief_id"
+    )
+    return list(
+        Brief.objects.published()
+        .exclude(pk=brief.pk)
+        .filter(
+            Q(pk__in=actor_links) | Q(pk__in=agreement_links) | Q(pk__in=topic_links)
+        )
+        .annotate(
+            score=shared(
+                BriefActor, "actor_id", actor_ids, state=MentionState.CONFIRMED
+            )
+            + shared(BriefAgreement, "agreement_id", agreement_ids)
+            + shared(topic_through, "topic_id", topic_ids)
+        )
+        .only("id", "slug", "title", "publication_date", "kind")
+        .order_by("-score", "-publication_date", "title")[:limit]
+    )

@@ -1,0 +1,136 @@
+"""Cache invalidation, and nothing else (house style: no business logic here).
+
+Two caches depend on content:
+- each brief's prepared page (briefs/pages.py): a change to anything the page
+  shows bumps that brief's `page_version`, with one UPDATE;
+- the whole-page cache and ETags (archive/pagecache.py): any change to a
+  content model retires the content generation.
+
+Signals are the right tool here because they fire whoever saves: the admin,
+an importer, the editorial workflow or a shell session. Bulk `QuerySet.update()`
+bypasses signals; code that bulk-updates content calls `invalidate_brief_pages`
+and `bump_generation` itself.
+"""
+
+from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from actors.models import Actor, ActorAlias, Agreement
+from archive.pagecache import bump_generation_now_and_on_commit
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    Contribution,
+    Correction,
+    Institution,
+    Person,
+    Recommendation,
+    Topic,
+)
+from briefs.pages import invalidate_brief_pages
+
+CONTENT_APPS = {"actors", "briefs"}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def retire_cached_pages(sender, **kwargs) -> None:
+    if sender._meta.app_label in CONTENT_APPS:
+        bump_generation_now_and_on_commit()
+
+
+@receiver(post_save, sender=Brief)
+def brief_saved(sender, instance: Brief, **kwargs) -> None:
+    invalidate_brief_pages([instance.pk])
+
+
+@receiver(post_save, sender=Contribution)
+@receiver(post_delete, sender=Contribution)
+@receiver(post_save, sender=BriefActor)
+@receiver(post_delete, sender=BriefActor)
+@receiver(post_save, sender=BriefAgreement)
+@receiver(post_delete, sender=BriefAgreement)
+@receiver(post_save, sender=Recommendation)
+@receiver(post_delete, sender=Recommendation)
+@receiver(post_save, sender=Correction)
+@receiver(post_delete, sender=Correction)
+def part_of_brief_changed(sender, instance, **kwargs) -> None:
+    invalidate_brief_pages([instance.brief_id])
+
+
+@receiver(m2m_changed, sender=Brief.topics.through)
+def brief_topics_changed(sender, instance, action: str, reverse: bool, pk_set, **kw):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # topic.briefs.add(...): pk_set holds brief ids (None on clear)
+        invalidate_brief_pages(
+            pk_set if pk_set is not None else Brief.objects.filter(topics=instance)
+        )
+    else:
+        invalidate_brief_pages([instance.pk])
+    bump_generation_now_and_on_commit()
+
+
+@receiver(m2m_changed, sender=Recommendation.addressees.through)
+def addressees_changed(sender, instance, action: str, reverse: bool, pk_set, **kw):
+    if not action.startswith("post_"):
+        return
+    if reverse:  # actor.recommendations_received.add(...): pk_set = recommendations
+        recommendations = Recommendation.objects.filter(
+            Q(pk__in=pk_set or []) | Q(addressees=instance)
+        )
+        invalidate_brief_pages(recommendations.values("brief_id"))
+    else:
+        invalidate_brief_pages([instance.brief_id])
+    bump_generation_now_and_on_commit()
+
+
+@receiver(post_save, sender=Person)
+def person_saved(sender, instance: Person, **kwargs) -> None:
+    invalidate_brief_pages(
+        Contribution.objects.filter(person=instance).values("brief_id")
+    )
+
+
+@receiver(post_save, sender=Institution)
+def institution_saved(sender, instance: Institution, **kwargs) -> None:
+    invalidate_brief_pages(
+        Contribution.objects.filter(person__affiliation=instance).values("brief_id")
+    )
+
+
+@receiver(post_save, sender=Topic)
+@receiver(pre_delete, sender=Topic)  # before the cascade removes the links
+def topic_saved(sender, instance: Topic, **kwargs) -> None:
+    invalidate_brief_pages(Brief.objects.filter(topics=instance).values("pk"))
+
+
+def _briefs_showing_actor(actor_id: int) -> list[int]:
+    linked = BriefActor.objects.filter(actor_id=actor_id).values_list(
+        "brief_id", flat=True
+    )
+    addressed = Recommendation.objects.filter(addressees=actor_id).values_list(
+        "brief_id", flat=True
+    )
+    return [*linked, *addressed]
+
+
+@receiver(post_save, sender=Actor)
+def actor_saved(sender, instance: Actor, **kwargs) -> None:
+    invalidate_brief_pages(_briefs_showing_actor(instance.pk))
+
+
+@receiver(post_save, sender=ActorAlias)
+@receiver(post_delete, sender=ActorAlias)
+def alias_changed(sender, instance: ActorAlias, **kwargs) -> None:
+    # A new alias can create a first mention to link in the body.
+    invalidate_brief_pages(_briefs_showing_actor(instance.actor_id))
+
+
+@receiver(post_save, sender=Agreement)
+def agreement_saved(sender, instance: Agreement, **kwargs) -> None:
+    invalidate_brief_pages(
+        BriefAgreement.objects.filter(agreement=instance).values("brief_id")
+    )
