@@ -41,8 +41,10 @@ class BriefFilter(FilterSet):
         method="filter_author",
         label="Written by (person slug; repeat: all of them)",
     )
+    # field_name ends in __slug: django-filter builds each predicate from the
+    # value's `to_field_name` attribute, so `topics=<slug>` would be a 500.
     topic = django_filters.ModelMultipleChoiceFilter(
-        field_name="topics",
+        field_name="topics__slug",
         to_field_name="slug",
         queryset=Topic.objects.all(),
         conjoined=True,
@@ -122,7 +124,7 @@ class TopicFilter(FilterSet):
 
 class RecommendationFilter(FilterSet):
     addressee = django_filters.ModelMultipleChoiceFilter(
-        field_name="addressees",
+        field_name="addressees__slug",
         to_field_name="slug",
         queryset=Actor.objects.all(),
         label="Addressed to (actor slug; repeat: any of them)",

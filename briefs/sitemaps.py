@@ -41,7 +41,12 @@ class StaticPagesSitemap(SiteSitemap):
         return reverse(item)
 
     def lastmod(self, item: str):
-        return Brief.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+        # The lists change when a public brief does; asked once per sitemap.
+        if not hasattr(self, "_latest"):
+            self._latest = Brief.objects.published().aggregate(
+                latest=Max("updated_at")
+            )["latest"]
+        return self._latest
 
 
 class BriefSitemap(SiteSitemap):
