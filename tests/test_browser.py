@@ -1,0 +1,251 @@
+"""Browser tests: Playwright driving Debian's Chromium against the live server.
+
+The pages are opened in a real browser: no console errors, no broken internal
+links, no serious or critical axe-core violation, and the reader's journey from
+the home page to the seed brief, Serbia, the Serbia–Hungary plan and back to
+every brief that discusses it works on a phone without JavaScript and with the
+keyboard alone. Screenshots go to `test-artifacts/`.
+
+Playwright's sync API runs an event loop in the thread that starts it, and
+Django refuses ORM calls in a thread with a running loop; so the browser lives
+in a thread of its own (`BrowserThread`), started once per module, while test
+data is created in the test's thread as usual. Set CHROMIUM to use another
+browser binary.
+"""
+
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.conf import settings
+
+from tests.site_world import SEED_SLUG, build_world
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+PLAN = "/agreements/serbia-hungary-defense-cooperation-plan/"
+PAGES = {
+    "home": "/",
+    "seed_brief": f"/briefs/{SEED_SLUG}/",
+    "actor": "/actors/serbia/",
+    "agreement": PLAN,
+}
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+if not shutil.which(CHROMIUM):
+    pytest.skip(
+        f"Chromium not found at {CHROMIUM}: apt-get install -y chromium "
+        "(make test does this when run as root)",
+        allow_module_level=True,
+    )
+
+
+class BrowserThread:
+    """One Chromium, driven from one dedicated thread; `call` runs work there."""
+
+    def __init__(self) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser")
+        self.call(self._start)
+
+    def _start(self) -> None:
+        self.playwright = playwright_api.sync_playwright().start()
+        self.browser = self.playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+            ],
+        )
+
+    def call(self, work, *args):
+        return self.pool.submit(work, *args).result(timeout=180)
+
+    def page(self, **context_options):
+        context = self.browser.new_context(**context_options)
+        page = context.new_page()
+        page.errors = []
+        page.on(
+            "console",
+            lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
+        )
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    def close(self) -> None:
+        def stop() -> None:
+            self.browser.close()
+            self.playwright.stop()
+
+        self.call(stop)
+        self.pool.shutdown()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    thread = BrowserThread()
+    yield thread
+    thread.close()
+
+
+@pytest.fixture
+def site(live_server):
+    # live_server makes the test transactional, so the server thread sees this.
+    world = build_world()
+    briefs_discussing_plan = sorted(
+        [world.brief.get_absolute_url()] + [b.get_absolute_url() for b in world.others]
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    return live_server.url, briefs_discussing_plan
+
+
+def _internal_links(page, base: str) -> set[str]:
+    hrefs = page.eval_on_selector_all(
+        "a[href], link[href]", "els => els.map(e => e.getAttribute('href'))"
+    )
+    links = set()
+    for href in hrefs:
+        url = urljoin(page.url, href)
+        if urlsplit(url).netloc == urlsplit(base).netloc:
+            links.add(url.split("#")[0])
+    return links
+
+
+def _check_page(chromium: BrowserThread, base: str, name: str) -> dict:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = chromium.page(viewport={"width": 1280, "height": 900})
+    status = page.goto(base + PAGES[name]).status
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    broken = {}
+    for url in sorted(_internal_links(page, base)):
+        if "/search/" in url:
+            continue  # the site search is served by another part of the site
+        link_status = page.request.get(url).status
+        if link_status >= 400:
+            broken[url] = link_status
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    errors = list(page.errors)
+    page.context.close()
+    return {"status": status, "errors": errors, "broken": broken, "axe": serious}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_is_clean_linked_and_accessible(site, chromium, name):
+    base, _ = site
+    result = chromium.call(_check_page, chromium, base, name)
+    assert result == {"status": 200, "errors": [], "broken": {}, "axe": []}
+
+
+def _phone_journey(chromium: BrowserThread, base: str) -> dict:
+    page = chromium.page(
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=False,
+    )
+    visited = []
+    page.goto(base + "/")
+    page.locator("#featured-h + article h3 a").click()
+    visited.append(urlsplit(page.url).path)
+    # No sideways scrolling on a phone (wide tables scroll inside their box).
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(ARTIFACTS / "seed_brief_phone.png"), full_page=True)
+    page.locator(".boxes").get_by_role("link", name="Serbia", exact=True).click()
+    visited.append(urlsplit(page.url).path)
+    page.get_by_role("link", name="Serbia–Hungary defense cooperation plan").click()
+    visited.append(urlsplit(page.url).path)
+    page.screenshot(path=str(ARTIFACTS / "agreement_phone.png"), full_page=True)
+    section = page.locator("section", has=page.locator("#briefs-h"))
+    found = sorted(
+        urlsplit(href).path
+        for href in section.locator("h3 a").evaluate_all("els => els.map(e => e.href)")
+    )
+    page.context.close()
+    return {"visited": visited, "fits": fits, "found": found}
+
+
+def test_phone_reader_without_javascript_follows_the_cross_links(site, chromium):
+    base, briefs_discussing_plan = site
+    result = chromium.call(_phone_journey, chromium, base)
+    assert result == {
+        "visited": [PAGES["seed_brief"], "/actors/serbia/", PLAN],
+        "fits": True,
+        "found": briefs_discussing_plan,
+    }
+
+
+def _tab_to(page, name: str, limit: int = 300) -> None:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return
+    raise AssertionError(f"could not reach {name!r} with the Tab key")
+
+
+def _keyboard_journey(chromium: BrowserThread, base: str) -> dict:
+    page = chromium.page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "/")
+    page.keyboard.press("Tab")
+    first = page.evaluate("document.activeElement.className")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    visited = []
+    _tab_to(page, page.locator("#featured-h + article h3 a").inner_text())
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    visited.append(urlsplit(page.url).path)
+    _tab_to(page, "Serbia")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    visited.append(urlsplit(page.url).path)
+    _tab_to(page, "Serbia–Hungary defense cooperation plan")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    visited.append(urlsplit(page.url).path)
+    page.context.close()
+    return {"first": first, "outline": outline != "none", "visited": visited}
+
+
+def test_keyboard_reader_follows_the_cross_links(site, chromium):
+    base, _ = site
+    result = chromium.call(_keyboard_journey, chromium, base)
+    assert result == {
+        "first": "skip-link",  # the skip link comes first ...
+        "outline": True,  # ... and focus is visible
+        "visited": [PAGES["seed_brief"], "/actors/serbia/", PLAN],
+    }
+
+
+def _print_view(chromium: BrowserThread, base: str) -> dict:
+    page = chromium.page(viewport={"width": 1280, "height": 900})
+    page.goto(base + PAGES["seed_brief"])
+    page.emulate_media(media="print")
+    result = {
+        "header_hidden": page.locator(".site-header").is_hidden(),
+        "toc_hidden": page.locator(".toc").is_hidden(),
+        "address": page.locator(".print-only").inner_text(),
+        "address_visible": page.locator(".print-only").is_visible(),
+    }
+    page.screenshot(path=str(ARTIFACTS / "seed_brief_print.png"), full_page=True)
+    page.context.close()
+    return result
+
+
+def test_brief_prints_cleanly_with_its_address(site, chromium):
+    base, _ = site
+    result = chromium.call(_print_view, chromium, base)
+    assert result == {
+        "header_hidden": True,
+        "toc_hidden": True,
+        "address": f"http://127.0.0.1:8000{PAGES['seed_brief']}",
+        "address_visible": True,
+    }

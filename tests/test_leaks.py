@@ -1,0 +1,187 @@
+"""Nothing unpublished appears anywhere public: pages, feeds, sitemap, counts.
+
+Drafts, briefs in review, scheduled, withdrawn and trashed briefs carry a unique
+marker word in every text field and link to the same actors, agreements, topics
+and people as the public briefs, so a missing `published()` anywhere (a related
+block, a facet, a feed, a count) would put the marker or a wrong count on a page.
+A crawler follows every internal link from the home page and the sitemap.
+"""
+
+import datetime
+import re
+from collections import deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.utils import timezone
+
+from briefs.models import BriefActor, Recommendation, Status
+from tests import factories
+from tests.site_world import build_world
+
+pytestmark = pytest.mark.django_db
+
+MARKER = "zqxleakmarker"
+
+
+def _hidden_briefs(world) -> list:
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    variants = {
+        "draft": {"status": Status.DRAFT},
+        "review": {"status": Status.IN_REVIEW},
+        "approved": {"status": Status.APPROVED},
+        "scheduled": {"published_at": now + day},
+        "trashed": {"deleted_at": now},
+        "withdrawn": {
+            "status": Status.WITHDRAWN,
+            "published_at": now - 3 * day,
+            "withdrawn_at": now,
+            "withdrawn_reason": "Withdrawn for the leak test.",
+        },
+    }
+    briefs = []
+    for name, overrides in variants.items():
+        brief = factories.make_brief(
+            title=f"{name} {MARKER} title",
+            slug=f"{name}-hidden",
+            summary=f"{MARKER} summary",
+            body=f"## {MARKER} heading\n\n{MARKER} body about Serbia.",
+            publication_date=datetime.date(2031, 1, 1),  # a year of its own
+            authors=[world.people["vuk-velebit"], factories.make_person()],
+            actors=[world.serbia, world.hungary, world.nato],
+            agreements=[world.plan],
+            topics=list(world.brief.topics.all()),
+            featured=True,
+            **overrides,
+        )
+        recommendation = Recommendation.objects.create(
+            brief=brief,
+            order=1,
+            title=f"{MARKER} recommendation",
+            body=f"{MARKER} recommendation body",
+        )
+        recommendation.addressees.set([world.serbia, world.nato])
+        briefs.append(brief)
+    return briefs
+
+
+def _links(text: str) -> set[str]:
+    found = set(re.findall(r'(?:href|action)="([^"]+)"', text))
+    found |= set(re.findall(r"<loc>([^<]+)</loc>", text))
+    found |= set(re.findall(r"<link>([^<]+)</link>", text))
+    return found
+
+
+def _crawl(client, starts: list[str]) -> dict[str, str]:
+    """Every internal page reachable from `starts`: {path: body}."""
+    seen: dict[str, str] = {}
+    queue = deque(starts)
+    while queue and len(seen) < 400:
+        url = queue.popleft()
+        parts = urlsplit(urljoin("http://127.0.0.1:8000/", url))
+        if parts.netloc not in {"127.0.0.1:8000", "testserver"}:
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if path in seen or path.startswith(("/static/", "/media/", "/search/")):
+            continue
+        response = client.get(path)
+        body = response.content.decode()
+        seen[path] = body
+        assert response.status_code in (200, 301), (path, response.status_code)
+        for link in _links(body):
+            if link.startswith("?"):
+                if parts.query:
+                    continue  # one level of facet links, not their combinations
+                link = parts.path + link
+            queue.append(link.replace("&amp;", "&"))
+    return seen
+
+
+@pytest.fixture
+def leaky_world():
+    world = build_world()
+    return world, _hidden_briefs(world)
+
+
+def _check_no_leak(client, world, hidden) -> dict[str, str]:
+    starts = [
+        "/",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/briefs/",
+        "/briefs/?year=2031",
+        "/briefs/?actor=serbia&actor=nato",
+        "/recommendations/?addressee=serbia",
+        "/feeds/briefs.rss",
+        "/feeds/briefs.atom",
+        "/actors/serbia/feed.rss",
+        "/actors/nato/feed.atom",
+        "/people/vuk-velebit/feed.rss",
+        "/topics/security/feed.atom",
+    ]
+    pages = _crawl(client, starts)
+    assert len(pages) > 60  # the crawl really went round the site
+    for path, body in pages.items():
+        assert MARKER not in body, path
+        for brief in hidden:
+            assert brief.get_absolute_url() not in body, (path, brief.slug)
+    return pages
+
+
+def test_unpublished_briefs_appear_on_no_public_surface(client, leaky_world):
+    world, hidden = leaky_world
+    _check_no_leak(client, world, hidden)
+
+
+def test_unpublished_briefs_appear_nowhere_with_the_page_cache_on(
+    client, leaky_world, settings
+):
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    world, hidden = leaky_world
+    _check_no_leak(client, world, hidden)  # fills the cache
+    _check_no_leak(client, world, hidden)  # served from it
+    cache.clear()
+
+
+def test_counts_and_facets_count_only_public_briefs(client, leaky_world):
+    world, hidden = leaky_world
+    public_serbia = 4  # the seed brief and three others
+    briefs = client.get("/briefs/").content.decode()
+    assert "4 briefs" in briefs
+    assert re.search(rf'>Serbia</a> <span class="count">{public_serbia}</span>', briefs)
+    assert re.search(r'>Vuk Velebit</a> <span class="count">4</span>', briefs)
+    assert "2031" not in briefs  # the hidden briefs' year is no facet value
+    assert "0 briefs" in client.get("/briefs/?year=2031").content.decode()
+    actors = client.get("/actors/").content.decode()
+    assert re.search(r'href="/actors/serbia/">Serbia</a>.*?4 briefs', actors)
+    assert re.search(r'href="/actors/nato/">NATO</a>.*?1 brief<', actors)
+    recommendations = client.get("/recommendations/").content.decode()
+    assert re.search(r'>Serbia</a> <span class="count">2</span>', recommendations)
+    home = client.get("/").content.decode()
+    assert re.search(r'href="/topics/regional/">[^<]+</a> <span class="count">1', home)
+    assert BriefActor.objects.filter(actor=world.serbia).count() == 4 + len(hidden)
+
+
+def test_hidden_brief_addresses_reveal_nothing(client, leaky_world):
+    world, hidden = leaky_world
+    for brief in hidden:
+        response = client.get(brief.get_absolute_url())
+        body = response.content.decode()
+        if brief.status == Status.WITHDRAWN:
+            # The notice names the brief, but shows none of its content.
+            assert response.status_code == 410
+            assert f"{MARKER} summary" not in body
+            assert f"{MARKER} body" not in body
+            assert f"{MARKER} recommendation" not in body
+        else:
+            assert response.status_code == 404
+            assert MARKER not in body
+    for feed in ("/people/{}/feed.rss", "/people/{}/"):
+        hidden_author = hidden[0].contributions.last().person
+        assert (
+            MARKER not in client.get(feed.format(hidden_author.slug)).content.decode()
+        )
