@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
 
-.PHONY: help run test lint format bench clean
+.PHONY: help run test lint format bench clean chromium
 
 help:
 	@echo "make run   - set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000/"
@@ -53,7 +53,24 @@ run: $(VENV)/.installed
 	@echo ""
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-dev
+# Browser tests drive Debian's Chromium; install it when running as root (CI),
+# otherwise say how. CHROMIUM points elsewhere if wanted.
+CHROMIUM ?= /usr/bin/chromium
+
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "ERROR: apt-get install chromium failed." >&2; exit 1; }; \
+	  else \
+	    echo "ERROR: the browser tests need Chromium at $(CHROMIUM)." >&2; \
+	    echo "Install it with: sudo apt-get install chromium (or set CHROMIUM=/path)." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
+
+test: $(VENV)/.installed-dev chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py check
