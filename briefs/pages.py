@@ -14,10 +14,14 @@ What keeps them honest:
   the next time a page needs them.
 - Storing is a compare-and-set on `page_version`, so a render that raced with an
   edit is thrown away instead of overwriting the newer invalidation.
-- Related briefs are not stored: they depend on *other* briefs being public, so
-  `related_briefs` asks for them per request (one query) through `published()`.
+- Related briefs are prepared as a ranked list of candidate ids
+  (`related_candidates`); each request keeps the ones `published()` lets
+  through (one query), so a withdrawn or trashed brief vanishes from every
+  related block at once. Publishing a brief re-prepares its closest neighbours
+  (briefs/signals.py) so that it joins their related blocks too.
 """
 
+import datetime
 import html
 import json
 import re
@@ -25,8 +29,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 
 from actors.models import Actor
@@ -38,6 +41,7 @@ from briefs.models import (
     MentionState,
     Recommendation,
     Role,
+    Status,
 )
 
 # The columns a brief page or card needs; everything else (the Markdown source,
@@ -264,9 +268,12 @@ def render_brief_fragments(brief: Brief) -> dict:
         "rendered_head": render_to_string("briefs/_brief_head.html", context),
         "rendered_card": render_to_string("briefs/_brief_card.html", context),
         "related_keys": {
-            "actors": sorted(a.pk for a in actors),
-            "agreements": sorted(a.pk for a in agreements),
-            "topics": sorted(t.pk for t in topics),
+            "candidates": related_candidates(
+                brief_id=brief.pk,
+                actor_ids=[a.pk for a in actors],
+                agreement_ids=[a.pk for a in agreements],
+                topic_ids=[t.pk for t in topics],
+            ),
         },
     }
 
@@ -314,53 +321,71 @@ def invalidate_brief_pages(brief_ids: Iterable[int] | models.QuerySet) -> int:
     )
 
 
-def related_briefs(brief: Brief, limit: int = 5) -> list[Brief]:
-    """Public briefs sharing the most confirmed actors, agreements and topics.
+RELATED_CANDIDATES = 20
 
-    One query: candidates are narrowed by `pk__in` subqueries, and each shared
-    kind of key is counted in a correlated subquery, so the score is exact
-    whatever the number of links.
+
+def related_candidates(
+    *,
+    brief_id: int,
+    actor_ids: list[int],
+    agreement_ids: list[int],
+    topic_ids: list[int],
+) -> list[int]:
+    """Ids of the briefs sharing the most confirmed actors, agreements and topics.
+
+    Ranked by the number of shared keys, then newest first; computed when the
+    page is prepared (three GROUP BY queries), not per request. Candidates are
+    briefs released or scheduled for release and not trashed: a scheduled brief
+    joins related blocks on its release day without re-preparing anything,
+    because each request keeps only the candidates `published()` lets through.
     """
-    keys = brief.related_keys or {}
-    actor_ids = keys.get("actors", [])
-    agreement_ids = keys.get("agreements", [])
-    topic_ids = keys.get("topics", [])
-    if not (actor_ids or agreement_ids or topic_ids):
-        return []
-
-    def shared(model, field: str, ids: list[int], **extra) -> Subquery:
-        counted = (
-            model.objects.filter(brief=OuterRef("pk"), **{f"{field}__in": ids}, **extra)
-            .order_by()
-            .values("brief")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        return Coalesce(Subquery(counted), Value(0))
-
-    topic_through = Brief.topics.through
-    actor_links = BriefActor.objects.filter(
-        actor_id__in=actor_ids, state=MentionState.CONFIRMED
-    ).values("brief_id")
-    agreement_links = BriefAgreement.objects.filter(
-        agreement_id__in=agreement_ids
-    ).values("brief_id")
-    topic_links = topic_through.objects.filter(topic_id__in=topic_ids).values(
-        "brief_id"
-    )
-    return list(
-        Brief.objects.published()
-        .exclude(pk=brief.pk)
-        .filter(
-            Q(pk__in=actor_links) | Q(pk__in=agreement_links) | Q(pk__in=topic_links)
-        )
-        .annotate(
-            score=shared(
-                BriefActor, "actor_id", actor_ids, state=MentionState.CONFIRMED
+    releasable = Brief.objects.filter(
+        status=Status.PUBLISHED, deleted_at__isnull=True
+    ).exclude(pk=brief_id)
+    scores: dict[int, int] = {}
+    for model, field, ids, extra in (
+        (BriefActor, "actor_id", actor_ids, {"state": MentionState.CONFIRMED}),
+        (BriefAgreement, "agreement_id", agreement_ids, {}),
+        (Brief.topics.through, "topic_id", topic_ids, {}),
+    ):
+        if not ids:
+            continue
+        rows = (
+            model.objects.filter(
+                **{f"{field}__in": ids}, brief__in=releasable.values("pk"), **extra
             )
-            + shared(BriefAgreement, "agreement_id", agreement_ids)
-            + shared(topic_through, "topic_id", topic_ids)
+            .order_by()
+            .values_list("brief_id")
+            .annotate(n=Count("*"))
         )
-        .only("id", "slug", "title", "publication_date", "kind")
-        .order_by("-score", "-publication_date", "title")[:limit]
+        for candidate, n in rows:
+            scores[candidate] = scores.get(candidate, 0) + n
+    if not scores:
+        return []
+    dates = dict(
+        Brief.objects.filter(pk__in=list(scores)).values_list("pk", "publication_date")
     )
+    oldest = datetime.date.min
+    ranked = sorted(
+        scores, key=lambda pk: (-scores[pk], -(dates[pk] or oldest).toordinal(), pk)
+    )
+    return ranked[:RELATED_CANDIDATES]
+
+
+def related_briefs(brief: Brief, limit: int = 5) -> list[Brief]:
+    """The public briefs among the prepared candidates, best first (one query).
+
+    Going through `published()` on every request means a withdrawn or trashed
+    brief leaves every related block at once, whatever was prepared.
+    """
+    candidates = (brief.related_keys or {}).get("candidates", [])
+    if not candidates:
+        return []
+    found = {
+        b.pk: b
+        for b in Brief.objects.published()
+        .filter(pk__in=candidates)
+        .only("id", "slug", "title", "publication_date")
+        .order_by()
+    }
+    return [found[pk] for pk in candidates if pk in found][:limit]

@@ -25,11 +25,13 @@ from briefs.models import (
     Contribution,
     Correction,
     Institution,
+    MentionState,
     Person,
     Recommendation,
+    Status,
     Topic,
 )
-from briefs.pages import invalidate_brief_pages
+from briefs.pages import invalidate_brief_pages, related_candidates
 
 CONTENT_APPS = {"actors", "briefs"}
 
@@ -44,6 +46,23 @@ def retire_cached_pages(sender, **kwargs) -> None:
 @receiver(post_save, sender=Brief)
 def brief_saved(sender, instance: Brief, **kwargs) -> None:
     invalidate_brief_pages([instance.pk])
+    if instance.status == Status.PUBLISHED and instance.deleted_at is None:
+        # A brief that is (or will be) public may now belong in the related
+        # blocks of the briefs closest to it: have those prepared again.
+        invalidate_brief_pages(
+            related_candidates(
+                brief_id=instance.pk,
+                actor_ids=list(
+                    instance.actor_links.filter(
+                        state=MentionState.CONFIRMED
+                    ).values_list("actor_id", flat=True)
+                ),
+                agreement_ids=list(
+                    instance.agreement_links.values_list("agreement_id", flat=True)
+                ),
+                topic_ids=list(instance.topics.values_list("pk", flat=True)),
+            )
+        )
 
 
 @receiver(post_save, sender=Contribution)

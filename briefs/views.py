@@ -12,12 +12,16 @@ one row plus one query for related briefs. Every view is wrapped in
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.views.generic import DetailView, ListView
 
 from actors.filters import ActorFilter, AgreementFilter
@@ -247,11 +251,74 @@ class BriefListView(FilteredListView):
         return paginator, page, list(object_list), is_paginated
 
 
+# Markers standing for a brief's prepared fragments in the page shell.
+_HEAD, _ARTICLE, _RELATED = "\x00head\x00", "\x00article\x00", "\x00related\x00"
+_shell: list[str] = []
+
+
+def brief_page_shell() -> list[str]:
+    """briefs/brief_detail.html rendered once per process, split at the markers.
+
+    Everything on a brief page outside the prepared fragments and the related
+    block (header, navigation, footer) is the same for every brief and every
+    request, so it is rendered once and reused; a request only joins strings.
+    With DEBUG on it is rendered every time, so template edits show at once.
+    The template must therefore not depend on the request (it is rendered
+    without one); tests/briefs/test_views.py compares both paths.
+    """
+    if _shell and not settings.DEBUG:
+        return _shell
+    html = render_to_string(
+        "briefs/brief_detail.html",
+        {
+            "brief": {"rendered_head": _HEAD, "rendered_article": _ARTICLE},
+            "related_html": _RELATED,
+            "publisher": settings.PUBLISHER,
+        },
+    )
+    head, rest = html.split(_HEAD)
+    article, rest = rest.split(_ARTICLE)
+    related, tail = rest.split(_RELATED)
+    _shell[:] = [head, article, related, tail]
+    return _shell
+
+
+def related_html(related: list[Brief]) -> str:
+    if not related:
+        return ""
+    items = format_html_join(
+        "",
+        '<li><a href="{}">{}</a>{}</li>',
+        (
+            (
+                other.get_absolute_url(),
+                other.title,
+                format_html(
+                    ' <span class="meta"><time datetime="{}">{}</time></span>',
+                    other.publication_date.isoformat(),
+                    date_format(other.publication_date, "j F Y"),
+                )
+                if other.publication_date
+                else "",
+            )
+            for other in related
+        ),
+    )
+    return format_html(
+        '<aside class="related" aria-labelledby="related-h">\n'
+        '  <h2 id="related-h">Related briefs</h2>\n  <ul>{}</ul>\n</aside>',
+        items,
+    )
+
+
 @method_decorator(public_page, name="dispatch")
 class BriefDetailView(DetailView):
-    """The brief, from fragments prepared once per version, plus related briefs."""
+    """The brief, from fragments prepared once per version, plus related briefs.
 
-    template_name = "briefs/brief_detail.html"
+    Two queries: the brief's row and the public related briefs. The page is
+    the prepared shell joined with the prepared fragments (see above).
+    """
+
     context_object_name = "brief"
 
     def get_queryset(self) -> QuerySet[Brief]:
@@ -259,15 +326,24 @@ class BriefDetailView(DetailView):
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            return super().get(request, *args, **kwargs)
+            brief = self.get_object()
         except Http404:
             return self.missing(request, kwargs["slug"])
-
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        ensure_brief_pages([self.object])
-        context["related"] = related_briefs(self.object)
-        return context
+        ensure_brief_pages([brief])
+        head, article, related, tail = brief_page_shell()
+        return HttpResponse(
+            "".join(
+                (
+                    head,
+                    brief.rendered_head,
+                    article,
+                    brief.rendered_article,
+                    related,
+                    related_html(related_briefs(brief)),
+                    tail,
+                )
+            )
+        )
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
