@@ -336,11 +336,12 @@ def report(cpu: dict, http: dict, db: str) -> str:
     for phase in ("uncached", "cached"):
         base = http[phase]["minimal"]
         for name, row in http[phase].items():
+            rps, p50, p99 = row["rps"], row["p50_ms"], row["p99_ms"]
             lines.append(
-                f"  {phase:8} {name:11} {row['rps']:8.0f} req/s "
-                f"({row['rps'] / base['rps']:4.2f}x)  "
-                f"p50 {row['p50_ms']:6.2f} ms ({row['p50_ms'] / base['p50_ms']:5.2f}x)  "
-                f"p99 {row['p99_ms']:6.2f} ms ({row['p99_ms'] / base['p99_ms']:5.2f}x)"
+                f"  {phase:8} {name:11} {rps:8.0f} req/s "
+                f"({rps / base['rps']:4.2f}x)  "
+                f"p50 {p50:6.2f} ms ({p50 / base['p50_ms']:5.2f}x)  "
+                f"p99 {p99:6.2f} ms ({p99 / base['p99_ms']:5.2f}x)"
             )
     ratio = http["cached"]["brief"]["rps"] / http["cached"]["minimal"]["rps"]
     lines.append(

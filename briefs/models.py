@@ -273,8 +273,9 @@ class Brief(models.Model):
     rendered_head = models.TextField(editable=False, blank=True)
     rendered_article = models.TextField(editable=False, blank=True)
     rendered_card = models.TextField(editable=False, blank=True)
-    # Ids of confirmed actors, agreements and topics, for the related-briefs query.
-    related_keys = models.JSONField(editable=False, default=dict, blank=True)
+    # Related-brief candidates, best first, as [id, prepared list item] pairs;
+    # each request shows the ones still public (see RelatedCandidate).
+    related_items = models.JSONField(editable=False, default=list, blank=True)
 
     actors = models.ManyToManyField(
         Actor, through="BriefActor", related_name="briefs", blank=True
@@ -523,3 +524,31 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of {self.published_on:%Y-%m-%d} to {self.brief}"
+
+
+class RelatedCandidate(models.Model):
+    """A brief prepared as a related-brief candidate of another (briefs/pages.py).
+
+    Part of the prepared page, rewritten with it. As rows, the candidates let
+    the brief page ask which of them are public inside its one query, and let
+    a change to a brief find every page that lists it.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="related_candidates"
+    )
+    other = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "other"], name="relatedcandidate_unique"
+            ),
+        ]
+        indexes = [
+            # Used to re-prepare the pages that list a brief when it changes.
+            models.Index(fields=["other"], name="relatedcandidate_other"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.other_id} related to {self.brief_id}"

@@ -28,11 +28,14 @@ import re
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Count, F
+from django.db import models, transaction
+from django.db.models import CharField, Count, F, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from actors.models import Actor
+from briefs.compiled import CompiledQuery
 from briefs.models import (
     Brief,
     BriefActor,
@@ -40,6 +43,7 @@ from briefs.models import (
     Contribution,
     MentionState,
     Recommendation,
+    RelatedCandidate,
     Role,
     Status,
 )
@@ -55,7 +59,7 @@ PAGE_FIELDS = (
     "rendered_version",
     "rendered_head",
     "rendered_article",
-    "related_keys",
+    "related_items",
 )
 CARD_FIELDS = ("id", "slug", "page_version", "rendered_version", "rendered_card")
 
@@ -267,14 +271,7 @@ def render_brief_fragments(brief: Brief) -> dict:
         "rendered_article": render_to_string("briefs/_brief_article.html", context),
         "rendered_head": render_to_string("briefs/_brief_head.html", context),
         "rendered_card": render_to_string("briefs/_brief_card.html", context),
-        "related_keys": {
-            "candidates": related_candidates(
-                brief_id=brief.pk,
-                actor_ids=[a.pk for a in actors],
-                agreement_ids=[a.pk for a in agreements],
-                topic_ids=[t.pk for t in topics],
-            ),
-        },
+        **prepare_related(brief),
     }
 
 
@@ -292,11 +289,17 @@ def refresh_brief_page(*, brief_id: int) -> bool:
         return False
     brief = _brief_for_rendering(brief_id)
     fragments = render_brief_fragments(brief)
-    return bool(
-        Brief.objects.filter(pk=brief_id, page_version=version).update(
+    with transaction.atomic():
+        stored = Brief.objects.filter(pk=brief_id, page_version=version).update(
             rendered_version=version, **fragments
         )
-    )
+        if stored:
+            RelatedCandidate.objects.filter(brief_id=brief_id).delete()
+            RelatedCandidate.objects.bulk_create(
+                RelatedCandidate(brief_id=brief_id, other_id=pk)
+                for pk, _ in fragments["related_items"]
+            )
+    return bool(stored)
 
 
 def ensure_brief_pages(briefs: Iterable[Brief]) -> None:
@@ -309,6 +312,8 @@ def ensure_brief_pages(briefs: Iterable[Brief]) -> None:
         if brief.page_is_current:
             continue
         refresh_brief_page(brief_id=brief.pk)
+        # Which candidates are public was read for the old version: ask again.
+        brief.__dict__.pop("public_related", None)
         fresh = Brief.objects.only(*PAGE_FIELDS, "rendered_card").get(pk=brief.pk)
         for field in (*PAGE_FIELDS, "rendered_card"):
             setattr(brief, field, getattr(fresh, field))
@@ -372,20 +377,91 @@ def related_candidates(
     return ranked[:RELATED_CANDIDATES]
 
 
-def related_briefs(brief: Brief, limit: int = 5) -> list[Brief]:
-    """The public briefs among the prepared candidates, best first (one query).
+def prepare_related(brief: Brief) -> dict:
+    """The related-brief candidates of a loaded brief, with their list items."""
+    candidates = related_candidates(
+        brief_id=brief.pk,
+        actor_ids=[link.actor_id for link in brief.confirmed_links],
+        agreement_ids=[link.agreement_id for link in brief.agreement_links.all()],
+        topic_ids=[topic.pk for topic in brief.topics.all()],
+    )
+    rows = Brief.objects.only("id", "slug", "title", "publication_date").in_bulk(
+        candidates
+    )
+    items = [
+        [pk, render_to_string("briefs/_related_item.html", {"other": rows[pk]})]
+        for pk in candidates
+    ]
+    return {"related_items": items}
 
-    Going through `published()` on every request means a withdrawn or trashed
-    brief leaves every related block at once, whatever was prepared.
+
+def _public_brief_query(slug: str, at: datetime.datetime) -> models.QuerySet:
+    """The brief page's one query: the public brief and its public candidates.
+
+    `public_related` lists, comma-separated, the prepared related candidates
+    that `published()` lets through right now.
     """
-    candidates = (brief.related_keys or {}).get("candidates", [])
-    if not candidates:
-        return []
-    found = {
-        b.pk: b
-        for b in Brief.objects.published()
-        .filter(pk__in=candidates)
-        .only("id", "slug", "title", "publication_date")
+    public_candidates = (
+        RelatedCandidate.objects.filter(
+            brief=OuterRef("pk"),
+            other__in=Brief.objects.published(at=at).values("pk"),
+        )
         .order_by()
-    }
-    return [found[pk] for pk in candidates if pk in found][:limit]
+        .values("brief")
+        .annotate(ids=StringAgg(Cast("other_id", CharField()), Value(",")))
+        .values("ids")
+    )
+    return (
+        Brief.objects.published(at=at)
+        .filter(slug=slug)
+        .annotate(public_related=Subquery(public_candidates))
+        .order_by()
+        .values_list(*PAGE_FIELDS, "public_related")[:1]
+    )
+
+
+# Compiled once per process (briefs/compiled.py): building this SQL costs more
+# CPU than the page's whole budget.
+_public_brief_row = CompiledQuery(
+    _public_brief_query,
+    slug="\x00slug-sentinel",
+    at=CompiledQuery.time_sentinel(),
+)
+
+
+def public_brief(slug: str) -> Brief | None:
+    """The public brief at `slug` with its prepared page fields, or None.
+
+    `brief.public_related` holds the ids of its related candidates that are
+    public now, for `related_briefs`.
+    """
+    rows = _public_brief_row(slug=slug, at=timezone.now())
+    if not rows:
+        return None
+    *values, public_related = rows[0]
+    brief = Brief(**dict(zip(PAGE_FIELDS, values, strict=True)))
+    if isinstance(brief.related_items, str):  # JSON arrives as text from a cursor
+        brief.related_items = json.loads(brief.related_items)
+    brief.public_related = {int(pk) for pk in (public_related or "").split(",") if pk}
+    return brief
+
+
+def related_briefs(brief: Brief, limit: int = 5) -> list[str]:
+    """List items of the public briefs among the prepared candidates.
+
+    Which candidates are public is asked in the brief's own query (through
+    `published()`), so a withdrawn or trashed brief leaves every related block
+    at once, whatever was prepared. A brief loaded by other means (stale page
+    just re-prepared) asks with one query.
+    """
+    items = brief.related_items or []
+    if not items:
+        return []
+    public = getattr(brief, "public_related", None)
+    if public is None or not brief.page_is_current:
+        public = set(
+            Brief.objects.published()
+            .filter(pk__in=[pk for pk, _ in items])
+            .values_list("pk", flat=True)
+        )
+    return [item for pk, item in items if pk in public][:limit]

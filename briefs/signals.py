@@ -28,6 +28,7 @@ from briefs.models import (
     MentionState,
     Person,
     Recommendation,
+    RelatedCandidate,
     Status,
     Topic,
 )
@@ -46,6 +47,10 @@ def retire_cached_pages(sender, **kwargs) -> None:
 @receiver(post_save, sender=Brief)
 def brief_saved(sender, instance: Brief, **kwargs) -> None:
     invalidate_brief_pages([instance.pk])
+    # Pages whose related block lists this brief show its title and date.
+    invalidate_brief_pages(
+        RelatedCandidate.objects.filter(other=instance).values("brief_id")
+    )
     if instance.status == Status.PUBLISHED and instance.deleted_at is None:
         # A brief that is (or will be) public may now belong in the related
         # blocks of the briefs closest to it: have those prepared again.

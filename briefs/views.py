@@ -20,8 +20,6 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
 from django.views.generic import DetailView, ListView
 
 from actors.filters import ActorFilter, AgreementFilter
@@ -56,6 +54,7 @@ from briefs.pages import (
     absolute_url,
     ensure_brief_pages,
     json_ld,
+    public_brief,
     related_briefs,
 )
 
@@ -283,31 +282,15 @@ def brief_page_shell() -> list[str]:
     return _shell
 
 
-def related_html(related: list[Brief]) -> str:
-    if not related:
+def related_html(items: list[str]) -> str:
+    """The related block around prepared list items (already escaped HTML)."""
+    if not items:
         return ""
-    items = format_html_join(
-        "",
-        '<li><a href="{}">{}</a>{}</li>',
-        (
-            (
-                other.get_absolute_url(),
-                other.title,
-                format_html(
-                    ' <span class="meta"><time datetime="{}">{}</time></span>',
-                    other.publication_date.isoformat(),
-                    date_format(other.publication_date, "j F Y"),
-                )
-                if other.publication_date
-                else "",
-            )
-            for other in related
-        ),
-    )
-    return format_html(
+    return (
         '<aside class="related" aria-labelledby="related-h">\n'
-        '  <h2 id="related-h">Related briefs</h2>\n  <ul>{}</ul>\n</aside>',
-        items,
+        '  <h2 id="related-h">Related briefs</h2>\n  <ul>'
+        + "".join(items)
+        + "</ul>\n</aside>"
     )
 
 
@@ -325,9 +308,8 @@ class BriefDetailView(DetailView):
         return Brief.objects.published().only(*PAGE_FIELDS)
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            brief = self.get_object()
-        except Http404:
+        brief = public_brief(kwargs["slug"])
+        if brief is None:
             return self.missing(request, kwargs["slug"])
         ensure_brief_pages([brief])
         head, article, related, tail = brief_page_shell()
