@@ -206,6 +206,9 @@ def _wait_for_port(port: int, timeout: float = 30) -> None:
 
 
 def start_gunicorn(env: dict[str, str], cache_seconds: int) -> subprocess.Popen:
+    with socket.socket() as probe:
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise RuntimeError(f"port {PORT} is already in use; stop that server")
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -225,6 +228,8 @@ def start_gunicorn(env: dict[str, str], cache_seconds: int) -> subprocess.Popen:
     )
     _wait_for_port(PORT)
     time.sleep(0.5)
+    if process.poll() is not None:
+        raise RuntimeError("gunicorn exited at start")
     return process
 
 
@@ -237,7 +242,10 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def _ms(text: str) -> float:
-    number, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
+    match = re.match(r"([\d.]+)(us|ms|s)$", text)
+    if match is None:
+        raise ValueError(f"unexpected latency {text!r} in wrk's output")
+    number, unit = match.groups()
     return float(number) * _UNITS[unit]
 
 
@@ -283,6 +291,18 @@ print(json.dumps({{"rps": len(lat) / {seconds}, "p50_ms": lat[len(lat) // 2],
     return json.loads(output.stdout)
 
 
+def _warm(path: str, times: int = 20) -> None:
+    """Imports, templates, caches and prepared pages, in every worker."""
+    import urllib.error
+    import urllib.request
+
+    for _ in range(times):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}").read()
+        except urllib.error.HTTPError:
+            pass
+
+
 def load(env: dict[str, str], seconds: int) -> dict:
     runner = wrk if shutil.which("wrk") else python_load
     results: dict = {"tool": runner.__name__}
@@ -291,7 +311,7 @@ def load(env: dict[str, str], seconds: int) -> dict:
         try:
             results[label] = {}
             for name, path in URLS.items():
-                runner(path, 1)  # warm each worker
+                _warm(path)
                 results[label][name] = runner(path, seconds)
             if cache_seconds:
                 import urllib.request
