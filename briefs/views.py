@@ -5,6 +5,8 @@ briefs that discuss them and `actors` never imports `briefs`.
 """
 
 from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.views.generic import DetailView, ListView
 
 from actors.models import Actor, Agreement, AgreementParty
@@ -19,21 +21,41 @@ class BriefListView(ListView):
         return Brief.objects.published().with_cards()
 
 
+def with_page_relations(queryset):
+    """What the brief page shows, prefetched (shared with the admin's preview)."""
+    return queryset.prefetch_related(
+        Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related("person"),
+        ),
+        "topics",
+        Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.prefetch_related("addressees"),
+        ),
+        "corrections",
+    )
+
+
 class BriefDetailView(DetailView):
     template_name = "briefs/brief_detail.html"
 
     def get_queryset(self):
-        return Brief.objects.published().prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person"),
-            ),
-            "topics",
-            Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.prefetch_related("addressees"),
-            ),
-        )
+        return with_page_relations(Brief.objects.published())
+
+
+def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
+    """Any brief rendered exactly as its public page, under a "not published" banner.
+
+    Not routed publicly: only the admin's preview view calls this, after
+    checking that the user may see the brief (briefs/admin.py).
+    """
+    brief = with_page_relations(Brief.objects.filter(pk=brief.pk)).get()
+    return TemplateResponse(
+        request,
+        "briefs/brief_preview.html",
+        {"brief": brief, "object": brief, "preview": True},
+    )
 
 
 class PersonDetailView(DetailView):
