@@ -235,7 +235,9 @@ def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
     elif not user.has_perm(rule.permission):
         return f"You are not allowed to {action.label.lower()} briefs."
     if not _sees_everything(user):
-        if not rule.owner_may or brief.created_by_id != user.pk:
+        if not rule.owner_may:
+            return f"You are not allowed to {action.label.lower()} briefs."
+        if brief.created_by_id != user.pk:
             return f"You may {action.label.lower()} only your own briefs."
         if action == Action.TRASH and brief.status not in OWNER_EDITABLE:
             return "You may move only your own drafts to the trash."
