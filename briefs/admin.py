@@ -459,7 +459,7 @@ class BriefAdmin(admin.ModelAdmin):
                 )
         if self._unapplied(request):
             # Save inside a savepoint only to snapshot the edit, then undo it.
-            request._brief_savepoint = transaction.savepoint()
+            request._brief_savepoint = transaction.savepoint_create()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
@@ -671,7 +671,8 @@ class BriefAdmin(admin.ModelAdmin):
             ),
             path(
                 "<path:object_id>/preview/",
-                wrap(self.preview_view),
+                # cacheable: the view sets its own, exact Cache-Control.
+                self.admin_site.admin_view(self.preview_view, cacheable=True),
                 name="briefs_brief_preview",
             ),
             *super().get_urls(),
