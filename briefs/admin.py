@@ -12,6 +12,7 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.db import transaction
@@ -59,6 +60,7 @@ from briefs.workflow import (
     can_preview_brief,
     can_view_brief,
     clear_presence,
+    editable_briefs,
     others_editing,
     record_presence,
     refusal,
@@ -317,7 +319,7 @@ class BriefAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Prefetch contributors: the changelist names the authors on every row.
         return (
-            visible_briefs(request.user)
+            (super().get_queryset(request) & visible_briefs(request.user))
             .select_related("draft_of")
             .prefetch_related(
                 Prefetch(
@@ -400,9 +402,12 @@ class BriefAdmin(admin.ModelAdmin):
     def get_prepopulated_fields(self, request: HttpRequest, obj: Brief | None = None):
         return super().get_prepopulated_fields(request, obj) if obj is None else {}
 
-    def get_actions(self, request: HttpRequest, action_location=None):
-        kwargs = {} if action_location is None else {"action_location": action_location}
-        actions = super().get_actions(request, **kwargs)
+    def get_actions(
+        self,
+        request: HttpRequest,
+        action_location: ActionLocation = ActionLocation.CHANGE_LIST,
+    ) -> dict:
+        actions = super().get_actions(request, action_location)
         # Bulk deletion would bypass the trash; "Move to trash" replaces it.
         actions.pop("delete_selected", None)
         return actions
@@ -844,12 +849,7 @@ class BriefPartAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
         if db_field.name == "brief":
-            editable = [
-                b.pk
-                for b in visible_briefs(request.user).not_in_trash()
-                if can_edit_brief(request.user, b)
-            ]
-            kwargs["queryset"] = Brief.objects.filter(pk__in=editable)
+            kwargs["queryset"] = editable_briefs(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:

@@ -182,6 +182,16 @@ def can_view_brief(user: AbstractUser, brief: Brief) -> bool:
     return _sees_everything(user) or brief.created_by_id == user.pk
 
 
+def editable_briefs(user: AbstractUser) -> BriefQuerySet:
+    """The briefs `user` may change now: `can_edit_brief` as one query."""
+    if not user.has_perm("briefs.change_brief"):
+        return Brief.objects.none()
+    statuses = set(OWNER_EDITABLE)
+    if user.has_perm("briefs.review_brief"):
+        statuses.add(Status.IN_REVIEW)
+    return visible_briefs(user).not_in_trash().filter(status__in=statuses)
+
+
 def can_edit_brief(user: AbstractUser, brief: Brief) -> bool:
     """May `user` change the content of `brief` as it is now?
 
@@ -381,13 +391,17 @@ def _move(brief: Brief, status: str, *extra_fields: str) -> str:
     return before
 
 
-def _simple(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_):
+def _simple(
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     before = _move(brief, RULES[action].target)
     entry = _log(brief, user=user, action=action, from_status=before, comment=comment)
     return TransitionResult(brief, entry)
 
 
-def _submit(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_):
+def _submit(
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     findings = run_checks(brief)
     before = _move(brief, Status.IN_REVIEW)
     entry = _log(
@@ -403,8 +417,8 @@ def _submit(brief: Brief, *, user: AbstractUser, action: Action, comment: str, *
 
 
 def _request_changes(
-    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_
-):
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     if not comment:
         raise TransitionError("Say what needs to change: a comment is required.")
     result = _simple(brief, user=user, action=action, comment=comment)
@@ -424,8 +438,8 @@ def _publish(
     comment: str,
     publish_at: datetime.datetime | None,
     public_note: str,
-    **_,
-):
+    **_: object,
+) -> TransitionResult:
     now = timezone.now()
     if publish_at is not None and publish_at <= now:
         raise TransitionError(
@@ -528,7 +542,9 @@ def _publish_correction(
     return TransitionResult(live, entry, findings)
 
 
-def _unschedule(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_):
+def _unschedule(
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     brief.published_at = None
     before = _move(brief, Status.APPROVED, "published_at")
     entry = _log(brief, user=user, action=action, from_status=before, comment=comment)
@@ -542,8 +558,8 @@ def _withdraw(
     action: Action,
     comment: str,
     public_note: str,
-    **_,
-):
+    **_: object,
+) -> TransitionResult:
     if not public_note:
         raise TransitionError("Give the public reason for withdrawing the brief.")
     brief.withdrawn_reason = public_note
@@ -574,8 +590,8 @@ def _working_copy_slug(live: Brief) -> str:
 
 
 def _start_correction(
-    live: Brief, *, user: AbstractUser, action: Action, comment: str, **_
-):
+    live: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     copy = Brief(
         draft_of=live,
         slug=_working_copy_slug(live),
@@ -599,7 +615,9 @@ def _start_correction(
     return TransitionResult(copy, entry)
 
 
-def _trash(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_):
+def _trash(
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     brief.deleted_at = timezone.now()
     brief.save(update_fields=["deleted_at", "updated_at"])
     EditPresence.objects.filter(brief=brief).delete()
@@ -609,7 +627,9 @@ def _trash(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **
     return TransitionResult(brief, entry)
 
 
-def _untrash(brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_):
+def _untrash(
+    brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
+) -> TransitionResult:
     brief.deleted_at = None
     brief.save(update_fields=["deleted_at", "updated_at"])
     entry = _log(
@@ -618,7 +638,7 @@ def _untrash(brief: Brief, *, user: AbstractUser, action: Action, comment: str, 
     return TransitionResult(brief, entry)
 
 
-def _purge(brief: Brief, *, user: AbstractUser, **_):
+def _purge(brief: Brief, *, user: AbstractUser, **_: object) -> TransitionResult:
     # The brief's own history goes with it; say so in the application log.
     logger.warning("Brief %s (%s) purged by %s", brief.pk, brief.slug, user)
     brief.delete()

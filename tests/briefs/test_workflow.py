@@ -15,6 +15,8 @@ from briefs.workflow import (
     TransitionError,
     add_review_comment,
     available_actions,
+    can_edit_brief,
+    editable_briefs,
     transition_brief,
 )
 from tests import factories
@@ -540,3 +542,18 @@ def test_the_command_goes_through_the_same_checker(people, capsys):
         call_command(
             "brief_transition", "nope", "submit", "--user", people["superuser"].username
         )
+
+
+@pytest.mark.django_db
+def test_the_editable_query_agrees_with_the_edit_rule(people):
+    owner = people["contributor_owner"]
+    briefs = [
+        brief_in(status, created_by=owner, deleted_at=deleted)
+        for status in Status.values
+        for deleted in (None, timezone.now())
+    ]
+    for role, user in people.items():
+        if role == "anonymous":
+            continue
+        expected = {b.pk for b in briefs if can_edit_brief(user, b)}
+        assert set(editable_briefs(user).values_list("pk", flat=True)) == expected, role
