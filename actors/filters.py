@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import QuerySet
 from django_filters.fields import ModelMultipleChoiceField
-from drf_spectacular.drainage import set_override
 from django_filters.rest_framework import FilterSet
+from drf_spectacular.drainage import set_override
 
 from actors.models import (
     Actor,
