@@ -46,6 +46,7 @@ class SearchFilter(django_filters.CharFilter):
             "field",
             {
                 "type": "string",
+                "minLength": 1,
                 "maxLength": MAX_QUERY_LENGTH,
                 "pattern": "^[^\\x00]*$",
                 "description": f"Search text (at most {MAX_QUERY_LENGTH} characters).",

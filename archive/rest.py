@@ -123,8 +123,8 @@ class ArchivePagination(PageNumberPagination):
         except EmptyPage:
             raise invalid(
                 self.page_query_param,
-                f"Page {int(raw)} is out of range: there are "
-                f"{paginator.num_pages} pages.",
+                f"Page {int(raw)} is out of range; the last page is "
+                f"{paginator.num_pages}.",
             ) from None
         return list(self.page)
 
@@ -233,7 +233,8 @@ class StrictOrderingFilter(OrderingFilter):
 
 # --- Links ----------------------------------------------------------------
 
-_PLACEHOLDER = "SLUGPLACEHOLDER"
+# Matches every slug pattern, including recommendations' "<brief>-<n>".
+_PLACEHOLDER = "SLUGPLACEHOLDER-0"
 
 
 def absolute_url(context: dict, view_name: str, slug: str) -> str:

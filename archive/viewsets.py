@@ -69,6 +69,18 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
                     for name in unknown[:10]
                 }
             )
+        # The pages share the FilterSets and treat an empty field as "any"
+        # (HTML forms send every field); the API says what it means instead.
+        empty = sorted(
+            name for name, values in request.query_params.lists() if "" in values
+        )
+        if empty:
+            raise exceptions.ValidationError(
+                {
+                    name: ["Empty value: leave the parameter out to not filter by it."]
+                    for name in empty
+                }
+            )
 
     def last_modified(self, instance: Any) -> datetime | None:
         """When this item (and what it shows of related items) last changed."""

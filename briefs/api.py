@@ -212,7 +212,7 @@ class RecommendationViewSet(ArchiveViewSet):
     filterset_class = RecommendationFilter
     ordering_fields = ["order", "policy_area", "id"]
     ordering = ["-brief__publication_date", "brief__slug", "order", "id"]
-    lookup_value_regex = RECOMMENDATION_SLUG.pattern
+    lookup_value_regex = r"[-a-zA-Z0-9_]+-[0-9]{1,4}"
 
     def get_queryset(self) -> QuerySet[Recommendation]:
         return (

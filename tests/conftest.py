@@ -43,3 +43,13 @@ def actor():
 @pytest.fixture
 def published_brief():
     return factories.make_brief()
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
