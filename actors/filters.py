@@ -93,6 +93,15 @@ class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
             },
         )
 
+    def get_filter_predicate(self, v: Any) -> dict[str, Any]:
+        # django-filter compares the relation with `to_field_name` of the item
+        # ("topics" = "security"), which fails against the primary key the
+        # relation holds; the item itself is what the relation points at.
+        name = self.field_name
+        if self.lookup_expr != "exact":
+            name = f"{name}__{self.lookup_expr}"
+        return {name: v}
+
 
 class YearField(forms.IntegerField):
     def __init__(self, **kwargs: Any) -> None:
