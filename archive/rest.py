@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.paginator import EmptyPage
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
 from rest_framework import exceptions
@@ -63,6 +63,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if not isinstance(errors, dict):
             errors = {"non_field_errors": errors}
         response.data = {"detail": "Invalid request parameters.", "errors": errors}
+    elif isinstance(exc, exceptions.NotFound | Http404):
+        # One wording for every 404, like the URL resolver's.
+        response.data = {"detail": "Not found."}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response
