@@ -6,6 +6,8 @@ import json
 import pytest
 import schemathesis
 from django.core.management import call_command
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.core.wsgi import get_wsgi_application
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -161,6 +163,21 @@ def _load_schema() -> "schemathesis.schemas.BaseSchema":
 schema = _load_schema()
 
 
+@pytest.fixture
+def keep_test_connection():
+    """Run WSGI requests inside the test's transaction, as Django's client does.
+
+    The WSGI handler closes "old" connections at the start and end of each
+    request; inside a test transaction that would close the connection (on
+    PostgreSQL) and lose the test data.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(
     max_examples=15,
@@ -168,7 +185,7 @@ schema = _load_schema()
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_api_conforms_to_its_schema(case, api_data, settings):
+def test_api_conforms_to_its_schema(case, api_data, settings, keep_test_connection):
     settings.ALLOWED_HOSTS = ["localhost"]
     # Hundreds of requests from one address: lift the limit for this test.
     settings.API_ANON_RATE = "1000000/min"
