@@ -138,6 +138,8 @@ class ActorFilter(FilterSet):
     def filter_member_of(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # The date is applied here too so "member of NATO on D" is one condition
         # per organization, not "member of NATO at some time and of anything on D".
+        if not value:
+            return queryset  # and no DISTINCT over an unfiltered list
         on = self.form.cleaned_data.get("member_on")
         for organization in value:
             queryset = queryset.filter(

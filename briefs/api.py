@@ -50,6 +50,11 @@ from briefs.serializers import (
 )
 
 
+def _summary_fields(relation: str = "", label: str = "name") -> list[str]:
+    prefix = f"{relation}__" if relation else ""
+    return [f"{prefix}{f}" for f in ("id", "slug", label, "updated_at")]
+
+
 def _latest(*timestamps: datetime | None) -> datetime | None:
     known = [t for t in timestamps if t is not None]
     return max(known) if known else None
@@ -76,28 +81,42 @@ class BriefViewSet(ArchiveViewSet):
     def get_queryset(self) -> QuerySet[Brief]:
         # Prefetch everything the serializer shows: the query count stays the
         # same whatever the page size or the number of links per brief.
+        # Linked items load only what a summary shows (and `updated_at`, for
+        # Last-Modified): building model instances is most of a page's cost.
+        # Lists (`to_attr`) rather than related managers: no queryset clone
+        # per brief and relation when serialising.
         queryset = Brief.objects.published().prefetch_related(
             Prefetch(
                 "contributions",
-                queryset=Contribution.objects.select_related("person").order_by(
-                    "order", "id"
-                ),
+                queryset=Contribution.objects.select_related("person")
+                .only("brief_id", "role", *_summary_fields("person"))
+                .order_by("order", "id"),
+                to_attr="public_contributions",
             ),
             Prefetch(
                 "actor_links",
                 queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
                 .select_related("actor")
+                .only("brief_id", *_summary_fields("actor"))
                 .order_by(F("first_position").asc(nulls_last=True), "actor__name"),
                 to_attr="public_actor_links",
             ),
             Prefetch(
                 "agreement_links",
-                queryset=BriefAgreement.objects.select_related("agreement").order_by(
-                    "id"
-                ),
+                queryset=BriefAgreement.objects.select_related("agreement")
+                .only("brief_id", *_summary_fields("agreement", label="title"))
+                .order_by("id"),
+                to_attr="public_agreement_links",
             ),
-            "topics",
+            Prefetch(
+                "topics",
+                queryset=Topic.objects.only(*_summary_fields()),
+                to_attr="public_topics",
+            ),
         )
+        if self.action == "list":
+            # The list shows no body: do not read (or DISTINCT-compare) it.
+            queryset = queryset.defer("body", "body_html", "toc")
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(
@@ -112,10 +131,10 @@ class BriefViewSet(ArchiveViewSet):
     def last_modified(self, brief: Brief) -> datetime | None:
         return _latest(
             brief.updated_at,
-            *(c.person.updated_at for c in brief.contributions.all()),
+            *(c.person.updated_at for c in brief.public_contributions),
             *(link.actor.updated_at for link in brief.public_actor_links),
-            *(link.agreement.updated_at for link in brief.agreement_links.all()),
-            *(topic.updated_at for topic in brief.topics.all()),
+            *(link.agreement.updated_at for link in brief.public_agreement_links),
+            *(topic.updated_at for topic in brief.public_topics),
             *(
                 actor.updated_at
                 for r in brief.recommendations.all()

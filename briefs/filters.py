@@ -90,6 +90,10 @@ class BriefFilter(FilterSet):
         return queryset
 
     def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            # No DISTINCT when nothing is filtered: it would make every
+            # unfiltered list (and its count) compare whole rows.
+            return queryset
         for person in value:
             queryset = queryset.filter(
                 contributions__person=person, contributions__role=Role.AUTHOR

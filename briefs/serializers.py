@@ -128,7 +128,7 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     def get_contributors(self, brief: Brief) -> list[dict]:
         return [
             {**person_summary(c.person, self.context), "role": c.role}
-            for c in brief.contributions.all()
+            for c in brief.public_contributions
         ]
 
     @extend_schema_field(ActorSummarySerializer(many=True))
@@ -142,12 +142,12 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     def get_agreements(self, brief: Brief) -> list[dict]:
         return [
             agreement_summary(link.agreement, self.context)
-            for link in brief.agreement_links.all()
+            for link in brief.public_agreement_links
         ]
 
     @extend_schema_field(TopicSummarySerializer(many=True))
     def get_topics(self, brief: Brief) -> list[dict]:
-        return [topic_summary(topic, self.context) for topic in brief.topics.all()]
+        return [topic_summary(topic, self.context) for topic in brief.public_topics]
 
 
 class BriefDetailSerializer(BriefListSerializer):
