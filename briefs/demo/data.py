@@ -282,8 +282,8 @@ ACTORS: list[dict] = [
         "kind": ActorKind.STATE,
         "iso_code": "FR",
         "description": (
-            "Permanent member of the UN Security Council, a founding member of "
-            "NATO and of the European communities, and the maker of the Rafale."
+            "Permanent member of the UN Security Council and a founding member "
+            "of NATO and of the European communities."
         ),
         "aliases": ["France", "French Republic", "Paris", "French", "Francuska"],
         "exact_aliases": ["Француска"],
