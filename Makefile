@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # A key for local use and tests only; production sets SECRET_KEY itself.
 DEV_ENV := DEBUG=1
-TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
 
 .PHONY: help run test lint format bench clean
 
