@@ -4,6 +4,7 @@ This app never imports from `briefs`: briefs point at actors, not the reverse.
 """
 
 import datetime
+import decimal
 
 from django.db import models
 from django.db.models import Q
@@ -22,6 +23,12 @@ class ActorKind(models.TextChoices):
 
 
 class ActorQuerySet(models.QuerySet["Actor"]):
+    def search(self, q: str) -> "ActorQuerySet":
+        """Actors whose name or one of whose aliases contains `q`."""
+        return self.filter(
+            Q(name__icontains=q) | Q(aliases__alias__icontains=q)
+        ).distinct()
+
     def people(self) -> "ActorQuerySet":
         return self.filter(kind=ActorKind.PERSON)
 
@@ -236,6 +243,9 @@ class MutualDefense(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def search(self, q: str) -> "AgreementQuerySet":
+        return self.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+
     def with_all_parties(self, actors) -> "AgreementQuerySet":
         """Agreements to which every one of `actors` is a party."""
         qs = self
@@ -360,6 +370,11 @@ class Metric(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def _plain_number(value: decimal.Decimal | int) -> str:
+    """250.00 -> "250", 3.50 -> "3.5": figures as a reader writes them."""
+    return f"{decimal.Decimal(value).normalize():f}"
+
+
 class Indicator(models.Model):
     """A sourced, dated figure about an actor.
 
@@ -414,7 +429,7 @@ class Indicator(models.Model):
     def display_value(self) -> str:
         if self.value is None:
             return "unknown"
-        text = f"{self.value.normalize():f}"
+        text = _plain_number(self.value)
         if self.value_max is not None:
-            text += f"–{self.value_max.normalize():f}"
+            text += f"–{_plain_number(self.value_max)}"
         return f"{text} {self.unit}".strip()

@@ -48,6 +48,11 @@ class Institution(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def search(self, q: str) -> "PersonQuerySet":
+        return self.filter(name__icontains=q)
+
+
 class Person(models.Model):
     """An author, researcher, editor or translator of briefs."""
 
@@ -71,6 +76,8 @@ class Person(models.Model):
     photo = models.ImageField(upload_to="people/", blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -161,6 +168,12 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             published_at__isnull=False,
             published_at__lte=at,
             deleted_at__isnull=True,
+        )
+
+    def search(self, q: str) -> "BriefQuerySet":
+        """Briefs matching `q` in title, summary or body (portable substring match)."""
+        return self.filter(
+            Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q)
         )
 
     def for_actor(self, actor: Actor) -> "BriefQuerySet":

@@ -16,6 +16,12 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def plain_http(settings):
+    # The test client speaks plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     # Tests render templates without running collectstatic first.
     settings.STORAGES = {
