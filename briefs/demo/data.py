@@ -28,6 +28,8 @@ D = datetime.date
 # sources name it by title only; `source` is part of Indicator's natural key.
 SEED_BRIEF_TITLE = "Does the Balkans Need New Military Alliances?"
 SEED_FILENAME = "000_2d2030587047e4a1.txt"
+# The seed brief's public address (what the importer would derive from its title).
+SEED_BRIEF_SLUG = "does-the-balkans-need-new-military-alliances"
 
 # Each actor: `aliases` are matched case-insensitively by the mention scanner,
 # `exact_aliases` only with this exact capitalisation (acronyms, so that "UN" is
