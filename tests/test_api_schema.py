@@ -156,8 +156,19 @@ def _load_schema() -> "schemathesis.schemas.BaseSchema":
         OpenApiJsonRenderer().render(generator.get_schema(request=None, public=True))
     )
     loaded = schemathesis.openapi.from_dict(document)
-    loaded.app = get_wsgi_application()
+    loaded.app = _wsgi_app
     return loaded
+
+
+_handler = []
+
+
+def _wsgi_app(environ, start_response):
+    # Built on the first request, inside a test: middleware reads settings
+    # (such as SECURE_SSL_REDIRECT) when it is built, after the fixtures ran.
+    if not _handler:
+        _handler.append(get_wsgi_application())
+    return _handler[0](environ, start_response)
 
 
 schema = _load_schema()
