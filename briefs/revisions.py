@@ -139,12 +139,28 @@ def record_revision(
     comment: str = "",
     kind: str = RevisionKind.EDIT,
     content: dict | None = None,
-) -> BriefRevision:
-    """Store a revision of `brief`: its current content unless `content` is given."""
+    if_changed: bool = False,
+) -> BriefRevision | None:
+    """Store a revision of `brief`: its current content unless `content` is given.
+
+    With `if_changed`, content equal to the latest applied revision is not
+    stored again (an unchanged re-import adds no noise to the history).
+    """
+    content = snapshot_brief(brief) if content is None else content
+    if if_changed:
+        latest = (
+            BriefRevision.objects.filter(brief=brief)
+            .exclude(kind=RevisionKind.CONFLICT)
+            .order_by("-id")
+            .values_list("content", flat=True)
+            .first()
+        )
+        if latest == content:
+            return None
     return BriefRevision.objects.create(
         brief=brief,
         kind=kind,
-        content=snapshot_brief(brief) if content is None else content,
+        content=content,
         comment=comment[:2000],
         created_by=user if user is not None and user.is_authenticated else None,
     )

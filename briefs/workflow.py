@@ -154,6 +154,9 @@ RULES: dict[Action, Rule] = {
 }
 # Statuses in which a Contributor may still change an own brief.
 OWNER_EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
+# Statuses whose content nobody changes in place: approved text is what was
+# reviewed, public text changes only through a correction (working copy).
+CONTENT_FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN})
 
 
 # -- Who sees and edits what --------------------------------------------------

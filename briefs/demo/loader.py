@@ -41,6 +41,7 @@ from briefs.models import (
     Status,
     Topic,
 )
+from briefs.revisions import record_revision
 
 
 @dataclass
@@ -327,6 +328,15 @@ def _load_seed_brief(
         tally.created += 1
     result.brief = brief
     _link_brief(brief, actors, agreements, topics, result)
+    if result.brief_imported:
+        # import_brief recorded the file's text; this records what the
+        # loader added (summary, links) so the history explains the brief.
+        record_revision(
+            brief=brief,
+            user=None,
+            comment=f"Demo loader: published {result.seed_path.name} with its "
+            "summary and links",
+        )
 
 
 def _present_brief(brief: Brief) -> None:
