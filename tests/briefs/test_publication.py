@@ -262,3 +262,20 @@ def test_only_a_superuser_purges_and_only_from_the_trash(staff):
 def test_published_briefs_are_withdrawn_not_trashed(live, staff):
     with pytest.raises(TransitionError, match="cannot be moved to the trash"):
         transition_brief(live, user=staff["superuser"], action="trash")
+
+
+def test_the_api_serves_the_published_version_while_a_correction_is_prepared(
+    client, live, staff
+):
+    copy = transition_brief(live, user=staff["editor"], action="start_correction").brief
+    copy.body = "## Tirana\n\nRewritten while in review."
+    copy.save()
+    detail = client.get("/api/v1/briefs/balkan-alliances/").json()
+    assert "in Tirana." in detail["body_markdown"]
+    assert "Rewritten" not in detail["body_markdown"]
+    assert client.get(f"/api/v1/briefs/{copy.slug}/").status_code == 404
+    listing = client.get("/api/v1/briefs/").json()
+    assert [b["slug"] for b in listing["results"]] == ["balkan-alliances"]
+    publish_copy(copy, staff, note="Rewritten.")
+    detail = client.get("/api/v1/briefs/balkan-alliances/").json()
+    assert "Rewritten while in review." in detail["body_markdown"]
