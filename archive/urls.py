@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from archive import views
+from briefs import oai
 
 admin.site.site_header = f"{settings.PUBLISHER['name']} archive"
 admin.site.site_title = "Archive admin"
@@ -10,6 +11,8 @@ admin.site.index_title = "Editorial database"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("b/<int:pk>/", views.permalink, name="permalink"),
+    path("oai/", oai.endpoint, name="oai"),
     path("", include("briefs.urls")),
     path("admin/", admin.site.urls),
 ]
