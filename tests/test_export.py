@@ -42,7 +42,7 @@ def archive(db):
         factories.make_person(name="Petar Ivić"),
     )
     public = factories.make_brief(
-        title="Does the Balkans Need New Military Alliances?",
+        title="Do Rival Pacts Make the Balkans Safer?",
         authors=[author],
         researchers=[researcher],
         actors=[serbia],
@@ -80,7 +80,7 @@ def test_export_writes_every_public_record_with_a_manifest(archive, tmp_path):
 
     (brief,) = read_jsonl(out / "briefs.jsonl")
     assert brief["id"] == public.pk
-    assert brief["title"] == "Does the Balkans Need New Military Alliances?"
+    assert brief["title"] == "Do Rival Pacts Make the Balkans Safer?"
     assert brief["permanent_url"] == f"https://archive.example.org/b/{public.pk}/"
     assert [(c["name"], c["role"]) for c in brief["contributors"]] == [
         ("Vuk Velebit", "author"),

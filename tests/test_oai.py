@@ -63,7 +63,7 @@ def seed_like(db) -> Brief:
         for name in ("Vuk Velebit", "Andrej Cvejanov", "Petar Ivić")
     ]
     return factories.make_brief(
-        title="Does the Balkans Need New Military Alliances?",
+        title="Do Rival Pacts Make the Balkans Safer?",
         summary="Rival mini-alliances in the Western Balkans.",
         authors=people[:2],
         researchers=people[2:],
@@ -155,7 +155,7 @@ def test_get_record_in_dublin_core(client, seed_like):
     def values(name: str) -> list[str]:
         return [e.text for e in dc.findall(f"dc:{name}", NS)]
 
-    assert values("title") == ["Does the Balkans Need New Military Alliances?"]
+    assert values("title") == ["Do Rival Pacts Make the Balkans Safer?"]
     assert values("creator") == ["Velebit, Vuk", "Cvejanov, Andrej"]
     assert values("contributor") == ["Ivić, Petar"]
     assert values("subject") == ["Security"]

@@ -33,7 +33,7 @@ from briefs.models import Brief, Contribution, Correction, Role, Status
 from tests import factories
 
 SITE = "https://archive.example.org"
-TITLE = "Does the Balkans Need New Military Alliances?"
+TITLE = "Do Rival Pacts Make the Balkans Safer?"
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +167,7 @@ def test_bibtex_parses_and_matches_the_brief_field_by_field(brief):
     assert library.failed_blocks == []
     (entry,) = library.entries
     assert entry.entry_type == "techreport"
-    assert entry.key == f"velebit2025balkans-{brief.pk}"
+    assert entry.key == f"velebit2025rival-{brief.pk}"
     fields = {field.key: field.value for field in entry.fields}
     assert [(n.first, n.last) for n in fields["author"]] == [
         (["Vuk"], ["Velebit"]),

@@ -26,7 +26,7 @@ The Balkan League of 1912 is the first example.[^1]
 
 ## Consequences
 
-The region needs de-escalation.
+Closing paragraph of the test brief.
 
 [^1]: Formed against the Ottoman Empire.
 """
@@ -42,7 +42,7 @@ def media_root(settings, tmp_path) -> Path:
 @pytest.fixture
 def brief(db):
     return factories.make_brief(
-        title="Does the Balkans Need New Military Alliances?",
+        title="Do Rival Pacts Make the Balkans Safer?",
         slug="alliances",
         body=BODY,
         publication_date=datetime.date(2025, 5, 21),
@@ -80,7 +80,7 @@ def test_pdf_has_everything_a_reader_prints(client, brief):
     pages = pages_text(b"".join(response.streaming_content))
     title_page, contents = pages[0], pages[1]
     flat = lambda text: " ".join(text.split())  # noqa: E731
-    assert "Does the Balkans Need New Military Alliances?" in flat(title_page)
+    assert "Do Rival Pacts Make the Balkans Safer?" in flat(title_page)
     assert "Vuk Velebit, Andrej Cvejanov" in flat(title_page)
     assert "Research: Petar Ivić" in flat(title_page)
     assert "21 May 2025" in title_page
