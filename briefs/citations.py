@@ -571,6 +571,22 @@ EXPORT_FORMATS: dict[str, tuple[Callable[[CitationRecord], str], str]] = {
 }
 
 
+def citation_payload(record: CitationRecord) -> dict:
+    """Every citation of a brief in one JSON-ready dict, for the partner API."""
+    return {
+        "permanent_url": record.url,
+        "pdf_url": record.pdf_url,
+        "doi": record.doi or None,
+        "version": record.version,
+        "apa": format_apa(record),
+        "chicago": format_chicago(record),
+        "mla": format_mla(record),
+        "bibtex": format_bibtex(record),
+        "ris": format_ris(record),
+        "csl": [csl_item(record)],
+    }
+
+
 def _fold(value: str) -> str:
     """Fold "Ivić" to "Ivic": BibTeX keys must be ASCII for older tools."""
     return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()

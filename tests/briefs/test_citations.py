@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from briefs.citations import (
     CitationName,
+    citation_payload,
     citation_record,
     format_apa,
     format_bibtex,
@@ -270,6 +271,18 @@ def test_doi_is_exported_everywhere(db):
     assert "doi = {10.5555/pupin.2025.1}" in format_bibtex(record)
     assert rispy.loads(format_ris(record))[0]["doi"] == "10.5555/pupin.2025.1"
     assert json.loads(format_csl_json(record))[0]["DOI"] == "10.5555/pupin.2025.1"
+
+
+def test_citation_payload_for_the_api_holds_every_format(brief):
+    record = citation_record(brief)
+    payload = citation_payload(record)
+    assert payload["apa"] == format_apa(record)
+    assert payload["bibtex"] == format_bibtex(record)
+    assert payload["ris"] == format_ris(record)
+    assert payload["csl"] == json.loads(format_csl_json(record))
+    assert payload["permanent_url"] == f"{SITE}/b/{brief.pk}/"
+    assert payload["doi"] is None and payload["version"] == 1
+    json.dumps(payload)  # JSON-ready as it is
 
 
 # The download addresses -----------------------------------------------------------
