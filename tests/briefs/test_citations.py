@@ -421,3 +421,5 @@ def test_permanent_link_of_an_unpublished_brief_is_404(client, db, overrides):
 
 def test_permanent_link_of_an_unknown_id_is_404(client, db):
     assert client.get("/b/999999999/").status_code == 404
+    # Beyond any database integer: still a 404, never a 500.
+    assert client.get("/b/99999999999999999999999999/").status_code == 404
