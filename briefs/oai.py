@@ -277,7 +277,10 @@ def _list_state(verb: str, args: dict[str, str]) -> ListState:
             if until_granularity == "day"
             else datetime.timedelta(seconds=1)
         )
-        end = until + step
+        try:
+            end = until + step
+        except OverflowError:  # until=9999-12-31: the end of time is the bound
+            end = datetime.datetime.max.replace(tzinfo=datetime.UTC)
     # Without `until`, the harvest covers what exists when it starts.
     end = end or timezone.now()
     return ListState(

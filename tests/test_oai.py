@@ -279,6 +279,9 @@ def test_selective_harvesting_by_date_and_set(client, db):
     assert harvest(set="security") == [ids[early], ids[late]]
     assert harvest(set="security", **{"from": "2025-04-01"}) == [ids[late]]
     assert harvest(set="no-such-topic") == []
+    assert harvest(until="9999-12-31") == [ids[early], ids[middle]]  # page 1
+    assert harvest(until="9999-12-31T23:59:59Z") == [ids[early], ids[middle]]
+    assert harvest(**{"from": "0001-01-01", "until": "0001-01-02"}) == []
 
 
 def test_scheduled_brief_gets_the_datestamp_of_its_release(client, db):
