@@ -7,6 +7,7 @@ from briefs.models import (
     BriefActor,
     BriefAgreement,
     Contribution,
+    Correction,
     Institution,
     Person,
     Recommendation,
@@ -96,6 +97,13 @@ class BriefAgreementInline(admin.TabularInline):
     autocomplete_fields = ["agreement"]
 
 
+class CorrectionInline(admin.TabularInline):
+    # Each correction is a new version; citations name the latest one.
+    model = Correction
+    extra = 0
+    fields = ["published_on", "note"]
+
+
 @admin.register(Brief)
 class BriefAdmin(admin.ModelAdmin):
     list_display = [
@@ -117,6 +125,7 @@ class BriefAdmin(admin.ModelAdmin):
         RecommendationInline,
         BriefActorInline,
         BriefAgreementInline,
+        CorrectionInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "language", "summary", "body"]}),

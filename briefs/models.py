@@ -460,3 +460,23 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class Correction(models.Model):
+    """A published correction: each one makes a new version of the brief.
+
+    Citations name the version ("version 2, updated 2025-06-02") so that a
+    reader can tell which text an author quoted.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="corrections"
+    )
+    published_on = models.DateField()
+    note = models.TextField()
+
+    class Meta:
+        ordering = ["published_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.published_on:%Y-%m-%d} to {self.brief}"
