@@ -36,6 +36,7 @@ from briefs.models import (
     BriefActor,
     BriefAgreement,
     Contribution,
+    Correction,
     Institution,
     Person,
     Recommendation,
@@ -239,6 +240,29 @@ NEEDS_COMMENT = {Action.REQUEST_CHANGES}
 NEEDS_PUBLIC_NOTE = {Action.WITHDRAW}
 
 
+class CorrectionInline(admin.TabularInline):
+    # Each correction is a new version; citations name the latest one. They
+    # are recorded by publishing a correction draft (briefs/workflow.py), so
+    # here they are a read-only record.
+    model = Correction
+    extra = 0
+    fields = ["published_on", "note"]
+    readonly_fields = ["published_on", "note"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Brief | None) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: Brief | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Brief | None = None
+    ) -> bool:
+        return False
+
+
 @admin.register(Brief)
 class BriefAdmin(admin.ModelAdmin):
     form = BriefAdminForm
@@ -276,6 +300,7 @@ class BriefAdmin(admin.ModelAdmin):
         RecommendationInline,
         BriefActorInline,
         BriefAgreementInline,
+        CorrectionInline,
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kind", "language", "summary", "body"]}),

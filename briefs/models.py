@@ -269,7 +269,7 @@ class Brief(models.Model):
     # Stable publication (briefs/workflow.py): a published brief is never edited
     # in place. A correction is prepared on a working copy, a separate row that
     # points here and can never be published itself; publishing it copies its
-    # content onto this row in one transaction and bumps `version`.
+    # content onto this row in one transaction and records a Correction.
     draft_of = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
@@ -278,11 +278,6 @@ class Brief(models.Model):
         editable=False,
         related_name="working_copies",
         verbose_name="correction of",
-    )
-    version = models.PositiveIntegerField(
-        default=1,
-        editable=False,
-        help_text="The public version: 1, then one more for each published correction.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -370,6 +365,14 @@ class Brief(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def version(self) -> int:
+        """1, plus one per published correction: the number citations give too.
+
+        Reads `corrections` through the prefetch cache when there is one.
+        """
+        return 1 + len(self.corrections.all())
 
     @property
     def is_working_copy(self) -> bool:
@@ -521,15 +524,19 @@ class Recommendation(models.Model):
 
 
 class Correction(models.Model):
-    """A note published with a brief saying what changed in it and when."""
+    """A published correction: each one makes a new version of the brief.
+
+    Citations name the version ("version 2, updated 2025-06-02") so that a
+    reader can tell which text an author quoted.
+    """
 
     brief = models.ForeignKey(
         Brief, on_delete=models.CASCADE, related_name="corrections"
     )
     published_on = models.DateField()
-    note = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Optional: every published correction is a version, with or without a
+    # public word on what changed (briefs.workflow._publish_correction).
+    note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["published_on", "id"]

@@ -14,8 +14,9 @@ published (now, or scheduled: `published_at` in the future) → withdrawn.
 Stable publication: a published brief is never edited in place. "Start a
 correction" makes a working copy (a separate, never-public row with
 `draft_of` set) that goes through the same review; publishing it copies its
-content onto the live row in one transaction, bumps `version` and records the
-public correction note. Public surfaces only ever read `published()` rows.
+content onto the live row in one transaction and records a Correction (a new
+version, with its optional public note). Public surfaces only ever read
+`published()` rows.
 """
 
 import datetime
@@ -505,12 +506,12 @@ def _publish_correction(
 ) -> TransitionResult:
     """Copy an approved working copy onto its live brief, all or nothing."""
     live = Brief.objects.select_for_update().get(pk=copy.draft_of_id)
-    live.version += 1
-    apply_content(live, snapshot_brief(copy))  # saves `live`, version included
-    if public_note:
-        Correction.objects.create(
-            brief=live, published_on=timezone.localdate(), note=public_note
-        )
+    apply_content(live, snapshot_brief(copy))
+    # Every published correction is a new version (citations count them),
+    # whether or not it says publicly what changed.
+    Correction.objects.create(
+        brief=live, published_on=timezone.localdate(), note=public_note
+    )
     record_revision(
         brief=live,
         user=user,

@@ -112,8 +112,10 @@ def test_a_correction_is_prepared_on_a_copy_and_published_onto_the_live_brief(
     page = client.get("/briefs/balkan-alliances/").content.decode()
     assert "Albanian capital" in page and "Talk first" in page
     today = timezone.localdate().isoformat()
-    assert f'Updated <time datetime="{today}">{today}</time>:</strong> ' in page
-    assert "Corrected where the declaration was signed." in page
+    assert (
+        f'Updated <time datetime="{today}">{today}</time></strong>: '
+        "Corrected where the declaration was signed." in page
+    )
     # Who wrote and reviewed the correction stays on the record of the brief.
     assert ReviewComment.objects.filter(brief=live, body="Looks right.").exists()
     assert list(
@@ -142,10 +144,14 @@ def test_correction_notes_are_shown_in_order(client, live, staff):
     assert page.index("First fix.") < page.index("Second fix.")
 
 
-def test_a_correction_without_a_note_adds_none(live, staff):
+def test_a_correction_without_a_note_is_still_a_new_version(client, live, staff):
     copy = transition_brief(live, user=staff["editor"], action="start_correction").brief
     publish_copy(copy, staff)
-    assert not Correction.objects.filter(brief=live).exists()
+    [correction] = Correction.objects.filter(brief=live)
+    assert correction.note == "" and live.version == 2
+    today = timezone.localdate().isoformat()
+    page = client.get("/briefs/balkan-alliances/").content.decode()
+    assert f'Updated <time datetime="{today}">{today}</time></strong></li>' in page
 
 
 def test_a_working_copy_can_never_be_published_by_itself(live, staff):

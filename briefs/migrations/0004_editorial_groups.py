@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
         ("actors", "0001_initial"),
-        ("briefs", "0002_workflow"),
+        ("briefs", "0003_workflow"),
     ]
 
     operations = [migrations.RunPython(create_groups, delete_groups)]
