@@ -121,11 +121,10 @@ class TopicAdmin(admin.ModelAdmin):
         return obj._briefs
 
 
-# -- Brief parts: editable only while the brief itself is --------------------
-
-
 def _may_change_brief(request: HttpRequest, brief: Brief | None) -> bool:
-    """The object-level edit rule for a brief and its inlines (briefs/workflow.py).
+    """The object-level edit rule for a brief (briefs/workflow.py).
+
+    The admin makes a brief's inlines read-only whenever the brief itself is.
 
     One exception: a form whose brief stopped being editable while it was
     open is let through once, so that its content can be kept as an
@@ -140,30 +139,7 @@ def _may_change_brief(request: HttpRequest, brief: Brief | None) -> bool:
     return can_edit_brief(request.user, brief)
 
 
-class BriefPartInline:
-    """Inline rows follow their brief: frozen from approval on, like its fields."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Brief | None) -> bool:
-        return super().has_add_permission(request, obj) and _may_change_brief(
-            request, obj
-        )
-
-    def has_change_permission(
-        self, request: HttpRequest, obj: Brief | None = None
-    ) -> bool:
-        return super().has_change_permission(request, obj) and _may_change_brief(
-            request, obj
-        )
-
-    def has_delete_permission(
-        self, request: HttpRequest, obj: Brief | None = None
-    ) -> bool:
-        return super().has_delete_permission(request, obj) and _may_change_brief(
-            request, obj
-        )
-
-
-class ContributionInline(BriefPartInline, admin.TabularInline):
+class ContributionInline(admin.TabularInline):
     model = Contribution
     extra = 0
     autocomplete_fields = ["person"]
@@ -171,7 +147,7 @@ class ContributionInline(BriefPartInline, admin.TabularInline):
     ordering = ["order", "id"]
 
 
-class RecommendationInline(BriefPartInline, admin.StackedInline):
+class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
     autocomplete_fields = ["addressees"]
@@ -179,7 +155,7 @@ class RecommendationInline(BriefPartInline, admin.StackedInline):
     ordering = ["order"]
 
 
-class BriefActorInline(BriefPartInline, admin.TabularInline):
+class BriefActorInline(admin.TabularInline):
     model = BriefActor
     extra = 0
     autocomplete_fields = ["actor"]
@@ -190,7 +166,7 @@ class BriefActorInline(BriefPartInline, admin.TabularInline):
         return super().get_queryset(request).select_related("actor")
 
 
-class BriefAgreementInline(BriefPartInline, admin.TabularInline):
+class BriefAgreementInline(admin.TabularInline):
     model = BriefAgreement
     extra = 0
     autocomplete_fields = ["agreement"]

@@ -171,13 +171,18 @@ def test_guessing_ids_reveals_nothing(client, people, view):
 
 @pytest.mark.django_db
 def test_nobody_edits_a_published_brief_in_place(client, people):
-    live = factories.make_brief(title="Live brief", created_by=people["editor"])
+    live = factories.make_brief(
+        title="Live brief", created_by=people["editor"], recommendations=1
+    )
     revision = record_revision(brief=live, user=people["editor"])
     for role in ["editor", "publisher", "superuser"]:
         client.force_login(people[role])
         page = client.get(f"/admin/briefs/brief/{live.pk}/change/")
         assert page.status_code == 200
         assert 'name="_save"' not in page.content.decode()  # view-only
+        # Its inline parts are read-only too, not inputs that cannot be saved.
+        assert "Recommendation 1" in page.content.decode()
+        assert 'name="recommendations-0-title"' not in page.content.decode()
         assert client.post(
             f"/admin/briefs/brief/{live.pk}/change/", {}
         ).status_code == (403)
