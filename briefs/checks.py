@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db.models import Count
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from actors.models import Actor
 from briefs.markdown import split_blocks, table_rows
@@ -151,42 +151,65 @@ _LINK_RES = [
 ]
 
 
-def linked_brief_slugs(body: str) -> list[str]:
-    """Slugs of the briefs that `body` links to on this site, in order."""
+# Routes that show one brief, and the URL argument that names it.
+BRIEF_ROUTES = {
+    "briefs:detail": "slug",
+    "briefs:pdf": "slug",
+    "briefs:cite": "slug",
+    "permalink": "pk",
+}
+
+
+def _resolve(path: str) -> ResolverMatch | None:
+    for candidate in (path, f"{path}/"):
+        try:
+            return resolve(candidate)
+        except Resolver404:
+            continue
+    return None
+
+
+def linked_briefs(body: str) -> list[tuple[str, str, str]]:
+    """(key, value, url) for each brief of this site that `body` links to.
+
+    `key` is "slug" or "pk", as the link names the brief; in order, once each.
+    """
     own_host = urlsplit(settings.SITE_URL).netloc
-    slugs: list[str] = []
+    found: dict[tuple[str, str], str] = {}
     for pattern in _LINK_RES:
         for url in pattern.findall(body or ""):
             parts = urlsplit(url)
             if parts.netloc and parts.netloc != own_host:
                 continue
-            if parts.scheme and parts.scheme not in {"http", "https"}:
+            if parts.scheme not in {"", "http", "https"}:
                 continue
-            path = parts.path if parts.path.endswith("/") else f"{parts.path}/"
-            if not path.startswith("/"):
+            if not parts.path.startswith("/"):
                 continue
-            try:
-                match = resolve(path)
-            except Resolver404:
+            match = _resolve(parts.path)
+            if match is None or match.view_name not in BRIEF_ROUTES:
                 continue
-            if match.view_name == "briefs:detail":
-                slugs.append(match.kwargs["slug"])
-    return list(dict.fromkeys(slugs))
+            key = BRIEF_ROUTES[match.view_name]
+            found.setdefault((key, str(match.kwargs[key])), url)
+    return [(key, value, url) for (key, value), url in found.items()]
 
 
 @editorial_check
 def linked_briefs_published(brief: Brief) -> Iterator[Finding]:
-    slugs = linked_brief_slugs(brief.body)
-    if not slugs:
+    links = linked_briefs(brief.body)
+    if not links:
         return
-    public = set(
-        Brief.objects.published().filter(slug__in=slugs).values_list("slug", flat=True)
-    )
-    for slug in slugs:
-        if slug not in public:
+    public = Brief.objects.published()
+    slugs = {v for k, v, _ in links if k == "slug"}
+    pks = {int(v) for k, v, _ in links if k == "pk"}
+    public_slugs = set(public.filter(slug__in=slugs).values_list("slug", flat=True))
+    public_pks = {
+        str(pk) for pk in public.filter(pk__in=pks).values_list("pk", flat=True)
+    }
+    for key, value, url in links:
+        if value not in (public_slugs if key == "slug" else public_pks):
             yield _error(
                 "linked_briefs_published",
-                f"The text links to the brief “{slug}”, which is not published.",
+                f"The text links to {url}, which is not a published brief.",
             )
 
 

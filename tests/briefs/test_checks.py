@@ -101,18 +101,22 @@ def test_link_to_an_unpublished_brief_is_an_error():
     public = factories.make_brief(slug="public-one")
     draft = factories.make_brief(slug="draft-one", status=Status.DRAFT)
     body = (
-        f"See [the other brief]({public.get_absolute_url()}) and "
+        f"See [the other brief]({public.get_absolute_url()}), [its PDF]"
+        f"(/briefs/public-one.pdf), [its permanent link](/b/{public.pk}/), "
         "[the draft](https://archive.example.org/briefs/draft-one/), "
+        f"[the draft's permanent link](/b/{draft.pk}/), "
         "[a missing one](/briefs/never-written), "
-        "[elsewhere](https://other.example.org/briefs/draft-one/).\n\n"
-        "[ref]: /briefs/draft-one/"
+        "[elsewhere](https://other.example.org/briefs/draft-one/), "
+        "[a person](/people/someone/).\n\n"
+        "[ref]: /briefs/draft-one.pdf"
     )
     brief = factories.make_brief(body=body)
     assert [f.message for f in findings(brief, checks.linked_briefs_published)] == [
-        "The text links to the brief “draft-one”, which is not published.",
-        "The text links to the brief “never-written”, which is not published.",
+        "The text links to https://archive.example.org/briefs/draft-one/, which is "
+        "not a published brief.",
+        f"The text links to /b/{draft.pk}/, which is not a published brief.",
+        "The text links to /briefs/never-written, which is not a published brief.",
     ]
-    assert draft.status == Status.DRAFT
 
 
 @pytest.mark.django_db
