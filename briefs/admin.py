@@ -625,7 +625,7 @@ class BriefAdmin(admin.ModelAdmin):
                 "transitions": obj.transitions.select_related("created_by"),
                 "comments": obj.review_comments.select_related("created_by"),
                 "can_comment": can_comment_brief(user, obj),
-                "others_editing": others_editing(obj, user=user) if editable else [],
+                "others_editing": others_editing(obj, user=user),
                 "working_copy": (
                     obj.working_copies.filter(deleted_at__isnull=True).first()
                     if obj.status == Status.PUBLISHED
