@@ -144,7 +144,7 @@ def link_first_mentions(body_html: str, actors: Iterable[Actor]) -> str:
     return "".join(out)
 
 
-def _brief_for_rendering(pk: int) -> Brief:
+def load_brief_for_page(pk: int) -> Brief:
     """The brief with every relation its page shows, in a fixed number of queries."""
     return (
         Brief.objects.select_related(None)
@@ -248,7 +248,6 @@ def render_brief_fragments(brief: Brief) -> dict:
     date = brief.publication_date or (
         brief.published_at.date() if brief.published_at else None
     )
-    pdf_url = absolute_url(brief.pdf.url) if brief.pdf else ""
     context = {
         "brief": brief,
         "date": date,
@@ -261,7 +260,6 @@ def render_brief_fragments(brief: Brief) -> dict:
         "corrections": list(brief.corrections.all()),
         "body_html": link_first_mentions(brief.body_html, actors),
         "canonical_url": url,
-        "pdf_url": pdf_url,
         "publisher": settings.PUBLISHER,
         "json_ld": json_ld(_json_ld_for_brief(brief, authors, url)),
         "description": brief.summary or brief.title,
@@ -287,7 +285,7 @@ def refresh_brief_page(*, brief_id: int) -> bool:
     )
     if version is None:
         return False
-    brief = _brief_for_rendering(brief_id)
+    brief = load_brief_for_page(brief_id)
     fragments = render_brief_fragments(brief)
     with transaction.atomic():
         stored = Brief.objects.filter(pk=brief_id, page_version=version).update(

@@ -13,12 +13,20 @@ one row plus one query for related briefs. Every view is wrapped in
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
@@ -31,6 +39,7 @@ from actors.models import (
     Office,
 )
 from archive.pagecache import public_page
+from briefs.citations import EXPORT_FORMATS, citation_record
 from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
     Brief,
@@ -54,9 +63,12 @@ from briefs.pages import (
     absolute_url,
     ensure_brief_pages,
     json_ld,
+    load_brief_for_page,
     public_brief,
     related_briefs,
+    render_brief_fragments,
 )
+from briefs.pdf import PDFUnavailable, ensure_brief_pdf
 
 # How many briefs and recommendations an actor's or agreement's page lists
 # before pointing to the filtered list for the rest.
@@ -754,3 +766,81 @@ class RecommendationListView(FilteredListView):
             "addressee and policy area.",
         }
         return context
+
+
+def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
+    """Any brief rendered exactly as its public page, under a "not published" banner.
+
+    Not routed publicly: only the admin's preview view calls this, after
+    checking that the user may see the brief (briefs/admin.py). The fragments
+    are rendered for this response and never stored: a draft or working copy
+    has no public page to prepare.
+    """
+    brief = load_brief_for_page(brief.pk)
+    fragments = render_brief_fragments(brief)
+    brief.rendered_head = fragments["rendered_head"]
+    brief.rendered_article = fragments["rendered_article"]
+    return TemplateResponse(
+        request,
+        "briefs/brief_preview.html",
+        {"brief": brief, "object": brief, "preview": True, "related_html": ""},
+    )
+
+
+# --- Citation downloads and the PDF -------------------------------------------
+# Kept together at the end of the module: both serve a published brief in
+# another format, both go through `Brief.objects.published()`.
+
+
+def _citable_brief(slug: str) -> Brief:
+    """A published brief with what a citation reads, or 404."""
+    return get_object_or_404(
+        Brief.objects.published().prefetch_related(
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("person"),
+            ),
+            "topics",
+            "corrections",
+        ),
+        slug=slug,
+    )
+
+
+def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
+    """`/briefs/<slug>/cite.bib|.ris|.json`: BibTeX, RIS or CSL-JSON."""
+    if ext not in EXPORT_FORMATS:
+        raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
+    brief = _citable_brief(slug)
+    formatter, content_type = EXPORT_FORMATS[ext]
+    response = HttpResponse(
+        formatter(citation_record(brief)), content_type=f"{content_type}; charset=utf-8"
+    )
+    # A download with a sensible name; reference managers also recognise the
+    # media type and offer to import it.
+    response["Content-Disposition"] = f'attachment; filename="{brief.slug}.{ext}"'
+    # Public metadata: let browser-based citation tools fetch it cross-origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/briefs/<slug>.pdf`: the stored PDF of the current version.
+
+    The PDF is generated once per version (see `briefs.pdf`) and served from
+    storage afterwards; only the first request after a change waits for it.
+    """
+    brief = _citable_brief(slug)
+    try:
+        name = ensure_brief_pdf(brief=brief)
+    except PDFUnavailable:
+        return HttpResponse(
+            "The PDF cannot be made on this server right now.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"{brief.slug}.pdf",
+    )

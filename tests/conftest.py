@@ -1,6 +1,10 @@
 """Test-wide fixtures. Test-only setting overrides live here, not in settings.py."""
 
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
 
 from tests import factories
 
@@ -9,6 +13,21 @@ from tests import factories
 def fast_password_hasher(settings):
     # MD5 makes creating users cheap; never used outside tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_live_server():
+    # `live_server` is session-scoped and loads its middleware once, before any
+    # function fixture runs; it too must answer plain HTTP, not redirect to TLS.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    # The test client speaks plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +62,38 @@ def actor():
 @pytest.fixture
 def published_brief():
     return factories.make_brief()
+
+
+@pytest.fixture(autouse=True)
+def clear_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+SEED_FILE = "000_2d2030587047e4a1.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The real brief the archive was built for, kept outside the repository."""
+    path = django_settings.BASE_DIR.parent / "shared" / "seeds" / SEED_FILE
+    if not path.is_file():
+        pytest.skip(f"seed file not found at {path}")
+    return path
+
+
+@pytest.fixture
+def model_counts():
+    """A callable returning the row count of every model, to prove nothing changed."""
+
+    def counts() -> dict[str, int]:
+        return {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models()
+        }
+
+    return counts
