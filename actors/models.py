@@ -60,6 +60,19 @@ class Actor(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # The actor's public page, prepared once per version by the briefs app
+    # (briefs/pages.py, which knows the briefs that discuss it): everything but
+    # the lists of public briefs and recommendations, which are read per
+    # request. `page_version` is bumped whenever anything the page shows
+    # changes (briefs/signals.py); the parts are current while
+    # `rendered_version` equals it.
+    page_version = models.PositiveIntegerField(default=1, editable=False)
+    rendered_version = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    rendered_head = models.TextField(editable=False, blank=True)
+    rendered_parts = models.JSONField(editable=False, default=list, blank=True)
+
     objects = ActorQuerySet.as_manager()
 
     class Meta:
@@ -87,6 +100,10 @@ class Actor(models.Model):
         # The actor's page lists the briefs that discuss it, so it is served by
         # the briefs app (which knows both); this is a URL name, not an import.
         return reverse("briefs:actor-detail", kwargs={"slug": self.slug})
+
+    @property
+    def page_is_current(self) -> bool:
+        return self.rendered_version == self.page_version
 
     @property
     def is_person(self) -> bool:

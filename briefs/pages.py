@@ -29,12 +29,22 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import CharField, Count, F, OuterRef, StringAgg, Subquery, Value
+from django.db.models import (
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    StringAgg,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Actor
+from actors.models import Actor, ActorKind, AgreementParty, Membership, Office
 from briefs.compiled import CompiledQuery
 from briefs.models import (
     Brief,
@@ -463,3 +473,198 @@ def related_briefs(brief: Brief, limit: int = 5) -> list[str]:
             .values_list("pk", flat=True)
         )
     return [item for pk, item in items if pk in public][:limit]
+
+
+# --- Actor pages ------------------------------------------------------------------
+# Prepared like brief pages: everything but the public briefs and the public
+# recommendations, which are read per request with two compiled queries.
+
+ACTOR_FIELDS = (
+    "id",
+    "slug",
+    "name",
+    "page_version",
+    "rendered_version",
+    "rendered_head",
+    "rendered_parts",
+)
+# Markers in the prepared content where the per-request lists go.
+_BRIEFS_MARK = "\x00briefs\x00"
+_RECOMMENDATIONS_MARK = "\x00recommendations\x00"
+# How many briefs and recommendations an actor's page lists; the filtered
+# lists it links to have the rest.
+ACTOR_PREVIEW = 20
+
+
+def actor_json_ld(actor: Actor, aliases: list[str]) -> dict:
+    schema_type = {
+        ActorKind.STATE: "Country",
+        ActorKind.DISPUTED_STATE: "Country",
+        ActorKind.PERSON: "Person",
+        ActorKind.SUBNATIONAL: "AdministrativeArea",
+    }.get(actor.kind, "Organization")
+    data = {
+        "@context": "https://schema.org",
+        "@type": schema_type,
+        "name": actor.name,
+        "url": absolute_url(actor.get_absolute_url()),
+    }
+    if aliases:
+        data["alternateName"] = aliases
+    if actor.description:
+        data["description"] = actor.description
+    return data
+
+
+def render_actor_fragments(actor: Actor) -> dict:
+    """The prepared head and content parts of an actor's page (a few queries)."""
+    aliases = [alias.alias for alias in actor.aliases.all()]
+    memberships = list(
+        Membership.objects.filter(Q(member=actor) | Q(organization=actor))
+        .select_related("member", "organization")
+        .order_by("organization__name", "member__name", "since")
+    )
+    offices = list(
+        Office.objects.filter(Q(holder=actor) | Q(of_actor=actor))
+        .select_related("holder", "of_actor")
+        .order_by("-since", "title")
+    )
+    parties = list(
+        AgreementParty.objects.filter(actor=actor)
+        .select_related("agreement")
+        .order_by("-agreement__signed_on", "agreement__title")
+    )
+    context = {
+        "actor": actor,
+        "aliases": aliases,
+        "memberships": memberships,
+        "offices": offices,
+        "parties": parties,
+        "publisher": settings.PUBLISHER,
+        "canonical_url": absolute_url(actor.get_absolute_url()),
+        "json_ld": json_ld(actor_json_ld(actor, aliases)),
+        "meta": {
+            "title": actor.name,
+            "description": actor.description[:200]
+            or f"{actor.name}: agreements, briefs and recommendations.",
+        },
+        "briefs_marker": _BRIEFS_MARK,
+        "recommendations_marker": _RECOMMENDATIONS_MARK,
+    }
+    content = render_to_string("actors/_actor_page.html", context)
+    first, rest = content.split(_BRIEFS_MARK)
+    second, third = rest.split(_RECOMMENDATIONS_MARK)
+    return {
+        "rendered_head": render_to_string("actors/_actor_head.html", context),
+        "rendered_parts": [first, second, third],
+    }
+
+
+def refresh_actor_page(*, actor_id: int) -> bool:
+    """Prepare an actor's page unless it changed meanwhile (compare-and-set)."""
+    version = (
+        Actor.objects.filter(pk=actor_id).values_list("page_version", flat=True).first()
+    )
+    if version is None:
+        return False
+    actor = Actor.objects.prefetch_related("aliases").get(pk=actor_id)
+    fragments = render_actor_fragments(actor)
+    return bool(
+        Actor.objects.filter(pk=actor_id, page_version=version).update(
+            rendered_version=version, **fragments
+        )
+    )
+
+
+def ensure_actor_page(actor: Actor) -> None:
+    if actor.page_is_current:
+        return
+    refresh_actor_page(actor_id=actor.pk)
+    fresh = Actor.objects.only(*ACTOR_FIELDS).get(pk=actor.pk)
+    for name in ACTOR_FIELDS:
+        setattr(actor, name, getattr(fresh, name))
+
+
+def invalidate_actor_pages(actor_ids: Iterable[int] | models.QuerySet) -> int:
+    return Actor.objects.filter(pk__in=actor_ids).update(
+        page_version=F("page_version") + 1
+    )
+
+
+_actor_row = CompiledQuery(
+    lambda slug: (
+        Actor.objects.filter(slug=slug).order_by().values_list(*ACTOR_FIELDS)[:1]
+    ),
+    slug="\x00slug-sentinel",
+)
+_actor_briefs = CompiledQuery(
+    lambda actor_id, at: (
+        Brief.objects.published(at=at)
+        .filter(
+            pk__in=BriefActor.objects.filter(
+                actor_id=actor_id, state=MentionState.CONFIRMED
+            ).values("brief_id")
+        )
+        .order_by("-publication_date", "-published_at", "title")
+        .values_list(*CARD_FIELDS)[:ACTOR_PREVIEW]
+    ),
+    actor_id=-(10**12),
+    at=CompiledQuery.time_sentinel(),
+)
+_actor_recommendations = CompiledQuery(
+    lambda actor_id, at: (
+        Recommendation.objects.filter(
+            addressees=actor_id, brief__in=Brief.objects.published(at=at).values("pk")
+        )
+        .order_by("-brief__publication_date", "brief__title", "order")
+        .values_list("order", "title", "brief__slug", "brief__title")[:ACTOR_PREVIEW]
+    ),
+    actor_id=-(10**12),
+    at=CompiledQuery.time_sentinel(),
+)
+
+
+def public_actor(slug: str) -> Actor | None:
+    rows = _actor_row(slug=slug)
+    if not rows:
+        return None
+    actor = Actor(**dict(zip(ACTOR_FIELDS, rows[0], strict=True)))
+    if isinstance(actor.rendered_parts, str):  # JSON arrives as text from a cursor
+        actor.rendered_parts = json.loads(actor.rendered_parts)
+    return actor
+
+
+def actor_brief_cards(actor_id: int) -> str:
+    """Cards of the latest public briefs that discuss the actor (one query)."""
+    rows = _actor_briefs(actor_id=actor_id, at=timezone.now())
+    if not rows:
+        return "<p>No published brief discusses it yet.</p>"
+    briefs = [Brief(**dict(zip(CARD_FIELDS, row, strict=True))) for row in rows]
+    ensure_brief_pages(briefs)
+    return "".join(brief.rendered_card for brief in briefs)
+
+
+_brief_url_template: list[str] = []
+
+
+def _brief_url(slug: str) -> str:
+    # reverse() once per process: slugs are [-a-zA-Z0-9_], safe in a URL path.
+    if not _brief_url_template:
+        _brief_url_template.append(
+            reverse("briefs:detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+        )
+    return _brief_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+
+
+def actor_recommendation_items(actor_id: int) -> str:
+    """The latest public recommendations addressed to the actor (one query)."""
+    rows = _actor_recommendations(actor_id=actor_id, at=timezone.now())
+    if not rows:
+        return "<p>None yet.</p>"
+    items = "".join(
+        f'<li><a href="{_brief_url(slug)}#recommendation-{order}">'
+        f'{html.escape(title)}</a> <span class="meta">in {html.escape(brief_title)}'
+        "</span></li>"
+        for order, title, slug, brief_title in rows
+    )
+    return f"<ul>{items}</ul>"

@@ -16,7 +16,14 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from actors.models import Actor, ActorAlias, Agreement
+from actors.models import (
+    Actor,
+    ActorAlias,
+    Agreement,
+    AgreementParty,
+    Membership,
+    Office,
+)
 from archive.pagecache import bump_generation_now_and_on_commit
 from briefs.models import (
     Brief,
@@ -32,7 +39,11 @@ from briefs.models import (
     Status,
     Topic,
 )
-from briefs.pages import invalidate_brief_pages, related_candidates
+from briefs.pages import (
+    invalidate_actor_pages,
+    invalidate_brief_pages,
+    related_candidates,
+)
 
 CONTENT_APPS = {"actors", "briefs"}
 
@@ -141,9 +152,21 @@ def _briefs_showing_actor(actor_id: int) -> list[int]:
     return [*linked, *addressed]
 
 
+def _actors_showing_actor(actor_id: int) -> list[int]:
+    """Actor pages that name this actor: its own, its memberships' and offices'."""
+    related = Membership.objects.filter(
+        Q(member_id=actor_id) | Q(organization_id=actor_id)
+    ).values_list("member_id", "organization_id")
+    held = Office.objects.filter(
+        Q(holder_id=actor_id) | Q(of_actor_id=actor_id)
+    ).values_list("holder_id", "of_actor_id")
+    return [actor_id, *(pk for pair in [*related, *held] for pk in pair)]
+
+
 @receiver(post_save, sender=Actor)
 def actor_saved(sender, instance: Actor, **kwargs) -> None:
     invalidate_brief_pages(_briefs_showing_actor(instance.pk))
+    invalidate_actor_pages(_actors_showing_actor(instance.pk))
 
 
 @receiver(post_save, sender=ActorAlias)
@@ -151,6 +174,7 @@ def actor_saved(sender, instance: Actor, **kwargs) -> None:
 def alias_changed(sender, instance: ActorAlias, **kwargs) -> None:
     # A new alias can create a first mention to link in the body.
     invalidate_brief_pages(_briefs_showing_actor(instance.actor_id))
+    invalidate_actor_pages([instance.actor_id])
 
 
 @receiver(post_save, sender=Agreement)
@@ -158,3 +182,24 @@ def agreement_saved(sender, instance: Agreement, **kwargs) -> None:
     invalidate_brief_pages(
         BriefAgreement.objects.filter(agreement=instance).values("brief_id")
     )
+    invalidate_actor_pages(
+        AgreementParty.objects.filter(agreement=instance).values("actor_id")
+    )
+
+
+@receiver(post_save, sender=AgreementParty)
+@receiver(post_delete, sender=AgreementParty)
+def party_changed(sender, instance: AgreementParty, **kwargs) -> None:
+    invalidate_actor_pages([instance.actor_id])
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def membership_changed(sender, instance: Membership, **kwargs) -> None:
+    invalidate_actor_pages([instance.member_id, instance.organization_id])
+
+
+@receiver(post_save, sender=Office)
+@receiver(post_delete, sender=Office)
+def office_changed(sender, instance: Office, **kwargs) -> None:
+    invalidate_actor_pages([instance.holder_id, instance.of_actor_id])

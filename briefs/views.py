@@ -35,8 +35,6 @@ from actors.models import (
     Actor,
     Agreement,
     AgreementParty,
-    Membership,
-    Office,
 )
 from archive.pagecache import public_page
 from briefs.citations import EXPORT_FORMATS, citation_record
@@ -61,9 +59,13 @@ from briefs.pages import (
     CARD_FIELDS,
     PAGE_FIELDS,
     absolute_url,
+    actor_brief_cards,
+    actor_recommendation_items,
+    ensure_actor_page,
     ensure_brief_pages,
     json_ld,
     load_brief_for_page,
+    public_actor,
     public_brief,
     related_briefs,
     render_brief_fragments,
@@ -264,36 +266,48 @@ class BriefListView(FilteredListView):
         return paginator, page, list(object_list), is_paginated
 
 
-# Markers standing for a brief's prepared fragments in the page shell.
-_HEAD, _ARTICLE, _RELATED = "\x00head\x00", "\x00article\x00", "\x00related\x00"
-_shell: list[str] = []
+# Markers standing for the prepared parts in a page shell.
+_HEAD, _CONTENT, _RELATED = "\x00head\x00", "\x00content\x00", "\x00related\x00"
+_shells: dict[str, list[str]] = {}
+
+
+def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
+    """A page template rendered once per process, split at the markers.
+
+    Everything on a brief or actor page outside its prepared parts (header,
+    navigation, footer) is the same for every brief and every request, so it
+    is rendered once and reused; a request only joins strings. With DEBUG on
+    it is rendered every time, so template edits show at once. The template
+    must therefore not depend on the request (it is rendered without one).
+    """
+    if template in _shells and not settings.DEBUG:
+        return _shells[template]
+    rest = render_to_string(template, {**context, "publisher": settings.PUBLISHER})
+    parts = []
+    for marker in markers:
+        before, rest = rest.split(marker)
+        parts.append(before)
+    _shells[template] = [*parts, rest]
+    return _shells[template]
 
 
 def brief_page_shell() -> list[str]:
-    """briefs/brief_detail.html rendered once per process, split at the markers.
-
-    Everything on a brief page outside the prepared fragments and the related
-    block (header, navigation, footer) is the same for every brief and every
-    request, so it is rendered once and reused; a request only joins strings.
-    With DEBUG on it is rendered every time, so template edits show at once.
-    The template must therefore not depend on the request (it is rendered
-    without one); tests/briefs/test_views.py compares both paths.
-    """
-    if _shell and not settings.DEBUG:
-        return _shell
-    html = render_to_string(
+    return page_shell(
         "briefs/brief_detail.html",
         {
-            "brief": {"rendered_head": _HEAD, "rendered_article": _ARTICLE},
+            "brief": {"rendered_head": _HEAD, "rendered_article": _CONTENT},
             "related_html": _RELATED,
-            "publisher": settings.PUBLISHER,
         },
+        [_HEAD, _CONTENT, _RELATED],
     )
-    head, rest = html.split(_HEAD)
-    article, rest = rest.split(_ARTICLE)
-    related, tail = rest.split(_RELATED)
-    _shell[:] = [head, article, related, tail]
-    return _shell
+
+
+def actor_page_shell() -> list[str]:
+    return page_shell(
+        "actors/actor_detail.html",
+        {"actor_page": {"head": _HEAD, "content": _CONTENT}},
+        [_HEAD, _CONTENT],
+    )
 
 
 def related_html(items: list[str]) -> str:
@@ -496,113 +510,35 @@ class ActorListView(FilteredListView):
 
 @method_decorator(public_page, name="dispatch")
 class ActorDetailView(DetailView):
-    template_name = "actors/actor_detail.html"
-    queryset = Actor.objects.prefetch_related("aliases")
-    context_object_name = "actor"
+    """The actor's prepared page, with its public briefs and recommendations.
 
-    def get_context_data(self, **kwargs) -> dict:
-        context = super().get_context_data(**kwargs)
-        actor = self.object
-        context["memberships"] = list(
-            Membership.objects.filter(Q(member=actor) | Q(organization=actor))
-            .select_related("member", "organization")
-            .only(
-                "since",
-                "until",
-                "note",
-                "member_id",
-                "organization_id",
-                "member__name",
-                "member__slug",
-                "organization__name",
-                "organization__slug",
-            )  # fmt: skip
-            .order_by("organization__name", "member__name", "since")
-        )
-        context["offices"] = list(
-            Office.objects.filter(Q(holder=actor) | Q(of_actor=actor))
-            .select_related("holder", "of_actor")
-            .only(
-                "title",
-                "since",
-                "until",
-                "holder_id",
-                "of_actor_id",
-                "holder__name",
-                "holder__slug",
-                "of_actor__name",
-                "of_actor__slug",
-            )  # fmt: skip
-            .order_by("-since", "title")
-        )
-        context["parties"] = list(
-            AgreementParty.objects.filter(actor=actor)
-            .select_related("agreement")
-            .only(
-                "agreement__title",
-                "agreement__slug",
-                "agreement__signed_on",
-                "agreement__kind",
-                "agreement__status",
-            )  # fmt: skip
-            .order_by("-agreement__signed_on", "agreement__title")
-        )
-        briefs = list(
-            public_briefs()
-            .filter(
-                pk__in=BriefActor.objects.filter(
-                    actor=actor, state=MentionState.CONFIRMED
-                ).values("brief_id")
+    Three queries, each compiled once per process (briefs/pages.py): the
+    actor's prepared row, the latest public briefs that discuss it, and the
+    latest public recommendations addressed to it.
+    """
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        actor = public_actor(kwargs["slug"])
+        if actor is None:
+            raise Http404("No actor at this address.")
+        ensure_actor_page(actor)
+        head, content, tail = actor_page_shell()
+        first, second, third = actor.rendered_parts
+        return HttpResponse(
+            "".join(
+                (
+                    head,
+                    actor.rendered_head,
+                    content,
+                    first,
+                    actor_brief_cards(actor.pk),
+                    second,
+                    actor_recommendation_items(actor.pk),
+                    third,
+                    tail,
+                )
             )
-            .order_by("-publication_date", "-published_at", "title")[: PREVIEW_SIZE + 1]
         )
-        context["more_briefs"] = len(briefs) > PREVIEW_SIZE
-        context["briefs"] = with_current_cards(briefs[:PREVIEW_SIZE])
-        recommendations = list(
-            Recommendation.objects.filter(
-                addressees=actor, brief__in=Brief.objects.published().values("pk")
-            )
-            .select_related("brief")
-            .only(
-                "order",
-                "title",
-                "policy_area",
-                "brief__title",
-                "brief__slug",
-                "brief__publication_date",
-            )  # fmt: skip
-            .order_by("-brief__publication_date", "brief__title", "order")[
-                : PREVIEW_SIZE + 1
-            ]
-        )
-        context["more_recommendations"] = len(recommendations) > PREVIEW_SIZE
-        context["recommendations"] = recommendations[:PREVIEW_SIZE]
-        url = absolute_url(actor.get_absolute_url())
-        schema_type = {
-            "state": "Country",
-            "disputed_state": "Country",
-            "person": "Person",
-            "subnational": "AdministrativeArea",
-        }.get(actor.kind, "Organization")
-        data = {
-            "@context": "https://schema.org",
-            "@type": schema_type,
-            "name": actor.name,
-            "url": url,
-        }
-        aliases = [alias.alias for alias in actor.aliases.all()]
-        if aliases:
-            data["alternateName"] = aliases
-        if actor.description:
-            data["description"] = actor.description
-        context["aliases"] = aliases
-        context["json_ld"] = json_ld(data)
-        context["meta"] = {
-            "title": actor.name,
-            "description": actor.description[:200]
-            or f"{actor.name}: agreements, briefs and recommendations.",
-        }
-        return context
 
 
 @method_decorator(public_page, name="dispatch")

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from actors.models import ActorAlias
+from actors.models import ActorAlias, AgreementParty, Office
 from briefs import pages
 from briefs.models import (
     Brief,
@@ -556,7 +556,7 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
         (f"/people/{person.slug}/", 2),
         (f"/topics/{topic.slug}/", 3),
         ("/actors/", 2),
-        (f"/actors/{actor.slug}/", 7),
+        (f"/actors/{actor.slug}/", 3),
         ("/agreements/", 3),
         (f"/agreements/{agreement.slug}/", 5),
         ("/recommendations/", 5),
@@ -760,3 +760,82 @@ def test_scheduled_brief_appears_in_cached_pages_when_its_time_comes(
     ):
         assert current_generation() != before
         assert "Scheduled for later" in html(client.get("/briefs/"))
+
+
+# --- prepared actor pages ---------------------------------------------------------
+
+
+def _actor_page(client, slug: str = "hungary") -> str:
+    return html(client.get(f"/actors/{slug}/"))
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda w: _rename(w.hungary, "Hungary (HU)"), "<h1>Hungary (HU)</h1>"),
+        (lambda w: _rename(w.nato, "The Alliance"), ">The Alliance</a>"),
+        (lambda w: _rename(w.plan, "Belgrade plan"), ">Belgrade plan</a>"),
+        (
+            lambda w: ActorAlias.objects.create(actor=w.hungary, alias="Magyarország"),
+            "also Magyarország",
+        ),
+        (
+            lambda w: factories.make_membership(
+                w.hungary, factories.make_actor(name="OSCE"), since="1995-01-01"
+            ),
+            ">OSCE</a>",
+        ),
+        (
+            lambda w: Office.objects.create(
+                holder=factories.make_actor(name="Tamás Sulyok", kind="person"),
+                title="President",
+                of_actor=w.hungary,
+            ),
+            ">Tamás Sulyok</a>, President",
+        ),
+        (
+            lambda w: AgreementParty.objects.create(
+                agreement=w.declaration, actor=w.hungary, order=9
+            ),
+            "/agreements/albania-croatia-kosovo-declaration/",
+        ),
+    ],
+    ids=[
+        "renamed",
+        "organization-renamed",
+        "agreement-renamed",
+        "alias-added",
+        "membership-added",
+        "office-added",
+        "party-added",
+    ],
+)
+def test_prepared_actor_page_follows_every_change_it_shows(
+    client, world, change, expected
+):
+    before = _actor_page(client)
+    assert expected not in before
+    change(world)
+    assert expected in _actor_page(client)
+
+
+def test_actor_page_lists_are_live(client, world):
+    assert world.others[0].title in _actor_page(client)
+    withdrawn = world.others[0]
+    withdrawn.status = Status.WITHDRAWN
+    withdrawn.withdrawn_reason = "Wrong figures."
+    withdrawn.save()
+    factories.make_brief(title="Budapest after the pact", actors=[world.hungary])
+    page = _actor_page(client)
+    assert withdrawn.title not in page
+    assert "Budapest after the pact" in page
+
+
+def test_actor_page_costs_three_queries(client, world, django_assert_num_queries):
+    client.get("/actors/hungary/")
+    with django_assert_num_queries(3):
+        assert client.get("/actors/hungary/").status_code == 200
+
+
+def test_unknown_actor_is_404(client):
+    assert client.get("/actors/atlantis/").status_code == 404
