@@ -6,10 +6,12 @@ content model is saved or deleted (see briefs/signals.py) and when the next
 scheduled brief's release time passes. Page cache keys and ETags contain it, so
 a change anywhere retires every cached page and every ETag at once: simple, and
 right for an archive that changes a few times a day. A withdrawn brief can
-therefore not linger in a cached list, feed or related block.
+therefore not linger in a cached list, feed or related block longer than
+PAGE_CACHE_RECHECK_SECONDS (1 s by default; other processes re-read the token
+at most that often, the process that made the change sees it at once).
 
-Because the token lives in the cache, every process must share one cache for it
-to work: the page cache is on only when `PAGE_CACHE_SECONDS` > 0, which the
+Because the token lives in the cache, every process must share one cache for
+it to work: the page cache is on only when `PAGE_CACHE_SECONDS` > 0, which the
 settings do by default only when REDIS_URL is set. Without it every request is
 rendered (and is still correct).
 """
@@ -56,7 +58,9 @@ def _next_release_timestamp() -> float | None:
 def bump_generation() -> str:
     """Retire every cached page and ETag; returns the new token."""
     token = uuid.uuid4().hex[:16]
-    cache.set(GENERATION_KEY, (token, _next_release_timestamp()), timeout=None)
+    value = (token, _next_release_timestamp())
+    cache.set(GENERATION_KEY, value, timeout=None)
+    _seen["value"], _seen["at"] = value, time.monotonic()
     return token
 
 
@@ -77,8 +81,22 @@ def _valid(value: tuple[str, float | None] | None) -> str | None:
     return value[0]
 
 
+# This process's copy of the generation and when it last read it: reading the
+# shared cache costs about as much as a whole minimal request, so a process
+# re-reads it at most every PAGE_CACHE_RECHECK_SECONDS (default 1). A change
+# made by this process is seen at once (bump_generation updates the copy);
+# one made by another process, within that many seconds.
+_seen: dict[str, object] = {"value": None, "at": 0.0}
+
+
 def current_generation() -> str:
-    return _valid(cache.get(GENERATION_KEY)) or bump_generation()
+    recheck = getattr(settings, "PAGE_CACHE_RECHECK_SECONDS", 1.0)
+    now = time.monotonic()
+    value = _seen["value"]
+    if value is None or now - _seen["at"] >= recheck or _valid(value) is None:
+        value = cache.get(GENERATION_KEY)
+        _seen["value"], _seen["at"] = value, now
+    return _valid(value) or bump_generation()
 
 
 # Pages this process served lately, by key. Keys contain the generation, which

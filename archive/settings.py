@@ -163,6 +163,9 @@ else:
 # in seconds; 0 turns both off. It needs a cache shared by every process, so
 # it is on by default only with REDIS_URL.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0))
+# How often a process re-reads the content generation from the shared cache:
+# a change made elsewhere reaches this process's cached pages within this time.
+PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -839,3 +839,19 @@ def test_actor_page_costs_three_queries(client, world, django_assert_num_queries
 
 def test_unknown_actor_is_404(client):
     assert client.get("/actors/atlantis/").status_code == 404
+
+
+def test_a_change_in_another_process_reaches_cached_pages_within_the_recheck(
+    client, world, page_cache, settings
+):
+    from django.core.cache import cache
+
+    from archive import pagecache
+
+    etag = client.get("/briefs/")["ETag"]
+    # Another process bumps the shared generation; this one notices it within
+    # PAGE_CACHE_RECHECK_SECONDS, not before.
+    cache.set(pagecache.GENERATION_KEY, ("from-elsewhere", None), timeout=None)
+    assert client.get("/briefs/")["ETag"] == etag
+    settings.PAGE_CACHE_RECHECK_SECONDS = 0
+    assert client.get("/briefs/")["ETag"] == '"from-elsewhere"'
