@@ -28,6 +28,16 @@ class ActorQuerySet(models.QuerySet["Actor"]):
     def organizations(self) -> "ActorQuerySet":
         return self.filter(kind__in=[ActorKind.ORGANIZATION, ActorKind.MISSION])
 
+    def search(self, q: str) -> "ActorQuerySet":
+        """Actors whose name, alias or description matches `q`, best first.
+
+        In any script: "Вучић" finds Aleksandar Vučić. See `archive.search`
+        (which raises `InvalidQuery` for a query the reader must change).
+        """
+        from archive import search
+
+        return search.search_queryset(self, search.ACTORS, q)
+
     def members_of(self, organization: "Actor", on: datetime.date | None = None):
         """Actors that were members of `organization` on date `on` (default today)."""
         return self.filter(
@@ -236,6 +246,12 @@ class MutualDefense(models.TextChoices):
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
+    def search(self, q: str) -> "AgreementQuerySet":
+        """Agreements matching `q` by title, parties or terms; see `archive.search`."""
+        from archive import search
+
+        return search.search_queryset(self, search.AGREEMENTS, q)
+
     def with_all_parties(self, actors) -> "AgreementQuerySet":
         """Agreements to which every one of `actors` is a party."""
         qs = self

@@ -48,6 +48,14 @@ class Institution(models.Model):
         return self.name
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def search(self, q: str) -> "PersonQuerySet":
+        """People whose name or affiliation matches `q`; see `archive.search`."""
+        from archive import search
+
+        return search.search_queryset(self, search.PEOPLE, q)
+
+
 class Person(models.Model):
     """An author, researcher, editor or translator of briefs."""
 
@@ -71,6 +79,8 @@ class Person(models.Model):
     photo = models.ImageField(upload_to="people/", blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -162,6 +172,17 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             published_at__lte=at,
             deleted_at__isnull=True,
         )
+
+    def search(self, q: str) -> "BriefQuerySet":
+        """Public briefs matching `q`, best first; see `archive.search`.
+
+        Applies `published()` itself: search never returns anything else.
+        Raises `archive.search.InvalidQuery` for a query the reader must
+        change; a query with nothing searchable in it matches nothing.
+        """
+        from archive import search
+
+        return search.search_queryset(self.published(), search.BRIEFS, q)
 
     def for_actor(self, actor: Actor) -> "BriefQuerySet":
         """Briefs whose confirmed links include `actor`."""
