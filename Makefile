@@ -6,7 +6,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # A key for local use and tests only; production sets SECRET_KEY itself.
 DEV_ENV := DEBUG=1
-TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0 SECURE_SSL_REDIRECT=0
+TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
 
 .PHONY: help run test lint format bench clean
 
@@ -20,8 +20,9 @@ $(VENV)/bin/python:
 	@set -e; \
 	want=$$(cat .python-version 2>/dev/null || true); \
 	candidates=""; \
-	if command -v pyenv >/dev/null 2>&1 && [ -n "$$want" ]; then \
-	  candidates="$$(pyenv root)/versions/$$want/bin/python $$(pyenv root)/versions/$$want*/bin/python"; \
+	if [ -n "$$want" ]; then \
+	  root=$$(pyenv root 2>/dev/null || echo "$${PYENV_ROOT:-$$HOME/.pyenv}"); \
+	  candidates="$$root/versions/$$want/bin/python $$(ls -d $$root/versions/$$want.*/bin/python 2>/dev/null | sort -V | tail -1)"; \
 	fi; \
 	candidates="$$candidates python$$want python3.14 python3.13 python3.12 python3"; \
 	for c in $$candidates; do \

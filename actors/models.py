@@ -4,6 +4,7 @@ This app never imports from `briefs`: briefs point at actors, not the reverse.
 """
 
 import datetime
+import decimal
 
 from django.db import models
 from django.db.models import Q
@@ -376,6 +377,11 @@ class Metric(models.TextChoices):
     OTHER = "other", "Other"
 
 
+def _plain_number(value: decimal.Decimal | int) -> str:
+    """250.00 -> "250", 3.50 -> "3.5": figures as a reader writes them."""
+    return f"{decimal.Decimal(value).normalize():f}"
+
+
 class Indicator(models.Model):
     """A sourced, dated figure about an actor.
 
@@ -430,7 +436,7 @@ class Indicator(models.Model):
     def display_value(self) -> str:
         if self.value is None:
             return "unknown"
-        text = f"{self.value.normalize():f}"
+        text = _plain_number(self.value)
         if self.value_max is not None:
-            text += f"–{self.value_max.normalize():f}"
+            text += f"–{_plain_number(self.value_max)}"
         return f"{text} {self.unit}".strip()

@@ -1,6 +1,10 @@
 """Test-wide fixtures. Test-only setting overrides live here, not in settings.py."""
 
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.conf import settings as django_settings
 
 from tests import factories
 
@@ -9,6 +13,12 @@ from tests import factories
 def fast_password_hasher(settings):
     # MD5 makes creating users cheap; never used outside tests.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def plain_http(settings):
+    # The test client speaks plain HTTP; production redirects it to HTTPS.
+    settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +53,28 @@ def actor():
 @pytest.fixture
 def published_brief():
     return factories.make_brief()
+
+
+SEED_FILE = "000_2d2030587047e4a1.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    """The real brief the archive was built for, kept outside the repository."""
+    path = django_settings.BASE_DIR.parent / "shared" / "seeds" / SEED_FILE
+    if not path.is_file():
+        pytest.skip(f"seed file not found at {path}")
+    return path
+
+
+@pytest.fixture
+def model_counts():
+    """A callable returning the row count of every model, to prove nothing changed."""
+
+    def counts() -> dict[str, int]:
+        return {
+            model._meta.label: model._default_manager.count()
+            for model in apps.get_models()
+        }
+
+    return counts

@@ -1,0 +1,171 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from briefs.markdown import render_markdown
+from briefs.models import (
+    Brief,
+    BriefActor,
+    Contribution,
+    MentionState,
+    Recommendation,
+    Role,
+    Status,
+    validate_orcid,
+)
+from tests import factories
+
+
+@pytest.mark.django_db
+def test_published_gate_admits_only_live_published_briefs():
+    now = timezone.now()
+    live = factories.make_brief()
+    factories.make_brief(status=Status.DRAFT)
+    factories.make_brief(status=Status.IN_REVIEW)
+    factories.make_brief(status=Status.APPROVED)
+    factories.make_brief(published_at=now + datetime.timedelta(hours=1))  # scheduled
+    factories.make_brief(status=Status.WITHDRAWN, withdrawn_reason="Superseded")
+    factories.make_brief(deleted_at=now)  # in the trash
+    assert list(Brief.objects.published()) == [live]
+
+
+@pytest.mark.django_db
+def test_scheduled_brief_turns_public_at_its_time_without_any_job():
+    release = timezone.now() + datetime.timedelta(hours=2)
+    brief = factories.make_brief(published_at=release)
+    assert not Brief.objects.published().exists()
+    assert not brief.is_public
+    later = release + datetime.timedelta(seconds=1)
+    assert list(Brief.objects.published(at=later)) == [brief]
+
+
+@pytest.mark.django_db
+def test_published_brief_must_have_a_release_time():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.make_brief(published_at=None)
+
+
+@pytest.mark.django_db
+def test_withdrawn_brief_must_say_why():
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.make_brief(status=Status.WITHDRAWN, withdrawn_reason="")
+
+
+@pytest.mark.django_db
+def test_brief_slug_is_unique():
+    factories.make_brief(slug="balkan-alliances")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factories.make_brief(slug="balkan-alliances")
+
+
+@pytest.mark.django_db
+def test_one_contribution_per_person_and_role():
+    person = factories.make_person()
+    brief = factories.make_brief(authors=[person])
+    # The same person may also be credited in another role...
+    Contribution.objects.create(brief=brief, person=person, role=Role.RESEARCHER)
+    # ...but not twice in the same one.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contribution.objects.create(brief=brief, person=person, role=Role.AUTHOR)
+
+
+@pytest.mark.django_db
+def test_recommendation_order_is_unique_within_a_brief():
+    brief = factories.make_brief(recommendations=1)
+    other = factories.make_brief(recommendations=1)
+    assert Recommendation.objects.filter(order=1).count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Recommendation.objects.create(brief=brief, order=1, title="Again", body="x")
+    assert other.recommendations.count() == 1
+
+
+@pytest.mark.django_db
+def test_only_confirmed_actor_links_count_for_an_actor():
+    actor = factories.make_actor()
+    confirmed = factories.make_brief(actors=[actor])
+    suggested = factories.make_brief()
+    BriefActor.objects.create(
+        brief=suggested, actor=actor, state=MentionState.SUGGESTED
+    )
+    rejected = factories.make_brief()
+    BriefActor.objects.create(brief=rejected, actor=actor, state=MentionState.REJECTED)
+    assert list(Brief.objects.for_actor(actor)) == [confirmed]
+
+
+@pytest.mark.parametrize(
+    "orcid", ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0002-1694-233X"]
+)
+def test_valid_orcid_ids_pass(orcid):
+    validate_orcid(orcid)
+
+
+@pytest.mark.parametrize(
+    "orcid",
+    [
+        "0000-0002-1825-0098",
+        "0000000218250097",
+        "0000-0002-1825-009",
+        "abcd-0002-1825-0097",
+        "0000-0002-1694-2331",
+    ],
+)
+def test_invalid_orcid_ids_are_refused(orcid):
+    with pytest.raises(ValidationError):
+        validate_orcid(orcid)
+
+
+@pytest.mark.django_db
+def test_person_full_clean_checks_orcid():
+    person = factories.make_person()
+    person.orcid = "0000-0002-1825-0098"
+    with pytest.raises(ValidationError) as excinfo:
+        person.full_clean()
+    assert "orcid" in excinfo.value.message_dict
+
+
+@pytest.mark.django_db
+def test_saving_a_brief_renders_its_body_once():
+    brief = factories.make_brief(
+        body="## First\n\nText[^1].\n\n## Second\n\n[^1]: A note."
+    )
+    assert '<h2 id="first">First</h2>' in brief.body_html
+    assert [entry["title"] for entry in brief.toc] == ["First", "Second"]
+    brief.body = "## Changed"
+    brief.save(update_fields=["body"])
+    brief.refresh_from_db()
+    assert brief.toc == [{"level": 2, "id": "changed", "title": "Changed"}]
+
+
+def test_markdown_renders_tables_with_empty_cells():
+    html, _ = render_markdown("| A | B |\n|---|---|\n| x |  |\n")
+    assert "<table>" in html
+    assert "<td></td>" in html
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="javascript:alert(1)">x</a>',
+        "<iframe src='https://example.org'></iframe>",
+        '<p style="background:url(x)">styled</p>',
+    ],
+)
+def test_markdown_output_is_sanitised(hostile):
+    html, _ = render_markdown(f"Text\n\n{hostile}\n")
+    lowered = html.lower()
+    assert "<script" not in lowered
+    assert "onerror" not in lowered
+    assert "javascript:" not in lowered
+    assert "<iframe" not in lowered
+    assert "style=" not in lowered
+
+
+def test_heading_anchors_keep_cyrillic():
+    _, toc = render_markdown("## Приштина и Београд")
+    assert toc[0]["id"] == "приштина-и-београд"
