@@ -38,7 +38,7 @@ Contract for callers (`QuerySet.search(q)`, FilterSets, views):
   empty queryset.
 * `search_queryset()` returns a chainable queryset of every match, ordered
   best first (`search_order` annotation). Ranking is exact for the best
-  `CANDIDATES` matches (see `_ranked_ids`), which at archive sizes is every
+  `CANDIDATES` matches (see `Engine.ranked_ids`), which at archive sizes is every
   match; past that, matches follow by recency. That bound is what keeps a
   query for a common word from ranking tens of thousands of rows.
 * Only public briefs are indexed (published, not trashed); `BriefQuerySet.search`
@@ -219,7 +219,7 @@ _MD_LINE_MARKUP = re.compile(
     r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+\.[ \t]+)"
 )
 _MD_TABLE_RULE = re.compile(r"(?m)^[ \t|:-]*-{3,}[ \t|:-]*$")
-_MD_TAGS = re.compile(r"<[^>\n]{0,200}>")
+_MD_TAGS = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _MD_INLINE = re.compile(r"[*_`|]+")
 _BLANKS = re.compile(r"[ \t]+")
 _URL = re.compile(r"https?://\S+")
@@ -289,7 +289,9 @@ def _term(raw: str) -> Term | None:
 
 def parse_query(raw: str | None) -> Query:
     """Parse what a reader typed into a `Query`; see the module docstring."""
-    text = _CONTROL.sub(" ", raw or "").strip()
+    text = _CONTROL.sub(" ", raw or "")
+    typing = bool(text) and not text[-1].isspace()  # still in the last word
+    text = text.strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidQuery(
             f"Search queries are limited to {MAX_QUERY_LENGTH} characters."
@@ -327,7 +329,7 @@ def parse_query(raw: str | None) -> Query:
         last_bare = (len(groups) - 1, len(groups[-1]) - 1) if word else None
     # The last word typed is matched as a prefix; a short one would expand to
     # thousands of index terms, so it must be at least MIN_PREFIX_LENGTH long.
-    if last_bare is not None and text and not text[-1].isspace():
+    if last_bare is not None and typing:
         g, i = last_bare
         term = groups[g][i]
         if len(term.words[-1]) >= MIN_PREFIX_LENGTH:
@@ -369,6 +371,15 @@ class SearchIndex:
     queryset: Callable[[], QuerySet]  # objects that belong in the index
     document: Callable[[Any], Document]
     has_published_at: bool = False
+    # The public gate every search result passes, whatever queryset a caller
+    # hands in (briefs: `published()`).
+    gate: Callable[[QuerySet], QuerySet] | None = None
+    # Large enough (thousands of long documents) that PostgreSQL must be kept
+    # from scanning every TOASTed vector; see PostgresEngine.ranked_ids.
+    large: bool = False
+
+    def public(self, queryset: QuerySet) -> QuerySet:
+        return self.gate(queryset) if self.gate else queryset
 
     @property
     def model(self) -> type:
@@ -476,7 +487,13 @@ def _person_document(person: Any) -> Document:
 
 
 BRIEFS = SearchIndex(
-    "briefs.Brief", "briefs_brief_search", _brief_queryset, _brief_document, True
+    "briefs.Brief",
+    "briefs_brief_search",
+    _brief_queryset,
+    _brief_document,
+    has_published_at=True,
+    gate=lambda queryset: queryset.published(),
+    large=True,
 )
 ACTORS = SearchIndex(
     "actors.Actor", "actors_actor_search", _actor_queryset, _actor_document
@@ -544,8 +561,14 @@ class Engine:
 
     def ranked_ids(
         self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
-    ) -> list[int]:
+    ) -> tuple[list[int], bool]:
+        """The ranked candidates, best first, and whether they are every match."""
         raise NotImplementedError
+
+    @staticmethod
+    def _complete(tiers: list[int]) -> bool:
+        head = sum(1 for tier in tiers if tier == 0)
+        return head < CANDIDATES_HEAD and len(tiers) - head < CANDIDATES
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         raise NotImplementedError
@@ -621,7 +644,7 @@ class PostgresEngine(Engine):
 
     def ranked_ids(
         self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
-    ) -> list[int]:
+    ) -> tuple[list[int], bool]:
         public, public_params = self._public(index)
         where, where_params = public, public_params
         if restrict is not None:
@@ -649,7 +672,7 @@ class PostgresEngine(Engine):
                 WHERE document @@ q.q AND NOT head @@ q.q{where}
                 ORDER BY {recency} LIMIT {CANDIDATES}
             )
-            SELECT object_id FROM (
+            SELECT object_id, tier FROM (
                 SELECT object_id, 0 AS tier, ts_rank(head, q.q) AS rank FROM head, q
                 UNION ALL
                 SELECT s.object_id, 1, ts_rank(s.document, q.q)
@@ -658,6 +681,11 @@ class PostgresEngine(Engine):
             ORDER BY tier, rank DESC, object_id DESC
         """
         params = [self.tsquery(query), *where_params, *where_params]
+        if not index.large:
+            with self.connection.cursor() as c:
+                c.execute(sql, params)
+                rows = c.fetchall()
+            return [row[0] for row in rows], self._complete([row[1] for row in rows])
         with (
             transaction.atomic(using=self.connection.alias),
             self.connection.cursor() as c,
@@ -672,10 +700,10 @@ class PostgresEngine(Engine):
             )
             previous = c.fetchone()[0]
             c.execute(sql, params)
-            ids = [row[0] for row in c.fetchall()]
+            rows = c.fetchall()
             # Inside an outer transaction the setting would outlive this block.
             c.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
-            return ids
+            return [row[0] for row in rows], self._complete([row[1] for row in rows])
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         if not ids:
@@ -692,9 +720,10 @@ class PostgresEngine(Engine):
         if not texts:
             return {}
         pks = list(texts)
+        # Default (cover) mode: MaxFragments=1 trims short texts to the match.
         options = (
             f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-            "ShortWord=2, MaxFragments=1, FragmentDelimiter=" + ELLIPSIS
+            "ShortWord=2"
         )
         sql = f"""
             WITH q AS (SELECT to_tsquery('{self.CONFIG}', %s) AS q)
@@ -784,7 +813,7 @@ class SQLiteEngine(Engine):
 
     def ranked_ids(
         self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
-    ) -> list[int]:
+    ) -> tuple[list[int], bool]:
         head = self._ranked(
             index, self.match(query, ("title", "summary")), CANDIDATES_HEAD, restrict
         )
@@ -796,7 +825,8 @@ class SQLiteEngine(Engine):
             if row[0] not in seen
         ]
         rest.sort(key=lambda row: (row[1], -row[0]))
-        return [pk for pk, _ in head] + [pk for pk, _ in rest]
+        tiers = [0] * len(head) + [1] * len(rest)
+        return [pk for pk, _ in head] + [pk for pk, _ in rest], self._complete(tiers)
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         if not ids:
@@ -868,18 +898,19 @@ def rebuild(
 ) -> int:
     """Empty an index and fill it again from the database; returns the count."""
     engine = get_engine(using)
-    engine.clear(index)
     queryset = index.queryset().using(using).order_by("pk")
     total, last = 0, 0
-    while True:
-        batch = list(queryset.filter(pk__gt=last)[:batch_size])
-        if not batch:
-            return total
-        engine.upsert(index, [index.document(obj) for obj in batch])
-        total += len(batch)
-        last = batch[-1].pk
-        if progress:
-            progress(len(batch))
+    # One transaction: searches keep seeing the old index until the new one
+    # is complete.
+    with transaction.atomic(using=using):
+        engine.clear(index)
+        while batch := list(queryset.filter(pk__gt=last)[:batch_size]):
+            engine.upsert(index, [index.document(obj) for obj in batch])
+            total += len(batch)
+            last = batch[-1].pk
+            if progress:
+                progress(len(batch))
+    return total
 
 
 # --------------------------------------------------------------------------
@@ -899,8 +930,23 @@ def _restriction(queryset: QuerySet) -> tuple[str, list] | None:
     return sql, list(params)
 
 
+def filter_matches(queryset: QuerySet, index: SearchIndex, q: str | Query) -> QuerySet:
+    """Every object of `queryset` that matches `q`, unranked (for counts, facets)."""
+    query = _as_query(q)
+    queryset = index.public(queryset)
+    if query.is_empty:
+        return queryset.none()
+    match_sql, match_params = get_engine(queryset.db).match_sql(index, query)
+    return queryset.filter(pk__in=RawSQL(match_sql, match_params))
+
+
 def search_queryset(
-    queryset: QuerySet, index: SearchIndex, q: str | Query, *, restrict: bool = False
+    queryset: QuerySet,
+    index: SearchIndex,
+    q: str | Query,
+    *,
+    restrict: bool = False,
+    _ids: list[int] | None = None,
 ) -> QuerySet:
     """Every object of `queryset` that matches `q`, best first.
 
@@ -912,8 +958,10 @@ def search_queryset(
     if query.is_empty:
         return queryset.none()
     engine = get_engine(queryset.db)
-    ids = engine.ranked_ids(index, query, _restriction(queryset) if restrict else None)
-    match_sql, match_params = engine.match_sql(index, query)
+    ids = _ids
+    if ids is None:
+        restriction = _restriction(queryset) if restrict else None
+        ids, _complete = engine.ranked_ids(index, query, restriction)
     meta = queryset.model._meta
     column = f'"{meta.db_table}"."{meta.pk.column}"'
     key_sql, key_params = engine.order_key(column, ids)
@@ -921,7 +969,7 @@ def search_queryset(
     if index.has_published_at:
         ordering.append(F("published_at").desc(nulls_last=True))
     return (
-        queryset.filter(pk__in=RawSQL(match_sql, match_params))
+        filter_matches(queryset, index, query)
         .annotate(search_order=RawSQL(key_sql, key_params, output_field=IntegerField()))
         .order_by(*ordering, "-pk")
     )
@@ -953,9 +1001,11 @@ def search_page(
     query = _as_query(q)
     if query.is_empty or limit <= 0:
         return []
+    queryset = index.public(queryset)
     engine = get_engine(queryset.db)
-    ids = engine.ranked_ids(index, query, _restriction(queryset) if restrict else None)
-    if offset + limit <= len(ids):
+    restriction = _restriction(queryset) if restrict else None
+    ids, complete = engine.ranked_ids(index, query, restriction)
+    if complete or offset + limit <= len(ids):
         # The gate (`queryset`, e.g. published()) still decides: the index may
         # hold a brief scheduled for later.
         visible = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
@@ -963,7 +1013,9 @@ def search_page(
         objects = {obj.pk: obj for obj in queryset.filter(pk__in=page_ids)}
         page = [objects[pk] for pk in page_ids if pk in objects]
     else:
-        page = list(search_queryset(queryset, index, query)[offset : offset + limit])
+        page = list(
+            search_queryset(queryset, index, query, _ids=ids)[offset : offset + limit]
+        )
     hits = [Hit(obj) for obj in page]
     if snippets and index is BRIEFS:
         add_snippets(hits, query, engine)
@@ -1040,3 +1092,51 @@ def highlight(original: str, fragment: str | None) -> str:
     if o_end < len(original.rstrip()):
         out.append(" …")
     return "".join(out).strip()
+
+
+def brief_facets(matches: QuerySet) -> dict[str, list[dict]]:
+    """Counts of matching briefs by kind, year, topic and (confirmed) actor.
+
+    `matches` is the filtered, public set (`filter_matches` on `published()`);
+    four aggregate queries, whatever the number of matches.
+    """
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    from actors.models import Actor
+    from briefs.models import BriefKind, MentionState, Topic
+
+    ids = matches.order_by().values("pk")
+    base = matches.model.objects.filter(pk__in=ids).order_by()
+    labels = dict(BriefKind.choices)
+    kinds = [
+        {
+            "value": row["kind"],
+            "label": labels.get(row["kind"], row["kind"]),
+            "count": row["n"],
+        }
+        for row in base.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
+    ]
+    years = [
+        {"value": row["year"], "label": str(row["year"]), "count": row["n"]}
+        for row in base.filter(publication_date__isnull=False)
+        .annotate(year=ExtractYear("publication_date"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    ]
+    topics = [
+        {"value": t.slug, "label": t.name, "count": t.n}
+        for t in Topic.objects.filter(briefs__in=ids)
+        .annotate(n=Count("briefs"))
+        .order_by("-n", "name")[:20]
+    ]
+    actors = [
+        {"value": a.slug, "label": a.name, "count": a.n}
+        for a in Actor.objects.filter(
+            brief_links__brief__in=ids, brief_links__state=MentionState.CONFIRMED
+        )
+        .annotate(n=Count("brief_links"))
+        .order_by("-n", "name")[:20]
+    ]
+    return {"kind": kinds, "year": years, "topic": topics, "actor": actors}

@@ -10,6 +10,7 @@ admin.site.index_title = "Editorial database"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("", include("briefs.urls")),
     path("admin/", admin.site.urls),
 ]
