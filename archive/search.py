@@ -173,15 +173,28 @@ def _char_class(codepoints: Iterable[int]) -> re.Pattern[str]:
 _RESIZING_RE = _char_class(cp for cp, value in _TABLE.items() if len(value) != 1)
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _translate_lower(match: re.Match[str]) -> str:
+    return match.group().translate(_TABLE)
+
+
+def _translate_cased(match: re.Match[str]) -> str:
+    return match.group().translate(_TABLE_CASED)
+
+
 def fold(text: str, *, lower: bool = True) -> str:
     """Transliterate to Latin, fold diacritics and (by default) lower-case.
 
     >>> fold("Вучић"), fold("Vučić"), fold("Đoković"), fold("Приштина")
     ('vucic', 'vucic', 'djokovic', 'pristina')
     """
+    # Only non-ASCII runs need the table: str.translate with a dict costs a
+    # lookup per character, which on mostly-ASCII text is most of the time.
     if lower:
-        return text.translate(_TABLE).lower()
-    return text.translate(_TABLE_CASED)
+        return _NON_ASCII.sub(_translate_lower, text).lower()
+    return _NON_ASCII.sub(_translate_cased, text)
 
 
 class OffsetMap:
@@ -573,11 +586,15 @@ class Engine:
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         raise NotImplementedError
 
-    def snippets(
-        self, index: SearchIndex, query: Query, texts: dict[int, tuple[str, str]]
-    ) -> dict[int, tuple[str, str]]:
-        """Marked, folded fragments of (summary, body) for each pk."""
+    def highlight(self, query: Query, windows: list[str]) -> list[str]:
+        """Each folded window with the engine's own matches between marks."""
         raise NotImplementedError
+
+    @staticmethod
+    def any_term(query: Query) -> Query:
+        """Every positive term as one OR group: highlight whatever is present."""
+        terms = tuple(term for group in query.groups for term in group)
+        return Query(groups=(terms,)) if terms else query
 
 
 class PostgresEngine(Engine):
@@ -714,34 +731,19 @@ class PostgresEngine(Engine):
             [ids, ids],
         )
 
-    def snippets(
-        self, index: SearchIndex, query: Query, texts: dict[int, tuple[str, str]]
-    ) -> dict[int, tuple[str, str]]:
-        if not texts:
-            return {}
-        pks = list(texts)
-        # Default (cover) mode: MaxFragments=1 trims short texts to the match.
-        options = (
-            f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, "
-            "ShortWord=2"
-        )
+    def highlight(self, query: Query, windows: list[str]) -> list[str]:
+        if not windows:
+            return []
+        options = f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true"
         sql = f"""
             WITH q AS (SELECT to_tsquery('{self.CONFIG}', %s) AS q)
-            SELECT ts_headline('{self.CONFIG}', s, q.q, %s),
-                   ts_headline('{self.CONFIG}', b, q.q, %s)
-            FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS t(s, b, n), q
+            SELECT ts_headline('{self.CONFIG}', w, q.q, %s)
+            FROM unnest(%s::text[]) WITH ORDINALITY AS t(w, n), q
             ORDER BY n
         """
-        params = [
-            self.tsquery(query),
-            options,
-            options,
-            [fold(texts[pk][0]) for pk in pks],
-            [fold(texts[pk][1]) for pk in pks],
-        ]
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return dict(zip(pks, cursor.fetchall(), strict=True))
+            cursor.execute(sql, [self.tsquery(self.any_term(query)), options, windows])
+            return [row[0] for row in cursor.fetchall()]
 
 
 class SQLiteEngine(Engine):
@@ -840,22 +842,29 @@ class SQLiteEngine(Engine):
             [*ids, "," + ",".join(str(i) for i in ids) + ","],
         )
 
-    def snippets(
-        self, index: SearchIndex, query: Query, texts: dict[int, tuple[str, str]]
-    ) -> dict[int, tuple[str, str]]:
-        if not texts:
-            return {}
-        t = index.table
-        pks = list(texts)
-        placeholders = ", ".join(["%s"] * len(pks))
-        marks = f"'{MARK_START}', '{MARK_END}', '{ELLIPSIS}'"
-        sql = (
-            f"SELECT rowid, snippet({t}, 1, {marks}, 30), snippet({t}, 2, {marks}, 30) "
-            f"FROM {t} WHERE {t} MATCH %s AND rowid IN ({placeholders})"
-        )
+    def highlight(self, query: Query, windows: list[str]) -> list[str]:
+        if not windows:
+            return []
+        # FTS5 highlights only rows of an FTS5 table: a connection-private
+        # temporary one with the index's tokenizer holds the windows.
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [self.match(query), *pks])
-            return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+            cursor.execute(
+                "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_highlight USING "
+                "fts5(w, tokenize = 'porter unicode61 remove_diacritics 2')"
+            )
+            cursor.execute("DELETE FROM temp.search_highlight")
+            cursor.executemany(
+                "INSERT INTO temp.search_highlight (rowid, w) VALUES (%s, %s)",
+                list(enumerate(windows)),
+            )
+            cursor.execute(
+                f"SELECT rowid, highlight(search_highlight, 0, '{MARK_START}', "
+                f"'{MARK_END}') FROM temp.search_highlight "
+                "WHERE search_highlight MATCH %s",
+                [self.match(self.any_term(query))],
+            )
+            marked = dict(cursor.fetchall())
+        return [marked.get(n, window) for n, window in enumerate(windows)]
 
 
 def get_engine(using: str = "default") -> Engine:
@@ -1022,76 +1031,107 @@ def search_page(
     return hits
 
 
+SNIPPET_CHARACTERS = 280
+
+
+def _locator(query: Query) -> re.Pattern[str] | None:
+    """Where a match probably is in folded text: word starts of the query's
+    words, trimmed a little so that English inflections still land ("alliances"
+    finds "alliance"). Only picks the window; the engine does the marking."""
+    keys = set()
+    for group in query.groups:
+        for term in group:
+            for word in term.words:
+                keep = len(word) if term.prefix or len(word) < 6 else len(word) - 2
+                keys.add(re.escape(word[:keep]))
+    if not keys:
+        return None
+    return re.compile(
+        r"(?<![^\W_])(?:" + "|".join(sorted(keys, key=len, reverse=True)) + ")"
+    )
+
+
+def snippet_window(text: str, locator: re.Pattern[str] | None) -> tuple[int, int]:
+    """Original-text offsets of a window of about SNIPPET_CHARACTERS around the
+    first probable match (or the opening), cut at spaces."""
+    start = 0
+    if locator is not None:
+        match = locator.search(fold(text))
+        if match:
+            start = OffsetMap(text).original(match.start())
+    start = max(0, start - SNIPPET_CHARACTERS // 3)
+    end = min(len(text), start + SNIPPET_CHARACTERS)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < start + 40 else start
+    if end < len(text):
+        space = text.rfind(" ", end - 40, end)
+        end = space if space > start else end
+    return start, end
+
+
 def add_snippets(hits: list[Hit], query: Query, engine: Engine | None = None) -> None:
-    """Set `hit.snippet` to safe HTML: the original text, matches in <mark>."""
+    """Set `hit.snippet` to safe HTML: the original text, matches in <mark>.
+
+    The window is found in Python on the summary and body (cheap: no engine
+    reads the whole document); the engine marks its own matches in the
+    window (`ts_headline` / FTS5 `highlight()`), so highlighting follows the
+    exact stemming and folding of the search itself, and the marks are mapped
+    back onto the original script by `highlight()`.
+    """
     if not hits:
         return
     engine = engine or get_engine()
-    texts = {
-        hit.object.pk: (hit.object.summary, markdown_to_text(hit.object.body))
-        for hit in hits
-    }
-    fragments = engine.snippets(BRIEFS, query, texts)
+    locator = _locator(query)
+    windows = []
     for hit in hits:
-        summary, body = texts[hit.object.pk]
-        summary_fragment, body_fragment = fragments.get(hit.object.pk, ("", ""))
-        if MARK_START in (body_fragment or "") or MARK_START not in (
-            summary_fragment or ""
-        ):
-            hit.snippet = highlight(body, body_fragment) or highlight(summary, "")
-        else:
-            hit.snippet = highlight(summary, summary_fragment)
+        source = f"{hit.object.summary}\n\n{hit.object.body}".strip()
+        start, end = snippet_window(source, locator)
+        text = markdown_to_text(source[start:end])
+        windows.append((text, start > 0, end < len(source)))
+    marked = engine.highlight(query, [fold(text) for text, _, _ in windows])
+    for hit, (text, cut_start, cut_end), fragment in zip(
+        hits, windows, marked, strict=True
+    ):
+        html_text = highlight(text, fragment)
+        hit.snippet = (
+            ("… " if cut_start else "") + html_text + (" …" if cut_end else "")
+        )
 
 
-_FRAGMENT_WORDS = 30
-
-
-def highlight(original: str, fragment: str | None) -> str:
-    """Turn an engine's marked fragment of `fold(original)` into safe HTML.
+def highlight(original: str, marked: str | None) -> str:
+    """Turn an engine's marked copy of `fold(original)` into safe HTML.
 
     The engine saw only folded text ("vucic"); the reader must see the
-    original ("Вучић"). The fragment is found in the folded text and its
-    marks are mapped back through `OffsetMap`. Every piece of text is escaped;
-    only our own <mark> tags are markup.
+    original ("Вучић"). Mark positions are mapped back through `OffsetMap`.
+    Every piece of text is escaped; only our own <mark> tags are markup.
     """
     if not original:
         return ""
-    folded = fold(original)
-    plain = (fragment or "").replace(ELLIPSIS, "")
     spans: list[tuple[int, int]] = []
-    text_parts: list[str] = []
     position = 0
-    for part in re.split(f"({MARK_START}|{MARK_END})", plain):
+    pieces: list[str] = []
+    for part in re.split(f"({MARK_START}|{MARK_END})", marked or ""):
         if part == MARK_START:
             spans.append((position, position))
         elif part == MARK_END and spans:
             spans[-1] = (spans[-1][0], position)
         else:
-            text_parts.append(part)
+            pieces.append(part)
             position += len(part)
-    unmarked = "".join(text_parts)
-    start = folded.find(unmarked) if unmarked.strip() else -1
+    if "".join(pieces) != fold(original):
+        return html.escape(original)  # not our text: show it unmarked
     offsets = OffsetMap(original)
-    if start < 0:
-        # No usable fragment: the opening words, unmarked.
-        words = original.split()
-        cut = " ".join(words[:_FRAGMENT_WORDS])
-        return html.escape(cut) + (" …" if len(words) > _FRAGMENT_WORDS else "")
-    end = start + len(unmarked)
-    o_start, o_end = offsets.original(start), offsets.original(end)
-    out = ["… "] if o_start > 0 else []
-    cursor = o_start
+    out, cursor = [], 0
     for s, e in spans:
-        ms, me = offsets.original(start + s), offsets.original(start + e)
-        if me <= ms or ms < cursor:
+        start, end = offsets.original(s), offsets.original(e)
+        if end <= start or start < cursor:
             continue
-        out.append(html.escape(original[cursor:ms]))
-        out.append(f"<mark>{html.escape(original[ms:me])}</mark>")
-        cursor = me
-    out.append(html.escape(original[cursor:o_end]))
-    if o_end < len(original.rstrip()):
-        out.append(" …")
-    return "".join(out).strip()
+        out.append(html.escape(original[cursor:start]))
+        out.append(f"<mark>{html.escape(original[start:end])}</mark>")
+        cursor = end
+    out.append(html.escape(original[cursor:]))
+    return "".join(out)
 
 
 def brief_facets(matches: QuerySet) -> dict[str, list[dict]]:

@@ -33,7 +33,9 @@ from django.db.models import Count, Max
 from actors.models import Actor, ActorAlias
 from archive.search import OffsetMap, fold
 
-_NON_WORD = re.compile(r"[\W_]")
+# Spaces are left alone (most of the text); every other non-word character
+# becomes one.
+_NON_WORD = re.compile(r"[^\w ]|_")
 _URL = re.compile(r"https?://\S+")
 
 
