@@ -1,10 +1,16 @@
 """Query-parameter filters for actors and agreements, shared by the API and pages."""
 
 import datetime
+from typing import Any
 
 import django_filters
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db.models import QuerySet
+from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
+from drf_spectacular.drainage import set_override
 
 from actors.models import (
     Actor,
@@ -15,19 +21,106 @@ from actors.models import (
     Membership,
 )
 
+# Each slug in a repeatable filter adds a join ("all of them"); more than this
+# is not a question anyone asks, and hundreds would be a slow query on purpose.
+MAX_SLUGS = 10
+# Longer search text is not a search; it is a slow query or a probe.
+MAX_QUERY_LENGTH = 200
+
 
 def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
     """`q`: delegate to the model's own `.search()` (see archive/search.py)."""
     return queryset.search(value) if value else queryset
 
 
+class SearchFilter(django_filters.CharFilter):
+    """`q`: bounded length; NUL bytes are refused by Django's CharField itself."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("method", search_filter)
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(**kwargs)
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": MAX_QUERY_LENGTH,
+                "pattern": "^[^\\x00]*$",
+                "description": f"Search text (at most {MAX_QUERY_LENGTH} characters).",
+            },
+        )
+
+
+class SlugsField(ModelMultipleChoiceField):
+    """Slugs checked for shape and count before the database sees them.
+
+    A value that cannot be a slug (a NUL byte, a 10 KB string) is a form error
+    here, not a database error later: PostgreSQL rejects NUL in text outright.
+    """
+
+    def clean(self, value: Any) -> Any:
+        if value and not isinstance(value, list | tuple):
+            value = [value]
+        if value and len(value) > MAX_SLUGS:
+            raise ValidationError(f"Give at most {MAX_SLUGS} values.", code="too_many")
+        for item in value or ():
+            if len(item) > 200:
+                raise ValidationError("Not a slug (too long).", code="invalid_slug")
+            validate_slug(item)
+        return super().clean(value)
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """One or more items by slug (`?actor=serbia&actor=hungary`)."""
+
+    field_class = SlugsField
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("to_field_name", "slug")
+        super().__init__(**kwargs)
+        # For the OpenAPI schema: a slug, not whatever the method accepts.
+        set_override(
+            self,
+            "field",
+            {
+                "type": "string",
+                "pattern": r"^[-a-zA-Z0-9_]+$",
+                "maxLength": 200,
+                "description": self.label or "Slug; repeat for several.",
+            },
+        )
+
+    def get_filter_predicate(self, v: Any) -> dict[str, Any]:
+        # django-filter compares the relation with `to_field_name` of the item
+        # ("topics" = "security"), which fails against the primary key the
+        # relation holds; the item itself is what the relation points at.
+        name = self.field_name
+        if self.lookup_expr != "exact":
+            name = f"{name}__{self.lookup_expr}"
+        return {name: v}
+
+
+class YearField(forms.IntegerField):
+    def __init__(self, **kwargs: Any) -> None:
+        # Out-of-range years would fail inside the date arithmetic, not here.
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(**kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = YearField
+
+
 class ActorFilter(FilterSet):
     kind = django_filters.MultipleChoiceFilter(
         field_name="kind", lookup_expr="exact", choices=ActorKind.choices
     )
-    member_of = django_filters.ModelMultipleChoiceFilter(
+    member_of = SlugsFilter(
         field_name="memberships__organization",
-        to_field_name="slug",
         queryset=Actor.objects.all(),
         method="filter_member_of",
         label="Member of (organization slug; repeat for all of several)",
@@ -36,7 +129,7 @@ class ActorFilter(FilterSet):
         method="filter_member_on",
         label="Member on this date (with member_of; today when omitted)",
     )
-    q = django_filters.CharFilter(method=search_filter, label="Search")
+    q = SearchFilter()
 
     class Meta:
         model = Actor
@@ -45,6 +138,8 @@ class ActorFilter(FilterSet):
     def filter_member_of(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # The date is applied here too so "member of NATO on D" is one condition
         # per organization, not "member of NATO at some time and of anything on D".
+        if not value:
+            return queryset  # and no DISTINCT over an unfiltered list
         on = self.form.cleaned_data.get("member_on")
         for organization in value:
             queryset = queryset.filter(
@@ -63,8 +158,7 @@ class ActorFilter(FilterSet):
 
 
 class AgreementFilter(FilterSet):
-    party = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="slug",
+    party = SlugsFilter(
         queryset=Actor.objects.all(),
         method="filter_party",
         label="Party (actor slug; repeat: all must be parties)",
@@ -81,7 +175,7 @@ class AgreementFilter(FilterSet):
     signed_before = django_filters.DateFilter(
         field_name="signed_on", lookup_expr="lte", label="Signed on or before"
     )
-    q = django_filters.CharFilter(method=search_filter, label="Search")
+    q = SearchFilter()
 
     class Meta:
         model = Agreement

@@ -4,7 +4,9 @@ Every variable is documented in the README's settings table. Defaults are safe:
 DEBUG is off, and without DEBUG a SECRET_KEY must be given.
 """
 
+import ipaddress
 import os
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
@@ -91,14 +93,19 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "archive",
     "actors",
     "briefs",
 ]
 
 MIDDLEWARE = [
+    # First, so that every API answer (even a redirect or an error) has CORS.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -220,17 +227,104 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Partner API (docs/api.md) ----------------------------------------------
+
+
+def env_rate(name: str, default: str) -> str:
+    """A DRF rate such as "60/min"; checked here so a typo fails at start-up."""
+    value = os.environ.get(name, default).strip()
+    if not re.fullmatch(r"[0-9]+/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise ImproperlyConfigured(
+            f"{name} must look like 60/min (a count, '/', then s, min, hour or "
+            f"day), not {value!r}"
+        )
+    return value
+
+
+# Requests per client address without a key, and per key with one.
+API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
+API_KEY_RATE = env_rate("API_KEY_RATE", "600/min")
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
+# Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network"
+        ) from None
+
 REST_FRAMEWORK = {
     # DRF's own defaults are unpaginated and AllowAny-for-everything; be explicit.
+    # Reading is public (the issue asks for anonymous access); the viewsets are
+    # ReadOnlyModelViewSets, so writes are 405 whatever the permission says.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["archive.authentication.ApiKeyAuthentication"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "archive.throttling.ClientAddressThrottle",
+        "archive.throttling.ApiKeyThrottle",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "archive.rest.ArchivePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "archive.rest.StrictOrderingFilter",
     ],
+    # JSON only: no browsable API, no ?format= switch.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "URL_FORMAT_OVERRIDE": None,
+    "EXCEPTION_HANDLER": "archive.rest.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "archive.schema.ArchiveAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Pupin Initiative archive API",
+    "DESCRIPTION": (
+        "Read-only access to the published briefs, people, actors, agreements, "
+        "recommendations and topics of the research archive. Anonymous use is "
+        "allowed at a modest rate; partners get API keys for more. See the "
+        "partner guide (docs/api.md) for keys, rates, filters, pagination and "
+        "the versioning policy."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Swagger UI from local static files (drf-spectacular-sidecar): the docs
+    # work offline and load nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No online validator badge (it would call out to swagger.io).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "ENUM_NAME_OVERRIDES": {
+        "ActorKindEnum": "actors.models.ActorKind",
+        "AgreementKindEnum": "actors.models.AgreementKind",
+        "AgreementStatusEnum": "actors.models.AgreementStatus",
+        "MutualDefenseEnum": "actors.models.MutualDefense",
+        "BriefKindEnum": "briefs.models.BriefKind",
+        "LanguageEnum": "briefs.models.Language",
+        "LicenceEnum": "briefs.models.Licence",
+        "PolicyAreaEnum": "briefs.models.PolicyArea",
+        "RoleEnum": "briefs.models.Role",
+    },
+}
+
+# CORS: any origin may read the API from a browser; nothing else is shared.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = [
+    "accept",
+    "authorization",
+    "x-api-key",
+    "if-none-match",
+    "if-modified-since",
+]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularSwaggerView
 
 from archive import views
 
@@ -12,5 +13,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
     path("", include("briefs.urls")),
+    path("api/v1/", include("archive.api")),
+    # Interactive docs for the current version; assets are local static files.
+    path(
+        "api/docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
+
+# JSON errors under /api/, the site's pages elsewhere.
+handler404 = "archive.rest.page_not_found"
+handler500 = "archive.rest.server_error"

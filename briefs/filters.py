@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from django_filters.rest_framework import FilterSet
 
-from actors.filters import search_filter
+from actors.filters import SearchFilter, SlugsFilter, YearFilter
 from actors.models import Actor, Agreement
 from briefs.models import (
     Brief,
@@ -23,27 +23,23 @@ from briefs.models import (
 
 
 class BriefFilter(FilterSet):
-    actor = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="slug",
+    actor = SlugsFilter(
         queryset=Actor.objects.all(),
         method="filter_actor",
         label="Discusses actor (slug; repeat: all of them)",
     )
-    agreement = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="slug",
+    agreement = SlugsFilter(
         queryset=Agreement.objects.all(),
         method="filter_agreement",
         label="Discusses agreement (slug; repeat: all of them)",
     )
-    author = django_filters.ModelMultipleChoiceFilter(
-        to_field_name="slug",
+    author = SlugsFilter(
         queryset=Person.objects.all(),
         method="filter_author",
         label="Written by (person slug; repeat: all of them)",
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = SlugsFilter(
         field_name="topics",
-        to_field_name="slug",
         queryset=Topic.objects.all(),
         conjoined=True,
         label="Topic (slug; repeat: all of them)",
@@ -54,7 +50,7 @@ class BriefFilter(FilterSet):
     language = django_filters.MultipleChoiceFilter(
         field_name="language", lookup_expr="exact", choices=Language.choices
     )
-    year = django_filters.NumberFilter(
+    year = YearFilter(
         field_name="publication_date", lookup_expr="year", label="Year published"
     )
     published_after = django_filters.DateFilter(
@@ -65,7 +61,7 @@ class BriefFilter(FilterSet):
         lookup_expr="lte",
         label="Published on or before",
     )
-    q = django_filters.CharFilter(method=search_filter, label="Search")
+    q = SearchFilter()
 
     class Meta:
         model = Brief
@@ -94,6 +90,10 @@ class BriefFilter(FilterSet):
         return queryset
 
     def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        if not value:
+            # No DISTINCT when nothing is filtered: it would make every
+            # unfiltered list (and its count) compare whole rows.
+            return queryset
         for person in value:
             queryset = queryset.filter(
                 contributions__person=person, contributions__role=Role.AUTHOR
@@ -102,7 +102,7 @@ class BriefFilter(FilterSet):
 
 
 class PersonFilter(FilterSet):
-    q = django_filters.CharFilter(method=search_filter, label="Search")
+    q = SearchFilter()
 
     class Meta:
         model = Person
@@ -116,15 +116,13 @@ class TopicFilter(FilterSet):
 
 
 class RecommendationFilter(FilterSet):
-    addressee = django_filters.ModelMultipleChoiceFilter(
+    addressee = SlugsFilter(
         field_name="addressees",
-        to_field_name="slug",
         queryset=Actor.objects.all(),
         label="Addressed to (actor slug; repeat: any of them)",
     )
-    brief = django_filters.ModelMultipleChoiceFilter(
+    brief = SlugsFilter(
         field_name="brief",
-        to_field_name="slug",
         # A callable, so "now" is taken per request, not once at import.
         queryset=lambda request: Brief.objects.published(),
         label="Brief (slug)",

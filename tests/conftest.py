@@ -55,6 +55,16 @@ def published_brief():
     return factories.make_brief()
 
 
+@pytest.fixture(autouse=True)
+def clear_cache():
+    # Rate-limit counters live in the cache: each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 SEED_FILE = "000_2d2030587047e4a1.txt"
 
 

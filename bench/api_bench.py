@@ -1,0 +1,352 @@
+"""Benchmark the partner API against a minimal Django view, in one run.
+
+    .venv/bin/python bench/api_bench.py [--quick]
+
+Generates its own archive (1,000 published briefs with contributors, actors,
+topics, agreements and recommendations; 300 actors; 150 agreements) into a
+separate SQLite database under bench/out/ (or BENCH_DATABASE_URL), then:
+
+1. CPU time per request, in-process through the full WSGI stack (middleware,
+   throttling, DRF, queries, JSON): `/api/v1/briefs/` (a page of 20),
+   `/api/v1/agreements/?party=…&party=…&status=…`, and a minimal view.
+   On SQLite the database work is in-process and counted; on PostgreSQL it
+   is not (it runs in the server process).
+2. Queries per request for the brief list with page sizes 5, 20 and 100.
+3. Throughput under load: gunicorn (2 sync workers) on 127.0.0.1 and `wrk`
+   (or a small Python load generator when wrk is absent) for a few seconds
+   per address.
+
+Prints each figure and the ratios to the minimal view. Target: the brief
+list at most 12x the minimal view's CPU time per request, and a query count
+that does not grow with the page size. Bounded: about a minute in all.
+"""
+
+import argparse
+import datetime
+import http.client
+import io
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+sys.path.insert(0, str(ROOT))
+
+BENCH_ENV = {
+    "DJANGO_SETTINGS_MODULE": "archive.settings",
+    "SECRET_KEY": "bench-only-not-secret",
+    "DEBUG": "0",
+    "SECURE_SSL_REDIRECT": "0",
+    "ALLOWED_HOSTS": "127.0.0.1,localhost",
+    # Throttling stays on (its cache work is part of the cost), never reached.
+    "API_ANON_RATE": "100000000/min",
+    "LOG_LEVEL": "ERROR",
+    "DATABASE_URL": os.environ.get(
+        "BENCH_DATABASE_URL", f"sqlite:///{OUT / 'api_bench.sqlite3'}"
+    ),
+}
+os.environ.update(BENCH_ENV)
+OUT.mkdir(parents=True, exist_ok=True)
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench import api_wsgi  # noqa: E402  (sets up Django)
+
+BRIEFS = 1000
+PAGE_URL = "/api/v1/briefs/"
+AGREEMENTS_URL = "/api/v1/agreements/?party=serbia&party=hungary&status=signed"
+MINIMAL_URL = "/bench/minimal/"
+
+
+def generate() -> None:
+    """The archive, generated once (deterministic; reused if complete)."""
+    from actors.models import Actor, Agreement, AgreementParty
+    from briefs.markdown import render_markdown
+    from briefs.models import (
+        Brief,
+        BriefActor,
+        BriefAgreement,
+        Contribution,
+        Person,
+        Recommendation,
+        Topic,
+    )
+
+    call_command("migrate", verbosity=0)
+    if Brief.objects.published().count() == BRIEFS:
+        return
+    print("generating the archive…", flush=True)
+    rng = random.Random(4)
+    for model in [Recommendation, BriefActor, BriefAgreement, Contribution, Brief]:
+        model.objects.all().delete()
+    AgreementParty.objects.all().delete()
+    Agreement.objects.all().delete()
+    Actor.objects.all().delete()
+    Person.objects.all().delete()
+    Topic.objects.all().delete()
+
+    actors = Actor.objects.bulk_create(
+        [Actor(name=f"Actor {i}", slug=f"actor-{i}", kind="state") for i in range(298)]
+        + [
+            Actor(name="Serbia", slug="serbia", kind="state"),
+            Actor(name="Hungary", slug="hungary", kind="state"),
+        ]
+    )
+    serbia, hungary = actors[-2], actors[-1]
+    agreements = Agreement.objects.bulk_create(
+        [
+            Agreement(
+                title=f"Agreement {i}",
+                slug=f"agreement-{i}",
+                kind="joint_declaration",
+                signed_on=datetime.date(2000 + i % 25, 1 + i % 12, 1 + i % 28),
+            )
+            for i in range(150)
+        ]
+    )
+    parties = []
+    for i, agreement in enumerate(agreements):
+        members = rng.sample(actors[:-2], rng.randint(2, 5))
+        if i % 5 == 0:
+            members += [serbia, hungary]
+        parties += [
+            AgreementParty(agreement=agreement, actor=a, order=n)
+            for n, a in enumerate(members)
+        ]
+    AgreementParty.objects.bulk_create(parties)
+    people = Person.objects.bulk_create(
+        [Person(name=f"Person {i}", slug=f"person-{i}") for i in range(120)]
+    )
+    topics = Topic.objects.bulk_create(
+        [Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(25)]
+    )
+    body = "## Background\n\n" + "A paragraph of analysis. " * 80 + "\n\n## Options\n"
+    body_html, toc = render_markdown(body)
+    now = timezone.now()
+    briefs = Brief.objects.bulk_create(
+        [
+            Brief(
+                title=f"Brief {i}",
+                slug=f"brief-{i}",
+                summary="Two or three sentences of summary. " * 2,
+                body=body,
+                body_html=body_html,
+                toc=toc,
+                status="published",
+                publication_date=datetime.date(2020, 1, 1)
+                + datetime.timedelta(days=i * 2),
+                published_at=now - datetime.timedelta(days=BRIEFS - i),
+            )
+            for i in range(BRIEFS)
+        ]
+    )
+    contributions, links, agreement_links, recommendations = [], [], [], []
+    topic_links = []
+    for brief in briefs:
+        for n, person in enumerate(rng.sample(people, rng.randint(1, 3))):
+            contributions.append(
+                Contribution(brief=brief, person=person, role="author", order=n)
+            )
+        for n, actor in enumerate(rng.sample(actors, rng.randint(3, 8))):
+            links.append(
+                BriefActor(
+                    brief=brief, actor=actor, state="confirmed", first_position=n
+                )
+            )
+        for agreement in rng.sample(agreements, rng.randint(0, 2)):
+            agreement_links.append(BriefAgreement(brief=brief, agreement=agreement))
+        for topic in rng.sample(topics, rng.randint(1, 3)):
+            topic_links.append(Brief.topics.through(brief=brief, topic=topic))
+        for n in range(1, rng.randint(2, 4) + 1):
+            recommendations.append(
+                Recommendation(
+                    brief=brief,
+                    order=n,
+                    title=f"Do {n}",
+                    body="Because.",
+                    policy_area="security",
+                )
+            )
+    Contribution.objects.bulk_create(contributions)
+    BriefActor.objects.bulk_create(links)
+    BriefAgreement.objects.bulk_create(agreement_links)
+    Brief.topics.through.objects.bulk_create(topic_links)
+    Recommendation.objects.bulk_create(recommendations)
+
+
+def _environ(url: str) -> dict:
+    path, _, query = url.partition("?")
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "127.0.0.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+
+
+def call(url: str) -> tuple[str, bytes]:
+    status = []
+    body = b"".join(
+        api_wsgi.application(_environ(url), lambda s, h, *a: status.append(s))
+    )
+    return status[0], body
+
+
+def cpu_per_request(url: str, seconds: float) -> float:
+    """Mean CPU seconds per request over about `seconds` of wall time."""
+    status, _ = call(url)
+    assert status.startswith("200"), (url, status)
+    for _ in range(5):
+        call(url)  # warm caches
+    n, start_cpu, start = 0, time.process_time(), time.perf_counter()
+    while time.perf_counter() - start < seconds or n < 20:
+        call(url)
+        n += 1
+    return (time.process_time() - start_cpu) / n
+
+
+def queries(url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        status, _ = call(url)
+    assert status.startswith("200"), (url, status)
+    return len(captured)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _python_load(port: int, url: str, seconds: float, connections: int) -> float:
+    """Requests per second from `connections` threads (when wrk is absent)."""
+    counts = [0] * connections
+    deadline = time.perf_counter() + seconds
+
+    def worker(i: int) -> None:
+        while time.perf_counter() < deadline:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", url)
+            conn.getresponse().read()
+            conn.close()
+            counts[i] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(counts) / seconds
+
+
+def throughput(urls: list[str], seconds: float) -> dict[str, float]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--workers=2",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            "bench.api_wsgi:application",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **BENCH_ENV},
+        start_new_session=True,
+    )
+    try:
+        for _ in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        results = {}
+        wrk = shutil.which("wrk")
+        for url in urls:
+            if wrk:
+                out = subprocess.run(
+                    [
+                        wrk,
+                        "-t2",
+                        "-c8",
+                        f"-d{seconds:.0f}s",
+                        f"http://127.0.0.1:{port}{url}",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    timeout=seconds + 30,
+                ).stdout
+                match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+                errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+                if errors:
+                    print(f"  warning: {errors[1]} non-2xx answers for {url}")
+                results[url] = float(match[1]) if match else 0.0
+            else:
+                results[url] = _python_load(port, url, seconds, connections=8)
+        return results
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs")
+    args = parser.parse_args()
+    cpu_seconds = 1.5 if args.quick else 4.0
+    load_seconds = 3 if args.quick else 6
+
+    generate()
+    print(f"database: {connection.vendor}; briefs: {BRIEFS}")
+
+    print("\nqueries per request (brief list):")
+    for size in [5, 20, 100]:
+        print(f"  page_size={size:<4} {queries(f'{PAGE_URL}?page_size={size}')}")
+    print(f"  agreements filter  {queries(AGREEMENTS_URL)}")
+
+    print("\nCPU time per request (in-process, full WSGI stack):")
+    cpu = {
+        url: cpu_per_request(url, cpu_seconds)
+        for url in [MINIMAL_URL, PAGE_URL, AGREEMENTS_URL]
+    }
+    for url, seconds in cpu.items():
+        ratio = seconds / cpu[MINIMAL_URL]
+        print(f"  {url:<62} {seconds * 1000:7.3f} ms  {ratio:5.1f}x minimal")
+
+    print(f"\nthroughput under load (gunicorn 2 workers, {load_seconds}s each):")
+    rps = throughput([MINIMAL_URL, PAGE_URL, AGREEMENTS_URL], load_seconds)
+    for url, value in rps.items():
+        ratio = rps[MINIMAL_URL] / value if value else float("inf")
+        print(f"  {url:<62} {value:8.1f} req/s  {ratio:5.1f}x slower than minimal")
+
+    ratio = cpu[PAGE_URL] / cpu[MINIMAL_URL]
+    print(
+        f"\nbrief list: {ratio:.1f}x the minimal view's CPU per request "
+        f"(target at most 12x): {'OK' if ratio <= 12 else 'OVER TARGET'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
