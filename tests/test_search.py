@@ -569,3 +569,39 @@ def test_search_page_query_count_is_constant(client, django_assert_max_num_queri
         response = client.get("/search/?q=zephyr")
     assert response.status_code == 200
     assert response.content.decode().count('class="search-hit"') == n
+
+
+# --------------------------------------------------------------------------
+# `q` in the API (the FilterSets call the same QuerySet.search)
+# --------------------------------------------------------------------------
+
+
+def api_slugs(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return sorted(item["slug"] for item in response.json()["results"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["Vucic", "Vučić", "Вучић"])
+def test_api_q_is_script_insensitive(client, spellings, q):
+    assert api_slugs(client, f"/api/v1/briefs/?q={q}") == sorted(
+        b.slug for b in spellings[:3]
+    )
+
+
+@pytest.mark.django_db
+def test_api_q_finds_actors_by_cyrillic_alias(client):
+    actor = make_actor(name="Aleksandar Vučić", aliases=["Вучић"])
+    make_actor(name="Viktor Orbán")
+    assert api_slugs(client, "/api/v1/actors/?q=Вучић") == [actor.slug]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q", [" ".join(f"w{i}" for i in range(20)), "x" * 10_000, "a%00b"]
+)
+def test_api_rejects_unsearchable_q_with_400(client, q):
+    response = client.get(f"/api/v1/briefs/?q={q}")
+    assert response.status_code == 400
+    assert "q" in response.json()["errors"]

@@ -41,6 +41,7 @@ from briefs.models import (
     Status,
     Topic,
 )
+from briefs.services import refresh_brief
 
 
 @dataclass
@@ -327,6 +328,11 @@ def _load_seed_brief(
         tally.created += 1
     result.brief = brief
     _link_brief(brief, actors, agreements, topics, result)
+    # Topics and confirmed actors are part of the search document, and the
+    # scan refreshes mention counts; a second run that changed nothing skips it.
+    links = result.tally("brief links")
+    if result.brief_imported or links.created or links.updated:
+        refresh_brief(brief=brief)
 
 
 def _present_brief(brief: Brief) -> None:
