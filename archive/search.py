@@ -74,7 +74,7 @@ MIN_PREFIX_LENGTH = 3
 # How many matches are ranked exactly; the rest follow by recency. Title and
 # summary matches get their own allowance (CANDIDATES_HEAD), so a common word
 # still puts the briefs that carry it in their title first.
-CANDIDATES = 300
+CANDIDATES = 200
 CANDIDATES_HEAD = 200
 
 # Column weights for SQLite's bm25(), in FTS5 column order. They keep the same
@@ -573,15 +573,37 @@ class Engine:
         raise NotImplementedError
 
     def ranked_ids(
-        self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        need: int | None = None,
     ) -> tuple[list[int], bool]:
-        """The ranked candidates, best first, and whether they are every match."""
-        raise NotImplementedError
+        """The ranked candidates, best first, and whether they are every match.
 
-    @staticmethod
-    def _complete(tiers: list[int]) -> bool:
-        head = sum(1 for tier in tiers if tier == 0)
-        return head < CANDIDATES_HEAD and len(tiers) - head < CANDIDATES
+        Two tiers, each capped before anything is ranked: up to
+        CANDIDATES_HEAD matches in the title or summary, ranked among
+        themselves, then up to CANDIDATES matches elsewhere, ranked on the
+        whole document. With `need`, the second tier is skipped when the
+        first already fills that many places (a common word's first page).
+        """
+        head = self._tier(index, query, restrict, head=True, limit=CANDIDATES_HEAD)
+        if need is not None and len(head) >= need:
+            return head, False
+        rest = self._tier(index, query, restrict, head=False, limit=CANDIDATES)
+        complete = len(head) < CANDIDATES_HEAD and len(rest) < CANDIDATES
+        return head + rest, complete
+
+    def _tier(
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        *,
+        head: bool,
+        limit: int,
+    ) -> list[int]:
+        raise NotImplementedError
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         raise NotImplementedError
@@ -659,68 +681,68 @@ class PostgresEngine(Engine):
             [self.tsquery(query), *params],
         )
 
-    def ranked_ids(
-        self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
-    ) -> tuple[list[int], bool]:
-        public, public_params = self._public(index)
-        where, where_params = public, public_params
+    def _tier(
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        *,
+        head: bool,
+        limit: int,
+    ) -> list[int]:
+        where, params = self._public(index)
         if restrict is not None:
             where += f" AND object_id IN ({restrict[0]})"
-            where_params = [*public_params, *restrict[1]]
-        recency = (
-            "published_at DESC, object_id DESC"
-            if index.has_published_at
-            else ("object_id DESC")
-        )
-        # Two capped candidate sets, ranked: the newest title/summary matches
-        # (small `head` vectors, ranked among themselves) come first, then the
-        # newest matches elsewhere, ranked on the whole document. Each set is
-        # cut by recency *before* ts_rank, so no query ranks (and de-TOASTs)
-        # tens of thousands of vectors.
+            params = [*params, *restrict[1]]
+        column = "head" if head else "document"
+        if not head:
+            where = " AND NOT head @@ q.q" + where
+        recency = "c.published_at DESC NULLS LAST, " if index.has_published_at else ""
+        # The LIMIT comes before ts_rank and before any ORDER BY: the GIN
+        # bitmap yields matches, the first `limit` are read and ranked, and
+        # a word in 60,000 documents costs no more than one in 600. (The
+        # rebuild writes the newest documents first, so those come first.)
         sql = f"""
-            WITH q AS (SELECT to_tsquery('{self.CONFIG}', %s) AS q),
-            head AS (
-                SELECT object_id, head FROM {index.table}, q
-                WHERE head @@ q.q{where}
-                ORDER BY {recency} LIMIT {CANDIDATES_HEAD}
-            ),
-            rest AS (
-                SELECT object_id FROM {index.table}, q
-                WHERE document @@ q.q AND NOT head @@ q.q{where}
-                ORDER BY {recency} LIMIT {CANDIDATES}
-            )
-            SELECT object_id, tier FROM (
-                SELECT object_id, 0 AS tier, ts_rank(head, q.q) AS rank FROM head, q
-                UNION ALL
-                SELECT s.object_id, 1, ts_rank(s.document, q.q)
-                FROM rest JOIN {index.table} s USING (object_id), q
-            ) ranked
-            ORDER BY tier, rank DESC, object_id DESC
+            WITH q AS (SELECT to_tsquery('{self.CONFIG}', %s) AS q)
+            SELECT c.object_id FROM (
+                SELECT object_id, published_at, {column} AS vector
+                FROM {index.table}, q
+                WHERE {column} @@ q.q{where}
+                LIMIT {limit}
+            ) c, q
+            ORDER BY ts_rank(c.vector, q.q) DESC, {recency}c.object_id DESC
         """
-        params = [self.tsquery(query), *where_params, *where_params]
+        params = [self.tsquery(query), *params]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    def ranked_ids(
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        need: int | None = None,
+    ) -> tuple[list[int], bool]:
         if not index.large:
-            with self.connection.cursor() as c:
-                c.execute(sql, params)
-                rows = c.fetchall()
-            return [row[0] for row in rows], self._complete([row[1] for row in rows])
+            return super().ranked_ids(index, query, restrict, need)
         with (
             transaction.atomic(using=self.connection.alias),
-            self.connection.cursor() as c,
+            self.connection.cursor() as cursor,
         ):
-            # The planner does not know that testing a TOASTed tsvector costs a
-            # de-compression per row; for a common word it would pick a
+            # The planner does not know that testing a TOASTed tsvector costs
+            # a de-compression per row; for a common word it would pick a
             # sequential scan over every document. The GIN index answers
             # plain matches without reading the vectors at all.
-            c.execute(
+            cursor.execute(
                 "SELECT current_setting('enable_seqscan'), "
                 "set_config('enable_seqscan', 'off', true)"
             )
-            previous = c.fetchone()[0]
-            c.execute(sql, params)
-            rows = c.fetchall()
+            previous = cursor.fetchone()[0]
+            result = super().ranked_ids(index, query, restrict, need)
             # Inside an outer transaction the setting would outlive this block.
-            c.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
-            return [row[0] for row in rows], self._complete([row[1] for row in rows])
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+            return result
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         if not ids:
@@ -813,22 +835,21 @@ class SQLiteEngine(Engine):
             cursor.execute(sql, [match, *extra_params, match, *extra_params])
             return cursor.fetchall()
 
-    def ranked_ids(
-        self, index: SearchIndex, query: Query, restrict: tuple[str, list] | None
-    ) -> tuple[list[int], bool]:
-        head = self._ranked(
-            index, self.match(query, ("title", "summary")), CANDIDATES_HEAD, restrict
-        )
-        head.sort(key=lambda row: (row[1], -row[0]))  # bm25: lower is better
-        seen = {pk for pk, _ in head}
-        rest = [
-            row
-            for row in self._ranked(index, self.match(query), CANDIDATES, restrict)
-            if row[0] not in seen
-        ]
-        rest.sort(key=lambda row: (row[1], -row[0]))
-        tiers = [0] * len(head) + [1] * len(rest)
-        return [pk for pk, _ in head] + [pk for pk, _ in rest], self._complete(tiers)
+    def _tier(
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        *,
+        head: bool,
+        limit: int,
+    ) -> list[int]:
+        in_head = self.match(query, ("title", "summary"))
+        # The second tier is what matches elsewhere and not in the head.
+        match = in_head if head else f"({self.match(query)}) NOT ({in_head})"
+        rows = self._ranked(index, match, limit, restrict)
+        rows.sort(key=lambda row: (row[1], -row[0]))  # bm25: lower is better
+        return [pk for pk, _ in rows]
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         if not ids:
@@ -907,13 +928,17 @@ def rebuild(
 ) -> int:
     """Empty an index and fill it again from the database; returns the count."""
     engine = get_engine(using)
-    queryset = index.queryset().using(using).order_by("pk")
-    total, last = 0, 0
+    # Newest (highest id) first: PostgreSQL then yields recent matches first
+    # when a common word's candidates are capped (see PostgresEngine._tier).
+    queryset = index.queryset().using(using).order_by("-pk")
+    total, last = 0, None
     # One transaction: searches keep seeing the old index until the new one
     # is complete.
     with transaction.atomic(using=using):
         engine.clear(index)
-        while batch := list(queryset.filter(pk__gt=last)[:batch_size]):
+        while batch := list(
+            (queryset if last is None else queryset.filter(pk__lt=last))[:batch_size]
+        ):
             engine.upsert(index, [index.document(obj) for obj in batch])
             total += len(batch)
             last = batch[-1].pk
@@ -1013,11 +1038,17 @@ def search_page(
     queryset = index.public(queryset)
     engine = get_engine(queryset.db)
     restriction = _restriction(queryset) if restrict else None
-    ids, complete = engine.ranked_ids(index, query, restriction)
+    # A little more than the page: the gate below may drop a few.
+    need = offset + limit + 10
+    ids, complete = engine.ranked_ids(index, query, restriction, need=need)
     if complete or offset + limit <= len(ids):
         # The gate (`queryset`, e.g. published()) still decides: the index may
         # hold a brief scheduled for later.
-        visible = set(queryset.filter(pk__in=ids).values_list("pk", flat=True))
+        visible = set(queryset.filter(pk__in=ids[:need]).values_list("pk", flat=True))
+        if len(visible) < min(need, len(ids)):
+            visible |= set(
+                queryset.filter(pk__in=ids[need:]).values_list("pk", flat=True)
+            )
         page_ids = [pk for pk in ids if pk in visible][offset : offset + limit]
         objects = {obj.pk: obj for obj in queryset.filter(pk__in=page_ids)}
         page = [objects[pk] for pk in page_ids if pk in objects]

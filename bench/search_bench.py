@@ -118,7 +118,7 @@ def configure(database: str) -> None:
     django.setup()
 
 
-def generate(n: int, words: int, seed: int) -> None:
+def generate(n: int, words: int, seed: int, reindex: bool = False) -> None:
     from django.db import connection, transaction
     from django.utils import timezone
     from tqdm import tqdm
@@ -127,7 +127,7 @@ def generate(n: int, words: int, seed: int) -> None:
     from briefs.models import Brief, BriefKind, Contribution, Person, Status, Topic
 
     existing = Brief.objects.count()
-    if existing >= n:
+    if existing >= n and not reindex:
         print(f"{existing} briefs already there; skipping generation")
         return
     rng = random.Random(seed)
@@ -159,7 +159,7 @@ def generate(n: int, words: int, seed: int) -> None:
     start = timezone.now() - datetime.timedelta(days=3650)
     batch = 1000
     through = Brief.topics.through
-    with tqdm(total=n - existing, desc="briefs", unit="brief") as bar:
+    with tqdm(total=max(0, n - existing), desc="briefs", unit="brief") as bar:
         for offset in range(existing, n, batch):
             size = min(batch, n - offset)
             briefs = []
@@ -362,6 +362,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--scan-only", action="store_true")
+    parser.add_argument(
+        "--reindex", action="store_true", help="rebuild the index of existing briefs"
+    )
     args = parser.parse_args()
     seed_file = ROOT.parent / "shared" / "seeds" / "000_2d2030587047e4a1.txt"
     if args.scan_only:
@@ -373,7 +376,7 @@ def main() -> None:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-        generate(args.briefs, args.words, args.seed)
+        generate(args.briefs, args.words, args.seed, args.reindex)
         time_search(args.seed, args.rounds)
     if seed_file.is_file():
         time_scan(seed_file)

@@ -565,7 +565,10 @@ def test_search_page_query_count_is_constant(client, django_assert_max_num_queri
         make_actor(name=f"Zephyr actor {i}")
         make_person(name=f"Zephyr person {i}")
         make_agreement(title=f"Zephyr agreement {i}")
-    with django_assert_max_num_queries(24):
+    # Briefs: ranked tiers, gate, page, 2 prefetches, highlight, count, 4 facets;
+    # actors, agreements, people: 2 tiers and a list each; PostgreSQL adds
+    # the transaction that keeps the planner off sequential scans.
+    with django_assert_max_num_queries(26):
         response = client.get("/search/?q=zephyr")
     assert response.status_code == 200
     assert response.content.decode().count('class="search-hit"') == n
