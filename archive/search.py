@@ -12,12 +12,14 @@ Engines (chosen by `connection.vendor`, nothing vendor-specific in models):
   vendor-checking migration) hold a weighted `tsvector` (`document`: title A,
   summary B, body and recommendations C, names D), a small `head` vector
   (title A + summary B) and `published_at`, each with a GIN index. Queries are
-  `to_tsquery('english', …)` built from parsed tokens, ranked with `ts_rank`;
-  snippets come from `ts_headline`.
+  `to_tsquery('english', …)` built from parsed tokens (not
+  `websearch_to_tsquery`: its syntax is the one parsed here, but it cannot
+  express the last-word prefix, and both engines must read a query the same
+  way), ranked with `ts_rank`; matches in snippets are marked by `ts_headline`.
 * SQLite: one FTS5 virtual table per model with the same name and columns
   (`title, summary, body, more, names`), tokenizer `porter unicode61
-  remove_diacritics 2`, ranked with weighted `bm25()`; snippets from
-  `snippet()`.
+  remove_diacritics 2`, ranked with weighted `bm25()`; matches in snippets
+  are marked by `highlight()`.
 
 Both engines use the English stemmer on the folded text, for every brief: the
 query is parsed once, so index and query must share one configuration.
@@ -37,10 +39,13 @@ Contract for callers (`QuerySet.search(q)`, FilterSets, views):
   exclusions, NUL bytes, punctuation) is not an error: the search returns an
   empty queryset.
 * `search_queryset()` returns a chainable queryset of every match, ordered
-  best first (`search_order` annotation). Ranking is exact for the best
-  `CANDIDATES` matches (see `Engine.ranked_ids`), which at archive sizes is every
-  match; past that, matches follow by recency. That bound is what keeps a
-  query for a common word from ranking tens of thousands of rows.
+  best first (`search_order` annotation). Ranking covers up to
+  `CANDIDATES_HEAD` title/summary matches and `CANDIDATES` others (see
+  `Engine.ranked_ids`), which at archive sizes is every match; past that,
+  matches follow by recency. That bound is what keeps a query for a common
+  word from ranking tens of thousands of rows.
+* `search_page()` is the site search's fast path: one page of ranked hits
+  with highlighted snippets, loading only that page's objects.
 * Only public briefs are indexed (published, not trashed); `BriefQuerySet.search`
   also applies `published()`, so a scheduled brief is never returned early.
 
@@ -81,9 +86,9 @@ CANDIDATES_HEAD = 200
 # order as PostgreSQL's default ts_rank weights (A 1.0, B 0.4, C 0.2, D 0.1).
 BM25_WEIGHTS = (10.0, 4.0, 1.0, 1.0, 0.5)
 
-# Markers for highlighted spans and cut-off text. Private-use characters never
+# Markers for highlighted spans. Private-use characters never
 # survive `fold()` from real text (they are removed), so they cannot collide.
-MARK_START, MARK_END, ELLIPSIS = "\ue000", "\ue001", "\ue002"
+MARK_START, MARK_END = "\ue000", "\ue001"
 
 
 class InvalidQuery(ValueError):

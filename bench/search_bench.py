@@ -279,6 +279,24 @@ def time_search(seed: int, rounds: int) -> None:
         f"{sum(c == 0 for c in counts)}"
     )
     print("slowest:", ", ".join(f"{q!r} {t:.0f} ms" for t, q in worst))
+    # Hostile input must never be a slow query.
+    hostile = [
+        " ".join(f"{p}*" for p in ["ant", "sec", "pol", "reg", "def", "mil"] * 2),
+        " OR ".join(["the", "security", "policy", "region", "state", "army"] * 2),
+        '"' + " ".join(["security", "policy"] * 6) + '"',
+        "-security -policy x",
+        "a" * 250,
+        "'; DROP TABLE briefs_brief; --",
+    ]
+    worst_hostile = 0.0
+    for q in hostile:
+        started = time.perf_counter()
+        try:
+            search.search_page(base, search.BRIEFS, q, limit=20)
+        except search.InvalidQuery:
+            pass
+        worst_hostile = max(worst_hostile, (time.perf_counter() - started) * 1000)
+    print(f"hostile queries ({len(hostile)}): slowest {worst_hostile:.1f} ms")
     # Not part of the target: the page also counts matches and facets.
     facet_times = []
     for q in qs[:30]:

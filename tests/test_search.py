@@ -608,3 +608,13 @@ def test_api_rejects_unsearchable_q_with_400(client, q):
     response = client.get(f"/api/v1/briefs/?q={q}")
     assert response.status_code == 400
     assert "q" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_api_q_keeps_relevance_order_unless_ordering_is_given(client):
+    body = make_brief(slug="body", title="A", body="Rearmament in the body.")
+    title = make_brief(slug="title", title="Rearmament", body="Other.")
+    response = client.get("/api/v1/briefs/?q=rearmament")
+    assert [b["slug"] for b in response.json()["results"]] == [title.slug, body.slug]
+    response = client.get("/api/v1/briefs/?q=rearmament&ordering=title")
+    assert [b["slug"] for b in response.json()["results"]] == [body.slug, title.slug]
