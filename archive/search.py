@@ -60,12 +60,14 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.db.models import F, IntegerField, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -93,6 +95,16 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 
 class InvalidQuery(ValueError):
     """A query the reader must change (too long, too many terms): a 400."""
+
+
+class SearchTooBroad(InvalidQuery):
+    """The query ran past `TIME_LIMIT_MS` and was stopped (also a 400)."""
+
+
+# No search query may run longer than this: a phrase of two common words that
+# never meet would otherwise check every document that has both.
+TIME_LIMIT_MS = 1000
+_TOO_BROAD = "This search is too broad to answer quickly; add or change words."
 
 
 # --------------------------------------------------------------------------
@@ -741,12 +753,20 @@ class PostgresEngine(Engine):
             # plain matches without reading the vectors at all.
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), "
-                "set_config('enable_seqscan', 'off', true)"
+                "current_setting('statement_timeout'), "
+                "set_config('enable_seqscan', 'off', true), "
+                "set_config('statement_timeout', %s, true)",
+                [str(TIME_LIMIT_MS)],
             )
-            previous = cursor.fetchone()[0]
-            result = super().ranked_ids(index, query, restrict, need)
-            # Inside an outer transaction the setting would outlive this block.
-            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [previous])
+            seqscan, timeout = cursor.fetchone()[:2]
+            with _stopped_is_too_broad():
+                result = super().ranked_ids(index, query, restrict, need)
+            # Inside an outer transaction the settings would outlive this block.
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', %s, true), "
+                "set_config('statement_timeout', %s, true)",
+                [seqscan, timeout],
+            )
             return result
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
@@ -856,6 +876,16 @@ class SQLiteEngine(Engine):
         rows.sort(key=lambda row: (row[1], -row[0]))  # bm25: lower is better
         return [pk for pk, _ in rows]
 
+    def ranked_ids(
+        self,
+        index: SearchIndex,
+        query: Query,
+        restrict: tuple[str, list] | None,
+        need: int | None = None,
+    ) -> tuple[list[int], bool]:
+        with time_limit(self.connection.alias):
+            return super().ranked_ids(index, query, restrict, need)
+
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
         if not ids:
             return "NULL", []
@@ -891,6 +921,53 @@ class SQLiteEngine(Engine):
             )
             marked = dict(cursor.fetchall())
         return [marked.get(n, window) for n, window in enumerate(windows)]
+
+
+@contextmanager
+def _stopped_is_too_broad() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as exc:
+        cause = exc.__cause__
+        stopped = type(cause).__name__ == "QueryCanceled" or "interrupted" in str(exc)
+        if stopped:
+            raise SearchTooBroad(_TOO_BROAD) from exc
+        raise
+
+
+@contextmanager
+def time_limit(using: str = "default", ms: int = TIME_LIMIT_MS) -> Iterator[None]:
+    """Stop any query in the block that runs past `ms`: `SearchTooBroad`.
+
+    PostgreSQL: a transaction-local `statement_timeout`. SQLite: a progress
+    handler that interrupts the statement once the deadline has passed.
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with transaction.atomic(using=using), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('statement_timeout'), "
+                "set_config('statement_timeout', %s, true)",
+                [str(ms)],
+            )
+            previous = cursor.fetchone()[0]
+            with _stopped_is_too_broad():
+                yield
+            cursor.execute(
+                "SELECT set_config('statement_timeout', %s, true)", [previous]
+            )
+    elif connection.vendor == "sqlite":
+        connection.ensure_connection()
+        raw = connection.connection
+        deadline = time.monotonic() + ms / 1000
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        try:
+            with _stopped_is_too_broad():
+                yield
+        finally:
+            raw.set_progress_handler(None, 0)
+    else:
+        yield
 
 
 def get_engine(using: str = "default") -> Engine:
@@ -1170,12 +1247,26 @@ def highlight(original: str, marked: str | None) -> str:
     return "".join(out)
 
 
-def brief_facets(matches: QuerySet) -> dict[str, list[dict]]:
-    """Counts of matching briefs by kind, year, topic and (confirmed) actor.
+@dataclass
+class Facets:
+    """Counts of the matching published briefs, for the search page."""
 
-    `matches` is the filtered, public set (`filter_matches` on `published()`);
-    four aggregate queries, whatever the number of matches.
+    total: int = 0
+    kind: list[dict] = field(default_factory=list)
+    year: list[dict] = field(default_factory=list)
+    topic: list[dict] = field(default_factory=list)
+    actor: list[dict] = field(default_factory=list)
+
+
+def brief_facets(matches: QuerySet) -> Facets:
+    """Total and counts by kind, year, topic and (confirmed) actor.
+
+    `matches` is the filtered, public set (`filter_matches` on `published()`).
+    Three aggregate queries whatever the number of matches: kinds and years
+    come from one grouping, and the total is their sum.
     """
+    from collections import Counter
+
     from django.db.models import Count
     from django.db.models.functions import ExtractYear
 
@@ -1183,31 +1274,36 @@ def brief_facets(matches: QuerySet) -> dict[str, list[dict]]:
     from briefs.models import BriefKind, MentionState, Topic
 
     ids = matches.order_by().values("pk")
-    base = matches.model.objects.filter(pk__in=ids).order_by()
-    labels = dict(BriefKind.choices)
-    kinds = [
-        {
-            "value": row["kind"],
-            "label": labels.get(row["kind"], row["kind"]),
-            "count": row["n"],
-        }
-        for row in base.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")
-    ]
-    years = [
-        {"value": row["year"], "label": str(row["year"]), "count": row["n"]}
-        for row in base.filter(publication_date__isnull=False)
+    rows = (
+        matches.model.objects.filter(pk__in=ids)
+        .order_by()
         .annotate(year=ExtractYear("publication_date"))
-        .values("year")
+        .values("kind", "year")
         .annotate(n=Count("pk"))
-        .order_by("-year")
+    )
+    kinds: Counter = Counter()
+    years: Counter = Counter()
+    for row in rows:
+        kinds[row["kind"]] += row["n"]
+        if row["year"] is not None:
+            years[row["year"]] += row["n"]
+    labels = dict(BriefKind.choices)
+    facets = Facets(total=sum(kinds.values()))
+    facets.kind = [
+        {"value": kind, "label": labels.get(kind, kind), "count": n}
+        for kind, n in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
     ]
-    topics = [
+    facets.year = [
+        {"value": year, "label": str(year), "count": n}
+        for year, n in sorted(years.items(), reverse=True)
+    ]
+    facets.topic = [
         {"value": t.slug, "label": t.name, "count": t.n}
         for t in Topic.objects.filter(briefs__in=ids)
         .annotate(n=Count("briefs"))
         .order_by("-n", "name")[:20]
     ]
-    actors = [
+    facets.actor = [
         {"value": a.slug, "label": a.name, "count": a.n}
         for a in Actor.objects.filter(
             brief_links__brief__in=ids, brief_links__state=MentionState.CONFIRMED
@@ -1215,4 +1311,4 @@ def brief_facets(matches: QuerySet) -> dict[str, list[dict]]:
         .annotate(n=Count("brief_links"))
         .order_by("-n", "name")[:20]
     ]
-    return {"kind": kinds, "year": years, "topic": topics, "actor": actors}
+    return facets

@@ -77,16 +77,28 @@ def search(request: HttpRequest) -> HttpResponse:
     if filters:
         briefs = briefs.filter(**filters).distinct()
     page = data.get("page") or 1
-    hits = search_engine.search_page(
-        briefs.with_cards(),
-        search_engine.BRIEFS,
-        query,
-        offset=(page - 1) * RESULTS_PER_PAGE,
-        limit=RESULTS_PER_PAGE,
-        restrict=bool(filters),
-    )
+    try:
+        hits = search_engine.search_page(
+            briefs.with_cards(),
+            search_engine.BRIEFS,
+            query,
+            offset=(page - 1) * RESULTS_PER_PAGE,
+            limit=RESULTS_PER_PAGE,
+            restrict=bool(filters),
+        )
+    except search_engine.InvalidQuery as exc:  # ran past the time limit
+        context["errors"] = [str(exc)]
+        return render(request, "search.html", context, status=400)
     matches = search_engine.filter_matches(briefs, search_engine.BRIEFS, query)
-    total = matches.count()
+    try:
+        with search_engine.time_limit():
+            facets = search_engine.brief_facets(matches)
+    except search_engine.SearchTooBroad:
+        # Counting every match of a very broad query is not worth a slow page:
+        # show the ranked results without counts.
+        facets = None
+    total = facets.total if facets else None
+    full_page = len(hits) == RESULTS_PER_PAGE
     selected = []
     for key in ("topic", "actor", "year", "kind"):
         if data.get(key):
@@ -99,8 +111,9 @@ def search(request: HttpRequest) -> HttpResponse:
         hits=hits,
         total=total,
         page=page,
-        has_next=page * RESULTS_PER_PAGE < total and page < MAX_PAGE,
-        facets=search_engine.brief_facets(matches),
+        has_next=page < MAX_PAGE
+        and (page * RESULTS_PER_PAGE < total if total is not None else full_page),
+        facets=facets,
         selected=selected,
         actors=list(Actor.objects.search(query)[:10]) if not filters else [],
         agreements=list(Agreement.objects.search(query)[:10]) if not filters else [],

@@ -444,16 +444,17 @@ def test_facets_count_the_matching_published_set(db):
         Brief.objects.published(), search.BRIEFS, search.parse_query("zephyr")
     )
     facets = search.brief_facets(matches)
-    assert {f["label"]: f["count"] for f in facets["topic"]} == {
+    assert facets.total == 2
+    assert {f["label"]: f["count"] for f in facets.topic} == {
         "Security": 2,
         "Economy": 1,
     }
-    assert {f["value"]: f["count"] for f in facets["year"]} == {2024: 1, 2025: 1}
-    assert {f["value"]: f["count"] for f in facets["kind"]} == {
+    assert {f["value"]: f["count"] for f in facets.year} == {2024: 1, 2025: 1}
+    assert {f["value"]: f["count"] for f in facets.kind} == {
         "policy_brief": 1,
         "analysis": 1,
     }
-    assert {f["value"]: f["count"] for f in facets["actor"]} == {"serbia": 1}
+    assert {f["value"]: f["count"] for f in facets.actor} == {"serbia": 1}
 
 
 @pytest.mark.django_db
@@ -565,10 +566,10 @@ def test_search_page_query_count_is_constant(client, django_assert_max_num_queri
         make_actor(name=f"Zephyr actor {i}")
         make_person(name=f"Zephyr person {i}")
         make_agreement(title=f"Zephyr agreement {i}")
-    # Briefs: ranked tiers, gate, page, 2 prefetches, highlight, count, 4 facets;
-    # actors, agreements, people: 2 tiers and a list each; PostgreSQL adds
-    # the transaction that keeps the planner off sequential scans.
-    with django_assert_max_num_queries(26):
+    # Briefs: ranked tiers, gate, page, 2 prefetches, highlight, 3 facet
+    # queries; actors, agreements, people: 2 tiers and a list each. PostgreSQL
+    # adds the transactions that set the planner and the time limit.
+    with django_assert_max_num_queries(27):
         response = client.get("/search/?q=zephyr")
     assert response.status_code == 200
     assert response.content.decode().count('class="search-hit"') == n
@@ -618,3 +619,37 @@ def test_api_q_keeps_relevance_order_unless_ordering_is_given(client):
     assert [b["slug"] for b in response.json()["results"]] == [title.slug, body.slug]
     response = client.get("/api/v1/briefs/?q=rearmament&ordering=title")
     assert [b["slug"] for b in response.json()["results"]] == [body.slug, title.slug]
+
+
+@pytest.mark.django_db
+def test_time_limit_stops_a_slow_query():
+    slow = (
+        "SELECT pg_sleep(0.5)"
+        if connection.vendor == "postgresql"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 50000000) SELECT count(*) FROM n"
+    )
+    with pytest.raises(search.SearchTooBroad), search.time_limit(ms=50):
+        with connection.cursor() as cursor:
+            cursor.execute(slow)
+    # The connection is usable afterwards, without the limit.
+    assert Brief.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_search_page_too_broad_is_a_400_and_slow_facets_degrade(
+    client, spellings, monkeypatch
+):
+    def too_broad(*args, **kwargs):
+        raise search.SearchTooBroad("This search is too broad.")
+
+    monkeypatch.setattr(search, "brief_facets", too_broad)
+    response = client.get("/search/?q=vucic")
+    assert response.status_code == 200
+    assert "Many briefs found" in response.content.decode()
+    assert response.content.decode().count('class="search-hit"') == 3
+
+    monkeypatch.setattr(search, "search_page", too_broad)
+    response = client.get("/search/?q=vucic")
+    assert response.status_code == 400
+    assert "too broad" in response.content.decode()
