@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
 
-.PHONY: help run test lint format bench clean
+.PHONY: help run test lint format bench clean system-deps
 
 help:
 	@echo "make run   - set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000/"
@@ -44,7 +44,29 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-run: $(VENV)/.installed
+# Brief PDFs are rendered by WeasyPrint, which loads Pango, HarfBuzz and
+# fontconfig from the operating system and needs a font (DejaVu). Check for
+# them; as root on Debian/Ubuntu install what is missing, else say what to do.
+PDF_LIBS := libgobject-2.0.so.0 libpango-1.0.so.0 libpangoft2-1.0.so.0 libharfbuzz.so.0 libharfbuzz-subset.so.0 libfontconfig.so.1
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core
+LDCONFIG := $(shell command -v ldconfig 2>/dev/null || echo /sbin/ldconfig)
+
+system-deps:
+	@missing=""; \
+	libs="$$($(LDCONFIG) -p 2>/dev/null)"; \
+	for lib in $(PDF_LIBS); do case "$$libs" in *"$$lib"*) ;; *) missing="$$missing $$lib";; esac; done; \
+	[ -d /usr/share/fonts/truetype/dejavu ] || missing="$$missing fonts-dejavu"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "PDF rendering (WeasyPrint) needs system libraries that are missing:$$missing"; \
+	if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "Installing $(PDF_PACKAGES)"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(PDF_PACKAGES); \
+	else \
+	  echo "Install them: sudo apt-get install $(PDF_PACKAGES)   (macOS: brew install pango)" >&2; \
+	  exit 1; \
+	fi
+
+run: $(VENV)/.installed system-deps
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
 	$(DEV_ENV) $(PY) manage.py load_demo
 	@echo ""
@@ -54,7 +76,7 @@ run: $(VENV)/.installed
 	@echo ""
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py check

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ArchiveConfig(AppConfig):
@@ -9,3 +10,10 @@ class ArchiveConfig(AppConfig):
         from archive import signals
 
         signals.connect()
+
+
+class ArchiveAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with the site's own AdminSite (the editorial dashboard)."""
+
+    default = False  # "archive" itself stays ArchiveConfig
+    default_site = "archive.admin_site.ArchiveAdminSite"

@@ -86,7 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "archive.apps.ArchiveAdminConfig",  # django.contrib.admin + the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -337,8 +337,15 @@ LOGGING = {
 PUBLISHER = {
     "name": "Pupin Initiative",
     "local_name": "Пупин Иницијатива",
+    # The place of publication that Chicago and BibTeX print.
+    "place": "Belgrade",
     "addresses": [
         "Палмотићева 16, 11100 Београд, Србија",
         "1717-1 N St NW, Washington, DC 20036, USA",
     ],
 }
+
+# OAI-PMH (/oai/): records per response before a resumption token is issued,
+# and the contact address that the Identify verb publishes (set it in production).
+OAI_PAGE_SIZE = 100
+OAI_ADMIN_EMAIL = os.environ.get("OAI_ADMIN_EMAIL", DEFAULT_FROM_EMAIL)

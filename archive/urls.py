@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerView
 
 from archive import views
+from briefs import oai
 
 admin.site.site_header = f"{settings.PUBLISHER['name']} archive"
 admin.site.site_title = "Archive admin"
@@ -12,6 +13,8 @@ admin.site.index_title = "Editorial database"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("b/<int:pk>/", views.permalink, name="permalink"),
+    path("oai/", oai.endpoint, name="oai"),
     path("", include("briefs.urls")),
     path("api/v1/", include("archive.api")),
     # Interactive docs for the current version; assets are local static files.

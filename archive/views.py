@@ -1,12 +1,13 @@
 """Site-wide pages that span both apps."""
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from actors.models import Actor, Agreement
 from archive import search as search_engine
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
+from briefs.oai import withdrawn_briefs
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -120,3 +121,22 @@ def search(request: HttpRequest) -> HttpResponse:
         people=list(Person.objects.search(query)[:10]) if not filters else [],
     )
     return render(request, "search.html", context)
+
+
+def permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    """`/b/<id>/`: the permanent address of a brief, cited in every format.
+
+    It redirects to the brief's current page, whatever its slug is now. The
+    redirect is a 302, as doi.org and Handle resolvers do: the permanent
+    address is the identifier, and its target may change with the next slug
+    rename, so browsers and caches must not remember the target for good (a
+    301 would let them). A withdrawn brief redirects too; its page explains
+    the withdrawal (410). Drafts, scheduled and trashed briefs are 404.
+    """
+    brief = (
+        Brief.objects.published().filter(pk=pk).first()
+        or withdrawn_briefs().filter(pk=pk).first()
+    )
+    if brief is None:
+        raise Http404("No brief has this permanent link.")
+    return HttpResponseRedirect(brief.get_absolute_url())

@@ -21,9 +21,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from archive.viewsets import ArchiveViewSet
+from briefs.citations import citation_payload, citation_record
 from briefs.filters import (
     BriefFilter,
     PersonFilter,
@@ -35,6 +40,7 @@ from briefs.models import (
     BriefActor,
     BriefAgreement,
     Contribution,
+    Correction,
     MentionState,
     Person,
     Recommendation,
@@ -117,6 +123,17 @@ class BriefViewSet(ArchiveViewSet):
         if self.action == "list":
             # The list shows no body: do not read (or DISTINCT-compare) it.
             queryset = queryset.defer("body", "body_html", "toc")
+        if self.action == "citation":
+            # The citation record reads every contributor (not only the public
+            # summary fields), the topics and the corrections.
+            return Brief.objects.published().prefetch_related(
+                Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.select_related("person"),
+                ),
+                "topics",
+                Prefetch("corrections", queryset=Correction.objects.all()),
+            )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related(
                 Prefetch(
@@ -127,6 +144,20 @@ class BriefViewSet(ArchiveViewSet):
                 )
             )
         return queryset
+
+    @extend_schema(
+        summary="How to cite one published brief",
+        description='The same citation as the brief page\'s "Cite this" box: '
+        "APA, Chicago (author-date) and MLA as text, BibTeX (`@techreport`), "
+        "RIS (`TYPE  - RPRT`) and CSL-JSON (`type: report`), with the permanent "
+        "address, the PDF address, the DOI when there is one and the version.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=True, methods=["get"], url_path="citation")
+    def citation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        brief = self.get_object()
+        self._last_modified = brief.updated_at
+        return Response(citation_payload(citation_record(brief)))
 
     def last_modified(self, brief: Brief) -> datetime | None:
         return _latest(

@@ -46,7 +46,9 @@ from briefs.models import (
     Role,
     Status,
 )
+from briefs.revisions import record_revision
 from briefs.services import refresh_brief
+from briefs.workflow import CONTENT_FROZEN
 
 
 class BriefImportError(ValueError):
@@ -844,7 +846,11 @@ def _sync_recommendations(
 
 @transaction.atomic
 def import_brief(
-    parsed: ParsedBrief, *, slug: str | None = None, dry_run: bool = False
+    parsed: ParsedBrief,
+    *,
+    slug: str | None = None,
+    dry_run: bool = False,
+    source: str = "",
 ) -> ImportResult:
     """Create or update the brief `parsed` describes, matched by slug.
 
@@ -859,6 +865,13 @@ def import_brief(
     """
     slug = slug or ascii_slug(parsed.title)
     brief = Brief.objects.select_for_update().filter(slug=slug).first()
+    if brief is not None and brief.status in CONTENT_FROZEN:
+        # Stable publication: approved and public text never changes in place.
+        raise BriefImportError(
+            f"the brief {slug!r} is {brief.get_status_display().lower()}; its text "
+            "changes only through a correction: start one in the admin, then "
+            "import into it with --slug set to the correction draft's slug"
+        )
     created = brief is None
     if brief is None:
         brief = Brief(slug=slug, status=Status.DRAFT)
@@ -941,6 +954,12 @@ def import_brief(
     # Mentions and the search document need the credits and recommendations,
     # which are saved after the brief row.
     refresh_brief(brief=brief)
+    record_revision(
+        brief=brief,
+        user=None,
+        comment=f"Imported from {source or 'a file'}",
+        if_changed=True,
+    )
 
     if dry_run:
         transaction.set_rollback(True)
@@ -955,4 +974,9 @@ def import_brief_file(
         data = Path(path).read_bytes()
     except OSError as exc:
         raise BriefImportError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    return import_brief(parse_brief(decode_brief(data)), slug=slug, dry_run=dry_run)
+    return import_brief(
+        parse_brief(decode_brief(data)),
+        slug=slug,
+        dry_run=dry_run,
+        source=Path(path).name,
+    )

@@ -8,6 +8,7 @@ saved (see `Brief.save`), never per request. The HTML is sanitised with nh3
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import markdown
 import nh3
@@ -82,3 +83,83 @@ def render_markdown(text: str) -> tuple[str, list[dict]]:
         for entry in _flatten_toc(md.toc_tokens)
     ]
     return clean, toc
+
+
+# -- Reading the structure of a Markdown body (for revision diffs and checks) --
+
+_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-level piece of a body: a heading, a pipe table or other text.
+
+    `section` is the title of the nearest heading above it ("" before any).
+    """
+
+    kind: str  # "heading", "table" or "text"
+    text: str
+    section: str
+    level: int = 0  # headings only
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Split Markdown into headings, tables and text blocks, in order.
+
+    Blocks are separated by blank lines; a heading line is its own block even
+    when text follows it directly. Pure and cheap: no rendering involved.
+    """
+    blocks: list[Block] = []
+    section = ""
+    for chunk in re.split(r"\n[ \t]*\n", (text or "").replace("\r\n", "\n")):
+        # Lines between headings form one block; a heading line ends it.
+        run: list[str] = []
+        for line in chunk.strip("\n").split("\n"):
+            heading = _HEADING_RE.match(line.strip())
+            if heading and not line.startswith("    "):
+                blocks += _text_block(section, run)
+                section, run = heading.group(2), []
+                blocks.append(Block("heading", section, section, len(heading.group(1))))
+            else:
+                run.append(line)
+        blocks += _text_block(section, run)
+    return blocks
+
+
+def _text_block(section: str, lines: list[str]) -> list[Block]:
+    body = "\n".join(lines).strip()
+    if not body:
+        return []
+    return [Block("table" if is_table(body) else "text", body, section)]
+
+
+def is_table(block: str) -> bool:
+    lines = block.strip().split("\n")
+    return (
+        len(lines) >= 2
+        and "|" in lines[0]
+        and bool(_TABLE_SEPARATOR_RE.match(lines[1]))
+    )
+
+
+def table_rows(block: str) -> list[list[str]]:
+    """The cells of a pipe table, header row first, separator row dropped.
+
+    Short rows are padded with empty cells to the header's width, because
+    Markdown renders a missing cell as an empty one.
+    """
+    lines = block.strip().split("\n")
+    rows = []
+    for number, line in enumerate(lines):
+        if number == 1:
+            continue
+        line = line.strip()
+        if line.startswith("|"):
+            line = line[1:]
+        if line.endswith("|") and not line.endswith("\\|"):
+            line = line[:-1]
+        rows.append([cell.strip() for cell in _CELL_SPLIT_RE.split(line)])
+    width = len(rows[0]) if rows else 0
+    return [row + [""] * (width - len(row)) for row in rows]

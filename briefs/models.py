@@ -173,6 +173,20 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             deleted_at__isnull=True,
         )
 
+    def not_in_trash(self) -> "BriefQuerySet":
+        return self.filter(deleted_at__isnull=True)
+
+    def in_trash(self) -> "BriefQuerySet":
+        return self.filter(deleted_at__isnull=False)
+
+    def scheduled(self, at: datetime.datetime | None = None) -> "BriefQuerySet":
+        """Published briefs whose release time is still to come (not yet public)."""
+        return self.filter(
+            status=Status.PUBLISHED,
+            published_at__gt=at or timezone.now(),
+            deleted_at__isnull=True,
+        )
+
     def search(self, q: str) -> "BriefQuerySet":
         """Public briefs matching `q`, best first; see `archive.search`.
 
@@ -260,6 +274,19 @@ class Brief(models.Model):
         blank=True,
         related_name="+",
     )
+    # Stable publication (briefs/workflow.py): a published brief is never edited
+    # in place. A correction is prepared on a working copy, a separate row that
+    # points here and can never be published itself; publishing it copies its
+    # content onto this row in one transaction and records a Correction.
+    draft_of = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="working_copies",
+        verbose_name="correction of",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -290,6 +317,20 @@ class Brief(models.Model):
                 condition=~Q(status=Status.WITHDRAWN) | ~Q(withdrawn_reason=""),
                 name="brief_withdrawn_has_reason",
             ),
+            # A working copy is published by copying it onto its live brief,
+            # never by itself: it must not pass `published()`.
+            models.CheckConstraint(
+                condition=Q(draft_of__isnull=True)
+                | ~Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]),
+                name="brief_working_copy_never_public",
+            ),
+        ]
+        # Checked by briefs/workflow.py on every transition, whatever the caller.
+        permissions = [
+            ("edit_any_brief", "Can see and edit every brief, not only own"),
+            ("submit_brief", "Can submit briefs for review"),
+            ("review_brief", "Can comment on, request changes to and approve briefs"),
+            ("publish_brief", "Can publish, schedule, withdraw and correct briefs"),
         ]
         indexes = [
             # Used by the public list: published, newest first.
@@ -324,6 +365,26 @@ class Brief(models.Model):
             and self.published_at <= timezone.now()
             and self.deleted_at is None
         )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def version(self) -> int:
+        """1, plus one per published correction: the number citations give too.
+
+        Reads `corrections` through the prefetch cache when there is one.
+        """
+        return 1 + len(self.corrections.all())
+
+    @property
+    def is_working_copy(self) -> bool:
+        return self.draft_of_id is not None
 
     @property
     def licence_url(self) -> str:
@@ -468,3 +529,155 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class Correction(models.Model):
+    """A published correction: each one makes a new version of the brief.
+
+    Citations name the version ("version 2, updated 2025-06-02") so that a
+    reader can tell which text an author quoted.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="corrections"
+    )
+    published_on = models.DateField()
+    # Optional: every published correction is a version, with or without a
+    # public word on what changed (briefs.workflow._publish_correction).
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["published_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.published_on:%Y-%m-%d} to {self.brief}"
+
+
+class RevisionKind(models.TextChoices):
+    EDIT = "edit", "Edit"
+    RESTORE = "restore", "Restore"
+    PUBLICATION = "publication", "Correction published"
+    # An edit that was not applied because the brief changed under it; kept so
+    # that nothing anyone typed is lost (briefs/admin.py, BriefAdmin.save_model).
+    CONFLICT = "conflict", "Conflicting edit, not applied"
+
+
+class BriefRevision(models.Model):
+    """The whole content of a brief at one moment (see briefs/revisions.py).
+
+    Written on every save by every interface; never changed or deleted except
+    when a superuser purges the brief itself.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(
+        max_length=12, choices=RevisionKind.choices, default=RevisionKind.EDIT
+    )
+    content = models.JSONField()
+    comment = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=RevisionKind.values),
+                name="briefrevision_kind_valid",
+            ),
+        ]
+        indexes = [
+            # Used by the edit token (latest applied revision) and the history list.
+            models.Index(fields=["brief", "-id"], name="briefrevision_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of {self.brief}"
+
+
+class BriefTransition(models.Model):
+    """One entry of a brief's workflow log: who moved it, when, from, to and why."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    # The editorial checks' findings when they ran with this transition.
+    checks = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "workflow log entry"
+        verbose_name_plural = "workflow log"
+        indexes = [
+            # Used by the log on the brief's admin page.
+            models.Index(fields=["brief", "created_at"], name="brieftransition_brief"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brief}: {self.from_status} → {self.to_status}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's remark on a brief, shown to its author on the admin page."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.brief}"
+
+
+class EditPresence(models.Model):
+    """Who has a brief's change form open, so that others can see it.
+
+    Recorded when the form is loaded (no JavaScript needed) and considered
+    stale after `briefs.workflow.PRESENCE_TTL`.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "user"], name="editpresence_unique_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} editing {self.brief}"

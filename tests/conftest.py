@@ -15,6 +15,15 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_live_server():
+    # `live_server` is session-scoped and loads its middleware once, before any
+    # function fixture runs; it too must answer plain HTTP, not redirect to TLS.
+    from django.conf import settings
+
+    settings.SECURE_SSL_REDIRECT = False
+
+
 @pytest.fixture(autouse=True)
 def plain_http(settings):
     # The test client speaks plain HTTP; production redirects it to HTTPS.

@@ -3,6 +3,8 @@
 import datetime
 import itertools
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from actors.models import (
@@ -138,3 +140,22 @@ def make_brief(
     # mention scan (tests that want suggestions call scan_mentions).
     search.index_objects(search.BRIEFS, [brief.pk])
     return brief
+
+
+def make_user(*, role: str | None = None, **overrides):
+    """A staff user, in the editorial group `role` (Contributor, Editor, Publisher).
+
+    The groups come from the migration briefs/0003_editorial_groups.
+    """
+    n = _n()
+    fields = {
+        "username": f"user{n}",
+        "email": f"user{n}@example.org",
+        "is_staff": True,
+        "password": "x",
+    }
+    fields.update(overrides)
+    user = get_user_model().objects.create_user(**fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user

@@ -23,6 +23,7 @@ OPERATIONS = [
     ("/api/v1/agreements/", "/api/v1/agreements/{slug}/"),
     ("/api/v1/recommendations/", "/api/v1/recommendations/{slug}/"),
     ("/api/v1/topics/", "/api/v1/topics/{slug}/"),
+    ("/api/v1/briefs/{slug}/citation/",),
 ]
 
 

@@ -568,3 +568,17 @@ class DemoContentTests(TestCase):
         assert addressees("history") == set()
         assert find("economic").policy_area == PolicyArea.ECONOMY
         assert find("trust").policy_area == PolicyArea.SECURITY
+
+
+@pytest.mark.django_db
+def test_the_seed_brief_arrives_with_its_history(seed_path):
+    result = load_demo(seed_path=seed_path)
+    comments = list(result.brief.revisions.values_list("comment", flat=True))
+    assert comments == [
+        f"Demo loader: published {seed_path.name} with its summary and links",
+        f"Imported from {seed_path.name}",
+    ]
+    latest = result.brief.revisions.first().content
+    assert latest["actors"] and latest["fields"]["summary"]
+    load_demo(seed_path=seed_path)  # a second run changes nothing
+    assert result.brief.revisions.count() == 2

@@ -41,6 +41,7 @@ from briefs.models import (
     Status,
     Topic,
 )
+from briefs.revisions import record_revision
 from briefs.services import refresh_brief
 
 
@@ -333,6 +334,15 @@ def _load_seed_brief(
     links = result.tally("brief links")
     if result.brief_imported or links.created or links.updated:
         refresh_brief(brief=brief)
+    if result.brief_imported:
+        # import_brief recorded the file's text; this records what the
+        # loader added (summary, links) so the history explains the brief.
+        record_revision(
+            brief=brief,
+            user=None,
+            comment=f"Demo loader: published {result.seed_path.name} with its "
+            "summary and links",
+        )
 
 
 def _present_brief(brief: Brief) -> None:

@@ -473,3 +473,26 @@ def test_people_topics_recommendations_query_counts_are_constant(
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/recommendations/?page_size=100")
     assert response.json()["results"][0]["addressees"].__len__() == links
+
+
+@pytest.mark.django_db
+def test_brief_citation_through_the_api(client):
+    person = factories.make_person(name="Petar Ivić")
+    brief = factories.make_brief(slug="alliances", title="Alliances", authors=[person])
+    response = client.get("/api/v1/briefs/alliances/citation/")
+    assert response.status_code == 200
+    payload = response.json()
+    assert payload["permanent_url"].endswith(f"/b/{brief.pk}/")
+    assert payload["version"] == 1
+    assert payload["bibtex"].startswith("@techreport{")
+    assert "Ivić" in payload["bibtex"]
+    assert "TY  - RPRT" in payload["ris"]
+    assert payload["csl"][0]["type"] == "report"
+    assert payload["csl"][0]["author"] == [{"family": "Ivić", "given": "Petar"}]
+    assert "Alliances" in payload["apa"]
+
+
+@pytest.mark.django_db
+def test_citation_of_an_unpublished_brief_is_404(client):
+    factories.make_brief(slug="secret-draft", status=Status.DRAFT)
+    assert client.get("/api/v1/briefs/secret-draft/citation/").status_code == 404

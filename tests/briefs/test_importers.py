@@ -691,10 +691,8 @@ def test_reimport_updates_the_same_brief_without_duplicates(seed_path, model_cou
 @pytest.mark.django_db
 def test_reimport_leaves_workflow_and_editorial_fields_alone(seed_path):
     brief = import_brief_file(seed_path).brief
-    published_at = datetime.datetime(2025, 5, 22, 9, 0, tzinfo=datetime.UTC)
     Brief.objects.filter(pk=brief.pk).update(
-        status=Status.PUBLISHED,
-        published_at=published_at,
+        status=Status.CHANGES_REQUESTED,
         featured=True,
         summary="Written by an editor.",
         body="Edited in the admin.",
@@ -703,11 +701,53 @@ def test_reimport_leaves_workflow_and_editorial_fields_alone(seed_path):
     import_brief_file(seed_path)
 
     brief.refresh_from_db()
-    assert brief.status == Status.PUBLISHED
-    assert brief.published_at == published_at
+    assert brief.status == Status.CHANGES_REQUESTED
     assert brief.featured is True
     assert brief.summary == "Written by an editor."
     assert brief.body.startswith("## Historical Background")  # content: the file's
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "status", [Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN]
+)
+def test_reimport_never_changes_approved_or_public_text(
+    seed_path, model_counts, status
+):
+    # Stable publication (issue 3): such text changes only through a
+    # correction draft, which can itself be imported into with --slug.
+    brief = import_brief_file(seed_path).brief
+    published_at = datetime.datetime(2025, 5, 22, 9, 0, tzinfo=datetime.UTC)
+    Brief.objects.filter(pk=brief.pk).update(
+        status=status,
+        published_at=published_at if status != Status.APPROVED else None,
+        withdrawn_reason="Superseded." if status == Status.WITHDRAWN else "",
+        body="Edited in the admin.",
+    )
+    counts = model_counts()
+
+    with pytest.raises(BriefImportError, match="only through a correction"):
+        import_brief_file(seed_path)
+
+    brief.refresh_from_db()
+    assert brief.body == "Edited in the admin."
+    assert model_counts() == counts
+
+
+@pytest.mark.django_db
+def test_an_import_records_a_revision_once_per_change(seed_path, tmp_path):
+    brief = import_brief_file(seed_path).brief
+    [revision] = brief.revisions.all()
+    assert revision.comment == f"Imported from {seed_path.name}"
+    assert revision.content["fields"]["title"] == brief.title
+    import_brief_file(seed_path)  # the same text: no new revision
+    assert brief.revisions.count() == 1
+    edited = tmp_path / "edited.txt"
+    edited.write_text(seed_path.read_text().replace("Tirana", "Tirana, Albania", 1))
+    import_brief_file(edited, slug=brief.slug)
+    latest = brief.revisions.first()
+    assert brief.revisions.count() == 2 and latest.comment == "Imported from edited.txt"
+    assert "Tirana, Albania" in latest.content["fields"]["body"]
 
 
 @pytest.mark.django_db

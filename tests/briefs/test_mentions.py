@@ -1,16 +1,10 @@
 """Actor mentions: the scanner, suggestions, editors' decisions, public links."""
 
-import types
-
 import pytest
-from django.contrib import admin as django_admin
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.text import slugify
 
 from actors.models import ActorKind
-from briefs.admin import BriefAdmin
 from briefs.importers import import_brief_file
 from briefs.mentions import MentionScanner, get_scanner
 from briefs.models import Brief, BriefActor, MentionState, Status
@@ -21,6 +15,7 @@ from briefs.services import (
     reject_suggested_mentions,
     scan_mentions,
 )
+from tests.briefs.test_admin_workflow import form_data, messages_of
 from tests.factories import make_actor, make_brief
 
 # --------------------------------------------------------------------------
@@ -230,7 +225,9 @@ def test_only_confirmed_mentions_link_public_pages(client):
 @pytest.mark.django_db
 def test_admin_actions_confirm_and_reject(admin_client):
     make_actor(name="Serbia")
-    brief = make_brief(body="Serbia.")
+    # Suggestions are settled while the brief is editable (a draft, or a
+    # correction's working copy): a published brief's parts are frozen.
+    brief = make_brief(body="Serbia.", status=Status.DRAFT)
     scan_mentions(brief=brief)
     response = admin_client.post(
         "/admin/briefs/brief/",
@@ -249,18 +246,32 @@ def test_admin_actions_confirm_and_reject(admin_client):
 
 
 @pytest.mark.django_db
-def test_admin_save_scans_after_the_inlines(superuser):
+def test_admin_actions_leave_published_briefs_alone(admin_client):
+    make_actor(name="Serbia")
+    brief = make_brief(body="Serbia.")
+    scan_mentions(brief=brief)
+    admin_client.post(
+        "/admin/briefs/brief/",
+        {"action": "confirm_mentions", "_selected_action": [brief.pk]},
+    )
+    assert links(brief) == {"Serbia": (MentionState.SUGGESTED, 1)}
+
+
+@pytest.mark.django_db
+def test_admin_save_scans_after_the_inlines(admin_client):
     make_actor(name="Kosovo")
-    brief = make_brief(body="Nothing.", recommendations=1)
-    # The inline saved the recommendation after the brief row.
-    brief.recommendations.update(body="Engage Kosovo.")
-    request = RequestFactory().post("/admin/briefs/brief/1/change/")
-    request.user = superuser
-    request.session = {}
-    request._messages = FallbackStorage(request)
-    form = types.SimpleNamespace(instance=brief, save_m2m=lambda: None)
-    BriefAdmin(Brief, django_admin.site).save_related(request, form, [], True)
+    brief = make_brief(body="Nothing.", recommendations=1, status=Status.DRAFT)
+    url = f"/admin/briefs/brief/{brief.pk}/change/"
+    data = form_data(admin_client.get(url))
+    # The mention is only in the inline, saved after the brief row.
+    key = next(k for k in data if k.startswith("recommendations-0-body"))
+    data[key] = "Engage Kosovo."
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context and response.context.get(
+        "errors"
+    )
     assert links(brief) == {"Kosovo": (MentionState.SUGGESTED, 1)}
+    assert any("suggested" in m for m in messages_of(admin_client.get(url)))
 
 
 # --------------------------------------------------------------------------

@@ -60,6 +60,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("briefs", "0001_initial")]
+    dependencies = [("briefs", "0004_editorial_groups")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
