@@ -41,7 +41,7 @@ def validate_search(value: str) -> None:
 
 
 def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """`q`: delegate to the model's own `.search()` (see archive/search.py)."""
+    """`q`: delegate to the model's own `.search()` (see archive/search/)."""
     return queryset.search(value) if value else queryset
 
 

@@ -1,4 +1,4 @@
-"""Full-text search (archive/search.py) and the site search page.
+"""Full-text search (archive/search/) and the site search page.
 
 Every test that touches the database runs on whichever engine the suite runs
 on: `.ci/run` runs it on SQLite (FTS5) and on PostgreSQL (tsvector + GIN).

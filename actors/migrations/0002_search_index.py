@@ -1,4 +1,4 @@
-"""Full-text search tables for actors and agreements (see archive/search.py).
+"""Full-text search tables for actors and agreements (see archive/search/).
 
 Vendor-specific DDL: PostgreSQL tables with weighted tsvectors and GIN
 indexes, SQLite FTS5 virtual tables. Filled by `manage.py

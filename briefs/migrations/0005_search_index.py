@@ -1,4 +1,4 @@
-"""Full-text search tables for briefs and people (see archive/search.py).
+"""Full-text search tables for briefs and people (see archive/search/).
 
 Vendor-specific DDL, so it lives here and not in model fields or Meta:
 PostgreSQL gets a table with weighted tsvectors and GIN indexes, SQLite an
