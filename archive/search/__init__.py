@@ -297,15 +297,16 @@ def search_page(
     ids, complete = engine.ranked_ids(index, query, restriction, need=need)
     if complete or offset + limit <= len(ids):
         # The gate (`queryset`, e.g. published()) still decides: the index may
-        # hold a brief scheduled for later.
-        visible = set(queryset.filter(pk__in=ids[:need]).values_list("pk", flat=True))
-        if len(visible) < min(need, len(ids)):
-            visible |= set(
-                queryset.filter(pk__in=ids[need:]).values_list("pk", flat=True)
-            )
-        page_ids = [pk for pk in ids if pk in visible][offset : offset + limit]
-        objects = {obj.pk: obj for obj in queryset.filter(pk__in=page_ids)}
-        page = [objects[pk] for pk in page_ids if pk in objects]
+        # hold a brief scheduled for later. Usually every candidate passes, and
+        # the page is one query; otherwise the passing ids are worked out first.
+        wanted = ids[offset : offset + limit]
+        objects = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
+        if len(objects) < len(wanted):
+            gate = queryset.order_by().values_list("pk", flat=True)
+            visible = set(gate.filter(pk__in=ids))
+            wanted = [pk for pk in ids if pk in visible][offset : offset + limit]
+            objects = {obj.pk: obj for obj in queryset.filter(pk__in=wanted)}
+        page = [objects[pk] for pk in wanted if pk in objects]
     else:
         page = list(
             search_queryset(queryset, index, query, _ids=ids)[offset : offset + limit]

@@ -37,7 +37,7 @@ class SearchTooBroad(InvalidQuery):
 
 # No search query may run longer than this: a phrase of two common words that
 # never meet would otherwise check every document that has both.
-TIME_LIMIT_MS = 1000
+TIME_LIMIT_MS = 500
 _TOO_BROAD = "This search is too broad to answer quickly; add or change words."
 
 
@@ -338,17 +338,15 @@ class SQLiteEngine(Engine):
         if restrict is not None:
             extra, extra_params = f" AND rowid IN ({restrict[0]})", list(restrict[1])
         # Rank only the newest `limit` matches: FTS5 walks the doclist from the
-        # highest rowid and stops, so the cut-off rowid is cheap to find, and
-        # bm25() then runs on at most `limit` rows.
+        # highest rowid and stops after `limit` rows, so bm25() runs on those
+        # alone (the caller sorts them).
         sql = f"""
             SELECT rowid, bm25({t}, {weights}) FROM {t}
-            WHERE {t} MATCH %s{extra} AND rowid >= coalesce((
-                SELECT rowid FROM {t} WHERE {t} MATCH %s{extra}
-                ORDER BY rowid DESC LIMIT 1 OFFSET {limit - 1}
-            ), 0)
+            WHERE {t} MATCH %s{extra}
+            ORDER BY rowid DESC LIMIT {limit}
         """
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [match, *extra_params, match, *extra_params])
+            cursor.execute(sql, [match, *extra_params])
             return cursor.fetchall()
 
     def _tier(
