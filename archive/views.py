@@ -80,8 +80,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = data.get("page") or 1
     try:
         hits = search_engine.search_page(
-            # A card needs neither the rendered body nor its contents table.
-            briefs.with_cards().defer("body_html", "toc"),
+            briefs.for_search_hits(),
             search_engine.BRIEFS,
             query,
             offset=(page - 1) * RESULTS_PER_PAGE,

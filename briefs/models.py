@@ -210,6 +210,17 @@ class BriefQuerySet(models.QuerySet["Brief"]):
     def by_person(self, person: Person) -> "BriefQuerySet":
         return self.filter(contributions__person=person).distinct()
 
+    def for_search_hits(self) -> "BriefQuerySet":
+        """What a search hit shows: its authors in order; not the rendered body."""
+        return self.defer("body_html", "toc").prefetch_related(
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.filter(role=Role.AUTHOR)
+                .select_related("person")
+                .order_by("order", "id"),
+            )
+        )
+
     def with_cards(self) -> "BriefQuerySet":
         """Prefetch what a brief card shows: contributors in order and topics."""
         return self.prefetch_related(

@@ -398,9 +398,10 @@ class SQLiteEngine(Engine):
                 "fts5(w, tokenize = 'porter unicode61 remove_diacritics 2')"
             )
             cursor.execute("DELETE FROM temp.search_highlight")
-            cursor.executemany(
-                "INSERT INTO temp.search_highlight (rowid, w) VALUES (%s, %s)",
-                list(enumerate(windows)),
+            rows = ", ".join(["(%s, %s)"] * len(windows))
+            cursor.execute(
+                f"INSERT INTO temp.search_highlight (rowid, w) VALUES {rows}",
+                [value for row in enumerate(windows) for value in row],
             )
             cursor.execute(
                 f"SELECT rowid, highlight(search_highlight, 0, '{MARK_START}', "
