@@ -12,6 +12,7 @@ admin.site.index_title = "Editorial database"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("b/<int:pk>/", views.permalink, name="permalink"),
     path("oai/", oai.endpoint, name="oai"),
     path("", include("briefs.urls")),
