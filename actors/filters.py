@@ -28,8 +28,20 @@ MAX_SLUGS = 10
 MAX_QUERY_LENGTH = 200
 
 
+def validate_search(value: str) -> None:
+    """A query the search engine refuses (too many terms …) is a 400, not a 500."""
+    from archive.search import InvalidQuery, parse_query
+
+    if len(value) > MAX_QUERY_LENGTH:
+        return  # the field's own max_length error says it
+    try:
+        parse_query(value)
+    except InvalidQuery as exc:
+        raise ValidationError(str(exc), code="invalid_search") from exc
+
+
 def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """`q`: delegate to the model's own `.search()` (see archive/search.py)."""
+    """`q`: delegate to the model's own `.search()` (see archive/search/)."""
     return queryset.search(value) if value else queryset
 
 
@@ -40,6 +52,7 @@ class SearchFilter(django_filters.CharFilter):
         kwargs.setdefault("method", search_filter)
         kwargs.setdefault("label", "Search")
         kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        kwargs.setdefault("validators", [validate_search])
         super().__init__(**kwargs)
         set_override(
             self,

@@ -23,17 +23,21 @@ class ActorKind(models.TextChoices):
 
 
 class ActorQuerySet(models.QuerySet["Actor"]):
-    def search(self, q: str) -> "ActorQuerySet":
-        """Actors whose name or one of whose aliases contains `q`."""
-        return self.filter(
-            Q(name__icontains=q) | Q(aliases__alias__icontains=q)
-        ).distinct()
-
     def people(self) -> "ActorQuerySet":
         return self.filter(kind=ActorKind.PERSON)
 
     def organizations(self) -> "ActorQuerySet":
         return self.filter(kind__in=[ActorKind.ORGANIZATION, ActorKind.MISSION])
+
+    def search(self, q: str) -> "ActorQuerySet":
+        """Actors whose name, alias or description matches `q`, best first.
+
+        In any script: "Вучић" finds Aleksandar Vučić. See `archive.search`
+        (which raises `InvalidQuery` for a query the reader must change).
+        """
+        from archive import search
+
+        return search.search_queryset(self, search.ACTORS, q)
 
     def members_of(self, organization: "Actor", on: datetime.date | None = None):
         """Actors that were members of `organization` on date `on` (default today)."""
@@ -261,7 +265,10 @@ class MutualDefense(models.TextChoices):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def search(self, q: str) -> "AgreementQuerySet":
-        return self.filter(Q(title__icontains=q) | Q(summary__icontains=q))
+        """Agreements matching `q` by title, parties or terms; see `archive.search`."""
+        from archive import search
+
+        return search.search_queryset(self, search.AGREEMENTS, q)
 
     def with_all_parties(self, actors) -> "AgreementQuerySet":
         """Agreements to which every one of `actors` is a party."""

@@ -173,6 +173,10 @@ class StrictOrderingFilter(OrderingFilter):
     ) -> list[str]:
         raw = request.query_params.get(self.ordering_param, "")
         if raw == "":
+            if "search_order" in queryset.query.annotations:
+                # `q` ranked the results (archive.search): keep that order
+                # unless an ordering is asked for.
+                return []
             return list(self.get_default_ordering(view) or [])
         allowed = [name for name, _label in self.get_valid_fields(queryset, view)]
         terms = [term.strip() for term in raw.split(",")]

@@ -13,6 +13,7 @@ admin.site.index_title = "Editorial database"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     *sitemap_patterns,
     path("b/<int:pk>/", views.permalink, name="permalink"),

@@ -1,5 +1,6 @@
 """Site-wide pages that span both apps."""
 
+from django import forms
 from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -7,8 +8,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from actors.models import Actor, Agreement
+from archive import search as search_engine
 from archive.pagecache import public_page
-from briefs.models import Brief, Topic
+from briefs.models import Brief, BriefKind, MentionState, Person, Topic
 from briefs.oai import withdrawn_briefs
 from briefs.pages import CARD_FIELDS, ensure_brief_pages
 
@@ -50,6 +53,106 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
     lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+RESULTS_PER_PAGE = 20
+MAX_PAGE = 50  # 1,000 results: nobody reads further; deep pages cost the most
+
+
+class SearchForm(forms.Form):
+    """The site search's query string; every field is validated, bad input is a 400."""
+
+    q = forms.CharField(required=False, max_length=search_engine.MAX_QUERY_LENGTH)
+    topic = forms.SlugField(required=False)
+    actor = forms.SlugField(required=False)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *BriefKind.choices])
+    page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
+
+
+def _facet_filters(data: dict) -> dict:
+    filters: dict = {}
+    if data.get("topic"):
+        filters["topics__slug"] = data["topic"]
+    if data.get("actor"):
+        filters["actor_links__actor__slug"] = data["actor"]
+        filters["actor_links__state"] = MentionState.CONFIRMED
+    if data.get("year"):
+        filters["publication_date__year"] = data["year"]
+    if data.get("kind"):
+        filters["kind"] = data["kind"]
+    return filters
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Site search: ranked briefs with snippets and facets, plus actors,
+    agreements and people by name and alias."""
+    form = SearchForm(request.GET)
+    context: dict = {"form": form, "q": request.GET.get("q", "")[:500]}
+    if not form.is_valid():
+        context["errors"] = [e for errors in form.errors.values() for e in errors]
+        return render(request, "search.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        query = search_engine.parse_query(data["q"])
+    except search_engine.InvalidQuery as exc:
+        context["errors"] = [str(exc)]
+        return render(request, "search.html", context, status=400)
+    context["q"] = data["q"]
+    if query.is_empty:
+        return render(request, "search.html", context)
+
+    filters = _facet_filters(data)
+    briefs = Brief.objects.published()
+    if filters:
+        briefs = briefs.filter(**filters).distinct()
+    page = data.get("page") or 1
+    try:
+        hits = search_engine.search_page(
+            briefs.for_search_hits(),
+            search_engine.BRIEFS,
+            query,
+            offset=(page - 1) * RESULTS_PER_PAGE,
+            limit=RESULTS_PER_PAGE,
+            restrict=bool(filters),
+        )
+    except search_engine.InvalidQuery as exc:  # ran past the time limit
+        context["errors"] = [str(exc)]
+        return render(request, "search.html", context, status=400)
+    matches = search_engine.filter_matches(briefs, search_engine.BRIEFS, query)
+    try:
+        with search_engine.time_limit():
+            facets = search_engine.brief_facets(matches)
+    except search_engine.SearchTooBroad:
+        # Counting every match of a very broad query is not worth a slow page:
+        # show the ranked results without counts.
+        facets = None
+    total = facets.total if facets else None
+    full_page = len(hits) == RESULTS_PER_PAGE
+    selected = []
+    for key in ("topic", "actor", "year", "kind"):
+        if data.get(key):
+            params = request.GET.copy()
+            params.pop(key, None)
+            params.pop("page", None)
+            remove_url = f"{request.path}?{params.urlencode()}"
+            selected.append({"name": key, "value": data[key], "remove_url": remove_url})
+    context.update(
+        hits=hits,
+        total=total,
+        page=page,
+        has_next=page < MAX_PAGE
+        and (page * RESULTS_PER_PAGE < total if total is not None else full_page),
+        facets=facets,
+        selected=selected,
+        actors=list(Actor.objects.search(query)[:10]) if not filters else [],
+        agreements=list(Agreement.objects.search(query)[:10]) if not filters else [],
+        people=list(Person.objects.search(query)[:10]) if not filters else [],
+    )
+    return render(request, "search.html", context)
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:

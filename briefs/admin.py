@@ -38,6 +38,7 @@ from briefs.models import (
     Contribution,
     Correction,
     Institution,
+    MentionState,
     Person,
     Recommendation,
     RevisionKind,
@@ -49,6 +50,13 @@ from briefs.revisions import (
     diff_contents,
     record_revision,
     snapshot_brief,
+)
+from briefs.services import (
+    confirm_suggested_mentions,
+    index_brief,
+    refresh_brief,
+    reject_suggested_mentions,
+    set_mention_state,
 )
 from briefs.views import render_brief_preview
 from briefs.workflow import (
@@ -156,11 +164,18 @@ class RecommendationInline(admin.StackedInline):
 
 
 class BriefActorInline(admin.TabularInline):
+    """Actor links: suggestions found in the text and links added by hand.
+
+    The state is editable here, which is how an editor confirms or rejects
+    one suggestion; the changelist actions do all of a brief's at once.
+    """
+
     model = BriefActor
     extra = 0
     autocomplete_fields = ["actor"]
     fields = ["actor", "state", "mention_count", "first_position"]
     readonly_fields = ["mention_count", "first_position"]
+    ordering = ["first_position", "actor__name"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("actor")
@@ -313,6 +328,8 @@ class BriefAdmin(admin.ModelAdmin):
         "trash_selected",
         "untrash_selected",
         "purge_selected",
+        "confirm_mentions",
+        "reject_mentions",
     ]
 
     # -- Who may do what (the rules live in briefs/workflow.py) --
@@ -483,6 +500,16 @@ class BriefAdmin(admin.ModelAdmin):
                 comment=f"Not applied: {unapplied[1]}.",
             )
             return
+        # After the inlines: mentions are found in recommendations too, and
+        # the search document holds credits and confirmed actors.
+        scan = refresh_brief(brief=brief)
+        if scan.suggested:
+            self.message_user(
+                request,
+                f"{len(scan.suggested)} new actor mention(s) suggested; "
+                "confirm or reject them under “Actors discussed”.",
+                messages.INFO,
+            )
         message = LogEntry(
             change_message=json.dumps(
                 self.construct_change_message(request, form, formsets, not change)
@@ -592,6 +619,22 @@ class BriefAdmin(admin.ModelAdmin):
     @admin.action(description="Purge selected briefs for good", permissions=["purge"])
     def purge_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.PURGE)
+
+    @admin.action(
+        description="Confirm all suggested actor mentions", permissions=["change"]
+    )
+    def confirm_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
+        count = confirm_suggested_mentions(briefs=briefs)
+        self.message_user(request, f"Confirmed {count} actor mention(s).")
+
+    @admin.action(
+        description="Reject all suggested actor mentions", permissions=["change"]
+    )
+    def reject_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
+        count = reject_suggested_mentions(briefs=briefs)
+        self.message_user(request, f"Rejected {count} actor mention(s).")
 
     # -- The change page: workflow panel, log, comments, presence, checks --
 
@@ -907,6 +950,29 @@ class BriefActorAdmin(BriefPartAdmin):
     list_filter = ["state"]
     search_fields = ["actor__name", "brief__title"]
     autocomplete_fields = ["actor", "brief"]
+    actions = ["confirm", "reject"]
+
+    def _editable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(brief__in=editable_briefs(request.user).values("pk"))
+
+    @admin.action(description="Confirm selected mentions", permissions=["change"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+        links = self._editable(request, queryset)
+        count = set_mention_state(links=links, state=MentionState.CONFIRMED)
+        self.message_user(request, f"Confirmed {count} mention(s).")
+
+    @admin.action(description="Reject selected mentions", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        links = self._editable(request, queryset)
+        count = set_mention_state(links=links, state=MentionState.REJECTED)
+        self.message_user(request, f"Rejected {count} mention(s).")
+
+    def save_model(
+        self, request: HttpRequest, obj: BriefActor, form, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Confirmed actors' names are part of the brief's search document.
+        index_brief(brief=obj.brief)
 
 
 @admin.register(BriefAgreement)

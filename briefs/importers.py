@@ -47,6 +47,7 @@ from briefs.models import (
     Status,
 )
 from briefs.revisions import record_revision
+from briefs.services import refresh_brief
 from briefs.workflow import CONTENT_FROZEN
 
 
@@ -950,6 +951,9 @@ def import_brief(
         contribution.save()
 
     _sync_recommendations(brief, parsed.recommendations)
+    # Mentions and the search document need the credits and recommendations,
+    # which are saved after the brief row.
+    refresh_brief(brief=brief)
     record_revision(
         brief=brief,
         user=None,

@@ -50,7 +50,10 @@ class Institution(models.Model):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def search(self, q: str) -> "PersonQuerySet":
-        return self.filter(name__icontains=q)
+        """People whose name or affiliation matches `q`; see `archive.search`."""
+        from archive import search
+
+        return search.search_queryset(self, search.PEOPLE, q)
 
 
 class Person(models.Model):
@@ -185,10 +188,15 @@ class BriefQuerySet(models.QuerySet["Brief"]):
         )
 
     def search(self, q: str) -> "BriefQuerySet":
-        """Briefs matching `q` in title, summary or body (portable substring match)."""
-        return self.filter(
-            Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q)
-        )
+        """Public briefs matching `q`, best first; see `archive.search`.
+
+        Applies `published()` itself: search never returns anything else.
+        Raises `archive.search.InvalidQuery` for a query the reader must
+        change; a query with nothing searchable in it matches nothing.
+        """
+        from archive import search
+
+        return search.search_queryset(self.published(), search.BRIEFS, q)
 
     def for_actor(self, actor: Actor) -> "BriefQuerySet":
         """Briefs whose confirmed links include `actor`."""
@@ -201,6 +209,17 @@ class BriefQuerySet(models.QuerySet["Brief"]):
 
     def by_person(self, person: Person) -> "BriefQuerySet":
         return self.filter(contributions__person=person).distinct()
+
+    def for_search_hits(self) -> "BriefQuerySet":
+        """What a search hit shows: its authors in order; not the rendered body."""
+        return self.defer("body_html", "toc").prefetch_related(
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.filter(role=Role.AUTHOR)
+                .select_related("person")
+                .order_by("order", "id"),
+            )
+        )
 
     def with_cards(self) -> "BriefQuerySet":
         """Prefetch what a brief card shows: contributors in order and topics."""

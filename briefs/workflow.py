@@ -45,6 +45,7 @@ from briefs.models import (
     Status,
 )
 from briefs.revisions import apply_content, record_revision, snapshot_brief
+from briefs.services import refresh_brief
 
 logger = logging.getLogger(__name__)
 
@@ -507,6 +508,8 @@ def _publish_correction(
     """Copy an approved working copy onto its live brief, all or nothing."""
     live = Brief.objects.select_for_update().get(pk=copy.draft_of_id)
     apply_content(live, snapshot_brief(copy))
+    # The live brief's text and parts changed: mentions and search follow.
+    refresh_brief(brief=live)
     # Every published correction is a new version (citations count them),
     # whether or not it says publicly what changed.
     Correction.objects.create(
@@ -674,6 +677,7 @@ def restore_revision(
     if revision.brief_id not in {locked.pk, locked.draft_of_id}:
         raise TransitionError("That revision belongs to another brief.")
     notes = apply_content(locked, revision.content)
+    refresh_brief(brief=locked)  # mentions and search follow the restored text
     when = timezone.localtime(revision.created_at)
     return record_revision(
         brief=locked,

@@ -9,12 +9,14 @@ from django.utils import timezone
 
 from actors.models import (
     Actor,
+    ActorAlias,
     ActorKind,
     Agreement,
     AgreementKind,
     AgreementParty,
     Membership,
 )
+from archive import search
 from briefs.models import (
     Brief,
     BriefActor,
@@ -35,11 +37,18 @@ def _n() -> int:
     return next(_counter)
 
 
-def make_actor(**overrides) -> Actor:
+def make_actor(*, aliases=(), **overrides) -> Actor:
+    """`aliases`: strings, or (alias, case_sensitive) pairs."""
     n = _n()
     fields = {"name": f"Actor {n}", "slug": f"actor-{n}", "kind": ActorKind.STATE}
     fields.update(overrides)
-    return Actor.objects.create(**fields)
+    actor = Actor.objects.create(**fields)
+    for alias in aliases:
+        text, case_sensitive = (alias, False) if isinstance(alias, str) else alias
+        ActorAlias.objects.create(
+            actor=actor, alias=text, case_sensitive=case_sensitive
+        )
+    return actor
 
 
 def make_membership(member: Actor, organization: Actor, **overrides) -> Membership:
@@ -127,6 +136,9 @@ def make_brief(
         Recommendation.objects.create(
             brief=brief, order=i, title=f"Recommendation {i}", body=f"Do thing {i}."
         )
+    # What write paths do through briefs.services.refresh_brief, minus the
+    # mention scan (tests that want suggestions call scan_mentions).
+    search.index_objects(search.BRIEFS, [brief.pk])
     return brief
 
 

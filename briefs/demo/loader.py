@@ -42,6 +42,7 @@ from briefs.models import (
     Topic,
 )
 from briefs.revisions import record_revision
+from briefs.services import refresh_brief
 
 
 @dataclass
@@ -328,6 +329,11 @@ def _load_seed_brief(
         tally.created += 1
     result.brief = brief
     _link_brief(brief, actors, agreements, topics, result)
+    # Topics and confirmed actors are part of the search document, and the
+    # scan refreshes mention counts; a second run that changed nothing skips it.
+    links = result.tally("brief links")
+    if result.brief_imported or links.created or links.updated:
+        refresh_brief(brief=brief)
     if result.brief_imported:
         # import_brief recorded the file's text; this records what the
         # loader added (summary, links) so the history explains the brief.

@@ -1,0 +1,655 @@
+"""Full-text search (archive/search/) and the site search page.
+
+Every test that touches the database runs on whichever engine the suite runs
+on: `.ci/run` runs it on SQLite (FTS5) and on PostgreSQL (tsvector + GIN).
+"""
+
+import datetime
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from actors.models import Actor, Agreement
+from archive import search
+from briefs.models import Brief, BriefKind, Person, Status
+from briefs.services import refresh_brief
+from tests.factories import (
+    make_actor,
+    make_agreement,
+    make_brief,
+    make_institution,
+    make_person,
+    make_topic,
+)
+
+# --------------------------------------------------------------------------
+# Normalisation and parsing (no database)
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Vučić", "vucic"),
+        ("Вучић", "vucic"),
+        ("VUCIC", "vucic"),
+        ("Priština", "pristina"),
+        ("Приштина", "pristina"),
+        ("Љубљана", "ljubljana"),
+        ("Њуз", "njuz"),
+        ("Џаковица", "dzakovica"),
+        ("Đoković", "djokovic"),
+        ("Ђоковић", "djokovic"),
+        ("Orbán", "orban"),
+        ("Plenković", "plenkovic"),
+        ("Vuc\u030cic\u0301", "vucic"),  # decomposed (NFD) input
+    ],
+)
+def test_fold_makes_scripts_and_diacritics_one_spelling(text, folded):
+    assert search.fold(text) == folded
+
+
+def test_fold_keeps_case_when_asked():
+    assert search.fold("ЕУ и Đorđe", lower=False) == "EU i Djordje"
+
+
+def test_offset_map_finds_original_text_of_a_folded_span():
+    original = "Рекао је Вучић у Љубљани, Đorđe."
+    folded = search.fold(original)
+    offsets = search.OffsetMap(original)
+    for word, expected in [
+        ("vucic", "Вучић"),
+        ("ljubljani", "Љубљани"),
+        ("djordje", "Đorđe"),
+    ]:
+        start = folded.index(word)
+        end = start + len(word)
+        assert original[offsets.original(start) : offsets.original(end)] == expected
+
+
+def test_markdown_to_text_drops_markup_keeps_words():
+    text = search.markdown_to_text(
+        "## Kosovo\n\nThe **pact** [signed](https://example.org/x) in Tirana[^1].\n\n"
+        "| A | B |\n|---|---|\n| Serbia | 300 |\n\n[^1]: A note."
+    )
+    assert "##" not in text and "**" not in text and "https" not in text
+    assert "|" not in text and "[^1]" not in text
+    for word in ("Kosovo", "pact", "signed", "Tirana", "Serbia", "300", "note"):
+        assert word in text
+
+
+def test_parse_query_syntax():
+    query = search.parse_query('Vučić OR Вучић "NATO-aligned countries" -Kosovo allian')
+    assert query.groups == (
+        (search.Term(("vucic",)), search.Term(("vucic",))),
+        (search.Term(("nato", "aligned", "countries")),),
+        (search.Term(("allian",), prefix=True),),
+    )
+    assert query.excluded == (search.Term(("kosovo",)),)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "",
+        "   ",
+        "OR OR",
+        "- - --",
+        '""',
+        '"',
+        "the of and",
+        "\x00\x00",
+        "!@#$%^&*()",
+        "-kosovo",  # only exclusions: nothing to search for
+    ],
+)
+def test_queries_with_nothing_to_search_are_empty(q):
+    assert search.parse_query(q).is_empty
+
+
+def test_unbalanced_quote_runs_to_the_end():
+    query = search.parse_query('"new alliance')
+    assert query.groups == ((search.Term(("new", "alliance")),),)
+
+
+def test_nul_bytes_and_control_characters_are_separators():
+    query = search.parse_query("kosovo\x00serbia\x1f")
+    assert [t.words for g in query.groups for t in g] == [("kosovo",), ("serbia",)]
+
+
+def test_short_last_word_is_not_a_prefix():
+    # "a:*" would expand to every word that starts with a.
+    query = search.parse_query("serbia ko")
+    assert query.groups[-1] == (search.Term(("ko",)),)
+
+
+def test_last_word_is_not_a_prefix_after_a_space_or_in_quotes():
+    assert not search.parse_query("serbia ").groups[-1][0].prefix
+    assert not search.parse_query('"serbia"').groups[-1][0].prefix
+    assert search.parse_query("serbia").groups[-1][0].prefix
+
+
+def test_too_long_query_is_invalid():
+    with pytest.raises(search.InvalidQuery, match="256 characters"):
+        search.parse_query("x" * 10_000)
+
+
+def test_too_many_terms_is_invalid():
+    with pytest.raises(search.InvalidQuery, match="at most"):
+        search.parse_query(" ".join(f"word{i}" for i in range(20)))
+
+
+def test_highlight_escapes_text_and_marks_the_original_script():
+    original = "<b>Вучић</b> & Orbán met."
+    fragment = search.fold(original).replace("vucic", "\ue000vucic\ue001")
+    html = search.highlight(original, fragment)
+    assert html == "&lt;b&gt;<mark>Вучић</mark>&lt;/b&gt; &amp; Orbán met."
+
+
+# --------------------------------------------------------------------------
+# Searching (both engines)
+# --------------------------------------------------------------------------
+
+
+def titles(queryset) -> list[str]:
+    return [brief.title for brief in queryset]
+
+
+@pytest.fixture
+def spellings(db):
+    return [
+        make_brief(title="Latin", body="Predsednik Vučić je rekao u Prištini."),
+        make_brief(title="Cyrillic", body="Председник Вучић у Приштина."),
+        make_brief(title="ASCII", body="President Vucic spoke in Pristina."),
+        make_brief(title="Unrelated", body="Orbán spoke in Budapest."),
+    ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["Vucic", "Vučić", "Вучић", "vučić", "ВУЧИЋ"])
+def test_every_spelling_of_vucic_finds_the_same_briefs(spellings, q):
+    assert sorted(titles(Brief.objects.search(q))) == ["ASCII", "Cyrillic", "Latin"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["Pristina", "Priština", "Приштина"])
+def test_every_spelling_of_pristina_finds_the_same_briefs(spellings, q):
+    # "Prištini" (locative) is a different word; prefix matching finds it
+    # only when the query is a prefix of it, so it is not expected here.
+    assert sorted(titles(Brief.objects.search(q))) == ["ASCII", "Cyrillic"]
+
+
+@pytest.mark.django_db
+def test_english_stemming(db):
+    make_brief(title="One", body="The new alliances were formed quickly.")
+    make_brief(title="Two", body="Nothing relevant.")
+    assert titles(Brief.objects.search('"alliance formed"')) == []
+    assert titles(Brief.objects.search("alliance")) == ["One"]
+    assert titles(Brief.objects.search("forming alliance")) == ["One"]
+
+
+@pytest.mark.django_db
+def test_title_outranks_summary_outranks_body(db):
+    # Created in reverse of the expected order, so recency cannot explain it.
+    body = make_brief(
+        title="Three",
+        summary="Nothing here.",
+        body="Rearmament and more rearmament; rearmament again.",
+    )
+    summary = make_brief(title="Two", summary="On rearmament.", body="Other text.")
+    title = make_brief(title="Rearmament", summary="Something.", body="Other text.")
+    assert [b.pk for b in Brief.objects.search("rearmament")] == [
+        title.pk,
+        summary.pk,
+        body.pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_phrase_or_and_exclusion(db):
+    make_brief(title="A", body="Military neutrality of Serbia.")
+    make_brief(title="B", body="Neutrality is military, not political. Croatia.")
+    make_brief(title="C", body="Croatia and Albania.")
+    assert titles(Brief.objects.search('"military neutrality"')) == ["A"]
+    assert sorted(titles(Brief.objects.search("neutrality -croatia"))) == ["A"]
+    assert sorted(titles(Brief.objects.search("serbia OR albania"))) == ["A", "C"]
+    assert sorted(titles(Brief.objects.search("croatia neutrality"))) == ["B"]
+
+
+@pytest.mark.django_db
+def test_last_word_matches_as_prefix(db):
+    make_brief(title="A", body="Vučića je podržao Orbán.")
+    make_brief(title="B", body="Alliances continue.")
+    assert titles(Brief.objects.search("Vucic")) == ["A"]
+    assert titles(Brief.objects.search("allian")) == ["B"]
+    assert titles(Brief.objects.search("allian ")) == []
+
+
+@pytest.mark.django_db
+def test_search_covers_authors_recommendations_actors_and_agreements(db):
+    author = make_person(name="Vuk Velebit")
+    actor = make_actor(name="Republika Srpska")
+    agreement = make_agreement(title="Defense Cooperation Plan for 2025")
+    brief = make_brief(
+        title="Plain",
+        body="Body.",
+        authors=[author],
+        actors=[actor],
+        agreements=[agreement],
+        recommendations=1,
+    )
+    brief.recommendations.update(body="Restore trust in the security structure.")
+    refresh_brief(brief=brief)
+    for q in ["Velebit", "Велебит", "Srpska", "Српска", "cooperation plan", "trust"]:
+        assert titles(Brief.objects.search(q)) == ["Plain"], q
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Status.DRAFT},
+        {"status": Status.IN_REVIEW},
+        {"status": Status.APPROVED},
+        {
+            "status": Status.WITHDRAWN,
+            "withdrawn_reason": "Superseded.",
+            "published_at": timezone.now() - datetime.timedelta(days=3),
+        },
+        {"deleted_at": timezone.now()},
+        {"published_at": timezone.now() + datetime.timedelta(days=1)},  # scheduled
+    ],
+    ids=["draft", "in_review", "approved", "withdrawn", "trashed", "scheduled"],
+)
+def test_nothing_unpublished_is_returned(db, overrides):
+    make_brief(title="Secret", body="Confidential zephyr.", **overrides)
+    make_brief(title="Public", body="Public zephyr.")
+    assert titles(Brief.objects.search("zephyr")) == ["Public"]
+    assert titles(Brief.objects.all().search("zephyr")) == ["Public"]
+    hits = search.search_page(Brief.objects.all(), search.BRIEFS, "zephyr")
+    assert [hit.object.title for hit in hits] == ["Public"]
+
+
+def index_ids(index=search.BRIEFS) -> set[int]:
+    key = "rowid" if connection.vendor == "sqlite" else "object_id"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {key} FROM {index.table}")
+        return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db
+def test_drafts_are_never_indexed(db):
+    draft = make_brief(title="Draft", body="Zephyr.", status=Status.DRAFT)
+    published = make_brief(title="Published", body="Zephyr.")
+    assert index_ids() == {published.pk}
+    assert draft.pk not in index_ids()
+
+
+@pytest.mark.django_db
+def test_withdrawing_or_trashing_removes_from_the_index_at_once(db):
+    withdrawn = make_brief(title="W", body="Zephyr.")
+    trashed = make_brief(title="T", body="Zephyr.")
+    assert index_ids() == {withdrawn.pk, trashed.pk}
+
+    withdrawn.status = Status.WITHDRAWN
+    withdrawn.withdrawn_reason = "Error in the figures."
+    withdrawn.save()
+    trashed.deleted_at = timezone.now()
+    trashed.save(update_fields=["deleted_at"])
+
+    assert index_ids() == set()
+    assert titles(Brief.objects.search("zephyr")) == []
+
+
+@pytest.mark.django_db
+def test_publishing_and_editing_update_the_index(db):
+    brief = make_brief(title="Draft", body="Zephyr.", status=Status.DRAFT)
+    assert titles(Brief.objects.search("zephyr")) == []
+    brief.status = Status.PUBLISHED
+    brief.published_at = timezone.now()
+    brief.save()
+    assert titles(Brief.objects.search("zephyr")) == ["Draft"]
+    brief.body = "Mistral."
+    brief.save()
+    assert titles(Brief.objects.search("zephyr")) == []
+    assert titles(Brief.objects.search("mistral")) == ["Draft"]
+    brief.delete()
+    assert index_ids() == set()
+
+
+@pytest.mark.django_db
+def test_scheduled_brief_appears_once_its_time_has_come(db):
+    brief = make_brief(
+        title="Later",
+        body="Zephyr.",
+        published_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    assert titles(Brief.objects.search("zephyr")) == []
+    # Time passes: no re-index happens, the gate is applied at query time.
+    Brief.objects.filter(pk=brief.pk).update(
+        published_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    search.index_objects(search.BRIEFS, [brief.pk])  # PostgreSQL keeps a copy
+    assert titles(Brief.objects.search("zephyr")) == ["Later"]
+
+
+@pytest.mark.django_db
+def test_search_is_chainable_and_counts(db):
+    topic = make_topic()
+    make_brief(title="A", body="Zephyr.", kind=BriefKind.ANALYSIS, topics=[topic])
+    make_brief(title="B", body="Zephyr.", kind=BriefKind.POLICY_BRIEF)
+    results = Brief.objects.search("zephyr")
+    assert results.count() == 2
+    assert titles(results.filter(kind=BriefKind.ANALYSIS)) == ["A"]
+    assert titles(Brief.objects.filter(topics=topic).search("zephyr")) == ["A"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q",
+    [
+        "x" * 10_000,
+        "\x00",
+        "kosovo\x00",
+        '"unbalanced',
+        "OR AND NOT - -- \" ' ( ) * : ^ { }",
+        "'; DROP TABLE briefs_brief; --",
+        "1 OR 1=1",
+        "title:foo NEAR(a b) {title}: x*",
+        "a:* & !b | c <-> d",
+        "\\",
+        "%_%",
+        "🙂",
+    ],
+)
+def test_hostile_queries_are_empty_or_invalid_never_errors(spellings, q):
+    try:
+        results = list(Brief.objects.search(q))
+    except search.InvalidQuery:
+        return
+    assert len(results) <= len(spellings)
+    assert Brief.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_actors_agreements_people_by_name_and_alias_in_any_script(db):
+    vucic = make_actor(name="Aleksandar Vučić", aliases=["Вучић", "Vučića"])
+    make_actor(name="Viktor Orbán", aliases=["Орбан"])
+    plan = make_agreement(title="Defense Cooperation Plan", parties=[vucic])
+    make_agreement(title="Joint Declaration")
+    person = make_person(name="Petar Ivić", affiliation=make_institution(name="Pupin"))
+    make_person(name="Aleksa Jovanović")
+    for q in ["Vucic", "Вучић", "Vučić"]:
+        assert list(Actor.objects.search(q)) == [vucic], q
+    assert list(Agreement.objects.search("cooperation")) == [plan]
+    assert list(Agreement.objects.search("Vucic")) == [plan]  # by party
+    assert list(Person.objects.search("Ивић")) == [person]
+    assert list(Person.objects.search("pupin")) == [person]
+
+
+@pytest.mark.django_db
+def test_actor_alias_change_reaches_the_index(db):
+    actor = make_actor(name="Republika Srpska")
+    assert list(Actor.objects.search("RS")) == []
+    actor.aliases.create(alias="RS", case_sensitive=True)
+    assert list(Actor.objects.search("RS")) == [actor]
+
+
+@pytest.mark.django_db
+def test_snippets_highlight_the_original_script(db):
+    make_brief(
+        title="Cyrillic",
+        summary="Кратак опис.",
+        body="Председник Вучић: 3 < 5 & <script>x</script>.",
+    )
+    (hit,) = search.search_page(Brief.objects.published(), search.BRIEFS, "Vucic")
+    assert "<mark>Вучић</mark>" in hit.snippet
+    assert "3 &lt; 5 &amp;" in hit.snippet
+    assert "<script>" not in hit.snippet
+    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+
+
+@pytest.mark.django_db
+def test_snippet_falls_back_to_a_summary_match(db):
+    make_brief(title="T", summary="Orbán and Vučić met.", body="Nothing relevant.")
+    (hit,) = search.search_page(Brief.objects.published(), search.BRIEFS, "orban")
+    assert "<mark>Orbán</mark>" in hit.snippet
+
+
+@pytest.mark.django_db
+def test_facets_count_the_matching_published_set(db):
+    security, economy = make_topic(name="Security"), make_topic(name="Economy")
+    serbia = make_actor(name="Serbia", slug="serbia")
+    make_brief(
+        title="A",
+        body="Zephyr.",
+        topics=[security],
+        actors=[serbia],
+        publication_date=datetime.date(2024, 1, 1),
+    )
+    make_brief(
+        title="B",
+        body="Zephyr.",
+        topics=[security, economy],
+        kind=BriefKind.ANALYSIS,
+        publication_date=datetime.date(2025, 5, 21),
+    )
+    make_brief(title="Draft", body="Zephyr.", topics=[economy], status=Status.DRAFT)
+    make_brief(title="Other", body="Mistral.", topics=[economy])
+    matches = search.filter_matches(
+        Brief.objects.published(), search.BRIEFS, search.parse_query("zephyr")
+    )
+    facets = search.brief_facets(matches)
+    assert facets.total == 2
+    assert {f["label"]: f["count"] for f in facets.topic} == {
+        "Security": 2,
+        "Economy": 1,
+    }
+    assert {f["value"]: f["count"] for f in facets.year} == {2024: 1, 2025: 1}
+    assert {f["value"]: f["count"] for f in facets.kind} == {
+        "policy_brief": 1,
+        "analysis": 1,
+    }
+    assert {f["value"]: f["count"] for f in facets.actor} == {"serbia": 1}
+
+
+@pytest.mark.django_db
+def test_rebuild_search_index_command(db):
+    brief = make_brief(title="A", body="Zephyr.")
+    actor = make_actor(name="Kosovo")
+    search.get_engine().clear(search.BRIEFS)
+    search.get_engine().clear(search.ACTORS)
+    assert titles(Brief.objects.search("zephyr")) == []
+    out, err = StringIO(), StringIO()
+    call_command("rebuild_search_index", stdout=out, stderr=err)
+    assert "briefs_brief_search: 1 indexed" in out.getvalue()
+    assert "100%" in err.getvalue()  # the progress bar
+    assert list(Brief.objects.search("zephyr")) == [brief]
+    assert list(Actor.objects.search("kosovo")) == [actor]
+
+
+# --------------------------------------------------------------------------
+# The site search page
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_search_page_shows_ranked_briefs_with_kind_date_authors_snippet(client):
+    author = make_person(name="Vuk Velebit")
+    make_brief(
+        title="Does the Balkans Need New Military Alliances?",
+        body="Hungary and Serbia signed a defense plan; Vučić called it an alliance.",
+        authors=[author],
+        kind=BriefKind.POLICY_BRIEF,
+        publication_date=datetime.date(2025, 5, 21),
+    )
+    response = client.get("/search/?q=Вучић")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Does the Balkans Need New Military Alliances?" in html
+    assert "Policy brief" in html
+    assert "21 May 2025" in html
+    assert "Vuk Velebit" in html
+    assert "<mark>Vučić</mark>" in html
+    assert "1 brief found" in html
+
+
+@pytest.mark.django_db
+def test_search_page_lists_actors_agreements_people(client):
+    make_actor(name="Aleksandar Vučić", slug="aleksandar-vucic")
+    make_agreement(title="Vučić–Orbán plan", slug="plan")
+    make_person(name="Milan Vučić", slug="milan-vucic")
+    html = client.get("/search/?q=vucic").content.decode()
+    assert 'href="/actors/aleksandar-vucic/"' in html
+    assert 'href="/agreements/plan/"' in html
+    assert 'href="/people/milan-vucic/"' in html
+
+
+@pytest.mark.django_db
+def test_search_page_facet_filter_narrows_results(client):
+    topic = make_topic(name="Security", slug="security")
+    make_brief(title="In topic", body="Zephyr.", topics=[topic])
+    make_brief(title="Elsewhere", body="Zephyr.")
+    html = client.get("/search/?q=zephyr&topic=security").content.decode()
+    assert "In topic" in html and "Elsewhere" not in html
+    assert "1 brief found" in html
+
+
+@pytest.mark.django_db
+def test_search_page_escapes_the_query(client):
+    html = client.get("/search/?q=<script>alert(1)</script>").content.decode()
+    assert "<script>alert(1)</script>" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/search/?q=" + "x" * 10_000, 400),
+        ("/search/?q=%00", 400),  # Django forms refuse NUL characters
+        ("/search/?q=kosovo%00serbia", 400),
+        ('/search/?q="unbalanced', 200),
+        ("/search/?q=OR+-+--+%22%22", 200),
+        ("/search/?q=%27%3B+DROP+TABLE+briefs_brief%3B+--", 200),
+        ("/search/?q=" + "+".join(["w"] * 30), 400),
+        ("/search/?q=x&page=0", 400),
+        ("/search/?q=x&page=abc", 400),
+        ("/search/?q=x&page=99999", 400),
+        ("/search/?q=x&year=abc", 400),
+        ("/search/?q=x&kind=nonsense", 400),
+        ("/search/?q=x&topic=%3Cscript%3E", 400),
+        ("/search/", 200),
+    ],
+)
+def test_hostile_search_requests_are_200_or_400(client, spellings, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("n", [1, 5])
+def test_search_page_query_count_is_constant(client, django_assert_max_num_queries, n):
+    topic = make_topic()
+    for i in range(n):
+        brief = make_brief(
+            title=f"Zephyr {i}",
+            body="Zephyr wind.",
+            authors=[make_person()],
+            topics=[topic],
+            actors=[make_actor()],
+        )
+        refresh_brief(brief=brief)
+        make_actor(name=f"Zephyr actor {i}")
+        make_person(name=f"Zephyr person {i}")
+        make_agreement(title=f"Zephyr agreement {i}")
+    # Briefs: ranked tiers, gate, page, 2 prefetches, highlight, 3 facet
+    # queries; actors, agreements, people: 2 tiers and a list each. PostgreSQL
+    # adds the transactions that set the planner and the time limit.
+    with django_assert_max_num_queries(27):
+        response = client.get("/search/?q=zephyr")
+    assert response.status_code == 200
+    assert response.content.decode().count('class="search-hit"') == n
+
+
+# --------------------------------------------------------------------------
+# `q` in the API (the FilterSets call the same QuerySet.search)
+# --------------------------------------------------------------------------
+
+
+def api_slugs(client, url: str) -> list[str]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    return sorted(item["slug"] for item in response.json()["results"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("q", ["Vucic", "Vučić", "Вучић"])
+def test_api_q_is_script_insensitive(client, spellings, q):
+    assert api_slugs(client, f"/api/v1/briefs/?q={q}") == sorted(
+        b.slug for b in spellings[:3]
+    )
+
+
+@pytest.mark.django_db
+def test_api_q_finds_actors_by_cyrillic_alias(client):
+    actor = make_actor(name="Aleksandar Vučić", aliases=["Вучић"])
+    make_actor(name="Viktor Orbán")
+    assert api_slugs(client, "/api/v1/actors/?q=Вучић") == [actor.slug]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "q", [" ".join(f"w{i}" for i in range(20)), "x" * 10_000, "a%00b"]
+)
+def test_api_rejects_unsearchable_q_with_400(client, q):
+    response = client.get(f"/api/v1/briefs/?q={q}")
+    assert response.status_code == 400
+    assert "q" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_api_q_keeps_relevance_order_unless_ordering_is_given(client):
+    body = make_brief(slug="body", title="A", body="Rearmament in the body.")
+    title = make_brief(slug="title", title="Rearmament", body="Other.")
+    response = client.get("/api/v1/briefs/?q=rearmament")
+    assert [b["slug"] for b in response.json()["results"]] == [title.slug, body.slug]
+    response = client.get("/api/v1/briefs/?q=rearmament&ordering=title")
+    assert [b["slug"] for b in response.json()["results"]] == [body.slug, title.slug]
+
+
+@pytest.mark.django_db
+def test_time_limit_stops_a_slow_query():
+    slow = (
+        "SELECT pg_sleep(0.5)"
+        if connection.vendor == "postgresql"
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+        "WHERE i < 50000000) SELECT count(*) FROM n"
+    )
+    with pytest.raises(search.SearchTooBroad), search.time_limit(ms=50):
+        with connection.cursor() as cursor:
+            cursor.execute(slow)
+    # The connection is usable afterwards, without the limit.
+    assert Brief.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_search_page_too_broad_is_a_400_and_slow_facets_degrade(
+    client, spellings, monkeypatch
+):
+    def too_broad(*args, **kwargs):
+        raise search.SearchTooBroad("This search is too broad.")
+
+    monkeypatch.setattr(search, "brief_facets", too_broad)
+    response = client.get("/search/?q=vucic")
+    assert response.status_code == 200
+    assert "Many briefs found" in response.content.decode()
+    assert response.content.decode().count('class="search-hit"') == 3
+
+    monkeypatch.setattr(search, "search_page", too_broad)
+    response = client.get("/search/?q=vucic")
+    assert response.status_code == 400
+    assert "too broad" in response.content.decode()
