@@ -102,7 +102,7 @@ def current_generation() -> str:
 # Pages this process served lately, by key. Keys contain the generation, which
 # every request reads from the shared cache, so a local copy is never stale; it
 # saves fetching the page's bytes from the shared cache on each hit.
-_local_pages: dict[str, tuple[int, dict, bytes]] = {}
+_local_pages: dict[str, tuple] = {}
 LOCAL_PAGES_MAX = 200
 
 
@@ -111,10 +111,29 @@ def _page_key(request: HttpRequest, generation: str) -> str:
     return f"{PAGE_KEY_PREFIX}:{generation}:{hashlib.sha256(address).hexdigest()}"
 
 
-def _remember(key: str, entry: tuple[int, dict, bytes]) -> None:
+def _remember(key: str, entry: tuple) -> None:
     if len(_local_pages) >= LOCAL_PAGES_MAX:
         _local_pages.clear()  # simplest bound; the shared cache still has them
     _local_pages[key] = entry
+
+
+def get_cached(key: str) -> tuple | None:
+    """An entry from this process's copy, else from the shared cache."""
+    cached = _local_pages.get(key)
+    if cached is None:
+        cached = cache.get(key)
+        if cached is not None:
+            _remember(key, cached)
+    return cached
+
+
+def set_cached(key: str, entry: tuple, seconds: int) -> None:
+    """Keep an entry in the shared cache and in this process's copy.
+
+    The key must contain the current generation, so the entry retires with it.
+    """
+    cache.set(key, entry, seconds)
+    _remember(key, entry)
 
 
 def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -137,11 +156,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             not_modified["ETag"] = etag
             return not_modified
         key = _page_key(request, generation)
-        cached = _local_pages.get(key)
-        if cached is None:
-            cached = cache.get(key)
-            if cached is not None:
-                _remember(key, cached)
+        cached = get_cached(key)
         if cached is not None:
             status, headers, content = cached
             response = HttpResponse(content, status=status)
@@ -157,8 +172,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             response.render()
         headers = {h: response[h] for h in _KEPT_HEADERS if response.has_header(h)}
         entry = (response.status_code, headers, response.content)
-        cache.set(key, entry, seconds)
-        _remember(key, entry)
+        set_cached(key, entry, seconds)
         response["ETag"] = etag
         response["Cache-Control"] = CACHE_CONTROL
         return response
