@@ -141,7 +141,10 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
         return response
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        return self._cached_answer(request) or super().list(request, *args, **kwargs)
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
+        return super().list(request, *args, **kwargs)
 
     def last_modified(self, instance: Any) -> datetime | None:
         """When this item (and what it shows of related items) last changed."""
