@@ -166,6 +166,11 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL e
 # How often a process re-reads the content generation from the shared cache:
 # a change made elsewhere reaches this process's cached pages within this time.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))
+# Prepare the unfiltered brief list (its counts and facets) once per content
+# generation instead of per request (briefs/views.py::BriefListView). Like the
+# page cache it needs the generation in a cache shared by every process, so it
+# is on by default only with REDIS_URL; it works with the page cache off.
+PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

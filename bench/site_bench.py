@@ -3,6 +3,8 @@
     .venv/bin/python bench/site_bench.py                  # PostgreSQL (default)
     .venv/bin/python bench/site_bench.py --db sqlite      # a SQLite file instead
     .venv/bin/python bench/site_bench.py --regenerate     # rebuild the data
+    .venv/bin/python bench/site_bench.py --db-name archive_mine --redis-db 10
+        # a database and Redis db of your own, beside other benchmark runs
 
 1. Fills a database of its own (PostgreSQL `archive_sitebench`, or
    bench/out/sitebench.sqlite3) with bench/generate_site_data.py: 1,000 briefs,
@@ -39,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 PORT = 8765
-PG_URL = "postgres://postgres@127.0.0.1:5432/archive_sitebench"
-REDIS_URL = "redis://127.0.0.1:6379/9"
+PG_DB = "archive_sitebench"
+REDIS_DB = 9
 SEED = "/briefs/balkans-new-military-alliances/"
 URLS = {
     "minimal": "/bench/minimal/",
@@ -51,16 +53,18 @@ URLS = {
 TARGETS = {"brief": 7.0, "list": 10.0, "actor": 10.0}
 
 
-def configure(db: str) -> dict[str, str]:
+def configure(
+    db: str, db_name: str = PG_DB, redis_db: int = REDIS_DB
+) -> dict[str, str]:
     env = {
         "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": "bench-only-not-secret",
         "DEBUG": "0",
         "SECURE_SSL_REDIRECT": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
         "PAGE_CACHE_SECONDS": "0",
-        "DATABASE_URL": PG_URL
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{db_name}"
         if db == "postgres"
         else f"sqlite:///{OUT / 'sitebench.sqlite3'}",
     }
@@ -68,18 +72,23 @@ def configure(db: str) -> dict[str, str]:
     return env
 
 
-def prepare_database(db: str, regenerate: bool) -> None:
+def prepare_database(db: str, regenerate: bool, db_name: str = PG_DB) -> None:
     if db == "postgres":
         import psycopg
+        import psycopg.sql
 
         with psycopg.connect(
             "postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True
         ) as conn:
             exists = conn.execute(
-                "SELECT 1 FROM pg_database WHERE datname = 'archive_sitebench'"
+                "SELECT 1 FROM pg_database WHERE datname = %s", [db_name]
             ).fetchone()
             if not exists:
-                conn.execute("CREATE DATABASE archive_sitebench")
+                conn.execute(
+                    psycopg.sql.SQL("CREATE DATABASE {}").format(
+                        psycopg.sql.Identifier(db_name)
+                    )
+                )
     import django
     from django.core.management import call_command
 
@@ -396,12 +405,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--seconds", type=int, default=5)
     parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--db-name", default=PG_DB, help="PostgreSQL database")
+    parser.add_argument("--redis-db", type=int, default=REDIS_DB, help="Redis db")
     parser.add_argument("--no-load", action="store_true", help="in-process only")
     args = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     sys.path.insert(0, str(ROOT))
-    env = configure(args.db)
-    prepare_database(args.db, args.regenerate)
+    env = configure(args.db, args.db_name, args.redis_db)
+    prepare_database(args.db, args.regenerate, args.db_name)
     cpu = in_process(args.requests)
     from django.db import connections
 

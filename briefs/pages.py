@@ -654,6 +654,28 @@ def actor_brief_cards(actor_id: int) -> str:
     rows = _actor_briefs(actor_id=actor_id, at=timezone.now())
     if not rows:
         return "<p>No published brief discusses it yet.</p>"
+    return _join_cards(rows)
+
+
+# How many cards the first page of the brief list shows (BriefListView.paginate_by).
+LIST_PAGE_SIZE = 20
+_latest_briefs = CompiledQuery(
+    lambda at: (
+        Brief.objects.published(at=at)
+        .order_by(*Brief._meta.ordering)
+        .values_list(*CARD_FIELDS)[:LIST_PAGE_SIZE]
+    ),
+    at=CompiledQuery.time_sentinel(),
+)
+
+
+def latest_brief_cards() -> str:
+    """Cards of the newest public briefs: the unfiltered list's first page."""
+    return _join_cards(_latest_briefs(at=timezone.now()))
+
+
+def _join_cards(rows: list[tuple]) -> str:
+    """The prepared cards of CARD_FIELDS rows, preparing any stale one first."""
     cards = []
     for pk, _, page_version, rendered_version, card in rows:  # CARD_FIELDS
         if page_version != rendered_version:  # stale: prepare it now (rare)

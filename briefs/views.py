@@ -36,7 +36,7 @@ from actors.models import (
     Agreement,
     AgreementParty,
 )
-from archive.pagecache import public_page
+from archive.pagecache import current_generation, public_page
 from briefs.citations import EXPORT_FORMATS, citation_record
 from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
@@ -57,6 +57,7 @@ from briefs.models import (
 )
 from briefs.pages import (
     CARD_FIELDS,
+    LIST_PAGE_SIZE,
     PAGE_FIELDS,
     absolute_url,
     actor_brief_cards,
@@ -64,6 +65,7 @@ from briefs.pages import (
     ensure_actor_page,
     ensure_brief_pages,
     json_ld,
+    latest_brief_cards,
     load_brief_for_page,
     public_actor,
     public_brief,
@@ -229,18 +231,75 @@ def _agreement_rows(ids: QuerySet) -> list[tuple]:
     )
 
 
+# Stands for the first page's cards in the prepared unfiltered list.
+_CARDS = "\x00cards\x00"
+# This process's prepared unfiltered list: {generation: [before cards, after]}.
+_list_shells: dict[str, list[str]] = {}
+
+
+class _CardMarker:
+    rendered_card = _CARDS
+    page_is_current = True
+
+
 @method_decorator(public_page, name="dispatch")
 class BriefListView(FilteredListView):
+    """The brief list with facet counts; its unfiltered first page is prepared.
+
+    Every part of the unfiltered first page except its cards (the total, the
+    seven facet counts, pagination, the empty filter form) depends only on what
+    is public, which the content generation (archive/pagecache.py) stands for:
+    it changes whenever anything public changes, including when a scheduled
+    brief's release time passes. So that page is rendered once per generation
+    per process, with a marker where the cards go, and each request runs one
+    query, for the newest public cards. Filtered and later pages are counted
+    and rendered per request. Prepared lists need the generation in a cache
+    shared by every process (`PREPARED_LISTS`, on by default with REDIS_URL).
+    """
+
     template_name = "briefs/brief_list.html"
-    paginate_by = 20
+    paginate_by = LIST_PAGE_SIZE
     filterset_class = BriefFilter
     page_title = "Briefs"
+    preparing = False
 
     def base_queryset(self) -> QuerySet[Brief]:
         return public_briefs()
 
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.GET or not settings.PREPARED_LISTS:
+            return super().get(request, *args, **kwargs)
+        generation = current_generation()
+        shell = _list_shells.get(generation)
+        if shell is None or settings.DEBUG:
+            shell = self.prepare_shell(request, *args, **kwargs)
+            if shell is None:  # not a plain page (cannot happen without filters)
+                return super().get(request, *args, **kwargs)
+            _list_shells.clear()  # only the current generation is ever used
+            _list_shells[generation] = shell
+        if len(shell) == 1:  # no public brief: nothing to fill in
+            return HttpResponse(shell[0])
+        return HttpResponse(shell[0] + latest_brief_cards() + shell[1])
+
+    def prepare_shell(self, request: HttpRequest, *args, **kwargs) -> list[str] | None:
+        """The unfiltered first page rendered with a marker for its cards."""
+        self.preparing = True
+        response = super().get(request, *args, **kwargs)
+        if response.status_code != 200:
+            return None
+        response.render()
+        content = response.content.decode()
+        if _CARDS not in content:
+            return [content]
+        before, after = content.split(_CARDS, 1)
+        return [before, after.replace(_CARDS, "")]
+
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        if self.preparing:
+            # The cards are read per request (latest_brief_cards); one marker
+            # holds their place.
+            context["object_list"] = [_CardMarker()] if context["object_list"] else []
         with_current_cards(context["object_list"])
         context["facets"] = brief_facets(self.request, self.filterset.qs)
         context["kinds"] = BriefKind.choices

@@ -70,8 +70,28 @@ def clear_cache():
     from django.core.cache import cache
 
     cache.clear()
+    _forget_generation()
     yield
     cache.clear()
+    _forget_generation()
+
+
+def _forget_generation() -> None:
+    # Each process keeps its copy of the content generation for up to a second
+    # and the pages prepared for it; the database is rolled back between tests
+    # without a content change, so both must be forgotten with the cache.
+    from archive import pagecache
+    from briefs import views
+
+    pagecache._seen["value"] = None
+    views._list_shells.clear()
+
+
+@pytest.fixture(autouse=True)
+def prepared_lists(settings):
+    # Tests run in one process, so the local cache is as good as a shared one:
+    # exercise the prepared brief list everywhere (production: with REDIS_URL).
+    settings.PREPARED_LISTS = True
 
 
 SEED_FILE = "000_2d2030587047e4a1.txt"

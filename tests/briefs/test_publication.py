@@ -1,6 +1,8 @@
 """Stable publication: the public page changes only when a new version is published."""
 
 import datetime
+import re
+from unittest import mock
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -207,12 +209,15 @@ def test_a_scheduled_brief_is_nowhere_public_until_its_time(client, live, staff)
     assert shown_anywhere(client, live, "Balkan alliances") == []
     assert Brief.objects.published(at=release).filter(pk=live.pk).exists()
 
-    # Time passes (no job runs): the release time is now in the past.
-    Brief.objects.filter(pk=live.pk).update(
-        published_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    assert client.get("/briefs/balkan-alliances/").status_code == 200
-    assert shown_anywhere(client, live, "Balkan alliances") == public_surfaces(live)
+    # Time passes (no job runs, nothing is saved): the release time is now in
+    # the past, for the database gate and for the content generation alike.
+    after = release + datetime.timedelta(seconds=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=after),
+        mock.patch("archive.pagecache.time.time", return_value=after.timestamp()),
+    ):
+        assert client.get("/briefs/balkan-alliances/").status_code == 200
+        assert shown_anywhere(client, live, "Balkan alliances") == public_surfaces(live)
 
 
 def test_unscheduling_takes_a_release_back(live, staff):
@@ -285,3 +290,55 @@ def test_the_api_serves_the_published_version_while_a_correction_is_prepared(
     publish_copy(copy, staff, note="Rewritten.")
     detail = client.get("/api/v1/briefs/balkan-alliances/").json()
     assert "Rewritten while in review." in detail["body_markdown"]
+
+
+def _list_counts(client) -> tuple[int, int]:
+    """The unfiltered list's total and its Albania facet count (0 when absent)."""
+    page = client.get("/briefs/").content.decode()
+    total = re.search(r'id="results-h">(\d+) brief', page)
+    albania = re.search(r'>Albania</a> <span class="count">(\d+)</span>', page)
+    return int(total.group(1)), int(albania.group(1)) if albania else 0
+
+
+def test_list_counts_follow_publishing_withdrawing_and_release(client, live, staff):
+    # The unfiltered list's counts are prepared once per content generation:
+    # every publication, withdrawal and passing release time must retire them.
+    albania = live.actor_links.get().actor
+    waiting = factories.make_brief(
+        title="Waiting brief", actors=[albania], authors=[factories.make_person()]
+    )
+    Brief.objects.filter(pk=waiting.pk).update(
+        status=Status.APPROVED, published_at=None
+    )
+    Brief.objects.filter(pk=live.pk).update(title="Balkan alliances")  # no signal
+    factories.make_topic(slug="bump")  # a save: a new generation
+    assert _list_counts(client) == (1, 1)
+
+    transition_brief(waiting, user=staff["publisher"], action="publish")
+    assert _list_counts(client) == (2, 2)
+    assert "Waiting brief" in client.get("/briefs/").content.decode()
+
+    transition_brief(
+        live, user=staff["publisher"], action="withdraw", public_note="Superseded."
+    )
+    assert _list_counts(client) == (1, 1)
+    assert "Balkan alliances" not in client.get("/briefs/").content.decode()
+
+    later = factories.make_brief(
+        title="Later brief", actors=[albania], authors=[factories.make_person()]
+    )
+    Brief.objects.filter(pk=later.pk).update(status=Status.APPROVED, published_at=None)
+    release = timezone.now() + datetime.timedelta(hours=3)
+    transition_brief(
+        later, user=staff["publisher"], action="publish", publish_at=release
+    )
+    assert _list_counts(client) == (1, 1)
+    assert "Later brief" not in client.get("/briefs/").content.decode()
+    # The release time passes and nothing runs: the generation expires with it.
+    after = release + datetime.timedelta(seconds=1)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=after),
+        mock.patch("archive.pagecache.time.time", return_value=after.timestamp()),
+    ):
+        assert _list_counts(client) == (2, 2)
+        assert "Later brief" in client.get("/briefs/").content.decode()

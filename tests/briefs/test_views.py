@@ -550,7 +550,7 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
     """Each page with its query bound, which holds for 1 and for 6 of everything."""
     return [
         ("/", 3),
-        ("/briefs/", 9),
+        ("/briefs/", 1),  # prepared once per generation; the cards query
         (f"/briefs/?actor={actor.slug}&topic={topic.slug}", 11),
         (brief.get_absolute_url(), 1),
         (f"/people/{person.slug}/", 2),
@@ -577,6 +577,39 @@ def test_every_page_costs_a_constant_number_of_queries(
         with django_assert_max_num_queries(bound):
             response = client.get(url)
         assert response.status_code == 200, url
+
+
+def test_unfiltered_list_counts_once_per_generation(
+    client, world, django_assert_num_queries
+):
+    first = html(client.get("/briefs/"))
+    with (
+        mock.patch("briefs.views.brief_facets") as facets,
+        django_assert_num_queries(1),
+    ):
+        again = html(client.get("/briefs/"))
+    facets.assert_not_called()
+    assert again == first
+    assert "4 briefs" in again
+    # A filtered list is counted per request.
+    with mock.patch("briefs.views.brief_facets", return_value=[]) as facets:
+        client.get("/briefs/?actor=serbia")
+    facets.assert_called_once()
+
+
+def test_prepared_list_is_the_page_rendered_per_request(client, world, settings):
+    for n in range(22):  # more than a page, so pagination shows
+        factories.make_brief(title=f"Filler {n:02}")
+    prepared = html(client.get("/briefs/"))
+    settings.PREPARED_LISTS = False
+    assert html(client.get("/briefs/")) == prepared
+    assert "Page 1 of 2" in prepared
+
+
+def test_prepared_empty_list_says_so(client):
+    page = html(client.get("/briefs/"))
+    assert "0 briefs" in page
+    assert "No published brief matches." in page
 
 
 def test_brief_page_is_one_query(client, django_assert_num_queries):
