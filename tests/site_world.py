@@ -6,7 +6,6 @@ tests that need the real text skip. Facts (names, dates, places) are data.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from actors.models import (
     MutualDefense,
     Office,
 )
+from briefs.importers import parse_brief
 from briefs.models import (
     Brief,
     BriefKind,
@@ -47,39 +47,18 @@ class SeedText:
 
 
 def seed_text() -> SeedText | None:
-    """The seed brief as Markdown, or None when the seed folder is absent."""
+    """The seed brief as Markdown, or None when the seed folder is absent.
+
+    Read with the importer's own pure parser, so page tests see exactly the
+    body an editor's import produces.
+    """
     if not SEED_PATH.exists():
         return None
-    lines = [line.strip() for line in SEED_PATH.read_text().splitlines()]
-    title, rest = lines[0], lines[1:]
-    blocks: list[str] = []
-    recommendations: list[tuple[str, str]] = []
-    in_recommendations = False
-    in_table = False
-    for line in rest:
-        if not line:
-            continue
-        if line.startswith("Date:"):
-            break
-        if line.startswith("Recommendations for"):
-            in_recommendations = True
-            continue
-        if in_recommendations:
-            heading, _, body = line.partition(": ")
-            recommendations.append((heading.strip(), body.strip()))
-            continue
-        if "|" in line:
-            row = line if line.startswith("|") else f"| {line}"
-            if not in_table:
-                blocks.append("")
-            in_table = True
-            blocks.append(row)
-            continue
-        in_table = False
-        is_heading = len(line) < 90 and not re.search(r"[.:;,”\"]$", line)
-        blocks.append(f"\n## {line}\n" if is_heading else f"\n{line}\n")
+    parsed = parse_brief(SEED_PATH.read_text(encoding="utf-8"))
     return SeedText(
-        title=title, body="\n".join(blocks), recommendations=recommendations
+        title=parsed.title,
+        body=parsed.body,
+        recommendations=[(r.title, r.body) for r in parsed.recommendations],
     )
 
 
