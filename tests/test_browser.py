@@ -155,14 +155,17 @@ def _phone_journey(chromium: BrowserThread, base: str) -> dict:
     )
     visited = []
     page.goto(base + "/")
-    page.locator("#featured-h + article h3 a").click()
+    with page.expect_navigation():  # wait for the new page, not just the click
+        page.locator("#featured-h + article h3 a").click()
     visited.append(urlsplit(page.url).path)
     # No sideways scrolling on a phone (wide tables scroll inside their box).
     fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=str(ARTIFACTS / "seed_brief_phone.png"), full_page=True)
-    page.locator(".boxes").get_by_role("link", name="Serbia", exact=True).click()
+    with page.expect_navigation():
+        page.locator(".boxes").get_by_role("link", name="Serbia", exact=True).click()
     visited.append(urlsplit(page.url).path)
-    page.get_by_role("link", name="Serbia–Hungary defense cooperation plan").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Serbia–Hungary defense cooperation plan").click()
     visited.append(urlsplit(page.url).path)
     page.screenshot(path=str(ARTIFACTS / "agreement_phone.png"), full_page=True)
     section = page.locator("section", has=page.locator("#briefs-h"))
