@@ -27,6 +27,7 @@ from django.http import (
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView
 
@@ -447,21 +448,9 @@ class BriefDetailView(DetailView):
                 },
                 status=410,
             )
-        moved = BriefSlugHistory.objects.filter(old_slug=slug).values("brief").first()
-        if moved is not None:
-            # Only to a brief that is public or withdrawn: an old link must not
-            # reveal the new address of a brief taken back to draft.
-            target = (
-                Brief.objects.filter(pk=moved["brief"], deleted_at__isnull=True)
-                .filter(
-                    Q(pk__in=Brief.objects.published().values("pk"))
-                    | Q(status=Status.WITHDRAWN, published_at__isnull=False)
-                )
-                .only("slug")
-                .first()
-            )
-            if target is not None:
-                return HttpResponseRedirect(target.get_absolute_url(), status=301)
+        target = moved_brief(slug)
+        if target is not None:
+            return HttpResponseRedirect(target.get_absolute_url(), status=301)
         raise Http404("No published brief at this address.")
 
 
@@ -789,6 +778,26 @@ def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
 # another format, both go through `Brief.objects.published()`.
 
 
+def moved_brief(old_slug: str) -> Brief | None:
+    """The brief that `old_slug` used to name, if its new address may be told.
+
+    Only a brief that is public or withdrawn: an old link must not reveal the
+    new address of a brief taken back to draft or moved to the trash.
+    """
+    moved = BriefSlugHistory.objects.filter(old_slug=old_slug).values("brief").first()
+    if moved is None:
+        return None
+    return (
+        Brief.objects.filter(pk=moved["brief"], deleted_at__isnull=True)
+        .filter(
+            Q(pk__in=Brief.objects.published().values("pk"))
+            | Q(status=Status.WITHDRAWN, published_at__isnull=False)
+        )
+        .only("slug")
+        .first()
+    )
+
+
 def _citable_brief(slug: str) -> Brief:
     """A published brief with what a citation reads, or 404."""
     return get_object_or_404(
@@ -804,11 +813,27 @@ def _citable_brief(slug: str) -> Brief:
     )
 
 
+def _redirect_if_moved(slug: str, url_name: str, **kwargs: str) -> HttpResponse:
+    """301 from an old slug's cite file or PDF to the same file at the new slug.
+
+    Called only once no published brief has `slug`, so a current address pays
+    nothing for it; anything else stays a 404.
+    """
+    target = moved_brief(slug)
+    if target is None or not target.is_public:
+        raise Http404("No published brief at this address.")
+    url = reverse(url_name, kwargs={"slug": target.slug, **kwargs})
+    return HttpResponseRedirect(url, status=301)
+
+
 def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
     """`/briefs/<slug>/cite.bib|.ris|.json`: BibTeX, RIS or CSL-JSON."""
     if ext not in EXPORT_FORMATS:
         raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
-    brief = _citable_brief(slug)
+    try:
+        brief = _citable_brief(slug)
+    except Http404:
+        return _redirect_if_moved(slug, "briefs:cite", ext=ext)
     formatter, content_type = EXPORT_FORMATS[ext]
     response = HttpResponse(
         formatter(citation_record(brief)), content_type=f"{content_type}; charset=utf-8"
@@ -827,7 +852,10 @@ def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     The PDF is generated once per version (see `briefs.pdf`) and served from
     storage afterwards; only the first request after a change waits for it.
     """
-    brief = _citable_brief(slug)
+    try:
+        brief = _citable_brief(slug)
+    except Http404:
+        return _redirect_if_moved(slug, "briefs:pdf")
     try:
         name = ensure_brief_pdf(brief=brief)
     except PDFUnavailable:

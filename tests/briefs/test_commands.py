@@ -1,6 +1,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from briefs.models import Status
 from tests import factories
 
 
@@ -22,3 +23,28 @@ def test_rename_brief_refuses_an_unknown_or_taken_address():
         call_command("rename_brief", "missing", "anything")
     with pytest.raises(CommandError):
         call_command("rename_brief", "first", "second")
+
+
+@pytest.mark.django_db
+def test_old_slug_cite_files_and_pdf_redirect_to_the_new_address(client):
+    factories.make_brief(slug="old-name")
+    call_command("rename_brief", "old-name", "new-name")
+    for ext in ("bib", "ris", "json"):
+        response = client.get(f"/briefs/old-name/cite.{ext}")
+        assert response.status_code == 301
+        assert response["Location"] == f"/briefs/new-name/cite.{ext}"
+    response = client.get("/briefs/old-name.pdf")
+    assert response.status_code == 301
+    assert response["Location"] == "/briefs/new-name.pdf"
+
+
+@pytest.mark.django_db
+def test_old_slug_of_an_unpublished_brief_does_not_reveal_its_new_address(client):
+    brief = factories.make_brief(slug="old-name")
+    call_command("rename_brief", "old-name", "new-name")
+    brief.status = Status.DRAFT
+    brief.published_at = None
+    brief.save()
+    assert client.get("/briefs/old-name/cite.bib").status_code == 404
+    assert client.get("/briefs/old-name.pdf").status_code == 404
+    assert client.get("/briefs/old-name/").status_code == 404
