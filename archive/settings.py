@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "archive",
     "actors",
     "briefs",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +164,9 @@ else:
 # in seconds; 0 turns both off. It needs a cache shared by every process, so
 # it is on by default only with REDIS_URL.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0))
+# Render each edition's PDF in a background thread right after it is published
+# (publishing/pdfs.py); off, the first reader to ask waits for it instead.
+EDITION_PDF_AFTER_PUBLISH = env_bool("EDITION_PDF_AFTER_PUBLISH", True)
 # How often a process re-reads the content generation from the shared cache:
 # a change made elsewhere reaches this process's cached pages within this time.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -170,12 +171,15 @@ def site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def citation_record(brief: Brief) -> CitationRecord:
-    """The citation record of a brief.
+def citation_record(brief: Brief, *, edition: Any = None) -> CitationRecord:
+    """The citation record of a brief, as `edition` publishes it.
 
-    Reads `brief.contributions.all()`, `brief.topics.all()` and
-    `brief.corrections.all()`, so a caller that prefetched them (a detail
-    view, the exporter) pays no extra query.
+    Built once, when the edition is built (publishing/editions.py), and stored
+    with it as JSON (`record_from_json` reads it back): every surface cites
+    from the stored record. Reads `brief.contributions.all()`,
+    `brief.topics.all()` and `brief.corrections.all()`, which the edition
+    fills in from its snapshot. Without an edition (a preview of a brief never
+    published) the date falls back to the brief's own fields.
     """
     contributions = sorted(
         brief.contributions.all(), key=lambda c: (c.order, c.id or 0)
@@ -191,9 +195,28 @@ def citation_record(brief: Brief) -> CitationRecord:
         if c.role != Role.AUTHOR
     )
     corrections = sorted(brief.corrections.all(), key=lambda c: c.published_on)
-    issued = brief.publication_date
-    if issued is None and brief.published_at is not None:
-        issued = timezone.localdate(brief.published_at)
+    if edition is not None:
+        issued = edition.public_date
+        version = edition.number
+        version_date = edition.updated_on
+    else:
+        issued = brief.publication_date
+        if issued is None and brief.published_at is not None:
+            issued = timezone.localdate(brief.published_at)
+        version = 1 + len(corrections)
+        version_date = corrections[-1].published_on if corrections else None
+    if edition is not None and not edition.is_current:
+        # An older version is cited at its own stable address and PDF.
+        url = site_url(edition.get_absolute_url())
+        pdf_url = site_url(
+            reverse(
+                "briefs:edition-pdf",
+                kwargs={"slug": brief.slug, "number": edition.number},
+            )
+        )
+    else:
+        url = site_url(reverse("permalink", kwargs={"pk": brief.pk}))
+        pdf_url = site_url(reverse("briefs:pdf", kwargs={"slug": brief.slug}))
     publisher = settings.PUBLISHER
     return CitationRecord(
         brief_id=brief.pk,
@@ -205,16 +228,41 @@ def citation_record(brief: Brief) -> CitationRecord:
         publisher=publisher["name"],
         publisher_local=publisher.get("local_name", ""),
         place=publisher.get("place", ""),
-        version=1 + len(corrections),
-        version_date=corrections[-1].published_on if corrections else None,
+        version=version,
+        version_date=version_date,
         doi=normalize_doi(brief.doi),
-        url=site_url(reverse("permalink", kwargs={"pk": brief.pk})),
-        pdf_url=site_url(reverse("briefs:pdf", kwargs={"slug": brief.slug})),
+        url=url,
+        pdf_url=pdf_url,
         abstract=" ".join(brief.summary.split()),
         language=brief.language,
         keywords=tuple(topic.name for topic in brief.topics.all()),
         licence=brief.get_licence_display(),
         licence_url=brief.licence_url,
+    )
+
+
+def _name_from_json(data: dict) -> CitationName:
+    return CitationName(family=data["family"], given=data["given"], orcid=data["orcid"])
+
+
+def record_from_json(data: dict) -> CitationRecord:
+    """The record an edition stored (`dataclasses.asdict` as JSON), read back."""
+    return CitationRecord(
+        **{
+            **data,
+            "authors": tuple(_name_from_json(n) for n in data["authors"]),
+            "contributors": tuple(
+                Contributor(_name_from_json(c["name"]), c["role"])
+                for c in data["contributors"]
+            ),
+            "issued": datetime.date.fromisoformat(data["issued"])
+            if data["issued"]
+            else None,
+            "version_date": datetime.date.fromisoformat(data["version_date"])
+            if data["version_date"]
+            else None,
+            "keywords": tuple(data["keywords"]),
+        }
     )
 
 

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
-from briefs.citations import citation_record, format_apa
+from briefs.citations import CitationRecord, citation_record, format_apa
 from briefs.models import Brief, Role
 
 logger = logging.getLogger(__name__)
@@ -37,9 +37,12 @@ class PDFUnavailable(RuntimeError):
     """The PDF library or the system libraries it needs are missing."""
 
 
-def pdf_html(brief: Brief) -> str:
-    """The HTML a brief's PDF is rendered from (deterministic: no clock in it)."""
-    record = citation_record(brief)
+def pdf_html(brief: Brief, *, record: CitationRecord | None = None) -> str:
+    """The HTML a brief's PDF is rendered from (deterministic: no clock in it).
+
+    `record` is the edition's stored citation record when there is one.
+    """
+    record = record or citation_record(brief)
     return render_to_string(
         "briefs/brief_pdf.html",
         {

@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from archive import search
 from archive.pagecache import bump_generation_now_and_on_commit
+from briefs.lifecycle import public_record
 from briefs.mentions import get_scanner
 from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
 from briefs.pages import invalidate_brief_pages
@@ -167,4 +168,5 @@ def change_brief_slug(*, brief: Brief, new_slug: str) -> Brief:
     brief.full_clean(validate_unique=True, validate_constraints=True)
     brief.save(update_fields=["slug", "updated_at"])
     BriefSlugHistory.objects.create(brief=brief, old_slug=old_slug)
+    public_record().renamed(brief=brief)
     return brief

@@ -11,6 +11,17 @@ app_name = "briefs"
 urlpatterns = [
     path("briefs/", views.BriefListView.as_view(), name="list"),
     path("briefs/<slug:slug>/", views.BriefDetailView.as_view(), name="detail"),
+    path(
+        "briefs/<slug:slug>/v<int:number>/",
+        views.edition_detail,
+        name="edition",
+    ),
+    path(
+        "briefs/<slug:slug>/v<int:number>/cite.<str:ext>",
+        views.edition_citation,
+        name="edition-cite",
+    ),
+    path("briefs/<slug:slug>/v<int:number>.pdf", views.edition_pdf, name="edition-pdf"),
     path("briefs/<slug:slug>/cite.<str:ext>", views.brief_citation, name="cite"),
     path("briefs/<slug:slug>.pdf", views.brief_pdf, name="pdf"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),

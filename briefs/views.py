@@ -38,7 +38,7 @@ from actors.models import (
     AgreementParty,
 )
 from archive.pagecache import current_generation, public_page
-from briefs.citations import EXPORT_FORMATS, citation_record
+from briefs.citations import EXPORT_FORMATS, record_from_json
 from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
     Brief,
@@ -69,11 +69,11 @@ from briefs.pages import (
     latest_brief_cards,
     load_brief_for_page,
     public_actor,
-    public_brief,
-    related_briefs,
     render_brief_fragments,
 )
-from briefs.pdf import PDFUnavailable, ensure_brief_pdf
+from briefs.pdf import PDFUnavailable
+from publishing.models import Edition
+from publishing.pdfs import ensure_edition_pdf
 
 # How many briefs and recommendations an actor's or agreement's page lists
 # before pointing to the filtered list for the rest.
@@ -396,24 +396,16 @@ class BriefDetailView(DetailView):
         return Brief.objects.published().only(*PAGE_FIELDS)
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        brief = public_brief(kwargs["slug"])
-        if brief is None:
-            return self.missing(request, kwargs["slug"])
-        ensure_brief_pages([brief])
-        head, article, related, tail = brief_page_shell()
-        return HttpResponse(
-            "".join(
-                (
-                    head,
-                    brief.rendered_head,
-                    article,
-                    brief.rendered_article,
-                    related,
-                    related_html(related_briefs(brief)),
-                    tail,
-                )
-            )
+        row = (
+            Edition.objects.public()
+            .filter(slug=kwargs["slug"])
+            .values_list("head_html", "article_html", "related")
+            .first()
         )
+        if row is None:
+            return self.missing(request, kwargs["slug"])
+        head_html, article_html, related = row
+        return edition_page(head_html, article_html, related_items(related))
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -827,37 +819,111 @@ def _redirect_if_moved(slug: str, url_name: str, **kwargs: str) -> HttpResponse:
 
 
 def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
-    """`/briefs/<slug>/cite.bib|.ris|.json`: BibTeX, RIS or CSL-JSON."""
+    """`/briefs/<slug>/cite.bib|.ris|.json`: BibTeX, RIS or CSL-JSON.
+
+    Served for withdrawn briefs too: their tombstone keeps the citation.
+    """
     if ext not in EXPORT_FORMATS:
         raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
-    try:
-        brief = _citable_brief(slug)
-    except Http404:
+    edition = Edition.objects.citable().filter(slug=slug).only("citation").first()
+    if edition is None:
         return _redirect_if_moved(slug, "briefs:cite", ext=ext)
-    formatter, content_type = EXPORT_FORMATS[ext]
-    response = HttpResponse(
-        formatter(citation_record(brief)), content_type=f"{content_type}; charset=utf-8"
-    )
-    # A download with a sensible name; reference managers also recognise the
-    # media type and offer to import it.
-    response["Content-Disposition"] = f'attachment; filename="{brief.slug}.{ext}"'
-    # Public metadata: let browser-based citation tools fetch it cross-origin.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _edition_citation_response(edition, ext, slug)
 
 
 def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """`/briefs/<slug>.pdf`: the stored PDF of the current version.
 
-    The PDF is generated once per version (see `briefs.pdf`) and served from
-    storage afterwards; only the first request after a change waits for it.
+    Rendered once per edition after it is published (publishing/pdfs.py) and
+    served from storage afterwards.
     """
-    try:
-        brief = _citable_brief(slug)
-    except Http404:
+    edition = Edition.objects.public().filter(slug=slug).first()
+    if edition is None:
         return _redirect_if_moved(slug, "briefs:pdf")
+    return _pdf_response(edition, slug)
+
+
+def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
+    """A brief page: the page shell around an edition's stored parts."""
+    head, article, related_mark, tail = brief_page_shell()
+    return HttpResponse(
+        "".join(
+            (
+                head,
+                head_html,
+                article,
+                article_html,
+                related_mark,
+                related_html(related),
+                tail,
+            )
+        )  # fmt: skip
+    )
+
+
+def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
+    """List items of the public briefs among an edition's related candidates.
+
+    One query; which candidates are public is asked now, so a withdrawn or
+    trashed brief leaves every related block at once.
+    """
+    if not related:
+        return []
+    ranked = [pk for pk, _ in related]
+    items = dict(
+        Edition.objects.public()
+        .filter(brief_id__in=ranked)
+        .values_list("brief_id", "related_item_html")
+    )
+    return [items[pk] for pk in ranked if pk in items][:limit]
+
+
+def _public_old_edition(slug: str, number: int) -> Edition:
+    """An earlier edition of a brief that is public now, or 404."""
+    current = Edition.objects.public().filter(slug=slug).only("brief_id", "number")
+    current = current.first()
+    if current is None or number >= current.number:
+        raise Http404("No earlier version at this address.")
+    return get_object_or_404(
+        Edition.objects.filter(brief_id=current.brief_id, number=number)
+    )
+
+
+@public_page
+def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An earlier version of a public brief, marked superseded, at a stable address.
+
+    The current version's address is /briefs/<slug>/; /v<N>/ of the current
+    number redirects there.
+    """
+    current = Edition.objects.public().filter(slug=slug).only("number").first()
+    if current is not None and number == current.number:
+        return HttpResponseRedirect(reverse("briefs:detail", kwargs={"slug": slug}))
+    edition = _public_old_edition(slug, number)
+    return edition_page(edition.head_html, edition.article_html, [])
+
+
+def _edition_citation_response(
+    edition: Edition, ext: str, filename: str
+) -> HttpResponse:
+    if ext not in EXPORT_FORMATS:
+        raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
+    formatter, content_type = EXPORT_FORMATS[ext]
+    response = HttpResponse(
+        formatter(record_from_json(edition.citation)),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    # A download with a sensible name; reference managers also recognise the
+    # media type and offer to import it.
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    # Public metadata: let browser-based citation tools fetch it cross-origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _pdf_response(edition: Edition, filename: str) -> HttpResponse:
     try:
-        name = ensure_brief_pdf(brief=brief)
+        name = ensure_edition_pdf(edition)
     except PDFUnavailable:
         return HttpResponse(
             "The PDF cannot be made on this server right now.",
@@ -867,5 +933,19 @@ def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return FileResponse(
         default_storage.open(name, "rb"),
         content_type="application/pdf",
-        filename=f"{brief.slug}.pdf",
+        filename=f"{filename}.pdf",
     )
+
+
+def edition_citation(
+    request: HttpRequest, slug: str, number: int, ext: str
+) -> HttpResponse:
+    """`/briefs/<slug>/v<N>/cite.bib|.ris|.json`: an earlier version's citation."""
+    edition = _public_old_edition(slug, number)
+    return _edition_citation_response(edition, ext, f"{slug}-v{number}")
+
+
+def edition_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """`/briefs/<slug>/v<N>.pdf`: an earlier version's PDF."""
+    edition = _public_old_edition(slug, number)
+    return _pdf_response(edition, f"{slug}-v{number}")

@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from briefs.checks import ERROR, Finding, run_checks
+from briefs.lifecycle import public_record
 from briefs.models import (
     Brief,
     BriefQuerySet,
@@ -473,6 +474,7 @@ def _publish(
         )
     brief.published_at = publish_at or now
     before = _move(brief, Status.PUBLISHED, "published_at")
+    public_record().published(brief=brief, released_at=brief.published_at)
     when = timezone.localtime(brief.published_at)
     if publish_at:
         comment = comment or f"Scheduled for {when:%Y-%m-%d %H:%M}"
@@ -515,6 +517,7 @@ def _publish_correction(
     Correction.objects.create(
         brief=live, published_on=timezone.localdate(), note=public_note
     )
+    public_record().published(brief=live, released_at=timezone.now(), note=public_note)
     record_revision(
         brief=live,
         user=user,
@@ -554,6 +557,7 @@ def _unschedule(
 ) -> TransitionResult:
     brief.published_at = None
     before = _move(brief, Status.APPROVED, "published_at")
+    public_record().unscheduled(brief=brief)
     entry = _log(brief, user=user, action=action, from_status=before, comment=comment)
     return TransitionResult(brief, entry)
 
@@ -572,6 +576,7 @@ def _withdraw(
     brief.withdrawn_reason = public_note
     brief.withdrawn_at = timezone.now()
     before = _move(brief, Status.WITHDRAWN, "withdrawn_reason", "withdrawn_at")
+    public_record().withdrawn(brief=brief)
     entry = _log(
         brief,
         user=user,
@@ -627,6 +632,7 @@ def _trash(
 ) -> TransitionResult:
     brief.deleted_at = timezone.now()
     brief.save(update_fields=["deleted_at", "updated_at"])
+    public_record().trashed(brief=brief, trashed=True)
     EditPresence.objects.filter(brief=brief).delete()
     entry = _log(
         brief, user=user, action=action, from_status=brief.status, comment=comment
@@ -639,6 +645,7 @@ def _untrash(
 ) -> TransitionResult:
     brief.deleted_at = None
     brief.save(update_fields=["deleted_at", "updated_at"])
+    public_record().trashed(brief=brief, trashed=False)
     entry = _log(
         brief, user=user, action=action, from_status=brief.status, comment=comment
     )

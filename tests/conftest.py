@@ -25,6 +25,12 @@ def plain_http_live_server():
 
 
 @pytest.fixture(autouse=True)
+def no_background_pdfs(settings):
+    # A test that commits must not leave a thread rendering a PDF behind it.
+    settings.EDITION_PDF_AFTER_PUBLISH = False
+
+
+@pytest.fixture(autouse=True)
 def plain_http(settings):
     # The test client speaks plain HTTP; production redirects it to HTTPS.
     settings.SECURE_SSL_REDIRECT = False

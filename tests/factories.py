@@ -17,6 +17,7 @@ from actors.models import (
     Membership,
 )
 from archive import search
+from briefs.lifecycle import public_record
 from briefs.models import (
     Brief,
     BriefActor,
@@ -29,6 +30,7 @@ from briefs.models import (
     Status,
     Topic,
 )
+from publishing.editions import publish_edition
 
 _counter = itertools.count(1)
 
@@ -101,9 +103,14 @@ def make_brief(
     agreements=(),
     topics=(),
     recommendations=0,
+    edition=True,
     **overrides,
 ) -> Brief:
-    """A published brief unless `status` says otherwise."""
+    """A published brief (with its edition) unless `status` says otherwise.
+
+    `edition=False` leaves a published brief without its edition, for a test
+    that adds parts first and then calls `publish(brief)`.
+    """
     n = _n()
     fields = {
         "title": f"Brief {n}",
@@ -139,7 +146,26 @@ def make_brief(
     # What write paths do through briefs.services.refresh_brief, minus the
     # mention scan (tests that want suggestions call scan_mentions).
     search.index_objects(search.BRIEFS, [brief.pk])
+    if edition and brief.published_at is not None and brief.draft_of_id is None:
+        # Whatever happened to it since, it was published once: it has an
+        # edition, which follows it into withdrawal or the trash.
+        if brief.status in (Status.PUBLISHED, Status.WITHDRAWN):
+            publish(brief)
+        if brief.status == Status.WITHDRAWN:
+            public_record().withdrawn(brief=brief)
+        if brief.deleted_at is not None:
+            public_record().trashed(brief=brief, trashed=True)
     return brief
+
+
+def publish(brief: Brief, *, at=None, note: str = ""):
+    """Publish the brief's content as it is now: edition 1, or the next one.
+
+    What the workflow's publish does after its checks (publishing/editions.py).
+    """
+    return publish_edition(
+        brief=brief, released_at=at or brief.published_at or timezone.now(), note=note
+    )
 
 
 def make_user(*, role: str | None = None, **overrides):

@@ -188,6 +188,8 @@ def build_world(*, extra_briefs: int = 3) -> World:
         actors=[serbia, hungary, kosovo, albania, croatia, nato, eu, orban, vucic],
         agreements=[plan, declaration],
         topics=[security, region],
+        published_at=datetime.datetime(2025, 5, 21, 9, tzinfo=datetime.UTC),
+        edition=False,
     )
     recommendation_texts = (
         text.recommendations
@@ -208,12 +210,16 @@ def build_world(*, extra_briefs: int = 3) -> World:
             policy_area=areas[(order - 1) % len(areas)],
         )
         recommendation.addressees.set(addressees[(order - 1) % len(addressees)])
-    Correction.objects.create(
-        brief=brief, published_on=datetime.date(2025, 5, 23), note="A date was fixed."
-    )
-    Correction.objects.create(
-        brief=brief, published_on=datetime.date(2025, 6, 2), note="A figure was fixed."
-    )
+    # Published, then corrected twice: the page shows version 3.
+    factories.publish(brief)
+    for day, note in ((datetime.date(2025, 5, 23), "A date was fixed."),
+                      (datetime.date(2025, 6, 2), "A figure was fixed.")):  # fmt: skip
+        Correction.objects.create(brief=brief, published_on=day, note=note)
+        factories.publish(
+            brief,
+            at=datetime.datetime.combine(day, datetime.time(12), datetime.UTC),
+            note=note,
+        )
     others = [
         factories.make_brief(
             title=f"Serbia and Hungary after the pact, part {n}",

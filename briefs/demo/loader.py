@@ -43,6 +43,8 @@ from briefs.models import (
 )
 from briefs.revisions import record_revision
 from briefs.services import refresh_brief
+from publishing.editions import publish_edition
+from publishing.models import Edition
 
 
 @dataclass
@@ -343,6 +345,10 @@ def _load_seed_brief(
             comment=f"Demo loader: published {result.seed_path.name} with its "
             "summary and links",
         )
+    if not Edition.objects.filter(brief=brief).exists():
+        # Demo seeding publishes directly (no workflow), through the same
+        # pipeline: the edition is what every public surface shows.
+        publish_edition(brief=brief, released_at=brief.published_at)
 
 
 def _present_brief(brief: Brief) -> None:

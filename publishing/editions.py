@@ -1,0 +1,596 @@
+"""Build and keep editions: the one write-time pipeline behind every public surface.
+
+    take_snapshot(brief)      the brief as published: content, credits, links (queries)
+    render_edition(edition)   every rendered part, a pure function of the snapshot,
+                              the edition's number, address and history (no query
+                              but the related-brief ranking at publication)
+    publish_edition(...)      a new current edition, the previous one superseded
+    withdraw / trash / untrash / unschedule / rename: the brief's editorial state
+                              copied onto its editions, in the same transaction
+
+The editorial workflow (editorial/) may not import this app; it reaches these
+functions through `briefs.lifecycle`, where `PublishingConfig.ready()`
+registers them.
+
+Rendering from a snapshot: the templates, citations and serializers were
+written for model instances, so `restore_brief` rebuilds unsaved instances
+(with their relations filled in as if prefetched) from the snapshot. They are
+never saved; they exist so that an edition rendered today and re-rendered
+after a rename or a restore come out of the same code.
+"""
+
+import datetime
+import json
+from dataclasses import asdict
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from actors.models import Actor, ActorAlias, Agreement
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    Contribution,
+    Correction,
+    Institution,
+    MentionState,
+    Person,
+    Recommendation,
+    Status,
+    Topic,
+)
+from publishing.models import (
+    Edition,
+    EditionActor,
+    EditionCredit,
+    EditionRecommendation,
+)
+from publishing.pdfs import render_after_commit
+from publishing.rendering import add_to_neighbours, related_scores
+
+# Stored API representations are built against this origin; the API puts the
+# requesting origin in its place when it serves them (publishing/api.py).
+API_ORIGIN = "https://api-origin.invalid"
+
+
+def public_date(brief: Brief, released_at: datetime.datetime) -> datetime.date:
+    """The date a brief carries on every surface: one definition.
+
+    Its printed date when it has one, else the day of its first release in
+    the archive's time zone (settings.TIME_ZONE, Belgrade): a brief released
+    at 23:30 Belgrade time on 31 December is dated 31 December everywhere.
+    """
+    return brief.publication_date or timezone.localdate(released_at)
+
+
+# --- Snapshot -------------------------------------------------------------------
+
+
+def _load(brief_id: int) -> Brief:
+    """The brief with every relation an edition shows, in a fixed number of queries."""
+    return Brief.objects.prefetch_related(
+        models.Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related(
+                "person", "person__affiliation"
+            ).order_by("order", "id"),
+        ),
+        models.Prefetch("topics", queryset=Topic.objects.order_by("name")),
+        models.Prefetch(
+            "actor_links",
+            queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
+            .select_related("actor")
+            .prefetch_related("actor__aliases")
+            .order_by(models.F("first_position").asc(nulls_last=True), "actor__name"),
+            to_attr="confirmed_links",
+        ),
+        models.Prefetch(
+            "agreement_links",
+            queryset=BriefAgreement.objects.select_related("agreement").order_by(
+                "-agreement__signed_on", "agreement__title"
+            ),
+        ),
+        models.Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.prefetch_related(
+                models.Prefetch("addressees", queryset=Actor.objects.order_by("name"))
+            ).order_by("order"),
+        ),
+    ).get(pk=brief_id)
+
+
+def _actor(actor: Actor) -> dict[str, Any]:
+    return {"id": actor.pk, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
+
+
+def take_snapshot(brief: Brief) -> dict[str, Any]:
+    """Everything an edition shows of the brief and its linked records, as JSON."""
+    brief = _load(brief.pk)
+    return {
+        "brief": {
+            "id": brief.pk,
+            "title": brief.title,
+            "kind": brief.kind,
+            "language": brief.language,
+            "summary": brief.summary,
+            "body": brief.body,
+            "body_html": brief.body_html,
+            "toc": brief.toc,
+            "licence": brief.licence,
+            "doi": brief.doi,
+            "featured": brief.featured,
+            "publication_date": (
+                brief.publication_date.isoformat() if brief.publication_date else None
+            ),
+        },
+        "contributors": [
+            {
+                "id": c.pk,
+                "role": c.role,
+                "order": c.order,
+                "person": {
+                    "id": c.person.pk,
+                    "slug": c.person.slug,
+                    "name": c.person.name,
+                    "orcid": c.person.orcid,
+                    "affiliation": (
+                        {
+                            "id": c.person.affiliation.pk,
+                            "slug": c.person.affiliation.slug,
+                            "name": c.person.affiliation.name,
+                            "local_name": c.person.affiliation.local_name,
+                            "url": c.person.affiliation.url,
+                        }
+                        if c.person.affiliation
+                        else None
+                    ),
+                },
+            }
+            for c in brief.contributions.all()
+        ],
+        "topics": [
+            {"id": t.pk, "slug": t.slug, "name": t.name} for t in brief.topics.all()
+        ],
+        "actors": [
+            {
+                **_actor(link.actor),
+                "position": link.first_position,
+                "aliases": [
+                    [alias.alias, alias.case_sensitive]
+                    for alias in link.actor.aliases.all()
+                ],
+            }
+            for link in brief.confirmed_links
+        ],
+        "agreements": [
+            {
+                "id": link.agreement.pk,
+                "slug": link.agreement.slug,
+                "title": link.agreement.title,
+                "signed_on": (
+                    link.agreement.signed_on.isoformat()
+                    if link.agreement.signed_on
+                    else None
+                ),
+            }
+            for link in brief.agreement_links.all()
+        ],
+        "recommendations": [
+            {
+                "id": r.pk,
+                "order": r.order,
+                "title": r.title,
+                "body": r.body,
+                "policy_area": r.policy_area,
+                "addressees": [_actor(a) for a in r.addressees.all()],
+            }
+            for r in brief.recommendations.all()
+        ],
+    }
+
+
+# --- Unsaved instances from a snapshot -------------------------------------------
+
+
+def _prefetched(model: type[models.Model], objects: list) -> models.QuerySet:
+    """A queryset that answers from `objects`, as a prefetch would."""
+    queryset = model._default_manager.all()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    return queryset
+
+
+def _date(value: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if value else None
+
+
+def _actor_instance(data: dict[str, Any]) -> Actor:
+    actor = Actor(
+        id=data["id"], slug=data["slug"], name=data["name"], kind=data["kind"]
+    )
+    aliases = [
+        ActorAlias(actor_id=data["id"], alias=alias, case_sensitive=case_sensitive)
+        for alias, case_sensitive in data.get("aliases", [])
+    ]
+    actor._prefetched_objects_cache = {"aliases": _prefetched(ActorAlias, aliases)}
+    return actor
+
+
+def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
+    """An unsaved Brief as edition `edition` shows it, relations filled in.
+
+    `history` is the brief's editions up to and including this one, oldest
+    first: their notes are this edition's corrections.
+    """
+    content = edition.content
+    data = content["brief"]
+    first = history[0]
+    brief = Brief(
+        id=data["id"],
+        slug=edition.slug,
+        title=data["title"],
+        kind=data["kind"],
+        language=data["language"],
+        summary=data["summary"],
+        body=data["body"],
+        body_html=data["body_html"],
+        toc=data["toc"],
+        licence=data["licence"],
+        doi=data["doi"],
+        featured=data["featured"],
+        publication_date=edition.public_date,
+        published_at=first.released_at,
+        status=Status.PUBLISHED,
+        updated_at=edition.released_at,
+    )
+    contributions = []
+    for c in content["contributors"]:
+        person_data = c["person"]
+        person = Person(
+            id=person_data["id"],
+            slug=person_data["slug"],
+            name=person_data["name"],
+            orcid=person_data["orcid"],
+        )
+        if person_data["affiliation"]:
+            person.affiliation = Institution(**person_data["affiliation"])
+        else:
+            person.affiliation = None
+        contribution = Contribution(
+            id=c["id"], brief_id=brief.pk, role=c["role"], order=c["order"]
+        )
+        contribution.person = person
+        contributions.append(contribution)
+    actors = [_actor_instance(a) for a in content["actors"]]
+    links = []
+    for actor in actors:
+        link = BriefActor(brief_id=brief.pk, state=MentionState.CONFIRMED)
+        link.actor = actor
+        links.append(link)
+    agreement_links = []
+    for a in content["agreements"]:
+        link = BriefAgreement(brief_id=brief.pk)
+        link.agreement = Agreement(
+            id=a["id"],
+            slug=a["slug"],
+            title=a["title"],
+            signed_on=_date(a["signed_on"]),
+        )
+        agreement_links.append(link)
+    recommendations = []
+    for r in content["recommendations"]:
+        recommendation = Recommendation(
+            id=r["id"],
+            brief_id=brief.pk,
+            order=r["order"],
+            title=r["title"],
+            body=r["body"],
+            policy_area=r["policy_area"],
+        )
+        recommendation._prefetched_objects_cache = {
+            "addressees": _prefetched(
+                Actor, [_actor_instance(a) for a in r["addressees"]]
+            )
+        }
+        recommendations.append(recommendation)
+    corrections = [
+        Correction(brief_id=brief.pk, published_on=e.updated_on, note=e.note)
+        for e in history[1:]
+    ]
+    topics = [
+        Topic(id=t["id"], slug=t["slug"], name=t["name"]) for t in content["topics"]
+    ]
+    brief._prefetched_objects_cache = {
+        "contributions": _prefetched(Contribution, contributions),
+        "topics": _prefetched(Topic, topics),
+        "agreement_links": _prefetched(BriefAgreement, agreement_links),
+        "recommendations": _prefetched(Recommendation, recommendations),
+        "corrections": _prefetched(Correction, corrections),
+    }
+    brief.confirmed_links = links
+    # What the API serializers read (publishing/serializers.py).
+    brief.public_contributions = contributions
+    brief.public_actor_links = links
+    brief.public_agreement_links = agreement_links
+    brief.public_topics = topics
+    return brief
+
+
+# --- Rendering --------------------------------------------------------------------
+
+
+class _OriginRequest:
+    """Stands in for a request when serializers build absolute URLs."""
+
+    def build_absolute_uri(self, path: str) -> str:
+        return f"{API_ORIGIN}{path}"
+
+
+def _api_context() -> dict[str, Any]:
+    """Serializer context whose absolute URLs start with API_ORIGIN."""
+    return {"request": _OriginRequest()}
+
+
+def render_edition(edition: Edition, history: list[Edition]) -> dict[str, Any]:
+    """Every rendered part of an edition (the fields to store on it).
+
+    A pure function of the edition's snapshot, number, address, dates and
+    `history` (its brief's editions up to this one, oldest first), so that
+    rendering again after a rename or a restore gives the same bytes.
+    """
+    from briefs.citations import citation_record
+    from briefs.serializers import BriefDetailSerializer, BriefListSerializer
+    from publishing.rendering import render_brief_fragments
+
+    brief = restore_brief(edition, history)
+    record = citation_record(brief, edition=edition)
+    fragments = render_brief_fragments(brief, edition=edition, record=record)
+    context = _api_context()
+    api_detail = BriefDetailSerializer(brief, context=context).data
+    api_item = BriefListSerializer(brief, context=context).data
+    return {
+        **fragments,
+        "citation": json.loads(json.dumps(asdict(record), default=str)),
+        "api_item": json.loads(json.dumps(api_item, default=str)),
+        "api_detail": json.loads(json.dumps(api_detail, default=str)),
+    }
+
+
+def history_of(edition: Edition) -> list[Edition]:
+    """The brief's editions up to and including `edition`, oldest first."""
+    return [*_history(edition.brief_id, upto=edition.number - 1), edition]
+
+
+def _history(brief_id: int, *, upto: int) -> list[Edition]:
+    return list(
+        Edition.objects.filter(brief_id=brief_id, number__lte=upto)
+        .defer(*_RENDERED_FIELDS)
+        .order_by("number")
+    )
+
+
+_RENDERED_FIELDS = (
+    "body_html",
+    "head_html",
+    "article_html",
+    "card_html",
+    "related_item_html",
+    "citation",
+    "api_item",
+    "api_detail",
+)
+
+
+def _store_rendered(edition: Edition, history: list[Edition]) -> None:
+    for name, value in render_edition(edition, history).items():
+        setattr(edition, name, value)
+
+
+def _write_links(edition: Edition) -> None:
+    """The current edition's link rows, from its snapshot (bulk inserts)."""
+    content = edition.content
+    EditionCredit.objects.bulk_create(
+        EditionCredit(
+            edition=edition,
+            person_id=c["person"]["id"],
+            role=c["role"],
+            order=i,
+        )
+        for i, c in enumerate(content["contributors"])
+    )
+    EditionActor.objects.bulk_create(
+        EditionActor(edition=edition, actor_id=a["id"], position=i)
+        for i, a in enumerate(content["actors"])
+    )
+    edition.agreements.through.objects.bulk_create(
+        edition.agreements.through(edition_id=edition.pk, agreement_id=a["id"])
+        for a in content["agreements"]
+    )
+    edition.topics.through.objects.bulk_create(
+        edition.topics.through(edition_id=edition.pk, topic_id=t["id"])
+        for t in content["topics"]
+    )
+    recommendations = EditionRecommendation.objects.bulk_create(
+        EditionRecommendation(
+            edition=edition,
+            order=r["order"],
+            title=r["title"],
+            body=r["body"],
+            policy_area=r["policy_area"],
+        )
+        for r in content["recommendations"]
+    )
+    through = EditionRecommendation.addressees.through
+    through.objects.bulk_create(
+        through(editionrecommendation_id=rec.pk, actor_id=a["id"])
+        for rec, r in zip(recommendations, content["recommendations"], strict=True)
+        for a in r["addressees"]
+    )
+
+
+def _drop_links(edition: Edition) -> None:
+    EditionCredit.objects.filter(edition=edition).delete()
+    EditionActor.objects.filter(edition=edition).delete()
+    edition.agreements.through.objects.filter(edition_id=edition.pk).delete()
+    edition.topics.through.objects.filter(edition_id=edition.pk).delete()
+    EditionRecommendation.objects.filter(edition=edition).delete()
+
+
+@transaction.atomic
+def publish_edition(
+    *, brief: Brief, released_at: datetime.datetime, note: str = ""
+) -> Edition:
+    """Make the brief's content as it is now its new current edition.
+
+    Edition 1 for a first publication (`released_at` may lie ahead: scheduled);
+    N+1 for a correction, released at once, the previous one superseded and
+    re-rendered as such. Called by the editorial workflow (through
+    briefs.lifecycle), the importer and the demo loader; inside their
+    transaction, so the edition exists exactly when the publication does.
+    """
+    previous = (
+        Edition.objects.select_for_update().filter(brief=brief, is_current=True).first()
+    )
+    number = 1
+    first_release = released_at
+    if previous is not None:
+        number = previous.number + 1
+        first_release = (
+            Edition.objects.filter(brief=brief, number=1)
+            .values_list("released_at", flat=True)
+            .first()
+            or released_at
+        )
+        previous.is_current = False
+        previous.superseded_at = released_at
+        previous.save(update_fields=["is_current", "superseded_at"])
+        _drop_links(previous)
+    content = take_snapshot(brief)
+    edition = Edition(
+        brief=brief,
+        number=number,
+        is_current=True,
+        released_at=released_at,
+        slug=brief.slug,
+        title=brief.title,
+        kind=brief.kind,
+        language=brief.language,
+        featured=brief.featured,
+        public_date=public_date(brief, first_release),
+        updated_on=timezone.localdate(released_at) if number > 1 else None,
+        note=note,
+        content=content,
+    )
+    edition.related = related_scores(edition)
+    history = [*_history(brief.pk, upto=number - 1), edition]
+    _store_rendered(edition, history)
+    edition.save()
+    _write_links(edition)
+    add_to_neighbours(edition)
+    render_after_commit(edition)
+    if previous is not None:
+        # The old edition now says it is superseded, and by which.
+        rerender_editions(brief_id=brief.pk, numbers=[previous.number])
+    return edition
+
+
+def rerender_editions(*, brief_id: int, numbers: list[int] | None = None) -> int:
+    """Render a brief's editions again from their snapshots (rename, restore, deploy).
+
+    Their content never changes; only what is rendered from it (addresses,
+    "superseded" notices, templates of a new release).
+    """
+    editions = list(Edition.objects.filter(brief_id=brief_id).order_by("number"))
+    count = 0
+    for index, edition in enumerate(editions):
+        if numbers is not None and edition.number not in numbers:
+            continue
+        _store_rendered(edition, editions[: index + 1])
+        edition.save(update_fields=_RENDERED_FIELDS)
+        count += 1
+    return count
+
+
+def withdraw_editions(*, brief: Brief) -> None:
+    """The brief is withdrawn: its current edition becomes a tombstone."""
+    Edition.objects.filter(brief=brief, is_current=True).update(
+        withdrawn_at=brief.withdrawn_at or timezone.now(),
+        withdrawn_reason=brief.withdrawn_reason,
+    )
+
+
+def set_editions_trashed(*, brief: Brief, trashed: bool) -> None:
+    Edition.objects.filter(brief=brief).update(in_trash=trashed)
+
+
+def unschedule_edition(*, brief: Brief) -> None:
+    """A scheduled first publication is called off: its edition was never public."""
+    Edition.objects.filter(
+        brief=brief, number=1, is_current=True, released_at__gt=timezone.now()
+    ).delete()
+
+
+def rename_editions(*, brief: Brief) -> None:
+    """The brief has a new address: every edition shows and links the new one."""
+    Edition.objects.filter(brief=brief).update(slug=brief.slug)
+    rerender_editions(brief_id=brief.pk)
+
+
+def preview_edition(brief: Brief) -> Edition:
+    """The edition publishing `brief` now would make, unsaved (the admin preview)."""
+    current = (
+        Edition.objects.filter(brief_id=brief.draft_of_id or brief.pk, is_current=True)
+        .defer(*_RENDERED_FIELDS)
+        .first()
+    )
+    now = timezone.now()
+    released_at = brief.published_at or now
+    history = [] if current is None else _history(current.brief_id, upto=current.number)
+    first_release = history[0].released_at if history else released_at
+    edition = Edition(
+        brief_id=brief.draft_of_id or brief.pk,
+        number=(current.number + 1) if current else 1,
+        is_current=True,
+        released_at=released_at if current is None else now,
+        slug=brief.draft_of.slug if brief.draft_of_id else brief.slug,
+        title=brief.title,
+        kind=brief.kind,
+        language=brief.language,
+        featured=brief.featured,
+        public_date=public_date(brief, first_release),
+        updated_on=timezone.localdate(now) if current else None,
+        content=take_snapshot(brief),
+        related=[],
+    )
+    edition.content["brief"]["id"] = edition.brief_id
+    _store_rendered(edition, [*history, edition])
+    return edition
+
+
+class _Keeper:
+    """The brief lifecycle's public side (see briefs.lifecycle)."""
+
+    def published(
+        self, *, brief: Brief, released_at: datetime.datetime, note: str = ""
+    ) -> Edition:
+        return publish_edition(brief=brief, released_at=released_at, note=note)
+
+    def unscheduled(self, *, brief: Brief) -> None:
+        unschedule_edition(brief=brief)
+
+    def withdrawn(self, *, brief: Brief) -> None:
+        withdraw_editions(brief=brief)
+
+    def trashed(self, *, brief: Brief, trashed: bool) -> None:
+        set_editions_trashed(brief=brief, trashed=trashed)
+
+    def renamed(self, *, brief: Brief) -> None:
+        rename_editions(brief=brief)
+
+    def preview(self, *, brief: Brief) -> Edition:
+        return preview_edition(brief)
+
+
+KEEPER = _Keeper()

@@ -1,0 +1,291 @@
+"""Editions: what the public sees of a brief, built once when it is published.
+
+An edition is an immutable record of one published version of a brief: a
+snapshot of its content as published (text, credits with the names and
+affiliations of that day, actors, agreements, topics, recommendations) and
+everything rendered from it (the article and head HTML, the list card, the
+citation record, the API representations, the feed item and the search
+document). Every public surface reads editions; none re-derives a published
+fact from the working models (briefs.models), which editors keep changing.
+
+- Publishing builds edition 1; publishing a correction builds edition N+1 and
+  marks N superseded. Superseded editions stay readable at /briefs/<slug>/vN/.
+- What is public is decided here, once: `Edition.objects.public()`. A brief's
+  editorial state (briefs.models.Status) is copied onto its editions by the
+  write functions in publishing/editions.py when it changes (released,
+  withdrawn, trashed), so reading the public archive never joins the working
+  tables.
+- Linked records change on their own (an actor renamed, a person's affiliation
+  corrected). An edition keeps them as they were when it was published, like
+  the printed PDF does; the linked record's own page shows it as it is now,
+  and the brief's next edition takes the change. Only the address of the
+  brief itself is re-rendered into existing editions (a renamed slug), because
+  an old address must keep working and the new one must be the one shown.
+- The link tables (credits, actors, agreements, topics, recommendations) hold
+  the current edition's links only: they are what filters, facets, counts and
+  "is this person public" read. A superseded edition keeps its links in its
+  snapshot.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from actors.models import Actor, Agreement
+from briefs.models import (
+    Brief,
+    BriefKind,
+    Language,
+    Person,
+    PolicyArea,
+    Role,
+    Topic,
+)
+
+
+class EditionQuerySet(models.QuerySet["Edition"]):
+    def public(self, at: datetime.datetime | None = None) -> "EditionQuerySet":
+        """The single gate of every public surface: the current, released editions.
+
+        An edition is public when it is its brief's current edition, its
+        release time has come (a scheduled brief turns public on its own) and
+        the brief is neither withdrawn nor in the trash.
+        """
+        return self.filter(
+            is_current=True,
+            released_at__lte=at or timezone.now(),
+            withdrawn_at__isnull=True,
+            in_trash=False,
+        )
+
+    def citable(self, at: datetime.datetime | None = None) -> "EditionQuerySet":
+        """Current editions that were released, withdrawn ones included.
+
+        A withdrawn brief keeps its citation metadata (tombstone page, citation
+        files, OAI deleted record): whoever cited it can still say what it was.
+        """
+        return self.filter(
+            is_current=True, released_at__lte=at or timezone.now(), in_trash=False
+        )
+
+    def withdrawn(self) -> "EditionQuerySet":
+        """Current editions of withdrawn briefs that had been public: tombstones."""
+        return self.filter(
+            is_current=True,
+            withdrawn_at__isnull=False,
+            released_at__lte=models.F("withdrawn_at"),
+            in_trash=False,
+        )
+
+    def for_actor(self, actor: Actor) -> "EditionQuerySet":
+        return self.filter(actor_links__actor=actor)
+
+    def for_agreement(self, agreement: Agreement) -> "EditionQuerySet":
+        return self.filter(agreements=agreement)
+
+    def by_person(self, person: Person) -> "EditionQuerySet":
+        return self.filter(credits__person=person).distinct()
+
+    def search(self, q: str) -> "EditionQuerySet":
+        """Public editions matching `q`, best first; see `archive.search`.
+
+        Applies `public()` itself: search never returns anything else.
+        """
+        from archive import search
+
+        return search.search_queryset(self.public(), search.BRIEFS, q)
+
+
+class Edition(models.Model):
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="editions")
+    number = models.PositiveSmallIntegerField(help_text="The version citations give.")
+    is_current = models.BooleanField(default=True)
+
+    # When the public may see it: the release time of a first publication
+    # (possibly in the future: scheduled), the moment a correction went out.
+    released_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    in_trash = models.BooleanField(default=False)
+
+    # Facts of this edition, each computed once (publishing/editions.py).
+    slug = models.SlugField(max_length=200, help_text="The brief's current address.")
+    title = models.CharField(max_length=300)
+    kind = models.CharField(max_length=20, choices=BriefKind.choices)
+    language = models.CharField(max_length=10, choices=Language.choices)
+    featured = models.BooleanField(default=False)
+    # The date the brief carries everywhere (page, API, feeds, OAI, citations,
+    # PDF, export): its printed date, else the day of its first release in
+    # the archive's time zone.
+    public_date = models.DateField()
+    # The day this edition was published, for a correction (edition 2 on).
+    updated_on = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True, help_text="The correction's public note.")
+
+    # The content as published, from which every rendered part below is made.
+    content = models.JSONField()
+    # Rendered parts: a pure function of the content, the number, the slug
+    # and the edition history (publishing/editions.py, render_edition).
+    body_html = models.TextField(blank=True)
+    head_html = models.TextField(blank=True)
+    article_html = models.TextField(blank=True)
+    card_html = models.TextField(blank=True)
+    related_item_html = models.TextField(blank=True)
+    citation = models.JSONField(default=dict)
+    api_item = models.JSONField(default=dict)
+    api_detail = models.JSONField(default=dict)
+    # Ids of the briefs closest to this one when it was published, best first;
+    # each request shows the ones that are public then.
+    related = models.JSONField(default=list)
+
+    # The PDF is a file in storage named after the edition (publishing/pdfs.py),
+    # rendered after the publishing transaction commits.
+
+    people = models.ManyToManyField(Person, through="EditionCredit", related_name="+")
+    actors = models.ManyToManyField(Actor, through="EditionActor", related_name="+")
+    agreements = models.ManyToManyField(Agreement, related_name="editions", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="editions", blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-public_date", "-released_at", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "number"], name="edition_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["brief"],
+                condition=Q(is_current=True),
+                name="edition_one_current_per_brief",
+            ),
+            # Used by every page and API lookup of a brief by its address.
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(is_current=True),
+                name="edition_unique_current_slug",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_current=True) | Q(superseded_at__isnull=False),
+                name="edition_superseded_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | ~Q(withdrawn_reason=""),
+                name="edition_withdrawn_has_reason",
+            ),
+        ]
+        indexes = [
+            # Used by the public lists, feeds and sitemap: current, newest first.
+            models.Index(
+                fields=["is_current", "-public_date", "-released_at"],
+                name="edition_public_order",
+            ),
+            # Used by old edition pages: /briefs/<slug>/v<number>/.
+            models.Index(fields=["slug", "number"], name="edition_slug_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.number})"
+
+    def get_absolute_url(self) -> str:
+        """The current edition at the brief's address; an older one at its own."""
+        if self.is_current:
+            return reverse("briefs:detail", kwargs={"slug": self.slug})
+        return reverse(
+            "briefs:edition", kwargs={"slug": self.slug, "number": self.number}
+        )
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.is_current
+            and self.released_at <= timezone.now()
+            and self.withdrawn_at is None
+            and not self.in_trash
+        )
+
+
+class EditionCredit(models.Model):
+    """A person credited on a current edition, as the edition credits them."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="credits"
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "person", "role"], name="editioncredit_unique"
+            ),
+        ]
+        indexes = [
+            # Used by a person's page and "is this person public".
+            models.Index(fields=["person", "role"], name="editioncredit_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.role}) in edition {self.edition_id}"
+
+
+class EditionActor(models.Model):
+    """An actor a current edition discusses (confirmed links only)."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="actor_links"
+    )
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "actor"], name="editionactor_unique"
+            ),
+        ]
+        indexes = [
+            # Used by an actor's page: the briefs that discuss it.
+            models.Index(fields=["actor"], name="editionactor_actor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"actor {self.actor_id} in edition {self.edition_id}"
+
+
+class EditionRecommendation(models.Model):
+    """A recommendation as a current edition makes it."""
+
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    policy_area = models.CharField(max_length=20, choices=PolicyArea.choices)
+    addressees = models.ManyToManyField(Actor, related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["edition_id", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "order"], name="editionrecommendation_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.title}"
+
+    @property
+    def slug(self) -> str:
+        """A recommendation's address: its brief's slug and its number in it."""
+        return f"{self.edition.slug}-{self.order}"

@@ -1,0 +1,231 @@
+"""The HTML of an edition: article, head metadata, list card, related-list item.
+
+Called by `publishing.editions.render_edition` with an unsaved brief rebuilt
+from the edition's snapshot, so that everything here is a pure function of
+the edition (no query). The parts are stored on the edition; a request joins
+stored strings.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count
+from django.template.loader import render_to_string
+
+from briefs.models import Brief, Contribution, Role
+
+
+def absolute_url(path: str) -> str:
+    """A public address under SITE_URL: canonical links, feeds, citations."""
+    return f"{settings.SITE_URL}{path}"
+
+
+def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) -> dict:
+    publisher = {
+        "@type": "Organization",
+        "name": settings.PUBLISHER["name"],
+        "url": absolute_url("/"),
+    }
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Report",
+        "headline": brief.title,
+        "name": brief.title,
+        "url": url,
+        "inLanguage": brief.language,
+        "publisher": publisher,
+        "version": str(edition.number),
+        "author": [
+            {
+                "@type": "Person",
+                "name": c.person.name,
+                "url": absolute_url(c.person.get_absolute_url()),
+                **({"sameAs": c.person.orcid_url} if c.person.orcid else {}),
+            }
+            for c in authors
+        ],
+        "about": [
+            {
+                "@type": "Thing",
+                "name": link.actor.name,
+                "url": absolute_url(link.actor.get_absolute_url()),
+            }
+            for link in brief.confirmed_links
+        ],
+        "datePublished": edition.public_date.isoformat(),
+        "dateModified": edition.released_at.isoformat(),
+    }
+    if brief.summary:
+        data["abstract"] = brief.summary
+        data["description"] = brief.summary
+    if brief.licence_url:
+        data["license"] = brief.licence_url
+    if brief.doi:
+        data["identifier"] = f"https://doi.org/{brief.doi}"
+    return data
+
+
+def credits_by_role(
+    contributions: list[Contribution],
+) -> list[tuple[str, list[Contribution]]]:
+    """("Authors", [...]), ("Researcher", [...]) ... in role order."""
+    credits = []
+    for role in Role:
+        people = [c for c in contributions if c.role == role]
+        if people:
+            credits.append((role.label + ("s" if len(people) > 1 else ""), people))
+    return credits
+
+
+def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
+    """The stored HTML parts of an edition, from its restored brief."""
+    from briefs.pages import json_ld, link_first_mentions
+
+    contributions = list(brief.contributions.all())
+    authors = [c for c in contributions if c.role == Role.AUTHOR]
+    actors = [link.actor for link in brief.confirmed_links]
+    agreements = [link.agreement for link in brief.agreement_links.all()]
+    topics = list(brief.topics.all())
+    url = absolute_url(edition.get_absolute_url())
+    body_html = link_first_mentions(brief.body_html, actors)
+    context = {
+        "brief": brief,
+        "edition": edition,
+        "date": edition.public_date,
+        "credits": credits_by_role(contributions),
+        "authors": authors,
+        "topics": topics,
+        "actors": actors,
+        "agreements": agreements,
+        "recommendations": list(brief.recommendations.all()),
+        "corrections": list(brief.corrections.all()),
+        "body_html": body_html,
+        "canonical_url": url,
+        "current_url": absolute_url(brief.get_absolute_url()),
+        "publisher": settings.PUBLISHER,
+        "json_ld": json_ld(_json_ld(brief, edition, authors, url)),
+        "description": brief.summary or brief.title,
+        "site_url": settings.SITE_URL,
+        "cite": citation_context(record, slug=brief.slug, edition=edition),
+    }
+    return {
+        "body_html": body_html,
+        "article_html": render_to_string("briefs/_brief_article.html", context),
+        "head_html": render_to_string("briefs/_brief_head.html", context),
+        "card_html": render_to_string("briefs/_brief_card.html", context),
+        "related_item_html": render_to_string(
+            "briefs/_related_item.html", {"other": brief, "date": edition.public_date}
+        ),
+    }
+
+
+def citation_context(record: Any, *, slug: str, edition: Any) -> dict:
+    """What the "Cite this" box and the citation meta tags show."""
+    from django.urls import reverse
+
+    from briefs.citations import format_coins, formatted_citations
+
+    if edition.is_current:
+        downloads = [
+            (label, reverse("briefs:cite", kwargs={"slug": slug, "ext": ext}))
+            for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+        ]
+    else:
+        downloads = [
+            (
+                label,
+                reverse(
+                    "briefs:edition-cite",
+                    kwargs={"slug": slug, "number": edition.number, "ext": ext},
+                ),
+            )
+            for label, ext in (("BibTeX", "bib"), ("RIS", "ris"), ("CSL-JSON", "json"))
+        ]
+    return {
+        "record": record,
+        "styles": formatted_citations(record),
+        "coins": format_coins(record),
+        "downloads": downloads,
+        "pdf": record.pdf_url,
+    }
+
+
+# --- Related briefs -----------------------------------------------------------------
+
+RELATED_CANDIDATES = 20
+
+
+def related_scores(edition: Any) -> list[list[int]]:
+    """[brief id, score] of the briefs closest to this edition, best first.
+
+    The score is the number of confirmed actors, agreements and topics the
+    two current editions share (three GROUP BY queries over the link tables,
+    once, at publication). Candidates are briefs whose current edition is
+    released or scheduled and neither withdrawn nor trashed; each request
+    keeps those that are public then.
+    """
+    from publishing.models import Edition, EditionActor
+
+    content = edition.content
+    candidates = Edition.objects.filter(
+        is_current=True, withdrawn_at__isnull=True, in_trash=False
+    ).exclude(brief_id=edition.brief_id)
+    scores: dict[int, int] = {}
+    for model, field, ids in (
+        (EditionActor, "actor_id", [a["id"] for a in content["actors"]]),
+        (
+            Edition.agreements.through,
+            "agreement_id",
+            [a["id"] for a in content["agreements"]],
+        ),
+        (Edition.topics.through, "topic_id", [t["id"] for t in content["topics"]]),
+    ):
+        if not ids:
+            continue
+        rows = (
+            model.objects.filter(**{f"{field}__in": ids}, edition__in=candidates)
+            .order_by()
+            .values_list("edition__brief_id")
+            .annotate(n=Count("*"))
+        )
+        for brief_id, n in rows:
+            scores[brief_id] = scores.get(brief_id, 0) + n
+    if not scores:
+        return []
+    dates = dict(
+        candidates.filter(brief_id__in=list(scores)).values_list(
+            "brief_id", "public_date"
+        )
+    )
+    ranked = sorted(scores, key=lambda pk: (-scores[pk], -dates[pk].toordinal(), pk))[
+        :RELATED_CANDIDATES
+    ]
+    return [[pk, scores[pk]] for pk in ranked]
+
+
+def add_to_neighbours(edition: Any) -> None:
+    """Put a newly published brief into the related lists of its closest briefs.
+
+    Sharing is symmetric, so each neighbour's score for this brief is the one
+    computed for the neighbour here: no ranking query per neighbour. Related
+    lists are navigation kept beside the edition, not part of what it
+    published: they grow as the archive does.
+    """
+    from publishing.models import Edition
+
+    if not edition.related:
+        return
+    score_of = dict(edition.related)
+    neighbours = list(
+        Edition.objects.filter(brief_id__in=list(score_of), is_current=True).only(
+            "id", "brief_id", "related"
+        )
+    )
+    for neighbour in neighbours:
+        others = [row for row in neighbour.related if row[0] != edition.brief_id]
+        # Best first; among equals the newest brief (this one) first, as in
+        # `related_scores`. The sort is stable, so the rest keep their order.
+        others.insert(0, [edition.brief_id, score_of[neighbour.brief_id]])
+        others.sort(key=lambda row: -row[1])
+        neighbour.related = others[:RELATED_CANDIDATES]
+    Edition.objects.bulk_update(neighbours, ["related"])
