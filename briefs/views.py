@@ -38,7 +38,7 @@ from actors.models import (
     AgreementParty,
 )
 from archive.pagecache import current_generation, public_page
-from briefs.citations import EXPORT_FORMATS, record_from_json
+from briefs.citations import EXPORT_FORMATS, format_apa, record_from_json
 from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
     Brief,
@@ -409,41 +409,52 @@ class BriefDetailView(DetailView):
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
-        brief = (
-            Brief.objects.filter(
-                slug=slug,
-                status=Status.WITHDRAWN,
-                deleted_at__isnull=True,
-                published_at__isnull=False,
-            )
-            .prefetch_related(
-                Prefetch(
-                    "contributions",
-                    queryset=Contribution.objects.filter(role=Role.AUTHOR)
-                    .select_related("person")
-                    .order_by("order", "id"),
-                )
-            )
-            .first()
-        )
-        if brief is not None:
-            return render(
-                request,
-                "briefs/brief_withdrawn.html",
-                {
-                    "brief": brief,
-                    "meta": {
-                        "title": f"Withdrawn: {brief.title}",
-                        "description": "This brief has been withdrawn.",
-                        "robots": "noindex",
-                    },
-                },
-                status=410,
-            )
+        edition = Edition.objects.withdrawn().filter(slug=slug).first()
+        if edition is not None:
+            return withdrawn_page(request, edition)
         target = moved_brief(slug)
         if target is not None:
             return HttpResponseRedirect(target.get_absolute_url(), status=301)
         raise Http404("No published brief at this address.")
+
+
+def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """The tombstone: what the brief was, why it was withdrawn, how to cite it.
+
+    From the withdrawn edition, so its title, authors, date and citation are
+    exactly those its citation files and its OAI deleted record keep.
+    """
+    record = record_from_json(edition.citation)
+    return render(
+        request,
+        "briefs/brief_withdrawn.html",
+        {
+            "edition": edition,
+            "authors": [
+                c["person"]["name"]
+                for c in edition.content["contributors"]
+                if c["role"] == Role.AUTHOR
+            ],  # fmt: skip
+            "apa": format_apa(record, html=True),
+            "downloads": [
+                (
+                    label,
+                    reverse("briefs:cite", kwargs={"slug": edition.slug, "ext": ext}),
+                )
+                for label, ext in (
+                    ("BibTeX", "bib"),
+                    ("RIS", "ris"),
+                    ("CSL-JSON", "json"),
+                )
+            ],
+            "meta": {
+                "title": f"Withdrawn: {edition.title}",
+                "description": "This brief has been withdrawn.",
+                "robots": "noindex",
+            },
+        },
+        status=410,
+    )
 
 
 @method_decorator(public_page, name="dispatch")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from actors.models import ActorAlias, AgreementParty, Office
 from briefs import pages
+from briefs.lifecycle import public_record
 from briefs.models import (
     Brief,
     BriefActor,
@@ -137,7 +138,8 @@ def test_newly_published_brief_joins_its_neighbours_related_blocks(client, world
     new.agreement_links.create(agreement=world.plan)
     new.status = Status.PUBLISHED
     new.published_at = timezone.now()
-    new.save()  # publishing
+    new.save()
+    factories.publish(new)
     assert "A new brief on the plan" in _page(client)
 
 
@@ -145,6 +147,8 @@ def test_related_block_follows_a_renamed_related_brief(client, world):
     assert world.others[0].title in _page(client)
     world.others[0].title = "Renamed related brief"
     world.others[0].save()
+    assert "Renamed related brief" not in _page(client)  # not published yet
+    factories.publish(world.others[0], at=timezone.now(), note="New title.")
     assert "Renamed related brief" in _page(client)
 
 
@@ -552,7 +556,7 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
         ("/", 3),
         ("/briefs/", 1),  # prepared once per generation; the cards query
         (f"/briefs/?actor={actor.slug}&topic={topic.slug}", 11),
-        (brief.get_absolute_url(), 1),
+        (brief.get_absolute_url(), 2),  # the edition; which related ones are public
         (f"/people/{person.slug}/", 2),
         (f"/topics/{topic.slug}/", 3),
         ("/actors/", 2),
@@ -612,10 +616,11 @@ def test_prepared_empty_list_says_so(client):
     assert "No published brief matches." in page
 
 
-def test_brief_page_is_one_query(client, django_assert_num_queries):
+def test_brief_page_is_two_queries(client, django_assert_num_queries):
+    # The public edition at the address, then which related briefs are public.
     brief, *_ = _rich(4)
     client.get(brief.get_absolute_url())
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
         response = client.get(brief.get_absolute_url())
     assert 'id="related-h"' in response.content.decode()
 
@@ -627,7 +632,7 @@ def test_markdown_and_page_are_rendered_once_per_version_not_per_request(client,
     client.get(SEED_URL)
     with (
         mock.patch("briefs.models.render_markdown") as markdown,
-        mock.patch("briefs.pages.render_brief_fragments") as fragments,
+        mock.patch("publishing.rendering.render_brief_fragments") as fragments,
     ):
         for _ in range(3):
             assert client.get(SEED_URL).status_code == 200
@@ -658,12 +663,6 @@ def _page(client) -> str:
             "Nova Editor",
         ),
         (
-            lambda w: Correction.objects.create(
-                brief=w.brief, published_on="2025-07-01", note="Third fix."
-            ),
-            "Third fix.",
-        ),
-        (
             lambda w: Recommendation.objects.get(brief=w.brief, order=1).addressees.add(
                 factories.make_actor(name="Montenegro")
             ),
@@ -687,21 +686,29 @@ def _page(client) -> str:
         "person-renamed",
         "agreement-renamed",
         "contributor-added",
-        "correction-added",
         "addressee-added",
         "topic-added",
         "topic-renamed",
         "alias-added",
     ],
 )
-def test_prepared_page_follows_every_change_it_shows(client, world, change, expected):
+def test_an_edition_shows_linked_records_as_published_until_the_next_one(
+    client, world, change, expected
+):
+    """Editions are frozen: a linked record's change waits for the next edition.
+
+    The linked record's own page shows it at once (tests of those pages); the
+    brief keeps what it published, like its PDF, until a correction publishes
+    edition N+1 with the change in it.
+    """
     before = _page(client)
-    version = Brief.objects.get(pk=world.brief.pk).page_version
     change(world)
-    assert Brief.objects.get(pk=world.brief.pk).page_version > version
+    assert _page(client) == before
+    factories.publish(world.brief, at=timezone.now(), note="Refreshed.")
+    after = _page(client)
     if expected:
         assert expected not in before
-        assert expected in _page(client)
+        assert expected in after
 
 
 def _rename(obj, name: str) -> None:
@@ -712,25 +719,13 @@ def _rename(obj, name: str) -> None:
     obj.save()
 
 
-def test_new_alias_links_a_first_mention(client):
+def test_a_new_alias_links_a_first_mention_in_the_next_edition(client):
     actor = factories.make_actor(name="Kosovo Force", slug="kfor")
     brief = factories.make_brief(body="KFOR keeps the peace.", actors=[actor])
     assert "actor-link" not in html(client.get(brief.get_absolute_url()))
     ActorAlias.objects.create(actor=actor, alias="KFOR", case_sensitive=True)
+    factories.publish(brief, at=timezone.now())
     assert 'href="/actors/kfor/">KFOR</a>' in html(client.get(brief.get_absolute_url()))
-
-
-def test_a_stale_render_never_overwrites_a_newer_version(world):
-    brief_id = world.brief.pk
-    real = pages.render_brief_fragments
-
-    def edit_while_rendering(brief):
-        pages.invalidate_brief_pages([brief_id])  # an editor saves meanwhile
-        return real(brief)
-
-    with mock.patch("briefs.pages.render_brief_fragments", edit_while_rendering):
-        assert pages.refresh_brief_page(brief_id=brief_id) is False
-    assert not Brief.objects.get(pk=brief_id).page_is_current
 
 
 # --- page cache and conditional GET ---------------------------------------------------
@@ -770,6 +765,7 @@ def test_any_content_change_retires_cached_pages_and_etags(client, world, page_c
     withdrawn.status = Status.WITHDRAWN
     withdrawn.withdrawn_reason = "Wrong figures."
     withdrawn.save()
+    public_record().withdrawn(brief=withdrawn)
     response = client.get("/briefs/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert withdrawn.title not in html(response)
@@ -858,6 +854,7 @@ def test_actor_page_lists_are_live(client, world):
     withdrawn.status = Status.WITHDRAWN
     withdrawn.withdrawn_reason = "Wrong figures."
     withdrawn.save()
+    public_record().withdrawn(brief=withdrawn)
     factories.make_brief(title="Budapest after the pact", actors=[world.hungary])
     page = _actor_page(client)
     assert withdrawn.title not in page
