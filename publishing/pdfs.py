@@ -17,7 +17,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 
-from briefs.pdf import PDFUnavailable, pdf_html, render_pdf
+from briefs import pdf
+from briefs.pdf import PDFUnavailable, pdf_html
 from publishing.models import Edition
 
 logger = logging.getLogger(__name__)
@@ -43,7 +44,7 @@ def ensure_edition_pdf(edition: Edition) -> str:
     html = edition_pdf_html(edition)
     name = edition_pdf_name(edition, html)
     if not default_storage.exists(name):
-        name = default_storage.save(name, ContentFile(render_pdf(html)))
+        name = default_storage.save(name, ContentFile(pdf.render_pdf(html)))
         logger.info("Rendered %s", name)
     return name
 

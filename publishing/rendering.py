@@ -146,7 +146,11 @@ def citation_context(record: Any, *, slug: str, edition: Any) -> dict:
         "styles": formatted_citations(record),
         "coins": format_coins(record),
         "downloads": downloads,
-        "pdf": record.pdf_url,
+        "pdf": reverse("briefs:pdf", kwargs={"slug": slug})
+        if edition.is_current
+        else reverse(
+            "briefs:edition-pdf", kwargs={"slug": slug, "number": edition.number}
+        ),
     }
 
 

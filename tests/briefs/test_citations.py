@@ -16,7 +16,6 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from briefs.citations import (
@@ -31,6 +30,7 @@ from briefs.citations import (
     format_ris,
 )
 from briefs.models import Brief, Contribution, Correction, Role, Status
+from publishing.models import Edition
 from tests import factories
 
 SITE = "https://archive.example.org"
@@ -360,13 +360,16 @@ def test_brief_page_has_a_cite_this_box(client, brief):
 
 
 def test_corrected_brief_page_shows_its_version(client, brief):
-    corrected(brief)
+    for day, note in ((28, "Typo."), (2, "Figure fixed.")):
+        month = 5 if day == 28 else 6
+        at = datetime.datetime(2025, month, day, 12, tzinfo=datetime.UTC)
+        factories.publish(brief, at=at, note=note)
     html = client.get("/briefs/balkan-military-alliances/").content.decode()
     assert "version 3, updated 2025-06-02" in html
 
 
 def test_citation_meta_tags_for_reference_managers(brief):
-    html = render_to_string("briefs/_citation_meta.html", {"brief": brief})
+    html = Edition.objects.get(brief=brief, is_current=True).head_html
     assert f'<meta name="citation_title" content="{TITLE}">' in html
     assert html.index('content="Velebit, Vuk"') < html.index(
         'content="Cvejanov, Andrej"'

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from briefs import pdf
-from briefs.models import Correction, Status
+from briefs.models import Status
 from tests import factories
 
 BODY = """## Historical Background
@@ -101,32 +101,42 @@ def test_pdf_has_everything_a_reader_prints(client, brief):
         assert f"Page {number} of {len(pages)}" in text
 
 
-def test_pdf_is_rendered_once_per_version_and_stored(
+def test_pdf_is_rendered_once_per_edition_and_stored(
     client, brief, fake_renderer, media_root
 ):
     for _ in range(3):
         assert client.get("/briefs/alliances.pdf").status_code == 200
     assert len(fake_renderer) == 1
-    (first,) = (media_root / "briefs" / "pdf" / str(brief.pk)).iterdir()
-    assert first.name.startswith("alliances-v1-")
+    folder = media_root / "editions" / "pdf" / str(brief.pk)
+    (first,) = folder.iterdir()
 
-    Correction.objects.create(
-        brief=brief, published_on=datetime.date(2025, 6, 2), note="Figure fixed."
+    factories.publish(
+        brief,
+        at=datetime.datetime(2025, 6, 2, 12, tzinfo=datetime.UTC),
+        note="Figure fixed.",
     )
     assert client.get("/briefs/alliances.pdf").status_code == 200
     assert client.get("/briefs/alliances.pdf").status_code == 200
     assert len(fake_renderer) == 2
     assert "Version 2, updated 2025-06-02" in fake_renderer[-1]
-    (current,) = (media_root / "briefs" / "pdf" / str(brief.pk)).iterdir()
-    assert current.name.startswith("alliances-v2-")  # the old version is gone
+    # Version 1 keeps a PDF at its own address, which it now cites itself by.
+    for _ in range(2):
+        assert client.get("/briefs/alliances/v1.pdf").status_code == 200
+    assert len(fake_renderer) == 3
+    assert "/briefs/alliances/v1/" in fake_renderer[-1]
+    assert first.exists()
 
 
-def test_an_edit_to_the_text_renders_a_new_pdf(client, brief, fake_renderer):
+def test_an_unpublished_edit_changes_no_pdf(client, brief, fake_renderer):
     client.get("/briefs/alliances.pdf")
     brief.body += "\nOne more paragraph.\n"
     brief.save()
     client.get("/briefs/alliances.pdf")
+    assert len(fake_renderer) == 1
+    factories.publish(brief, at=timezone.now(), note="A paragraph added.")
+    client.get("/briefs/alliances.pdf")
     assert len(fake_renderer) == 2
+    assert "One more paragraph." in fake_renderer[-1]
 
 
 @pytest.mark.parametrize(
