@@ -30,5 +30,5 @@ urlpatterns = [
 ]
 
 # JSON errors under /api/, the site's pages elsewhere.
-handler404 = "archive.rest.page_not_found"
-handler500 = "archive.rest.server_error"
+handler404 = "kernel.rest.page_not_found"
+handler500 = "kernel.rest.server_error"

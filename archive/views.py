@@ -10,10 +10,10 @@ from django.views.decorators.http import require_GET
 
 from actors.models import Actor, Agreement
 from archive import search as search_engine
-from archive.pagecache import public_page
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
 from briefs.oai import withdrawn_briefs
 from briefs.pages import CARD_FIELDS, ensure_brief_pages
+from kernel.pagecache import public_page
 
 
 @public_page

@@ -27,7 +27,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from archive.viewsets import ArchiveViewSet
 from briefs.citations import citation_payload, citation_record
 from briefs.filters import (
     BriefFilter,
@@ -54,6 +53,7 @@ from briefs.serializers import (
     RecommendationSerializer,
     TopicSerializer,
 )
+from kernel.viewsets import ArchiveViewSet
 
 
 def _summary_fields(relation: str = "", label: str = "name") -> list[str]:

@@ -187,6 +187,19 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             deleted_at__isnull=True,
         )
 
+    def next_release_at(self) -> datetime.datetime | None:
+        """When the next scheduled brief becomes public (the page cache turns then)."""
+        return (
+            self.filter(
+                status=Status.PUBLISHED,
+                deleted_at__isnull=True,
+                published_at__gt=timezone.now(),
+            )
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def search(self, q: str) -> "BriefQuerySet":
         """Public briefs matching `q`, best first; see `archive.search`.
 

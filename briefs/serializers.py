@@ -17,8 +17,8 @@ from actors.serializers import (
     actor_summary,
     agreement_summary,
 )
-from archive.rest import absolute_list_url, absolute_url
 from briefs.models import Brief, Person, Recommendation, Topic
+from kernel.rest import absolute_list_url, absolute_url
 
 
 def person_summary(person: Person, context: dict) -> dict[str, str]:

@@ -18,10 +18,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive import search
-from archive.pagecache import bump_generation_now_and_on_commit
 from briefs.mentions import get_scanner
 from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
 from briefs.pages import invalidate_brief_pages
+from kernel.pagecache import bump_generation_now_and_on_commit
 
 
 def mention_text(brief: Brief) -> str:

@@ -3,7 +3,7 @@
 Two caches depend on content:
 - each brief's prepared page (briefs/pages.py): a change to anything the page
   shows bumps that brief's `page_version`, with one UPDATE;
-- the whole-page cache and ETags (archive/pagecache.py): any change to a
+- the whole-page cache and ETags (kernel/pagecache.py): any change to a
   content model retires the content generation.
 
 Signals are the right tool here because they fire whoever saves: the admin,
@@ -24,7 +24,6 @@ from actors.models import (
     Membership,
     Office,
 )
-from archive.pagecache import bump_generation_now_and_on_commit
 from briefs.models import (
     Brief,
     BriefActor,
@@ -44,6 +43,7 @@ from briefs.pages import (
     invalidate_brief_pages,
     related_candidates,
 )
+from kernel.pagecache import bump_generation_now_and_on_commit
 
 CONTENT_APPS = {"actors", "briefs"}
 

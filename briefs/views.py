@@ -7,7 +7,7 @@ Each page costs a fixed number of queries whatever the number of related rows
 (tests/briefs/test_views.py asserts it). Brief pages and brief cards come from
 fragments prepared once per version (briefs/pages.py), so the brief page reads
 one row plus one query for related briefs. Every view is wrapped in
-`public_page` (archive/pagecache.py): the page cache and conditional GET.
+`public_page` (kernel/pagecache.py): the page cache and conditional GET.
 """
 
 from urllib.parse import urlencode
@@ -37,7 +37,6 @@ from actors.models import (
     Agreement,
     AgreementParty,
 )
-from archive.pagecache import current_generation, public_page
 from briefs.citations import EXPORT_FORMATS, citation_record
 from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
@@ -74,6 +73,7 @@ from briefs.pages import (
     render_brief_fragments,
 )
 from briefs.pdf import PDFUnavailable, ensure_brief_pdf
+from kernel.pagecache import current_generation, public_page
 
 # How many briefs and recommendations an actor's or agreement's page lists
 # before pointing to the filtered list for the rest.
@@ -249,7 +249,7 @@ class BriefListView(FilteredListView):
 
     Every part of the unfiltered first page except its cards (the total, the
     seven facet counts, pagination, the empty filter form) depends only on what
-    is public, which the content generation (archive/pagecache.py) stands for:
+    is public, which the content generation (kernel/pagecache.py) stands for:
     it changes whenever anything public changes, including when a scheduled
     brief's release time passes. So that page is rendered once per generation
     per process, with a marker where the cards go, and each request runs one

@@ -2,8 +2,8 @@
 
 import pytest
 
-from archive.authentication import hash_key, issue_api_key, revoke_api_key
-from archive.models import ApiKey
+from kernel.authentication import hash_key, issue_api_key, revoke_api_key
+from kernel.models import ApiKey
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +122,7 @@ def test_issued_key_is_stored_only_as_a_hash():
 
 def test_admin_shows_a_new_key_once_and_stores_its_hash(admin_client):
     response = admin_client.post(
-        "/admin/archive/apikey/add/",
+        "/admin/kernel/apikey/add/",
         {"name": "Newsroom", "contact": "desk@example.org"},
         follow=True,
     )
@@ -137,8 +137,8 @@ def test_admin_shows_a_new_key_once_and_stores_its_hash(admin_client):
     assert api_key.created_by.username == "root"
     # Once: the change page and the list never show it again.
     for url in [
-        "/admin/archive/apikey/",
-        f"/admin/archive/apikey/{api_key.pk}/change/",
+        "/admin/kernel/apikey/",
+        f"/admin/kernel/apikey/{api_key.pk}/change/",
     ]:
         assert key not in admin_client.get(url).content.decode()
 
@@ -147,7 +147,7 @@ def test_admin_revokes_keys(admin_client, client):
     api_key, key = issue_api_key(name="Partner")
 
     admin_client.post(
-        "/admin/archive/apikey/",
+        "/admin/kernel/apikey/",
         {"action": "revoke_selected", "_selected_action": [api_key.pk]},
     )
 

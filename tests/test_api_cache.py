@@ -8,9 +8,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from archive.authentication import issue_api_key, revoke_api_key
-from archive.models import ApiKey
 from briefs.models import Status
+from kernel.authentication import issue_api_key, revoke_api_key
+from kernel.models import ApiKey
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_scheduled_brief_appears_in_cached_answers_when_its_time_comes(
 
     after = soon + datetime.timedelta(seconds=1)
     with (
-        mock.patch("archive.pagecache.time.time", return_value=after.timestamp()),
+        mock.patch("kernel.pagecache.time.time", return_value=after.timestamp()),
         mock.patch("django.utils.timezone.now", return_value=after),
     ):
         assert sorted(_slugs(client.get("/api/v1/briefs/"))) == ["later", "now"]
@@ -136,7 +136,7 @@ def test_a_change_in_another_process_is_seen_within_the_recheck_interval(
 ):
     from django.core.cache import cache
 
-    from archive import pagecache
+    from kernel import pagecache
 
     factories.make_brief(slug="one")
     etag = client.get("/api/v1/briefs/")["ETag"]

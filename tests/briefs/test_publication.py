@@ -214,7 +214,7 @@ def test_a_scheduled_brief_is_nowhere_public_until_its_time(client, live, staff)
     after = release + datetime.timedelta(seconds=1)
     with (
         mock.patch("django.utils.timezone.now", return_value=after),
-        mock.patch("archive.pagecache.time.time", return_value=after.timestamp()),
+        mock.patch("kernel.pagecache.time.time", return_value=after.timestamp()),
     ):
         assert client.get("/briefs/balkan-alliances/").status_code == 200
         assert shown_anywhere(client, live, "Balkan alliances") == public_surfaces(live)
@@ -338,7 +338,7 @@ def test_list_counts_follow_publishing_withdrawing_and_release(client, live, sta
     after = release + datetime.timedelta(seconds=1)
     with (
         mock.patch("django.utils.timezone.now", return_value=after),
-        mock.patch("archive.pagecache.time.time", return_value=after.timestamp()),
+        mock.patch("kernel.pagecache.time.time", return_value=after.timestamp()),
     ):
         assert _list_counts(client) == (2, 2)
         assert "Later brief" in client.get("/briefs/").content.decode()

@@ -779,7 +779,7 @@ def test_any_content_change_retires_cached_pages_and_etags(client, world, page_c
 def test_scheduled_brief_appears_in_cached_pages_when_its_time_comes(
     client, page_cache
 ):
-    from archive.pagecache import current_generation
+    from kernel.pagecache import current_generation
 
     soon = timezone.now() + datetime.timedelta(seconds=30)
     factories.make_brief(title="Scheduled for later", published_at=soon)
@@ -788,7 +788,7 @@ def test_scheduled_brief_appears_in_cached_pages_when_its_time_comes(
     assert current_generation() == before
     later = soon + datetime.timedelta(seconds=1)
     with (
-        mock.patch("archive.pagecache.time.time", return_value=later.timestamp()),
+        mock.patch("kernel.pagecache.time.time", return_value=later.timestamp()),
         mock.patch("django.utils.timezone.now", return_value=later),
     ):
         assert current_generation() != before
@@ -879,7 +879,7 @@ def test_a_change_in_another_process_reaches_cached_pages_within_the_recheck(
 ):
     from django.core.cache import cache
 
-    from archive import pagecache
+    from kernel import pagecache
 
     etag = client.get("/briefs/")["ETag"]
     # Another process bumps the shared generation; this one notices it within

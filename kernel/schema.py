@@ -142,7 +142,7 @@ class ArchiveAutoSchema(AutoSchema):
 
 
 class ApiKeySchemeExtension(OpenApiAuthenticationExtension):
-    target_class = "archive.authentication.ApiKeyAuthentication"
+    target_class = "kernel.authentication.ApiKeyAuthentication"
     name = "ApiKey"
 
     def get_security_definition(self, auto_schema: AutoSchema) -> dict:

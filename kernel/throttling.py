@@ -15,7 +15,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from archive.authentication import ApiClient
+from kernel.authentication import ApiClient
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 

@@ -1,4 +1,8 @@
-"""Site-wide records that belong to no content app: partner API keys."""
+"""Site-wide records that belong to no content app: partner API keys.
+
+The table keeps the name it had when the model lived in `archive`
+(`archive_apikey`): the move to `kernel` changed no data.
+"""
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +19,7 @@ class ApiKey(models.Model):
     """A partner's key to the API: a higher rate limit and per-key counts.
 
     Only a SHA-256 hash of the key is stored; the key itself is shown once, in
-    the admin, when it is issued (see `archive.authentication.issue_api_key`).
+    the admin, when it is issued (see `kernel.authentication.issue_api_key`).
     The short public `prefix` finds the row without scanning hashes and lets
     staff and partners talk about a key without revealing it.
     """
@@ -45,6 +49,7 @@ class ApiKey(models.Model):
     objects = ApiKeyQuerySet.as_manager()
 
     class Meta:
+        db_table = "archive_apikey"
         verbose_name = "API key"
         ordering = ["name", "created_at"]
         constraints = [

@@ -20,7 +20,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from archive.models import ApiKey
+from kernel.models import ApiKey
 
 KEYWORD = "Api-Key"
 KEY_PATTERN = re.compile(r"([0-9a-f]{8})\.[A-Za-z0-9_-]{43}")

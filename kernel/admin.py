@@ -4,8 +4,8 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from archive.authentication import issue_api_key, revoke_api_key
-from archive.models import ApiKey
+from kernel.authentication import issue_api_key, revoke_api_key
+from kernel.models import ApiKey
 
 
 @admin.register(ApiKey)

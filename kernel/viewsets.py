@@ -1,6 +1,6 @@
-"""The base class of every partner-API viewset (see archive/rest.py).
+"""The base class of every partner-API viewset (see kernel/rest.py).
 
-Successful GETs are kept in the page cache (archive/pagecache.py) under the
+Successful GETs are kept in the page cache (kernel/pagecache.py) under the
 content generation, so a repeated request costs authentication, throttling,
 query-string validation and a cache lookup, not queries and serialisation. A
 change to any public content (or a scheduled brief's release) retires the
@@ -20,8 +20,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from archive import pagecache
-from archive.rest import SLUG_REGEX, StrictOrderingFilter, echo
+from kernel import pagecache
+from kernel.rest import SLUG_REGEX, StrictOrderingFilter, echo
 
 
 class ArchiveViewSet(ReadOnlyModelViewSet):

@@ -1,6 +1,6 @@
 """Partner-API building blocks named in settings.REST_FRAMEWORK.
 
-Kept apart from `archive/viewsets.py` and `archive/schema.py`: DRF imports
+Kept apart from `kernel/viewsets.py` and `kernel/schema.py`: DRF imports
 these while `rest_framework.generics` is still loading, so this module must not
 import viewsets or drf-spectacular's AutoSchema (a circular import).
 

@@ -2,7 +2,7 @@
 
 One *content generation* token stands for "everything public as it is now". It
 lives in the Django cache and is replaced (`bump_generation`) whenever any
-content model is saved or deleted (see briefs/signals.py) and when the next
+content model is saved or deleted (see publishing/signals.py) and when the next
 scheduled brief's release time passes. Page cache keys and ETags contain it, so
 a change anywhere retires every cached page and every ETag at once: simple, and
 right for an archive that changes a few times a day. A withdrawn brief can
@@ -16,6 +16,7 @@ settings do by default only when REDIS_URL is set. Without it every request is
 rendered (and is still correct).
 """
 
+import datetime
 import hashlib
 import time
 import uuid
@@ -28,8 +29,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
-from briefs.models import Brief, Status
-
 GENERATION_KEY = "site:generation"
 PAGE_KEY_PREFIX = "site:page"
 # Browsers and proxies may keep a page but must ask (cheaply, with the ETag).
@@ -38,21 +37,22 @@ CACHE_CONTROL = "public, max-age=0, must-revalidate"
 _KEPT_HEADERS = ("Content-Type", "Content-Language", "Link")
 
 
-def _next_release_timestamp() -> float | None:
-    """When the next scheduled brief becomes public, so the generation turns then."""
-    from django.utils import timezone
+# Callables that answer "when does the next scheduled item become public?"
+# (None when nothing is scheduled). Apps register theirs in AppConfig.ready()
+# (briefs: the next scheduled brief), so that this module imports no app.
+_release_sources: list[Callable[[], datetime.datetime | None]] = []
 
-    upcoming = (
-        Brief.objects.filter(
-            status=Status.PUBLISHED,
-            deleted_at__isnull=True,
-            published_at__gt=timezone.now(),
-        )
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    return upcoming.timestamp() if upcoming else None
+
+def register_release_source(source: Callable[[], datetime.datetime | None]) -> None:
+    """Have the generation turn when `source()`'s moment passes."""
+    if source not in _release_sources:
+        _release_sources.append(source)
+
+
+def _next_release_timestamp() -> float | None:
+    """When the next scheduled item becomes public, so the generation turns then."""
+    upcoming = [moment for source in _release_sources if (moment := source())]
+    return min(upcoming).timestamp() if upcoming else None
 
 
 def bump_generation() -> str:
