@@ -6,11 +6,6 @@ class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Archive"
 
-    def ready(self) -> None:
-        from archive import signals
-
-        signals.connect()
-
 
 class ArchiveAdminConfig(admin_apps.AdminConfig):
     """Django's admin with the site's own AdminSite (the editorial dashboard)."""

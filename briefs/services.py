@@ -4,7 +4,7 @@ Callers (admin, importers, the demo loader, the editorial workflow) call
 `refresh_brief(brief=...)` after a brief *and its related rows* have been
 saved: it records actor mentions and brings the search index up to date.
 Saving the `Brief` row alone already updates the index (see
-`archive/signals.py`), so withdrawing or trashing removes a brief from search
+`briefs/search.py`), so withdrawing or trashing removes a brief from search
 at once, but only `refresh_brief` sees recommendations, contributors and
 links saved after the row.
 """
