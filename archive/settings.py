@@ -86,7 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "archive.apps.ArchiveAdminConfig",  # django.contrib.admin + the dashboard
+    "editorial.apps.ArchiveAdminConfig",  # django.contrib.admin + the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "kernel",
     "actors",
     "briefs",
+    "editorial",
 ]
 
 MIDDLEWARE = [

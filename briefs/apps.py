@@ -14,3 +14,8 @@ class BriefsConfig(AppConfig):
         # The page cache's generation turns when a scheduled brief goes public.
         pagecache.register_release_source(Brief.objects.next_release_at)
         search.register(self)
+
+        from briefs.hooks import provide_preview
+        from briefs.views import render_brief_preview
+
+        provide_preview(render_brief_preview)

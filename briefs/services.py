@@ -18,9 +18,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive import search
+from briefs.hooks import briefs_changed_in_bulk
 from briefs.mentions import get_scanner
 from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
-from briefs.pages import invalidate_brief_pages
 from kernel.pagecache import bump_generation_now_and_on_commit
 
 
@@ -91,8 +91,12 @@ def scan_mentions(*, brief: Brief) -> ScanResult:
 
 
 def _pages_changed(brief_ids) -> None:
-    """What briefs/signals.py does on a save, for writes that bypass signals."""
-    invalidate_brief_pages(brief_ids)
+    """What model signals do on a save, for writes that bypass them.
+
+    publishing prepares the briefs' pages again (it listens to
+    `briefs_changed_in_bulk`); the page cache's generation turns.
+    """
+    briefs_changed_in_bulk.send(sender=Brief, brief_ids=brief_ids)
     bump_generation_now_and_on_commit()
 
 

@@ -24,6 +24,7 @@ from actors.models import (
     Membership,
     Office,
 )
+from briefs.hooks import briefs_changed_in_bulk
 from briefs.models import (
     Brief,
     BriefActor,
@@ -203,3 +204,9 @@ def membership_changed(sender, instance: Membership, **kwargs) -> None:
 @receiver(post_delete, sender=Office)
 def office_changed(sender, instance: Office, **kwargs) -> None:
     invalidate_actor_pages([instance.holder_id, instance.of_actor_id])
+
+
+@receiver(briefs_changed_in_bulk, dispatch_uid="pages_briefs_changed_in_bulk")
+def briefs_changed_in_bulk_invalidate(sender, brief_ids, **kwargs) -> None:
+    """Bulk writes (mention counts, states) send no model signals."""
+    invalidate_brief_pages(brief_ids)

@@ -758,7 +758,7 @@ def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
     """Any brief rendered exactly as its public page, under a "not published" banner.
 
     Not routed publicly: only the admin's preview view calls this, after
-    checking that the user may see the brief (briefs/admin.py). The fragments
+    checking that the user may see the brief (editorial/admin.py). The fragments
     are rendered for this response and never stored: a draft or working copy
     has no public page to prepare.
     """

@@ -41,8 +41,8 @@ from briefs.models import (
     Status,
     Topic,
 )
-from briefs.revisions import record_revision
 from briefs.services import refresh_brief
+from editorial.revisions import record_revision
 
 
 @dataclass

@@ -8,16 +8,9 @@ from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from briefs.importers import import_brief_file
-from briefs.models import (
-    Brief,
-    BriefRevision,
-    BriefTransition,
-    EditPresence,
-    Recommendation,
-    RevisionKind,
-    Status,
-)
-from briefs.revisions import record_revision
+from briefs.models import Brief, Recommendation, Status
+from editorial.models import BriefRevision, BriefTransition, EditPresence, RevisionKind
+from editorial.revisions import record_revision
 from tests import factories
 
 ROLES = [

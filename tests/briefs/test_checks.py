@@ -4,8 +4,8 @@ import pytest
 from django.test import override_settings
 
 from actors.models import ActorAlias
-from briefs import checks
 from briefs.models import BriefActor, MentionState, Recommendation, Status
+from editorial import checks
 from tests import factories
 
 

@@ -8,17 +8,10 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from briefs.models import (
-    Brief,
-    BriefRevision,
-    BriefTransition,
-    Correction,
-    Recommendation,
-    ReviewComment,
-    Status,
-)
-from briefs.revisions import snapshot_brief
-from briefs.workflow import TransitionError, add_review_comment, transition_brief
+from briefs.models import Brief, Correction, Recommendation, Status
+from editorial.models import BriefRevision, BriefTransition, ReviewComment
+from editorial.revisions import snapshot_brief
+from editorial.workflow import TransitionError, add_review_comment, transition_brief
 from tests import factories
 
 

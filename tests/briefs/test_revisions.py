@@ -2,15 +2,16 @@
 
 import pytest
 
-from briefs.models import BriefRevision, Recommendation, RevisionKind, Role, Status
-from briefs.revisions import (
+from briefs.models import Recommendation, Role, Status
+from editorial.models import BriefRevision, RevisionKind
+from editorial.revisions import (
     apply_content,
     diff_body,
     diff_contents,
     record_revision,
     snapshot_brief,
 )
-from briefs.workflow import TransitionError, restore_revision
+from editorial.workflow import TransitionError, restore_revision
 from tests import factories
 
 TABLE_BODY = """## Forces

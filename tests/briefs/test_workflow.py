@@ -9,8 +9,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from briefs.models import Brief, BriefTransition, ReviewComment, Status
-from briefs.workflow import (
+from briefs.models import Brief, Status
+from editorial.models import BriefTransition, ReviewComment
+from editorial.workflow import (
     Action,
     TransitionError,
     add_review_comment,

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
-from briefs.workflow import editorial_dashboard
+from editorial.workflow import editorial_dashboard
 
 
 class ArchiveAdminSite(admin.AdminSite):

@@ -6,7 +6,7 @@ addressees), linked actors and linked agreements. Ids are kept so a snapshot
 can be applied again (restore, publishing a correction); names are kept so
 that a diff stays readable after the person or actor is renamed or deleted.
 
-Permission checks are not made here: `briefs.workflow` decides who may restore
+Permission checks are not made here: `editorial.workflow` decides who may restore
 what, then calls `apply_content` and `record_revision`.
 """
 
@@ -27,15 +27,14 @@ from briefs.models import (
     Brief,
     BriefActor,
     BriefAgreement,
-    BriefRevision,
     Contribution,
     Person,
     PolicyArea,
     Recommendation,
-    RevisionKind,
     Role,
     Topic,
 )
+from editorial.models import BriefRevision, RevisionKind
 
 # Fields that belong to the workflow, not to the content: a revision neither
 # records nor restores them, so restoring an old text never unpublishes it.
@@ -166,6 +165,15 @@ def record_revision(
     )
 
 
+def record_imported_revision(*, brief: Brief, comment: str, **kwargs: object) -> None:
+    """Receiver of `briefs.hooks.brief_imported`: the import as a revision.
+
+    Nobody's edit (`user=None`), and only if the content changed, so an
+    unchanged re-import adds nothing to the history.
+    """
+    record_revision(brief=brief, user=None, comment=comment, if_changed=True)
+
+
 def current_edit_token(brief: Brief) -> str:
     """The optimistic-concurrency token of `brief`: its latest applied revision.
 
@@ -190,7 +198,7 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
     Replaces the content fields and every related row. A person, actor, topic
     or agreement that no longer exists cannot be linked again; it is skipped
     and named in the notes rather than failing the whole restore. Callers
-    hold the brief's row lock and check permissions (briefs/workflow.py).
+    hold the brief's row lock and check permissions (editorial/workflow.py).
     """
     notes: list[str] = []
     by_name = {f.name: f for f in content_fields()}

@@ -32,20 +32,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from briefs.checks import ERROR, Finding, run_checks
-from briefs.models import (
-    Brief,
-    BriefQuerySet,
+from briefs.models import Brief, BriefQuerySet, Correction, Status
+from briefs.services import refresh_brief
+from editorial.checks import ERROR, Finding, run_checks
+from editorial.models import (
     BriefRevision,
     BriefTransition,
-    Correction,
     EditPresence,
     ReviewComment,
     RevisionKind,
-    Status,
 )
-from briefs.revisions import apply_content, record_revision, snapshot_brief
-from briefs.services import refresh_brief
+from editorial.revisions import apply_content, record_revision, snapshot_brief
 
 logger = logging.getLogger(__name__)
 
@@ -156,9 +153,8 @@ RULES: dict[Action, Rule] = {
 }
 # Statuses in which a Contributor may still change an own brief.
 OWNER_EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
-# Statuses whose content nobody changes in place: approved text is what was
-# reviewed, public text changes only through a correction (working copy).
-CONTENT_FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN})
+# CONTENT_FROZEN (statuses whose content nobody changes in place) is a fact
+# about a brief that the importer needs too: it lives in briefs.models.
 
 
 # -- Who sees and edits what --------------------------------------------------

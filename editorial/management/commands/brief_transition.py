@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from briefs.models import Brief
-from briefs.workflow import Action, TransitionError, transition_brief
+from editorial.workflow import Action, TransitionError, transition_brief
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """The admin: where editors write, review, publish and correct briefs.
 
 Every workflow move on a brief, from a button, a bulk action or a forged
-POST, goes through `briefs.workflow.transition_brief`; every save records a
-revision (briefs/revisions.py); a save made on a stale form is kept as an
+POST, goes through `editorial.workflow.transition_brief`; every save records a
+revision (editorial/revisions.py); a save made on a stale form is kept as an
 unapplied revision instead of overwriting anyone.
 """
 
@@ -30,7 +30,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from briefs.checks import run_checks
+from briefs.hooks import render_preview
 from briefs.models import (
     Brief,
     BriefActor,
@@ -41,15 +41,8 @@ from briefs.models import (
     MentionState,
     Person,
     Recommendation,
-    RevisionKind,
     Status,
     Topic,
-)
-from briefs.revisions import (
-    current_edit_token,
-    diff_contents,
-    record_revision,
-    snapshot_brief,
 )
 from briefs.services import (
     confirm_suggested_mentions,
@@ -58,8 +51,15 @@ from briefs.services import (
     reject_suggested_mentions,
     set_mention_state,
 )
-from briefs.views import render_brief_preview
-from briefs.workflow import (
+from editorial.checks import run_checks
+from editorial.models import RevisionKind
+from editorial.revisions import (
+    current_edit_token,
+    diff_contents,
+    record_revision,
+    snapshot_brief,
+)
+from editorial.workflow import (
     Action,
     TransitionError,
     add_review_comment,
@@ -130,7 +130,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 def _may_change_brief(request: HttpRequest, brief: Brief | None) -> bool:
-    """The object-level edit rule for a brief (briefs/workflow.py).
+    """The object-level edit rule for a brief (editorial/workflow.py).
 
     The admin makes a brief's inlines read-only whenever the brief itself is.
 
@@ -233,7 +233,7 @@ NEEDS_PUBLIC_NOTE = {Action.WITHDRAW}
 
 class CorrectionInline(admin.TabularInline):
     # Each correction is a new version; citations name the latest one. They
-    # are recorded by publishing a correction draft (briefs/workflow.py), so
+    # are recorded by publishing a correction draft (editorial/workflow.py), so
     # here they are a read-only record.
     model = Correction
     extra = 0
@@ -273,7 +273,7 @@ class BriefAdmin(admin.ModelAdmin):
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics"]
-    # The workflow owns these: they change only through briefs/workflow.py.
+    # The workflow owns these: they change only through editorial/workflow.py.
     readonly_fields = [
         "status",
         "published_at",
@@ -332,7 +332,7 @@ class BriefAdmin(admin.ModelAdmin):
         "reject_mentions",
     ]
 
-    # -- Who may do what (the rules live in briefs/workflow.py) --
+    # -- Who may do what (the rules live in editorial/workflow.py) --
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Prefetch contributors: the changelist names the authors on every row.
@@ -856,7 +856,7 @@ class BriefAdmin(admin.ModelAdmin):
         brief = self._visible_or_404(request, object_id)
         if not can_preview_brief(request.user, brief):
             raise PermissionDenied
-        response = render_brief_preview(request, brief)
+        response = render_preview(request, brief)
         # Never cached by anyone, never indexed, whatever the page template says.
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
