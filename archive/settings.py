@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "actors",
     "briefs",
     "editorial",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -171,7 +172,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL e
 # a change made elsewhere reaches this process's cached pages within this time.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))
 # Prepare the unfiltered brief list (its counts and facets) once per content
-# generation instead of per request (briefs/views.py::BriefListView). Like the
+# generation instead of per request (publishing/views.py::BriefListView). Like the
 # page cache it needs the generation in a cache shared by every process, so it
 # is on by default only with REDIS_URL; it works with the page cache off.
 PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))

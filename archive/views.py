@@ -11,10 +11,10 @@ from django.views.decorators.http import require_GET
 from actors.models import Actor, Agreement
 from archive import search as search_engine
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
-from briefs.oai import withdrawn_briefs
-from briefs.pages import CARD_FIELDS, ensure_brief_pages
 from briefs.search import brief_facets
 from kernel.pagecache import public_page
+from publishing.oai import withdrawn_briefs
+from publishing.pages import CARD_FIELDS, ensure_brief_pages
 
 
 @public_page

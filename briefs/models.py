@@ -320,7 +320,7 @@ class Brief(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The public page, prepared once per version (see briefs/pages.py) so that
+    # The public page, prepared once per version (see publishing/pages.py) so that
     # a request reads one row instead of rendering eight relations. Every change
     # to the brief or to what its page shows bumps `page_version` (briefs/
     # signals.py); the fragments are current only while `rendered_version`
@@ -624,7 +624,7 @@ class BriefSlugHistory(models.Model):
 
 
 class RelatedCandidate(models.Model):
-    """A brief prepared as a related-brief candidate of another (briefs/pages.py).
+    """A brief prepared as a related-brief candidate of another (publishing/pages.py).
 
     Part of the prepared page, rewritten with it. As rows, the candidates let
     the brief page ask which of them are public inside its one query, and let

@@ -143,7 +143,7 @@ def test_a_change_in_another_process_is_seen_within_the_recheck_interval(
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
     # Another process publishes a brief: it writes the row and bumps the
     # shared generation; this process's signals never fire.
-    with mock.patch("briefs.signals.bump_generation_now_and_on_commit"):
+    with mock.patch("publishing.signals.bump_generation_now_and_on_commit"):
         factories.make_brief(slug="two")
     cache.set(pagecache.GENERATION_KEY, ("from-elsewhere", None), timeout=None)
 

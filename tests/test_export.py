@@ -9,8 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from briefs import pdf
 from briefs.models import BriefActor, MentionState, Recommendation, Status
+from publishing import pdf
 from tests import factories
 
 

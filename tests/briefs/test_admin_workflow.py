@@ -492,7 +492,7 @@ def test_preview_renders_the_public_page_privately(client, people):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert '<meta name="robots" content="noindex, nofollow">' in page
     assert "Preview — not published." in page
-    # The public page is prepared from the same templates (briefs/pages.py).
+    # The public page is prepared from the same templates (publishing/pages.py).
     used = [t.name for t in response.templates]
     assert "briefs/brief_detail.html" in used
     assert "briefs/_brief_article.html" in used

@@ -19,7 +19,8 @@ from citeproc.source.json import CiteProcJSON
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from briefs.citations import (
+from briefs.models import Brief, Contribution, Correction, Role, Status
+from publishing.citations import (
     CitationName,
     citation_payload,
     citation_record,
@@ -30,7 +31,6 @@ from briefs.citations import (
     format_mla,
     format_ris,
 )
-from briefs.models import Brief, Contribution, Correction, Role, Status
 from tests import factories
 
 SITE = "https://archive.example.org"

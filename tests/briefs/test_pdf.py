@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from briefs import pdf
 from briefs.models import Correction, Status
+from publishing import pdf
 from tests import factories
 
 BODY = """## Historical Background

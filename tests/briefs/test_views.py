@@ -9,7 +9,6 @@ import pytest
 from django.utils import timezone
 
 from actors.models import ActorAlias, AgreementParty, Office
-from briefs import pages
 from briefs.models import (
     Brief,
     BriefActor,
@@ -22,6 +21,7 @@ from briefs.models import (
     Status,
 )
 from briefs.services import change_brief_slug
+from publishing import pages
 from tests import factories
 from tests.site_world import SEED_SLUG, build_world
 
@@ -584,7 +584,7 @@ def test_unfiltered_list_counts_once_per_generation(
 ):
     first = html(client.get("/briefs/"))
     with (
-        mock.patch("briefs.views.brief_facets") as facets,
+        mock.patch("publishing.views.brief_facets") as facets,
         django_assert_num_queries(1),
     ):
         again = html(client.get("/briefs/"))
@@ -592,7 +592,7 @@ def test_unfiltered_list_counts_once_per_generation(
     assert again == first
     assert "4 briefs" in again
     # A filtered list is counted per request.
-    with mock.patch("briefs.views.brief_facets", return_value=[]) as facets:
+    with mock.patch("publishing.views.brief_facets", return_value=[]) as facets:
         client.get("/briefs/?actor=serbia")
     facets.assert_called_once()
 
@@ -627,7 +627,7 @@ def test_markdown_and_page_are_rendered_once_per_version_not_per_request(client,
     client.get(SEED_URL)
     with (
         mock.patch("briefs.models.render_markdown") as markdown,
-        mock.patch("briefs.pages.render_brief_fragments") as fragments,
+        mock.patch("publishing.pages.render_brief_fragments") as fragments,
     ):
         for _ in range(3):
             assert client.get(SEED_URL).status_code == 200
@@ -728,7 +728,7 @@ def test_a_stale_render_never_overwrites_a_newer_version(world):
         pages.invalidate_brief_pages([brief_id])  # an editor saves meanwhile
         return real(brief)
 
-    with mock.patch("briefs.pages.render_brief_fragments", edit_while_rendering):
+    with mock.patch("publishing.pages.render_brief_fragments", edit_while_rendering):
         assert pages.refresh_brief_page(brief_id=brief_id) is False
     assert not Brief.objects.get(pk=brief_id).page_is_current
 
@@ -756,7 +756,7 @@ def test_cached_page_costs_no_query_and_304_skips_the_view(
     assert again.content == first.content
     with (
         django_assert_num_queries(0),
-        mock.patch("briefs.views.BriefDetailView.get") as view,
+        mock.patch("publishing.views.BriefDetailView.get") as view,
     ):
         not_modified = client.get(SEED_URL, HTTP_IF_NONE_MATCH=etag)
     assert not_modified.status_code == 304

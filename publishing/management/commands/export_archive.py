@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from briefs.exports import ExportError, export_archive
-from briefs.pdf import PDFUnavailable
+from publishing.exports import ExportError, export_archive
+from publishing.pdf import PDFUnavailable
 
 
 class Command(BaseCommand):

@@ -38,8 +38,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
-from briefs.citations import CitationRecord, citation_record
 from briefs.models import Brief, Contribution, Status, Topic
+from publishing.citations import CitationRecord, citation_record
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -79,7 +79,7 @@ SECONDS_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
 # Characters XML 1.0 cannot carry; lxml refuses them, so they are dropped.
 XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
-TOKEN_SALT = "briefs.oai.resumption"
+TOKEN_SALT = "publishing.oai.resumption"
 DATESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 

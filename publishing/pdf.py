@@ -25,8 +25,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 
-from briefs.citations import citation_record, format_apa
 from briefs.models import Brief, Role
+from publishing.citations import citation_record, format_apa
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ reads the contributions and topics the view already prefetched.
 from django import template
 from django.urls import reverse
 
-from briefs.citations import citation_record, format_coins, formatted_citations
 from briefs.models import Brief
+from publishing.citations import citation_record, format_coins, formatted_citations
 
 register = template.Library()
 

@@ -32,7 +32,6 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actors.models import Actor, Agreement, AgreementParty
-from briefs.citations import citation_record, csl_item, site_url
 from briefs.models import (
     Brief,
     BriefActor,
@@ -41,7 +40,8 @@ from briefs.models import (
     Person,
     Recommendation,
 )
-from briefs.pdf import ensure_brief_pdf
+from publishing.citations import citation_record, csl_item, site_url
+from publishing.pdf import ensure_brief_pdf
 
 MANIFEST = "manifest.json"
 FORMAT = "pupin-archive-export/1"

@@ -5,7 +5,7 @@ briefs that discuss them and `actors` never imports `briefs`.
 
 Each page costs a fixed number of queries whatever the number of related rows
 (tests/briefs/test_views.py asserts it). Brief pages and brief cards come from
-fragments prepared once per version (briefs/pages.py), so the brief page reads
+fragments prepared once per version (publishing/pages.py), so the brief page reads
 one row plus one query for related briefs. Every view is wrapped in
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.
 """
@@ -37,8 +37,6 @@ from actors.models import (
     Agreement,
     AgreementParty,
 )
-from briefs.citations import EXPORT_FORMATS, citation_record
-from briefs.filters import BriefFilter, RecommendationFilter
 from briefs.models import (
     Brief,
     BriefActor,
@@ -55,7 +53,10 @@ from briefs.models import (
     Status,
     Topic,
 )
-from briefs.pages import (
+from kernel.pagecache import current_generation, public_page
+from publishing.citations import EXPORT_FORMATS, citation_record
+from publishing.filters import BriefFilter, RecommendationFilter
+from publishing.pages import (
     CARD_FIELDS,
     LIST_PAGE_SIZE,
     PAGE_FIELDS,
@@ -72,8 +73,7 @@ from briefs.pages import (
     related_briefs,
     render_brief_fragments,
 )
-from briefs.pdf import PDFUnavailable, ensure_brief_pdf
-from kernel.pagecache import current_generation, public_page
+from publishing.pdf import PDFUnavailable, ensure_brief_pdf
 
 # How many briefs and recommendations an actor's or agreement's page lists
 # before pointing to the filtered list for the rest.
@@ -560,7 +560,7 @@ class ActorListView(FilteredListView):
 class ActorDetailView(DetailView):
     """The actor's prepared page, with its public briefs and recommendations.
 
-    Three queries, each compiled once per process (briefs/pages.py): the
+    Three queries, each compiled once per process (publishing/pages.py): the
     actor's prepared row, the latest public briefs that discuss it, and the
     latest public recommendations addressed to it.
     """
@@ -849,7 +849,7 @@ def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
 def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """`/briefs/<slug>.pdf`: the stored PDF of the current version.
 
-    The PDF is generated once per version (see `briefs.pdf`) and served from
+    The PDF is generated once per version (see `publishing.pdf`) and served from
     storage afterwards; only the first request after a change waits for it.
     """
     try:

@@ -7,7 +7,7 @@ CPU budget, so `refresh_brief_page` renders the article, the `<head>` metadata
 and the list card into fields on the brief. A request then reads one row.
 
 What keeps them honest:
-- `Brief.page_version` is bumped by `briefs/signals.py` whenever the brief or
+- `Brief.page_version` is bumped by `publishing/signals.py` whenever the brief or
   anything its page shows changes (a contributor added, an actor renamed, an
   alias added, a recommendation edited...). The fragments are current only while
   `rendered_version == page_version`; `ensure_brief_pages` re-renders stale ones
@@ -18,7 +18,7 @@ What keeps them honest:
   (`related_candidates`); each request keeps the ones `published()` lets
   through (one query), so a withdrawn or trashed brief vanishes from every
   related block at once. Publishing a brief re-prepares its closest neighbours
-  (briefs/signals.py) so that it joins their related blocks too.
+  (publishing/signals.py) so that it joins their related blocks too.
 """
 
 import datetime
@@ -45,7 +45,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Actor, ActorKind, AgreementParty, Membership, Office
-from briefs.compiled import CompiledQuery
 from briefs.models import (
     Brief,
     BriefActor,
@@ -57,6 +56,7 @@ from briefs.models import (
     Role,
     Status,
 )
+from publishing.compiled import CompiledQuery
 
 # The columns a brief page or card needs; everything else (the Markdown source,
 # the unlinked HTML) stays in the database.
@@ -428,7 +428,7 @@ def _public_brief_query(slug: str, at: datetime.datetime) -> models.QuerySet:
     )
 
 
-# Compiled once per process (briefs/compiled.py): building this SQL costs more
+# Compiled once per process (publishing/compiled.py): building this SQL costs more
 # CPU than the page's whole budget.
 _public_brief_row = CompiledQuery(
     _public_brief_query,

@@ -14,7 +14,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from actors.models import Actor
 from briefs.models import Brief, Person, Role, Topic
-from briefs.pages import absolute_url
+from publishing.pages import absolute_url
 
 FEED_SIZE = 30
 

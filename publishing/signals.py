@@ -1,7 +1,7 @@
 """Cache invalidation, and nothing else (house style: no business logic here).
 
 Two caches depend on content:
-- each brief's prepared page (briefs/pages.py): a change to anything the page
+- each brief's prepared page (publishing/pages.py): a change to anything the page
   shows bumps that brief's `page_version`, with one UPDATE;
 - the whole-page cache and ETags (kernel/pagecache.py): any change to a
   content model retires the content generation.
@@ -39,12 +39,12 @@ from briefs.models import (
     Status,
     Topic,
 )
-from briefs.pages import (
+from kernel.pagecache import bump_generation_now_and_on_commit
+from publishing.pages import (
     invalidate_actor_pages,
     invalidate_brief_pages,
     related_candidates,
 )
-from kernel.pagecache import bump_generation_now_and_on_commit
 
 CONTENT_APPS = {"actors", "briefs"}
 

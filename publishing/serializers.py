@@ -1,7 +1,7 @@
 """API shapes for briefs, people, topics and recommendations (read-only).
 
 Every brief reachable from here was loaded through `Brief.objects.published()`
-(see briefs/api.py); serializers never query. Linked items are summaries built
+(see publishing/api.py); serializers never query. Linked items are summaries built
 by plain functions, as in actors/serializers.py, for the same reason: speed.
 """
 

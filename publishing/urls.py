@@ -3,9 +3,12 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from briefs import feeds, views
-from briefs.sitemaps import SITEMAPS
+from publishing import feeds, views
+from publishing.sitemaps import SITEMAPS
 
+# The namespace stays "briefs" although these views now live in publishing:
+# URL names (briefs:detail, briefs:person-detail ...) are used by templates,
+# get_absolute_url(), editorial checks and tests, and are a stable contract.
 app_name = "briefs"
 
 urlpatterns = [

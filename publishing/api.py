@@ -27,13 +27,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from briefs.citations import citation_payload, citation_record
-from briefs.filters import (
-    BriefFilter,
-    PersonFilter,
-    RecommendationFilter,
-    TopicFilter,
-)
 from briefs.models import (
     Brief,
     BriefActor,
@@ -45,7 +38,15 @@ from briefs.models import (
     Recommendation,
     Topic,
 )
-from briefs.serializers import (
+from kernel.viewsets import ArchiveViewSet
+from publishing.citations import citation_payload, citation_record
+from publishing.filters import (
+    BriefFilter,
+    PersonFilter,
+    RecommendationFilter,
+    TopicFilter,
+)
+from publishing.serializers import (
     BriefDetailSerializer,
     BriefListSerializer,
     PersonDetailSerializer,
@@ -53,7 +54,6 @@ from briefs.serializers import (
     RecommendationSerializer,
     TopicSerializer,
 )
-from kernel.viewsets import ArchiveViewSet
 
 
 def _summary_fields(relation: str = "", label: str = "name") -> list[str]:
