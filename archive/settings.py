@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "briefs",
     "editorial",
     "publishing",
+    "demo",
 ]
 
 MIDDLEWARE = [

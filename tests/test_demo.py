@@ -23,8 +23,6 @@ from actors.models import (
     MutualDefense,
     Office,
 )
-from briefs.demo import default_seed_path, load_demo
-from briefs.demo.data import SEED_BRIEF_TITLE
 from briefs.models import (
     Brief,
     BriefActor,
@@ -35,6 +33,8 @@ from briefs.models import (
     Status,
     Topic,
 )
+from demo.data import SEED_BRIEF_TITLE
+from demo.loader import default_seed_path, load_demo
 
 TIRANA = "albania-croatia-kosovo-defence-declaration-2025"
 BELGRADE_PLAN = "serbia-hungary-defense-cooperation-plan-2025"

@@ -25,8 +25,8 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 from pypdf import PdfReader
 
-from briefs.demo import load_demo
 from briefs.models import Brief
+from demo.loader import load_demo
 from tests.test_oai import NS, SCHEMA
 
 SITE = "https://archive.example.org"

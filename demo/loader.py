@@ -1,4 +1,4 @@
-"""Load the demo content: an idempotent upsert of `briefs.demo.data`.
+"""Load the demo content: an idempotent upsert of `demo.data`.
 
 Every object is looked up by its natural key (slugs, or the fields of its unique
 constraint), so a second run finds everything in place and writes nothing.
@@ -30,7 +30,6 @@ from actors.models import (
     Membership,
     Office,
 )
-from briefs.demo import data
 from briefs.importers import import_brief_file
 from briefs.models import (
     Brief,
@@ -42,6 +41,7 @@ from briefs.models import (
     Topic,
 )
 from briefs.services import refresh_brief
+from demo import data
 from editorial.revisions import record_revision
 
 

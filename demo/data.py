@@ -6,7 +6,7 @@ offices, ISO codes). A figure nobody states is stored as unknown (`value=None`),
 never guessed. Descriptions are our own short, neutral wording.
 
 Natural keys: actors, agreements and topics by slug; everything else by the
-fields of its unique constraint (see `briefs.demo.loader`).
+fields of its unique constraint (see `demo.loader`).
 """
 
 import datetime

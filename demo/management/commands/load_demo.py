@@ -3,8 +3,8 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from briefs.demo import default_seed_path, load_demo
 from briefs.importers import BriefImportError
+from demo.loader import default_seed_path, load_demo
 
 
 class Command(BaseCommand):
