@@ -4,7 +4,7 @@ Each check is a function that takes a brief and yields `Finding`s; the
 `@editorial_check` decorator registers it. An ERROR blocks publishing; a
 WARNING is shown on the admin page and written to the workflow log with the
 transition. To add a check: write a function here, decorate it, and give it a
-test in tests/briefs/test_checks.py (one that fails without the check).
+test in tests/editorial/test_checks.py (one that fails without the check).
 """
 
 import re

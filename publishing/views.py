@@ -4,7 +4,7 @@ Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
 
 Each page costs a fixed number of queries whatever the number of related rows
-(tests/briefs/test_views.py asserts it). Brief pages and brief cards come from
+(tests/publishing/test_views.py asserts it). Brief pages and brief cards come from
 fragments prepared once per version (publishing/pages.py), so the brief page reads
 one row plus one query for related briefs. Every view is wrapped in
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.

@@ -21,7 +21,9 @@ NS = {
     "oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
-SCHEMA = etree.XMLSchema(etree.parse(Path(__file__).parent / "schemas" / "harvest.xsd"))
+SCHEMA = etree.XMLSchema(
+    etree.parse(Path(__file__).parent.parent / "schemas" / "harvest.xsd")
+)
 UTC = datetime.UTC
 
 

@@ -18,7 +18,7 @@ from tests import factories
 def isolated(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.SITE_URL = "https://archive.example.org"
-    # PDFs are tested in tests/briefs/test_pdf.py; here a stand-in keeps it fast.
+    # PDFs are tested in tests/publishing/test_pdf.py; here a stand-in keeps it fast.
     monkeypatch.setattr(
         pdf, "render_pdf", lambda html: b"%PDF-1.7 " + html[:40].encode()
     )
