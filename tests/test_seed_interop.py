@@ -27,7 +27,7 @@ from pypdf import PdfReader
 
 from briefs.models import Brief
 from demo.loader import load_demo
-from tests.test_oai import NS, SCHEMA
+from tests.publishing.test_oai import NS, SCHEMA
 
 SITE = "https://archive.example.org"
 AUTHORS = ["Velebit, Vuk", "Cvejanov, Andrej"]

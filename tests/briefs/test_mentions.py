@@ -15,7 +15,7 @@ from briefs.services import (
     reject_suggested_mentions,
     scan_mentions,
 )
-from tests.briefs.test_admin_workflow import form_data, messages_of
+from tests.editorial.test_admin_workflow import form_data, messages_of
 from tests.factories import make_actor, make_brief
 
 # --------------------------------------------------------------------------
