@@ -15,7 +15,7 @@ from actors.serializers import (
     AgreementDetailSerializer,
     AgreementListSerializer,
 )
-from archive.viewsets import ArchiveViewSet
+from kernel.viewsets import ArchiveViewSet
 
 
 @extend_schema_view(

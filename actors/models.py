@@ -65,10 +65,10 @@ class Actor(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # The actor's public page, prepared once per version by the briefs app
-    # (briefs/pages.py, which knows the briefs that discuss it): everything but
+    # (publishing/pages.py, which knows the briefs that discuss it): everything but
     # the lists of public briefs and recommendations, which are read per
     # request. `page_version` is bumped whenever anything the page shows
-    # changes (briefs/signals.py); the parts are current while
+    # changes (publishing/signals.py); the parts are current while
     # `rendered_version` equals it.
     page_version = models.PositiveIntegerField(default=1, editable=False)
     rendered_version = models.PositiveIntegerField(

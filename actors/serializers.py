@@ -1,4 +1,4 @@
-"""API shapes for actors and agreements (read-only; see archive/rest.py).
+"""API shapes for actors and agreements (read-only; see kernel/rest.py).
 
 Linked items appear as small summaries (slug, name or title, API address).
 Summaries are plain dicts built by the `*_summary` functions: a nested
@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from actors.models import Actor, Agreement
-from archive.rest import absolute_list_url, absolute_url
+from kernel.rest import absolute_list_url, absolute_url
 
 
 def actor_summary(actor: Actor, context: dict) -> dict[str, str]:

@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import DefaultRouter
 
 from actors.api import ActorViewSet, AgreementViewSet
-from briefs.api import (
+from publishing.api import (
     BriefViewSet,
     PersonViewSet,
     RecommendationViewSet,

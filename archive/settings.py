@@ -86,7 +86,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "archive.apps.ArchiveAdminConfig",  # django.contrib.admin + the dashboard
+    "editorial.apps.ArchiveAdminConfig",  # django.contrib.admin + the dashboard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -99,10 +99,15 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project package keeps only its migration history (ApiKey moved to
+    # kernel); its search engine (archive/search/) has no models.
     "archive",
+    "kernel",
     "actors",
     "briefs",
+    "editorial",
     "publishing",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -160,7 +165,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Whole-page cache and conditional GET for public pages (archive/pagecache.py),
+# Whole-page cache and conditional GET for public pages (kernel/pagecache.py),
 # in seconds; 0 turns both off. It needs a cache shared by every process, so
 # it is on by default only with REDIS_URL.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0))
@@ -171,7 +176,7 @@ EDITION_PDF_AFTER_PUBLISH = env_bool("EDITION_PDF_AFTER_PUBLISH", True)
 # a change made elsewhere reaches this process's cached pages within this time.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))
 # Prepare the unfiltered brief list (its counts and facets) once per content
-# generation instead of per request (briefs/views.py::BriefListView). Like the
+# generation instead of per request (publishing/views.py::BriefListView). Like the
 # page cache it needs the generation in a cache shared by every process, so it
 # is on by default only with REDIS_URL; it works with the page cache off.
 PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
@@ -279,23 +284,23 @@ REST_FRAMEWORK = {
     # Reading is public (the issue asks for anonymous access); the viewsets are
     # ReadOnlyModelViewSets, so writes are 405 whatever the permission says.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_AUTHENTICATION_CLASSES": ["archive.authentication.ApiKeyAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["kernel.authentication.ApiKeyAuthentication"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "archive.throttling.ClientAddressThrottle",
-        "archive.throttling.ApiKeyThrottle",
+        "kernel.throttling.ClientAddressThrottle",
+        "kernel.throttling.ApiKeyThrottle",
     ],
-    "DEFAULT_PAGINATION_CLASS": "archive.rest.ArchivePagination",
+    "DEFAULT_PAGINATION_CLASS": "kernel.rest.ArchivePagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "archive.rest.StrictOrderingFilter",
+        "kernel.rest.StrictOrderingFilter",
     ],
     # JSON only: no browsable API, no ?format= switch.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "URL_FORMAT_OVERRIDE": None,
-    "EXCEPTION_HANDLER": "archive.rest.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "archive.schema.ArchiveAutoSchema",
+    "EXCEPTION_HANDLER": "kernel.rest.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "kernel.schema.ArchiveAutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 

@@ -4,8 +4,8 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularSwaggerView
 
 from archive import views
-from briefs import oai
-from briefs.urls import sitemap_patterns
+from publishing import oai
+from publishing.urls import sitemap_patterns
 
 admin.site.site_header = f"{settings.PUBLISHER['name']} archive"
 admin.site.site_title = "Archive admin"
@@ -18,7 +18,7 @@ urlpatterns = [
     *sitemap_patterns,
     path("b/<int:pk>/", views.permalink, name="permalink"),
     path("oai/", oai.endpoint, name="oai"),
-    path("", include("briefs.urls")),
+    path("", include("publishing.urls")),
     path("api/v1/", include("archive.api")),
     # Interactive docs for the current version; assets are local static files.
     path(
@@ -30,5 +30,5 @@ urlpatterns = [
 ]
 
 # JSON errors under /api/, the site's pages elsewhere.
-handler404 = "archive.rest.page_not_found"
-handler500 = "archive.rest.server_error"
+handler404 = "kernel.rest.page_not_found"
+handler500 = "kernel.rest.server_error"

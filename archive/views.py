@@ -10,10 +10,11 @@ from django.views.decorators.http import require_GET
 
 from actors.models import Actor, Agreement
 from archive import search as search_engine
-from archive.pagecache import public_page
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
-from briefs.oai import withdrawn_briefs
-from briefs.pages import CARD_FIELDS, ensure_brief_pages
+from briefs.search import brief_facets
+from kernel.pagecache import public_page
+from publishing.oai import withdrawn_briefs
+from publishing.pages import CARD_FIELDS, ensure_brief_pages
 
 
 @public_page
@@ -125,7 +126,7 @@ def search(request: HttpRequest) -> HttpResponse:
     matches = search_engine.filter_matches(briefs, search_engine.BRIEFS, query)
     try:
         with search_engine.time_limit():
-            facets = search_engine.brief_facets(matches)
+            facets = brief_facets(matches)
     except search_engine.SearchTooBroad:
         # Counting every match of a very broad query is not worth a slow page:
         # show the ranked results without counts.

@@ -10,7 +10,7 @@ separate SQLite database under bench/out/ (or BENCH_DATABASE_URL), then:
    throttling, DRF, queries, JSON): `/api/v1/briefs/` (a page of 20),
    `/api/v1/agreements/?party=…&party=…&status=…`, and a minimal view;
    first uncached (PAGE_CACHE_SECONDS=0: every request queries and
-   serialises), then with the answer cache on (archive/viewsets.py; a local
+   serialises), then with the answer cache on (kernel/viewsets.py; a local
    memory cache here, Redis in production) for a repeated request and a
    conditional one (If-None-Match, 304). On SQLite the database work is
    in-process and counted; on PostgreSQL it is not (it runs in the server

@@ -46,7 +46,7 @@ from briefs.models import (
     Status,
     Topic,
 )
-from briefs.pages import refresh_brief_page
+from publishing.pages import refresh_brief_page
 
 SEED_SLUG = "balkans-new-military-alliances"
 REAL_ACTORS = [

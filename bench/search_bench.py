@@ -253,6 +253,7 @@ def time_search(seed: int, rounds: int) -> None:
 
     from archive import search
     from briefs.models import Brief
+    from briefs.search import brief_facets
 
     total = search.BRIEFS.queryset().count()
     qs = queries(seed)
@@ -311,7 +312,7 @@ def time_search(seed: int, rounds: int) -> None:
         started = time.perf_counter()
         matches = search.filter_matches(Brief.objects.published(), search.BRIEFS, q)
         matches.count()
-        search.brief_facets(matches)
+        brief_facets(matches)
         facet_times.append((time.perf_counter() - started) * 1000)
     print(
         f"count + facets (30 queries): median {statistics.median(facet_times):.1f} "

@@ -6,5 +6,10 @@ class BriefsConfig(AppConfig):
     verbose_name = "Briefs"
 
     def ready(self) -> None:
-        # Cache invalidation for prepared brief pages and the page cache.
-        from briefs import signals  # noqa: F401
+        from briefs import search
+        from briefs.models import Brief
+        from kernel import pagecache
+
+        # The page cache's generation turns when a scheduled brief goes public.
+        pagecache.register_release_source(Brief.objects.next_release_at)
+        search.register(self)

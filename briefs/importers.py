@@ -37,7 +37,9 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from briefs.hooks import brief_imported
 from briefs.models import (
+    CONTENT_FROZEN,
     Brief,
     Contribution,
     Institution,
@@ -46,9 +48,7 @@ from briefs.models import (
     Role,
     Status,
 )
-from briefs.revisions import record_revision
 from briefs.services import refresh_brief
-from briefs.workflow import CONTENT_FROZEN
 
 
 class BriefImportError(ValueError):
@@ -954,11 +954,10 @@ def import_brief(
     # Mentions and the search document need the credits and recommendations,
     # which are saved after the brief row.
     refresh_brief(brief=brief)
-    record_revision(
-        brief=brief,
-        user=None,
-        comment=f"Imported from {source or 'a file'}",
-        if_changed=True,
+    # The editorial history records the import as a revision (if it changed
+    # the content): editorial listens, since briefs does not import it.
+    brief_imported.send(
+        sender=Brief, brief=brief, comment=f"Imported from {source or 'a file'}"
     )
 
     if dry_run:

@@ -135,6 +135,12 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# Statuses whose content nobody changes in place: approved text is what was
+# reviewed, public text changes only through a correction (working copy).
+# Checked by the editorial workflow and by the importer.
+CONTENT_FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN})
+
+
 class Language(models.TextChoices):
     ENGLISH = "en", "English"
     SERBIAN_LATIN = "sr-Latn", "Serbian (Latin)"
@@ -185,6 +191,19 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             status=Status.PUBLISHED,
             published_at__gt=at or timezone.now(),
             deleted_at__isnull=True,
+        )
+
+    def next_release_at(self) -> datetime.datetime | None:
+        """When the next scheduled brief becomes public (the page cache turns then)."""
+        return (
+            self.filter(
+                status=Status.PUBLISHED,
+                deleted_at__isnull=True,
+                published_at__gt=timezone.now(),
+            )
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
         )
 
     def search(self, q: str) -> "BriefQuerySet":
@@ -285,7 +304,7 @@ class Brief(models.Model):
         blank=True,
         related_name="+",
     )
-    # Stable publication (briefs/workflow.py): a published brief is never edited
+    # Stable publication (editorial/workflow.py): a published brief is never edited
     # in place. A correction is prepared on a working copy, a separate row that
     # points here and can never be published itself; publishing it copies its
     # content onto this row in one transaction and records a Correction.
@@ -301,7 +320,7 @@ class Brief(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The public page, prepared once per version (see briefs/pages.py) so that
+    # The public page, prepared once per version (see publishing/pages.py) so that
     # a request reads one row instead of rendering eight relations. Every change
     # to the brief or to what its page shows bumps `page_version` (briefs/
     # signals.py); the fragments are current only while `rendered_version`
@@ -352,7 +371,7 @@ class Brief(models.Model):
                 name="brief_working_copy_never_public",
             ),
         ]
-        # Checked by briefs/workflow.py on every transition, whatever the caller.
+        # Checked by editorial/workflow.py on every transition, whatever the caller.
         permissions = [
             ("edit_any_brief", "Can see and edit every brief, not only own"),
             ("submit_brief", "Can submit briefs for review"),
@@ -574,7 +593,7 @@ class Correction(models.Model):
     )
     published_on = models.DateField()
     # Optional: every published correction is a version, with or without a
-    # public word on what changed (briefs.workflow._publish_correction).
+    # public word on what changed (editorial.workflow._publish_correction).
     note = models.TextField(blank=True)
 
     class Meta:
@@ -582,136 +601,6 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of {self.published_on:%Y-%m-%d} to {self.brief}"
-
-
-class RevisionKind(models.TextChoices):
-    EDIT = "edit", "Edit"
-    RESTORE = "restore", "Restore"
-    PUBLICATION = "publication", "Correction published"
-    # An edit that was not applied because the brief changed under it; kept so
-    # that nothing anyone typed is lost (briefs/admin.py, BriefAdmin.save_model).
-    CONFLICT = "conflict", "Conflicting edit, not applied"
-
-
-class BriefRevision(models.Model):
-    """The whole content of a brief at one moment (see briefs/revisions.py).
-
-    Written on every save by every interface; never changed or deleted except
-    when a superuser purges the brief itself.
-    """
-
-    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="revisions")
-    kind = models.CharField(
-        max_length=12, choices=RevisionKind.choices, default=RevisionKind.EDIT
-    )
-    content = models.JSONField()
-    comment = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=RevisionKind.values),
-                name="briefrevision_kind_valid",
-            ),
-        ]
-        indexes = [
-            # Used by the edit token (latest applied revision) and the history list.
-            models.Index(fields=["brief", "-id"], name="briefrevision_latest"),
-        ]
-
-    def __str__(self) -> str:
-        return f"Revision {self.pk} of {self.brief}"
-
-
-class BriefTransition(models.Model):
-    """One entry of a brief's workflow log: who moved it, when, from, to and why."""
-
-    brief = models.ForeignKey(
-        Brief, on_delete=models.CASCADE, related_name="transitions"
-    )
-    action = models.CharField(max_length=20)
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    comment = models.TextField(blank=True)
-    # The editorial checks' findings when they ran with this transition.
-    checks = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-        verbose_name = "workflow log entry"
-        verbose_name_plural = "workflow log"
-        indexes = [
-            # Used by the log on the brief's admin page.
-            models.Index(fields=["brief", "created_at"], name="brieftransition_brief"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.brief}: {self.from_status} → {self.to_status}"
-
-
-class ReviewComment(models.Model):
-    """A reviewer's remark on a brief, shown to its author on the admin page."""
-
-    brief = models.ForeignKey(
-        Brief, on_delete=models.CASCADE, related_name="review_comments"
-    )
-    body = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"Comment on {self.brief}"
-
-
-class EditPresence(models.Model):
-    """Who has a brief's change form open, so that others can see it.
-
-    Recorded when the form is loaded (no JavaScript needed) and considered
-    stale after `briefs.workflow.PRESENCE_TTL`.
-    """
-
-    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    started_at = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["brief", "user"], name="editpresence_unique_user"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} editing {self.brief}"
 
 
 class BriefSlugHistory(models.Model):
@@ -735,7 +624,7 @@ class BriefSlugHistory(models.Model):
 
 
 class RelatedCandidate(models.Model):
-    """A brief prepared as a related-brief candidate of another (briefs/pages.py).
+    """A brief prepared as a related-brief candidate of another (publishing/pages.py).
 
     Part of the prepared page, rewritten with it. As rows, the candidates let
     the brief page ask which of them are public inside its one query, and let

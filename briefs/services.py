@@ -4,7 +4,7 @@ Callers (admin, importers, the demo loader, the editorial workflow) call
 `refresh_brief(brief=...)` after a brief *and its related rows* have been
 saved: it records actor mentions and brings the search index up to date.
 Saving the `Brief` row alone already updates the index (see
-`archive/signals.py`), so withdrawing or trashing removes a brief from search
+`briefs/search.py`), so withdrawing or trashing removes a brief from search
 at once, but only `refresh_brief` sees recommendations, contributors and
 links saved after the row.
 """
@@ -18,11 +18,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive import search
-from archive.pagecache import bump_generation_now_and_on_commit
-from briefs.lifecycle import public_record
+from briefs.hooks import briefs_changed_in_bulk, public_record
 from briefs.mentions import get_scanner
 from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
-from briefs.pages import invalidate_brief_pages
+from kernel.pagecache import bump_generation_now_and_on_commit
 
 
 def mention_text(brief: Brief) -> str:
@@ -92,8 +91,12 @@ def scan_mentions(*, brief: Brief) -> ScanResult:
 
 
 def _pages_changed(brief_ids) -> None:
-    """What briefs/signals.py does on a save, for writes that bypass signals."""
-    invalidate_brief_pages(brief_ids)
+    """What model signals do on a save, for writes that bypass them.
+
+    publishing prepares the briefs' pages again (it listens to
+    `briefs_changed_in_bulk`); the page cache's generation turns.
+    """
+    briefs_changed_in_bulk.send(sender=Brief, brief_ids=brief_ids)
     bump_generation_now_and_on_commit()
 
 

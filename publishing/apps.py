@@ -2,11 +2,19 @@ from django.apps import AppConfig
 
 
 class PublishingConfig(AppConfig):
+    """What the public sees: editions, and every surface that reads them (pages,
+    feeds, sitemap, OAI-PMH, citations, PDF, exports, the briefs API)."""
+
     name = "publishing"
     verbose_name = "Publishing"
 
     def ready(self) -> None:
-        from briefs import lifecycle
-        from publishing import editions
+        from briefs.hooks import provide_preview, register
+        from publishing import editions, signals  # noqa: F401
+        from publishing.views import render_brief_preview
 
-        lifecycle.register(editions.KEEPER)
+        # The workflow's publications, withdrawals... build and keep editions.
+        register(editions.KEEPER)
+
+        # The admin's preview (editorial) renders a brief as its public page.
+        provide_preview(render_brief_preview)

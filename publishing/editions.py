@@ -9,7 +9,7 @@
                               copied onto its editions, in the same transaction
 
 The editorial workflow (editorial/) may not import this app; it reaches these
-functions through `briefs.lifecycle`, where `PublishingConfig.ready()`
+functions through `briefs.hooks`, where `PublishingConfig.ready()`
 registers them.
 
 Rendering from a snapshot: the templates, citations and serializers were
@@ -340,9 +340,9 @@ def render_edition(edition: Edition, history: list[Edition]) -> dict[str, Any]:
     `history` (its brief's editions up to this one, oldest first), so that
     rendering again after a rename or a restore gives the same bytes.
     """
-    from briefs.citations import citation_record
-    from briefs.serializers import BriefDetailSerializer, BriefListSerializer
+    from publishing.citations import citation_record
     from publishing.rendering import render_brief_fragments
+    from publishing.serializers import BriefDetailSerializer, BriefListSerializer
 
     brief = restore_brief(edition, history)
     record = citation_record(brief, edition=edition)
@@ -447,7 +447,7 @@ def publish_edition(
     Edition 1 for a first publication (`released_at` may lie ahead: scheduled);
     N+1 for a correction, released at once, the previous one superseded and
     re-rendered as such. Called by the editorial workflow (through
-    briefs.lifecycle), the importer and the demo loader; inside their
+    briefs.hooks), the importer and the demo loader; inside their
     transaction, so the edition exists exactly when the publication does.
     """
     previous = (
@@ -570,7 +570,7 @@ def preview_edition(brief: Brief) -> Edition:
 
 
 class _Keeper:
-    """The brief lifecycle's public side (see briefs.lifecycle)."""
+    """The brief lifecycle's public side (see briefs.hooks)."""
 
     def published(
         self, *, brief: Brief, released_at: datetime.datetime, note: str = ""
@@ -588,9 +588,6 @@ class _Keeper:
 
     def renamed(self, *, brief: Brief) -> None:
         rename_editions(brief=brief)
-
-    def preview(self, *, brief: Brief) -> Edition:
-        return preview_edition(brief)
 
 
 KEEPER = _Keeper()

@@ -17,9 +17,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
 
-from briefs import pdf
-from briefs.pdf import PDFUnavailable, pdf_html
+from publishing import pdf
 from publishing.models import Edition
+from publishing.pdf import PDFUnavailable, pdf_html
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +27,7 @@ PDF_DIR = "editions/pdf"
 
 
 def edition_pdf_html(edition: Edition) -> str:
-    from briefs.citations import record_from_json
+    from publishing.citations import record_from_json
     from publishing.editions import history_of, restore_brief
 
     brief = restore_brief(edition, history_of(edition))

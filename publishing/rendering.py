@@ -79,7 +79,7 @@ def credits_by_role(
 
 def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     """The stored HTML parts of an edition, from its restored brief."""
-    from briefs.pages import json_ld, link_first_mentions
+    from publishing.pages import json_ld, link_first_mentions
 
     contributions = list(brief.contributions.all())
     authors = [c for c in contributions if c.role == Role.AUTHOR]
@@ -123,7 +123,7 @@ def citation_context(record: Any, *, slug: str, edition: Any) -> dict:
     """What the "Cite this" box and the citation meta tags show."""
     from django.urls import reverse
 
-    from briefs.citations import format_coins, formatted_citations
+    from publishing.citations import format_coins, formatted_citations
 
     if edition.is_current:
         downloads = [

@@ -86,8 +86,8 @@ def _forget_generation() -> None:
     # Each process keeps its copy of the content generation for up to a second
     # and the pages prepared for it; the database is rolled back between tests
     # without a content change, so both must be forgotten with the cache.
-    from archive import pagecache
-    from briefs import views
+    from kernel import pagecache
+    from publishing import views
 
     pagecache._seen["value"] = None
     views._list_shells.clear()

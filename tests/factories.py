@@ -17,7 +17,7 @@ from actors.models import (
     Membership,
 )
 from archive import search
-from briefs.lifecycle import public_record
+from briefs.hooks import public_record
 from briefs.models import (
     Brief,
     BriefActor,

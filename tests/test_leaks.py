@@ -86,7 +86,7 @@ def _crawl(client, starts: list[str]) -> dict[str, str]:
         if path in seen or path.startswith(("/static/", "/media/", "/search/")):
             continue
         if path.endswith(".pdf"):
-            continue  # binary; tests/briefs/test_pdf.py reads PDFs' text
+            continue  # binary; tests/publishing/test_pdf.py reads PDFs' text
         response = client.get(path)
         body = response.content.decode()
         if response.status_code in (301, 302):

@@ -25,9 +25,9 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 from pypdf import PdfReader
 
-from briefs.demo import load_demo
 from briefs.models import Brief
-from tests.test_oai import NS, SCHEMA
+from demo.loader import load_demo
+from tests.publishing.test_oai import NS, SCHEMA
 
 SITE = "https://archive.example.org"
 AUTHORS = ["Velebit, Vuk", "Cvejanov, Andrej"]

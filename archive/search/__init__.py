@@ -50,19 +50,22 @@ Contract for callers (`QuerySet.search(q)`, FilterSets, views):
   also applies `published()`, so a scheduled brief is never returned early.
 
 Layout: `text` (fold, offsets, Markdown to text), `query` (parsing),
-`indexes` (what each model's document holds), `engines` (the SQL of each
-vendor), `snippets`; this module is the interface and re-exports the rest.
+`indexes` (what an index is, and the registry), `engines` (the SQL of each
+vendor), `snippets`, `signals` (receivers that keep an index current); this
+module is the interface and re-exports the rest. It imports no app: each app
+defines its indexes in `<app>/search.py` and registers them in
+`AppConfig.ready()` (`register(index, name="BRIEFS")`, then `search.BRIEFS`).
 
-Index maintenance: `index_objects()`/`unindex()` are called from
-`archive/signals.py` on save/delete of indexed models, from
-`briefs.services.refresh_brief()` after a brief's related rows are saved, and
-in bulk by `manage.py rebuild_search_index`.
+Index maintenance: `index_objects()`/`unindex()` are called from receivers
+each app connects in `ready()` (built by `archive.search.signals`) on
+save/delete of indexed models, from `briefs.services.refresh_brief()` after a
+brief's related rows are saved, and in bulk by `manage.py
+rebuild_search_index`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import F, IntegerField, QuerySet
@@ -83,14 +86,12 @@ from archive.search.engines import (
     time_limit,
 )
 from archive.search.indexes import (
-    ACTORS,
-    AGREEMENTS,
-    BRIEFS,
-    INDEXES,
-    PEOPLE,
     Document,
     SearchIndex,
     index_for,
+    indexes,
+    register,
+    registered,
 )
 from archive.search.query import (
     MAX_QUERY_LENGTH,
@@ -112,25 +113,19 @@ from archive.search.snippets import (
 from archive.search.text import OffsetMap, fold, markdown_to_text
 
 __all__ = [
-    "ACTORS",
-    "AGREEMENTS",
     "BM25_WEIGHTS",
-    "BRIEFS",
     "CANDIDATES",
     "CANDIDATES_HEAD",
-    "INDEXES",
     "MARK_END",
     "MARK_START",
     "MAX_QUERY_LENGTH",
     "MAX_TERMS",
     "MIN_PREFIX_LENGTH",
-    "PEOPLE",
     "SNIPPET_CHARACTERS",
     "STOP_WORDS",
     "TIME_LIMIT_MS",
     "Document",
     "Engine",
-    "Facets",
     "Hit",
     "InvalidQuery",
     "OffsetMap",
@@ -141,16 +136,18 @@ __all__ = [
     "SearchTooBroad",
     "Term",
     "add_snippets",
-    "brief_facets",
     "filter_matches",
     "fold",
     "get_engine",
     "highlight",
     "index_for",
+    "indexes",
     "index_objects",
     "markdown_to_text",
     "parse_query",
     "rebuild",
+    "register",
+    "registered",
     "search_page",
     "search_queryset",
     "snippet_window",
@@ -312,73 +309,22 @@ def search_page(
             search_queryset(queryset, index, query, _ids=ids)[offset : offset + limit]
         )
     hits = [Hit(obj) for obj in page]
-    if snippets and index is BRIEFS:
+    if snippets and index.snippets:
         add_snippets(hits, query, engine)
     return hits
 
 
-@dataclass
-class Facets:
-    """Counts of the matching published briefs, for the search page."""
+def __getattr__(name: str) -> object:
+    """`search.BRIEFS`, `search.ACTORS` …: the indexes apps registered by name.
 
-    total: int = 0
-    kind: list[dict] = field(default_factory=list)
-    year: list[dict] = field(default_factory=list)
-    topic: list[dict] = field(default_factory=list)
-    actor: list[dict] = field(default_factory=list)
-
-
-def brief_facets(matches: QuerySet) -> Facets:
-    """Total and counts by kind, year, topic and (confirmed) actor.
-
-    `matches` is the filtered, public set (`filter_matches` on `published()`).
-    Three aggregate queries whatever the number of matches: kinds and years
-    come from one grouping, and the total is their sum.
+    `search.INDEXES` is every registered index. Looked up when used, so apps
+    register theirs in `AppConfig.ready()` and this package imports none.
     """
-    from collections import Counter
-
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
-
-    from actors.models import Actor
-    from briefs.models import BriefKind, MentionState, Topic
-
-    ids = matches.order_by().values("pk")
-    rows = (
-        matches.model.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(year=ExtractYear("publication_date"))
-        .values("kind", "year")
-        .annotate(n=Count("pk"))
-    )
-    kinds: Counter = Counter()
-    years: Counter = Counter()
-    for row in rows:
-        kinds[row["kind"]] += row["n"]
-        if row["year"] is not None:
-            years[row["year"]] += row["n"]
-    labels = dict(BriefKind.choices)
-    facets = Facets(total=sum(kinds.values()))
-    facets.kind = [
-        {"value": kind, "label": labels.get(kind, kind), "count": n}
-        for kind, n in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    facets.year = [
-        {"value": year, "label": str(year), "count": n}
-        for year, n in sorted(years.items(), reverse=True)
-    ]
-    facets.topic = [
-        {"value": t.slug, "label": t.name, "count": t.n}
-        for t in Topic.objects.filter(briefs__in=ids)
-        .annotate(n=Count("briefs"))
-        .order_by("-n", "name")[:20]
-    ]
-    facets.actor = [
-        {"value": a.slug, "label": a.name, "count": a.n}
-        for a in Actor.objects.filter(
-            brief_links__brief__in=ids, brief_links__state=MentionState.CONFIRMED
-        )
-        .annotate(n=Count("brief_links"))
-        .order_by("-n", "name")[:20]
-    ]
-    return facets
+    if name == "INDEXES":
+        return indexes()
+    if name.isupper():
+        try:
+            return registered(name)
+        except LookupError:
+            pass
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -15,7 +15,7 @@ from briefs.services import (
     reject_suggested_mentions,
     scan_mentions,
 )
-from tests.briefs.test_admin_workflow import form_data, messages_of
+from tests.editorial.test_admin_workflow import form_data, messages_of
 from tests.factories import make_actor, make_brief
 
 # --------------------------------------------------------------------------
@@ -351,9 +351,9 @@ def test_seed_brief_is_listed_on_actor_pages_once_confirmed(seed_path, client):
 
 @pytest.mark.django_db
 def test_demo_actors_suggest_exactly_what_the_seed_brief_discusses(seed_path):
-    from briefs.demo import data
-    from briefs.demo.loader import load_demo
     from briefs.mentions import get_scanner
+    from demo import data
+    from demo.loader import load_demo
 
     brief = load_demo(seed_path=seed_path).brief
     found = {

@@ -1,0 +1,983 @@
+"""The admin: where editors write, review, publish and correct briefs.
+
+Every workflow move on a brief, from a button, a bulk action or a forged
+POST, goes through `editorial.workflow.transition_brief`; every save records a
+revision (editorial/revisions.py); a save made on a stale form is kept as an
+unapplied revision instead of overwriting anyone.
+"""
+
+import copy
+import json
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import ActionLocation
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+)
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from briefs.hooks import render_preview
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    Contribution,
+    Correction,
+    Institution,
+    MentionState,
+    Person,
+    Recommendation,
+    Status,
+    Topic,
+)
+from briefs.services import (
+    confirm_suggested_mentions,
+    index_brief,
+    refresh_brief,
+    reject_suggested_mentions,
+    set_mention_state,
+)
+from editorial.checks import run_checks
+from editorial.models import RevisionKind
+from editorial.revisions import (
+    current_edit_token,
+    diff_contents,
+    record_revision,
+    snapshot_brief,
+)
+from editorial.workflow import (
+    Action,
+    TransitionError,
+    add_review_comment,
+    available_actions,
+    can_comment_brief,
+    can_edit_brief,
+    can_preview_brief,
+    can_view_brief,
+    clear_presence,
+    editable_briefs,
+    others_editing,
+    record_presence,
+    refusal,
+    restore_revision,
+    revisions_of,
+    transition_brief,
+    visible_briefs,
+)
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "local_name", "people_count"]
+    search_fields = ["name", "local_name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_people=Count("people"))
+
+    @admin.display(description="people", ordering="_people")
+    def people_count(self, obj: Institution) -> int:
+        return obj._people
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "affiliation", "orcid", "contribution_count"]
+    list_select_related = ["affiliation"]
+    list_filter = [("affiliation", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "slug", "orcid", "affiliation__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["affiliation"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_contributions=Count("contributions"))
+        )
+
+    @admin.display(description="contributions", ordering="_contributions")
+    def contribution_count(self, obj: Person) -> int:
+        return obj._contributions
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "brief_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(_briefs=Count("briefs"))
+
+    @admin.display(description="briefs", ordering="_briefs")
+    def brief_count(self, obj: Topic) -> int:
+        return obj._briefs
+
+
+def _may_change_brief(request: HttpRequest, brief: Brief | None) -> bool:
+    """The object-level edit rule for a brief (editorial/workflow.py).
+
+    The admin makes a brief's inlines read-only whenever the brief itself is.
+
+    One exception: a form whose brief stopped being editable while it was
+    open is let through once, so that its content can be kept as an
+    unapplied revision instead of being lost (see BriefAdmin.get_object).
+    """
+    if brief is None:
+        return True
+    if getattr(request, "_brief_unapplied", None) and (
+        request._brief_unapplied[0] == brief.pk
+    ):
+        return True
+    return can_edit_brief(request.user, brief)
+
+
+class ContributionInline(admin.TabularInline):
+    model = Contribution
+    extra = 0
+    autocomplete_fields = ["person"]
+    fields = ["order", "person", "role"]
+    ordering = ["order", "id"]
+
+
+class RecommendationInline(admin.StackedInline):
+    model = Recommendation
+    extra = 0
+    autocomplete_fields = ["addressees"]
+    fields = [("order", "policy_area"), "title", "body", "addressees"]
+    ordering = ["order"]
+
+
+class BriefActorInline(admin.TabularInline):
+    """Actor links: suggestions found in the text and links added by hand.
+
+    The state is editable here, which is how an editor confirms or rejects
+    one suggestion; the changelist actions do all of a brief's at once.
+    """
+
+    model = BriefActor
+    extra = 0
+    autocomplete_fields = ["actor"]
+    fields = ["actor", "state", "mention_count", "first_position"]
+    readonly_fields = ["mention_count", "first_position"]
+    ordering = ["first_position", "actor__name"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("actor")
+
+
+class BriefAgreementInline(admin.TabularInline):
+    model = BriefAgreement
+    extra = 0
+    autocomplete_fields = ["agreement"]
+
+
+class TrashFilter(admin.SimpleListFilter):
+    """Trashed briefs are hidden unless asked for; they stay restorable."""
+
+    title = "trash"
+    parameter_name = "trash"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list:
+        return [("yes", "In the trash")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "yes":
+            return queryset.in_trash()
+        return queryset.not_in_trash()
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "All":
+                choice["display"] = "Not in the trash"
+            yield choice
+
+
+class BriefAdminForm(forms.ModelForm):
+    # The revision the form was loaded from (optimistic concurrency): a save
+    # whose token is not the current one is kept, not applied.
+    edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["edit_token"] = current_edit_token(self.instance)
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(required=False, max_length=5000)
+    public_note = forms.CharField(required=False, max_length=5000)
+    publish_at = forms.DateTimeField(required=False)
+    expected_status = forms.ChoiceField(choices=Status.choices, required=False)
+
+
+# Which actions ask for which inputs on the change page.
+NEEDS_COMMENT = {Action.REQUEST_CHANGES}
+NEEDS_PUBLIC_NOTE = {Action.WITHDRAW}
+
+
+class CorrectionInline(admin.TabularInline):
+    # Each correction is a new version; citations name the latest one. They
+    # are recorded by publishing a correction draft (editorial/workflow.py), so
+    # here they are a read-only record.
+    model = Correction
+    extra = 0
+    fields = ["published_on", "note"]
+    readonly_fields = ["published_on", "note"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Brief | None) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: Brief | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: Brief | None = None
+    ) -> bool:
+        return False
+
+
+@admin.register(Brief)
+class BriefAdmin(admin.ModelAdmin):
+    form = BriefAdminForm
+    change_form_template = "admin/briefs/brief/change_form.html"
+    object_history_template = "admin/briefs/brief/object_history.html"
+    delete_confirmation_template = "admin/briefs/brief/delete_confirmation.html"
+    list_display = [
+        "title",
+        "state",
+        "kind",
+        "publication_date",
+        "author_names",
+        "updated_at",
+    ]
+    list_filter = [TrashFilter, "status", "kind", "language", "featured", "topics"]
+    search_fields = ["title", "slug", "summary", "contributions__person__name"]
+    date_hierarchy = "publication_date"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics"]
+    # The workflow owns these: they change only through editorial/workflow.py.
+    readonly_fields = [
+        "status",
+        "published_at",
+        "withdrawn_reason",
+        "withdrawn_at",
+        "version",
+        "correction_of",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "deleted_at",
+    ]
+    inlines = [
+        ContributionInline,
+        RecommendationInline,
+        BriefActorInline,
+        BriefAgreementInline,
+        CorrectionInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "language", "summary", "body"]}),
+        (
+            "Classification",
+            {"fields": ["topics", "featured", "licence", "doi"]},
+        ),
+        (
+            "Publication",
+            {
+                "fields": [
+                    "status",
+                    "publication_date",
+                    "published_at",
+                    "version",
+                    "correction_of",
+                    "withdrawn_reason",
+                    "withdrawn_at",
+                ]
+            },
+        ),
+        (
+            "Record",
+            {
+                "classes": ["collapse"],
+                "fields": ["created_by", "created_at", "updated_at", "deleted_at"],
+            },
+        ),
+    ]
+    actions = [
+        "submit_selected",
+        "approve_selected",
+        "publish_selected",
+        "trash_selected",
+        "untrash_selected",
+        "purge_selected",
+        "confirm_mentions",
+        "reject_mentions",
+    ]
+
+    # -- Who may do what (the rules live in editorial/workflow.py) --
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Prefetch contributors: the changelist names the authors on every row.
+        return (
+            (super().get_queryset(request) & visible_briefs(request.user))
+            .select_related("draft_of")
+            .prefetch_related(
+                Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.select_related("person"),
+                )
+            )
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj: Brief | None = None):
+        if obj is None:
+            return super().has_view_permission(request)
+        return can_view_brief(request.user, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Brief | None = None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return _may_change_brief(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Brief | None = None):
+        # Deleting is moving to the trash, a workflow move like any other.
+        if obj is None:
+            return super().has_delete_permission(request)
+        return refusal(request.user, obj, Action.TRASH) is None
+
+    def has_submit_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("briefs.submit_brief")
+
+    def has_review_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("briefs.review_brief")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("briefs.publish_brief")
+
+    def has_purge_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Brief | None:
+        if request.method == "POST" and getattr(request, "_brief_changeform", False):
+            # Lock the row before reading it, so that a transition or another
+            # save that commits meanwhile is seen rather than overwritten.
+            try:
+                pk = unquote(object_id)
+                list(Brief.objects.select_for_update().filter(pk=pk).values("pk"))
+            except (ValueError, ValidationError):
+                pass
+        obj = super().get_object(request, object_id, from_field)
+        if (
+            obj is not None
+            and getattr(request, "_brief_changeform", False)
+            and request.method == "POST"
+            and "edit_token" in request.POST
+            and not can_edit_brief(request.user, obj)
+            and can_view_brief(request.user, obj)
+            and request.user.has_perm("briefs.change_brief")
+        ):
+            request._brief_unapplied = (
+                obj.pk,
+                f"it is now {obj.get_status_display().lower()}"
+                + (" and in the trash" if obj.deleted_at else "")
+                + ", so it can no longer be edited here",
+            )
+        return obj
+
+    def get_fieldsets(self, request: HttpRequest, obj: Brief | None = None):
+        fieldsets = copy.deepcopy(super().get_fieldsets(request, obj))
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets[0][1]["fields"].append("edit_token")
+        return fieldsets
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Brief | None = None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            # A public address is kept stable; a working copy's is not public.
+            fields.append("slug")
+        return fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Brief | None = None):
+        return super().get_prepopulated_fields(request, obj) if obj is None else {}
+
+    def get_actions(
+        self,
+        request: HttpRequest,
+        action_location: ActionLocation = ActionLocation.CHANGE_LIST,
+    ) -> dict:
+        actions = super().get_actions(request, action_location)
+        # Bulk deletion would bypass the trash; "Move to trash" replaces it.
+        actions.pop("delete_selected", None)
+        return actions
+
+    def view_on_site(self, obj: Brief) -> str | None:
+        return obj.get_absolute_url() if obj.is_public else None
+
+    # -- Display --
+
+    @admin.display(description="status", ordering="status")
+    def state(self, obj: Brief) -> str:
+        parts = [obj.get_status_display()]
+        if obj.is_scheduled:
+            parts.append(
+                f"scheduled for {timezone.localtime(obj.published_at):%Y-%m-%d %H:%M}"
+            )
+        if obj.draft_of_id:
+            parts.append(f"correction of “{obj.draft_of}”")
+        if obj.deleted_at:
+            parts.append("in the trash")
+        return " · ".join(parts)
+
+    @admin.display(description="authors")
+    def author_names(self, obj: Brief) -> str:
+        return ", ".join(c.person.name for c in obj.contributions.all())
+
+    @admin.display(description="correction of")
+    def correction_of(self, obj: Brief) -> str:
+        if not obj.draft_of_id:
+            return "—"
+        url = reverse("admin:briefs_brief_change", args=[obj.draft_of_id])
+        return format_html(
+            '<a href="{}">{}</a> (version {})', url, obj.draft_of, obj.draft_of.version
+        )
+
+    # -- Saving: every save is a revision; a stale form never overwrites --
+
+    def _unapplied(self, request: HttpRequest) -> tuple | None:
+        return getattr(request, "_brief_unapplied", None)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._brief_changeform = True
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request: HttpRequest, obj: Brief, form, change: bool) -> None:
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        if change and not self._unapplied(request):
+            token = form.cleaned_data.get("edit_token") or ""
+            if token != current_edit_token(obj):
+                request._brief_unapplied = (
+                    obj.pk,
+                    "somebody else saved this brief after you opened it",
+                )
+        if self._unapplied(request):
+            # Save inside a savepoint only to snapshot the edit, then undo it.
+            request._brief_savepoint = transaction.savepoint_create()
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        brief = form.instance
+        unapplied = self._unapplied(request)
+        if unapplied:
+            content = snapshot_brief(brief)
+            transaction.savepoint_rollback(request._brief_savepoint)
+            request._brief_conflict_revision = record_revision(
+                brief=brief,
+                user=request.user,
+                kind=RevisionKind.CONFLICT,
+                content=content,
+                comment=f"Not applied: {unapplied[1]}.",
+            )
+            return
+        # After the inlines: mentions are found in recommendations too, and
+        # the search document holds credits and confirmed actors.
+        scan = refresh_brief(brief=brief)
+        if scan.suggested:
+            self.message_user(
+                request,
+                f"{len(scan.suggested)} new actor mention(s) suggested; "
+                "confirm or reject them under “Actors discussed”.",
+                messages.INFO,
+            )
+        message = LogEntry(
+            change_message=json.dumps(
+                self.construct_change_message(request, form, formsets, not change)
+            )
+        ).get_change_message()
+        record_revision(
+            brief=brief,
+            user=request.user,
+            comment=message if change else "Created in the admin.",
+        )
+        clear_presence(brief=brief, user=request.user)
+
+    def log_change(self, request: HttpRequest, obj: Brief, message):
+        if self._unapplied(request):
+            return None  # nothing changed
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Brief) -> HttpResponse:
+        unapplied = self._unapplied(request)
+        if not unapplied:
+            return super().response_change(request, obj)
+        revision = request._brief_conflict_revision
+        current = current_edit_token(obj)
+        compare = reverse("admin:briefs_brief_compare", args=[obj.pk])
+        messages.error(
+            request,
+            format_html(
+                "Your changes were not applied: {}. Nothing is lost: they are kept "
+                'as revision {}. <a href="{}?a={}&amp;b={}">Compare them with the '
+                "current version</a>, then restore them or copy what you need.",
+                unapplied[1],
+                revision.pk,
+                compare,
+                current or "current",
+                revision.pk,
+            ),
+        )
+        return HttpResponseRedirect(reverse("admin:briefs_brief_change", args=[obj.pk]))
+
+    # -- Deleting is trashing --
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # Nothing is deleted, so nothing related needs listing or permission.
+        return [str(obj) for obj in objs], {}, set(), []
+
+    def log_deletions(self, request: HttpRequest, queryset) -> None:
+        pass  # the workflow log records the move to the trash
+
+    def delete_model(self, request: HttpRequest, obj: Brief) -> None:
+        try:
+            transition_brief(obj, user=request.user, action=Action.TRASH)
+        except TransitionError as error:
+            raise PermissionDenied(error.message) from error
+
+    def response_delete(
+        self, request: HttpRequest, obj_display: str, obj_id
+    ) -> HttpResponse:
+        messages.success(
+            request,
+            f"“{obj_display}” was moved to the trash; an editor can restore it.",
+        )
+        return HttpResponseRedirect(reverse("admin:briefs_brief_changelist"))
+
+    # -- Bulk actions: each brief goes through the same checker --
+
+    def _bulk(self, request: HttpRequest, queryset: QuerySet, action: Action) -> None:
+        done, refused = 0, []
+        for brief in queryset:
+            try:
+                transition_brief(brief, user=request.user, action=action)
+                done += 1
+            except TransitionError as error:
+                refused.append(error.message)
+        if done:
+            messages.success(
+                request, f"{action.label}: done for {done} brief{pluralize(done)}."
+            )
+        for message in refused:
+            messages.error(request, message)
+
+    @admin.action(
+        description="Submit selected briefs for review", permissions=["submit"]
+    )
+    def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.SUBMIT)
+
+    @admin.action(description="Approve selected briefs", permissions=["review"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.APPROVE)
+
+    @admin.action(description="Publish selected briefs now", permissions=["publish"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.PUBLISH)
+
+    @admin.action(
+        description="Move selected briefs to the trash", permissions=["delete"]
+    )
+    def trash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.TRASH)
+
+    @admin.action(
+        description="Restore selected briefs from the trash", permissions=["delete"]
+    )
+    def untrash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.UNTRASH)
+
+    @admin.action(description="Purge selected briefs for good", permissions=["purge"])
+    def purge_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._bulk(request, queryset, Action.PURGE)
+
+    @admin.action(
+        description="Confirm all suggested actor mentions", permissions=["change"]
+    )
+    def confirm_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
+        count = confirm_suggested_mentions(briefs=briefs)
+        self.message_user(request, f"Confirmed {count} actor mention(s).")
+
+    @admin.action(
+        description="Reject all suggested actor mentions", permissions=["change"]
+    )
+    def reject_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
+        briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
+        count = reject_suggested_mentions(briefs=briefs)
+        self.message_user(request, f"Rejected {count} actor mention(s).")
+
+    # -- The change page: workflow panel, log, comments, presence, checks --
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        if obj is not None:
+            user = request.user
+            editable = can_edit_brief(user, obj)
+            if request.method == "GET" and editable:
+                record_presence(brief=obj, user=user)
+            token = request.POST.get("edit_token") if request.method == "POST" else None
+            actions = [
+                a
+                for a in available_actions(user, obj)
+                if a not in {Action.TRASH, Action.PURGE}  # the Delete link does it
+            ]
+            context["workflow"] = {
+                "actions": [
+                    {
+                        "value": a.value,
+                        "label": a.label,
+                        "needs_comment": a in NEEDS_COMMENT,
+                        "needs_public_note": a in NEEDS_PUBLIC_NOTE,
+                        "publish": a == Action.PUBLISH,
+                    }
+                    for a in actions
+                ],
+                "can_purge": refusal(user, obj, Action.PURGE) is None,
+                "findings": run_checks(obj) if obj.status != Status.WITHDRAWN else [],
+                "transitions": obj.transitions.select_related("created_by"),
+                "comments": obj.review_comments.select_related("created_by"),
+                "can_comment": can_comment_brief(user, obj),
+                "others_editing": others_editing(obj, user=user),
+                "working_copy": (
+                    obj.working_copies.filter(deleted_at__isnull=True).first()
+                    if obj.status == Status.PUBLISHED
+                    else None
+                ),
+                "corrections": obj.corrections.all(),
+                "stale": token is not None and token != current_edit_token(obj),
+                "can_preview": can_preview_brief(user, obj),
+            }
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.has_view_permission(request, obj):
+            extra_context = {
+                **(extra_context or {}),
+                "revisions": revisions_of(obj),
+                "transitions": obj.transitions.select_related("created_by"),
+                "can_restore": can_edit_brief(request.user, obj),
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    # -- Extra views: workflow moves, comments, compare, restore, preview --
+
+    def get_urls(self) -> list:
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path(
+                "<path:object_id>/workflow/<slug:action>/",
+                wrap(self.workflow_view),
+                name="briefs_brief_workflow",
+            ),
+            path(
+                "<path:object_id>/comment/",
+                wrap(self.comment_view),
+                name="briefs_brief_comment",
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                wrap(self.compare_view),
+                name="briefs_brief_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                wrap(self.restore_view),
+                name="briefs_brief_restore",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                # cacheable: the view sets its own, exact Cache-Control.
+                self.admin_site.admin_view(self.preview_view, cacheable=True),
+                name="briefs_brief_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> Brief:
+        # Briefs a user may not see answer exactly like briefs that don't exist.
+        brief = self.get_object(request, unquote(object_id))
+        if brief is None or not can_view_brief(request.user, brief):
+            raise Http404("No such brief.")
+        return brief
+
+    def _change_url(self, brief: Brief) -> str:
+        return reverse("admin:briefs_brief_change", args=[brief.pk])
+
+    def workflow_view(self, request: HttpRequest, object_id: str, action: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        form = TransitionForm(request.POST)
+        if not form.is_valid():
+            errors = "; ".join(
+                f"{name.replace('_', ' ')}: {' '.join(errs)}"
+                for name, errs in form.errors.items()
+            )
+            messages.error(request, f"Nothing was done. {errors}")
+            return HttpResponseRedirect(self._change_url(brief))
+        try:
+            result = transition_brief(
+                brief,
+                user=request.user,
+                action=action,
+                comment=form.cleaned_data["comment"],
+                public_note=form.cleaned_data["public_note"],
+                publish_at=form.cleaned_data["publish_at"],
+                expected_status=form.cleaned_data["expected_status"],
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+            return HttpResponseRedirect(self._change_url(brief))
+        label = Action(action).label
+        messages.success(request, f"{label}: done for “{brief.title}”.")
+        for finding in result.warnings:
+            messages.warning(request, finding.message)
+        if result.brief is None:
+            return HttpResponseRedirect(reverse("admin:briefs_brief_changelist"))
+        return HttpResponseRedirect(self._change_url(result.brief))
+
+    def comment_view(self, request: HttpRequest, object_id: str):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        try:
+            add_review_comment(
+                brief=brief, user=request.user, body=request.POST.get("body", "")
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "Comment added.")
+        return HttpResponseRedirect(self._change_url(brief) + "#review-comments")
+
+    def _revision_content(self, brief: Brief, key: str) -> tuple[dict, object]:
+        if key in {"", "current"}:
+            return snapshot_brief(brief), None
+        if not key.isdigit():
+            raise BadRequest(f"“{key}” is not a revision number.")
+        revision = revisions_of(brief).filter(pk=int(key)).first()
+        if revision is None:
+            raise Http404(f"This brief has no revision {key}.")
+        return revision.content, revision
+
+    def compare_view(self, request: HttpRequest, object_id: str):
+        brief = self._visible_or_404(request, object_id)
+        old, old_revision = self._revision_content(brief, request.GET.get("a", ""))
+        new, new_revision = self._revision_content(brief, request.GET.get("b", ""))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Compare revisions: {brief}",
+            "subtitle": None,
+            "original": brief,
+            "old_revision": old_revision,
+            "new_revision": new_revision,
+            "changes": diff_contents(old, new),
+            "can_restore": can_edit_brief(request.user, brief),
+        }
+        return TemplateResponse(
+            request, "admin/briefs/brief/revision_compare.html", context
+        )
+
+    def restore_view(self, request: HttpRequest, object_id: str, revision_id: int):
+        brief = self._visible_or_404(request, object_id)
+        revision = revisions_of(brief).filter(pk=revision_id).first()
+        if revision is None:
+            raise Http404(f"This brief has no revision {revision_id}.")
+        if not can_edit_brief(request.user, brief):
+            raise PermissionDenied(
+                "This brief cannot be changed as it is now"
+                + (
+                    "; start a correction and restore into that."
+                    if brief.status == Status.PUBLISHED
+                    else "."
+                )
+            )
+        if request.method == "POST":
+            try:
+                restored = restore_revision(
+                    brief=brief, revision=revision, user=request.user
+                )
+            except TransitionError as error:
+                raise PermissionDenied(error.message) from error
+            messages.success(
+                request,
+                f"Restored revision {revision.pk}; this is now revision {restored.pk}.",
+            )
+            return HttpResponseRedirect(self._change_url(brief))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Restore revision {revision.pk}: {brief}",
+            "subtitle": None,
+            "original": brief,
+            "revision": revision,
+            "changes": diff_contents(snapshot_brief(brief), revision.content),
+        }
+        return TemplateResponse(
+            request, "admin/briefs/brief/revision_restore.html", context
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        brief = self._visible_or_404(request, object_id)
+        if not can_preview_brief(request.user, brief):
+            raise PermissionDenied
+        response = render_preview(request, brief)
+        # Never cached by anyone, never indexed, whatever the page template says.
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+# -- Standalone admins of brief parts: same rules as the brief's own inlines ---
+
+
+class BriefPartAdmin(admin.ModelAdmin):
+    """A brief's part edited on its own page obeys the brief's rules.
+
+    Only parts of briefs the user may see are listed; they can be changed
+    only while the brief may be; and each change records a revision of the
+    brief, exactly as editing it inline would.
+    """
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .filter(brief__in=visible_briefs(request.user).values("pk"))
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_edit_brief(request.user, obj.brief)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_edit_brief(request.user, obj.brief)
+        )
+
+    def formfield_for_foreignkey(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name == "brief":
+            kwargs["queryset"] = editable_briefs(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        record_revision(
+            brief=form.instance.brief,
+            user=request.user,
+            comment=f"{'Changed' if change else 'Added'} "
+            f"{self.opts.verbose_name} “{form.instance}”.",
+        )
+
+    def delete_model(self, request: HttpRequest, obj) -> None:
+        brief = obj.brief
+        super().delete_model(request, obj)
+        record_revision(
+            brief=brief,
+            user=request.user,
+            comment=f"Deleted {self.opts.verbose_name} “{obj}”.",
+        )
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        briefs = list(Brief.objects.filter(pk__in=queryset.values("brief")))
+        super().delete_queryset(request, queryset)
+        for brief in briefs:
+            record_revision(
+                brief=brief,
+                user=request.user,
+                comment=f"Deleted {self.opts.verbose_name_plural} in bulk.",
+            )
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(BriefPartAdmin):
+    list_display = ["title", "brief", "order", "policy_area"]
+    list_select_related = ["brief"]
+    list_filter = ["policy_area"]
+    search_fields = ["title", "body", "brief__title"]
+    autocomplete_fields = ["brief", "addressees"]
+
+
+@admin.register(Contribution)
+class ContributionAdmin(BriefPartAdmin):
+    list_display = ["person", "role", "brief", "order"]
+    list_select_related = ["person", "brief"]
+    list_filter = ["role"]
+    search_fields = ["person__name", "brief__title"]
+    autocomplete_fields = ["person", "brief"]
+
+
+@admin.register(BriefActor)
+class BriefActorAdmin(BriefPartAdmin):
+    list_display = ["actor", "brief", "state", "mention_count", "first_position"]
+    list_select_related = ["actor", "brief"]
+    list_filter = ["state"]
+    search_fields = ["actor__name", "brief__title"]
+    autocomplete_fields = ["actor", "brief"]
+    actions = ["confirm", "reject"]
+
+    def _editable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(brief__in=editable_briefs(request.user).values("pk"))
+
+    @admin.action(description="Confirm selected mentions", permissions=["change"])
+    def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
+        links = self._editable(request, queryset)
+        count = set_mention_state(links=links, state=MentionState.CONFIRMED)
+        self.message_user(request, f"Confirmed {count} mention(s).")
+
+    @admin.action(description="Reject selected mentions", permissions=["change"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        links = self._editable(request, queryset)
+        count = set_mention_state(links=links, state=MentionState.REJECTED)
+        self.message_user(request, f"Rejected {count} mention(s).")
+
+    def save_model(
+        self, request: HttpRequest, obj: BriefActor, form, change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        # Confirmed actors' names are part of the brief's search document.
+        index_brief(brief=obj.brief)
+
+
+@admin.register(BriefAgreement)
+class BriefAgreementAdmin(BriefPartAdmin):
+    list_display = ["agreement", "brief"]
+    list_select_related = ["agreement", "brief"]
+    search_fields = ["agreement__title", "brief__title"]
+    autocomplete_fields = ["agreement", "brief"]

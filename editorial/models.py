@@ -1,0 +1,147 @@
+"""How briefs change: revisions, the workflow log, review comments, presence.
+
+These models moved here from `briefs` and keep their tables (`db_table`), so
+no data moved (editorial.0001 is state-only). `Brief` knows nothing of them;
+they point at it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from briefs.models import Brief, Status
+
+
+class RevisionKind(models.TextChoices):
+    EDIT = "edit", "Edit"
+    RESTORE = "restore", "Restore"
+    PUBLICATION = "publication", "Correction published"
+    # An edit that was not applied because the brief changed under it; kept so
+    # that nothing anyone typed is lost (editorial/admin.py, BriefAdmin.save_model).
+    CONFLICT = "conflict", "Conflicting edit, not applied"
+
+
+class BriefRevision(models.Model):
+    """The whole content of a brief at one moment (see editorial/revisions.py).
+
+    Written on every save by every interface; never changed or deleted except
+    when a superuser purges the brief itself.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="revisions")
+    kind = models.CharField(
+        max_length=12, choices=RevisionKind.choices, default=RevisionKind.EDIT
+    )
+    content = models.JSONField()
+    comment = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "briefs_briefrevision"
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=RevisionKind.values),
+                name="briefrevision_kind_valid",
+            ),
+        ]
+        indexes = [
+            # Used by the edit token (latest applied revision) and the history list.
+            models.Index(fields=["brief", "-id"], name="briefrevision_latest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of {self.brief}"
+
+
+class BriefTransition(models.Model):
+    """One entry of a brief's workflow log: who moved it, when, from, to and why."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    # The editorial checks' findings when they ran with this transition.
+    checks = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "briefs_brieftransition"
+        ordering = ["created_at", "id"]
+        verbose_name = "workflow log entry"
+        verbose_name_plural = "workflow log"
+        indexes = [
+            # Used by the log on the brief's admin page.
+            models.Index(fields=["brief", "created_at"], name="brieftransition_brief"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.brief}: {self.from_status} → {self.to_status}"
+
+
+class ReviewComment(models.Model):
+    """A reviewer's remark on a brief, shown to its author on the admin page."""
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="review_comments"
+    )
+    body = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        db_table = "briefs_reviewcomment"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Comment on {self.brief}"
+
+
+class EditPresence(models.Model):
+    """Who has a brief's change form open, so that others can see it.
+
+    Recorded when the form is loaded (no JavaScript needed) and considered
+    stale after `editorial.workflow.PRESENCE_TTL`.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        db_table = "briefs_editpresence"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["brief", "user"], name="editpresence_unique_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} editing {self.brief}"

@@ -1,0 +1,316 @@
+"""API shapes for briefs, people, topics and recommendations (read-only).
+
+Every brief reachable from here was loaded through `Brief.objects.published()`
+(see publishing/api.py); serializers never query. Linked items are summaries built
+by plain functions, as in actors/serializers.py, for the same reason: speed.
+"""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from actors.serializers import (
+    ActorSummarySerializer,
+    AgreementSummarySerializer,
+    ItemLinksMixin,
+    actor_summary,
+    agreement_summary,
+)
+from briefs.models import Brief, Person, Recommendation, Topic
+from kernel.rest import absolute_list_url, absolute_url
+
+
+def person_summary(person: Person, context: dict) -> dict[str, str]:
+    return {
+        "slug": person.slug,
+        "name": person.name,
+        "api_url": absolute_url(context, "api:person-detail", person.slug),
+    }
+
+
+def topic_summary(topic: Topic, context: dict) -> dict[str, str]:
+    return {
+        "slug": topic.slug,
+        "name": topic.name,
+        "api_url": absolute_url(context, "api:topic-detail", topic.slug),
+    }
+
+
+def brief_summary(brief: Brief, context: dict) -> dict[str, str]:
+    return {
+        "slug": brief.slug,
+        "title": brief.title,
+        "api_url": absolute_url(context, "api:brief-detail", brief.slug),
+    }
+
+
+def recommendation_slug(recommendation: Recommendation) -> str:
+    """A recommendation's address: its brief's slug and its number in it."""
+    return f"{recommendation.brief.slug}-{recommendation.order}"
+
+
+class TopicSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    api_url = serializers.URLField()
+
+
+class BriefSummarySerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    api_url = serializers.URLField()
+
+
+class ContributorSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    api_url = serializers.URLField()
+    role = serializers.ChoiceField(
+        choices=["author", "researcher", "editor", "translator"]
+    )
+
+
+class RecommendationInBriefSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    api_url = serializers.URLField()
+    order = serializers.IntegerField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    policy_area = serializers.CharField()
+    addressees = ActorSummarySerializer(many=True)
+
+
+class TocEntrySerializer(serializers.Serializer):
+    level = serializers.IntegerField(help_text="Heading level, 2 for a section.")
+    id = serializers.CharField(help_text="Anchor in body_html.")
+    title = serializers.CharField()
+
+
+class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
+    page_view_name = "briefs:detail"
+    api_view_name = "api:brief-detail"
+
+    contributors = serializers.SerializerMethodField()
+    actors = serializers.SerializerMethodField()
+    agreements = serializers.SerializerMethodField()
+    topics = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Brief
+        fields = (
+            "id",
+            "slug",
+            "url",
+            "api_url",
+            "title",
+            "kind",
+            "language",
+            "summary",
+            "publication_date",
+            "published_at",
+            "updated_at",
+            "featured",
+            "doi",
+            "licence",
+            "contributors",
+            "actors",
+            "agreements",
+            "topics",
+        )
+        read_only_fields = fields
+        extra_kwargs = {
+            "published_at": {"help_text": "When the brief became public."},
+            "publication_date": {"help_text": "The date printed on the brief."},
+        }
+
+    @extend_schema_field(ContributorSerializer(many=True))
+    def get_contributors(self, brief: Brief) -> list[dict]:
+        return [
+            {**person_summary(c.person, self.context), "role": c.role}
+            for c in brief.public_contributions
+        ]
+
+    @extend_schema_field(ActorSummarySerializer(many=True))
+    def get_actors(self, brief: Brief) -> list[dict]:
+        # Confirmed links only (prefetched as `public_actor_links`).
+        return [
+            actor_summary(link.actor, self.context) for link in brief.public_actor_links
+        ]
+
+    @extend_schema_field(AgreementSummarySerializer(many=True))
+    def get_agreements(self, brief: Brief) -> list[dict]:
+        return [
+            agreement_summary(link.agreement, self.context)
+            for link in brief.public_agreement_links
+        ]
+
+    @extend_schema_field(TopicSummarySerializer(many=True))
+    def get_topics(self, brief: Brief) -> list[dict]:
+        return [topic_summary(topic, self.context) for topic in brief.public_topics]
+
+
+class BriefDetailSerializer(BriefListSerializer):
+    body_markdown = serializers.CharField(source="body", read_only=True)
+    body_html = serializers.CharField(
+        read_only=True, help_text="Rendered from body_markdown and sanitised."
+    )
+    toc = TocEntrySerializer(many=True, read_only=True)
+    licence_url = serializers.CharField(
+        read_only=True, help_text="The licence text; empty for all rights reserved."
+    )
+    recommendations = serializers.SerializerMethodField()
+
+    class Meta(BriefListSerializer.Meta):
+        fields = (
+            *BriefListSerializer.Meta.fields,
+            "licence_url",
+            "toc",
+            "body_markdown",
+            "body_html",
+            "recommendations",
+        )
+
+    @extend_schema_field(RecommendationInBriefSerializer(many=True))
+    def get_recommendations(self, brief: Brief) -> list[dict]:
+        return [
+            {
+                "slug": recommendation_slug(r),
+                "api_url": absolute_url(
+                    self.context, "api:recommendation-detail", recommendation_slug(r)
+                ),
+                "order": r.order,
+                "title": r.title,
+                "body": r.body,
+                "policy_area": r.policy_area,
+                "addressees": [
+                    actor_summary(actor, self.context) for actor in r.addressees.all()
+                ],
+            }
+            for r in brief.recommendations.all()
+        ]
+
+
+class InstitutionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    local_name = serializers.CharField()
+    url = serializers.CharField(help_text="The institution's own site; may be empty.")
+
+
+class PersonListSerializer(ItemLinksMixin, serializers.ModelSerializer):
+    page_view_name = "briefs:person-detail"
+    api_view_name = "api:person-detail"
+
+    affiliation = InstitutionSerializer(read_only=True, allow_null=True)
+    orcid_url = serializers.CharField(read_only=True)
+    brief_count = serializers.IntegerField(
+        read_only=True, help_text="Published briefs the person contributed to."
+    )
+    briefs_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Person
+        fields = (
+            "id",
+            "slug",
+            "url",
+            "api_url",
+            "name",
+            "affiliation",
+            "orcid",
+            "orcid_url",
+            "brief_count",
+            "briefs_url",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(help_text="Briefs they wrote."))
+    def get_briefs_url(self, person: Person) -> str:
+        return absolute_list_url(self.context, "api:brief-list", author=person.slug)
+
+
+class PersonDetailSerializer(PersonListSerializer):
+    photo = serializers.SerializerMethodField()
+
+    class Meta(PersonListSerializer.Meta):
+        fields = (*PersonListSerializer.Meta.fields, "bio", "photo")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_photo(self, person: Person) -> str | None:
+        if not person.photo:
+            return None
+        request = self.context.get("request")
+        url = person.photo.url
+        return request.build_absolute_uri(url) if request else url
+
+
+class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):
+    page_view_name = "briefs:topic-detail"
+    api_view_name = "api:topic-detail"
+
+    brief_count = serializers.IntegerField(
+        read_only=True, help_text="Published briefs on the topic."
+    )
+    briefs_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Topic
+        fields = (
+            "id",
+            "slug",
+            "url",
+            "api_url",
+            "name",
+            "description",
+            "brief_count",
+            "briefs_url",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.URLField(help_text="Briefs on the topic."))
+    def get_briefs_url(self, topic: Topic) -> str:
+        return absolute_list_url(self.context, "api:brief-list", topic=topic.slug)
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    slug = serializers.SerializerMethodField()
+    api_url = serializers.SerializerMethodField()
+    brief = serializers.SerializerMethodField()
+    addressees = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = (
+            "id",
+            "slug",
+            "api_url",
+            "brief",
+            "order",
+            "title",
+            "body",
+            "policy_area",
+            "addressees",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(
+        serializers.CharField(help_text="The brief's slug, a hyphen, the number.")
+    )
+    def get_slug(self, r: Recommendation) -> str:
+        return recommendation_slug(r)
+
+    @extend_schema_field(serializers.URLField())
+    def get_api_url(self, r: Recommendation) -> str:
+        return absolute_url(
+            self.context, "api:recommendation-detail", recommendation_slug(r)
+        )
+
+    @extend_schema_field(BriefSummarySerializer())
+    def get_brief(self, r: Recommendation) -> dict[str, Any]:
+        return brief_summary(r.brief, self.context)
+
+    @extend_schema_field(ActorSummarySerializer(many=True))
+    def get_addressees(self, r: Recommendation) -> list[dict]:
+        return [actor_summary(actor, self.context) for actor in r.addressees.all()]

@@ -1,0 +1,968 @@
+"""Public pages. Every brief query starts from `Brief.objects.published()`.
+
+Actor and agreement pages live here, not in `actors`, because they list the
+briefs that discuss them and `actors` never imports `briefs`.
+
+Each page costs a fixed number of queries whatever the number of related rows
+(tests/publishing/test_views.py asserts it). Brief pages and brief cards come from
+fragments prepared once per version (publishing/pages.py), so the brief page reads
+one row plus one query for related briefs. Every view is wrapped in
+`public_page` (kernel/pagecache.py): the page cache and conditional GET.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+)
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, ListView
+
+from actors.filters import ActorFilter, AgreementFilter
+from actors.models import (
+    Actor,
+    Agreement,
+    AgreementParty,
+)
+from briefs.models import (
+    Brief,
+    BriefActor,
+    BriefAgreement,
+    BriefKind,
+    BriefSlugHistory,
+    Contribution,
+    Language,
+    MentionState,
+    Person,
+    PolicyArea,
+    Recommendation,
+    Role,
+    Status,
+    Topic,
+)
+from kernel.pagecache import current_generation, public_page
+from publishing.citations import (
+    EXPORT_FORMATS,
+    format_apa,
+    record_from_json,
+)
+from publishing.editions import preview_edition
+from publishing.filters import BriefFilter, RecommendationFilter
+from publishing.models import Edition
+from publishing.pages import (
+    CARD_FIELDS,
+    LIST_PAGE_SIZE,
+    PAGE_FIELDS,
+    absolute_url,
+    actor_brief_cards,
+    actor_recommendation_items,
+    ensure_actor_page,
+    ensure_brief_pages,
+    json_ld,
+    latest_brief_cards,
+    public_actor,
+)
+from publishing.pdf import PDFUnavailable
+from publishing.pdfs import ensure_edition_pdf
+
+# How many briefs and recommendations an actor's or agreement's page lists
+# before pointing to the filtered list for the rest.
+PREVIEW_SIZE = 20
+# How many values each facet shows; the rest stay reachable through filters.
+FACET_SIZE = 12
+
+
+def public_briefs() -> QuerySet[Brief]:
+    """Public briefs with only what a card needs loaded."""
+    return Brief.objects.published().only(*CARD_FIELDS)
+
+
+def with_current_cards(briefs: list[Brief]) -> list[Brief]:
+    ensure_brief_pages(briefs)
+    return briefs
+
+
+def filter_error_response(request: HttpRequest, filterset, title: str) -> HttpResponse:
+    """Bad filter values are the reader's mistake: 400 with the reasons, never 500."""
+    return render(
+        request,
+        "filter_error.html",
+        {"errors": filterset.form.errors, "page_title": title},
+        status=400,
+    )
+
+
+class FilteredListView(ListView):
+    """A ListView whose rows come from a FilterSet's `.qs`; invalid input is a 400."""
+
+    filterset_class: type
+    page_title = ""
+
+    def base_queryset(self) -> QuerySet:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        self.filterset = self.filterset_class(
+            request.GET, queryset=self.base_queryset(), request=request
+        )
+        if not self.filterset.is_valid():
+            return filter_error_response(request, self.filterset, self.page_title)
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.filterset.qs
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["filter_query"] = params.urlencode()
+        context["filters_active"] = bool(params)
+        return context
+
+
+def _facet_link(
+    params: dict[str, list[str]], name: str, value: str
+) -> tuple[str, bool]:
+    """The query string that toggles `name=value` on, or off when already selected."""
+    values = list(params.get(name, []))
+    selected = value in values
+    if selected:
+        values.remove(value)
+    else:
+        values.append(value)
+    new = {**params, name: values}
+    return "?" + urlencode([(k, v) for k, vs in new.items() for v in vs]), selected
+
+
+def brief_facets(request: HttpRequest, filtered: QuerySet[Brief]) -> list[dict]:
+    """Counts per filter value within the current result, one aggregate query each.
+
+    Counted over `filtered`, which starts from `published()`, so nothing
+    unpublished is ever counted. Each facet is one GROUP BY, so the number of
+    queries is fixed (seven) whatever the number of topics, actors or people.
+    """
+    ids = filtered.order_by().values("pk")
+    params = {
+        key: request.GET.getlist(key) for key in request.GET.keys() if key != "page"
+    }
+
+    def facet(name: str, label: str, rows) -> dict:
+        values = []
+        for key, text, count in rows:
+            key = str(key)
+            href, selected = _facet_link(params, name, key)
+            values.append(
+                {
+                    "key": key,
+                    "label": text,
+                    "count": count,
+                    "href": href,
+                    "selected": selected,
+                }  # fmt: skip
+            )
+        return {"name": name, "label": label, "values": values}
+
+    # Link tables hold one row per (brief, value), so COUNT(*) needs no
+    # DISTINCT (which made the actor facet sort 30,000 rows).
+    def by_relation(model, field: str, **extra) -> list[tuple]:
+        rows = (
+            model.objects.filter(brief__in=ids, **extra)
+            .values_list(f"{field}__slug", f"{field}__name")
+            .annotate(n=Count("*"))
+            .order_by("-n", f"{field}__name")[:FACET_SIZE]
+        )
+        return list(rows)
+
+    kinds = dict(BriefKind.choices)
+    languages = dict(Language.choices)
+    kind_rows = filtered.order_by().values_list("kind").annotate(n=Count("pk"))
+    language_rows = filtered.order_by().values_list("language").annotate(n=Count("pk"))
+    year_rows = (
+        filtered.order_by()
+        .exclude(publication_date__isnull=True)
+        .annotate(y=ExtractYear("publication_date"))
+        .values_list("y")
+        .annotate(n=Count("pk"))
+        .order_by("-y")
+    )
+    topic_rows = (
+        Brief.topics.through.objects.filter(brief__in=ids)
+        .values_list("topic__slug", "topic__name")
+        .annotate(n=Count("*"))
+        .order_by("-n", "topic__name")[:FACET_SIZE]
+    )
+    return [
+        facet("topic", "Topic", topic_rows),
+        facet(
+            "actor",
+            "Actor",
+            by_relation(BriefActor, "actor", state=MentionState.CONFIRMED),
+        ),
+        facet("agreement", "Agreement", _agreement_rows(ids)),
+        facet(
+            "author", "Author", by_relation(Contribution, "person", role=Role.AUTHOR)
+        ),
+        facet("kind", "Kind", [(k, kinds.get(k, k), n) for k, n in kind_rows]),
+        facet(
+            "language",
+            "Language",
+            [(k, languages.get(k, k), n) for k, n in language_rows],
+        ),
+        facet("year", "Year", [(y, str(y), n) for y, n in year_rows]),
+    ]
+
+
+def _agreement_rows(ids: QuerySet) -> list[tuple]:
+    return list(
+        BriefAgreement.objects.filter(brief__in=ids)
+        .values_list("agreement__slug", "agreement__title")
+        .annotate(n=Count("*"))
+        .order_by("-n", "agreement__title")[:FACET_SIZE]
+    )
+
+
+# Stands for the first page's cards in the prepared unfiltered list.
+_CARDS = "\x00cards\x00"
+# This process's prepared unfiltered list: {generation: [before cards, after]}.
+_list_shells: dict[str, list[str]] = {}
+
+
+class _CardMarker:
+    rendered_card = _CARDS
+    page_is_current = True
+
+
+@method_decorator(public_page, name="dispatch")
+class BriefListView(FilteredListView):
+    """The brief list with facet counts; its unfiltered first page is prepared.
+
+    Every part of the unfiltered first page except its cards (the total, the
+    seven facet counts, pagination, the empty filter form) depends only on what
+    is public, which the content generation (kernel/pagecache.py) stands for:
+    it changes whenever anything public changes, including when a scheduled
+    brief's release time passes. So that page is rendered once per generation
+    per process, with a marker where the cards go, and each request runs one
+    query, for the newest public cards. Filtered and later pages are counted
+    and rendered per request. Prepared lists need the generation in a cache
+    shared by every process (`PREPARED_LISTS`, on by default with REDIS_URL).
+    """
+
+    template_name = "briefs/brief_list.html"
+    paginate_by = LIST_PAGE_SIZE
+    filterset_class = BriefFilter
+    page_title = "Briefs"
+    preparing = False
+
+    def base_queryset(self) -> QuerySet[Brief]:
+        return public_briefs()
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.GET or not settings.PREPARED_LISTS:
+            return super().get(request, *args, **kwargs)
+        generation = current_generation()
+        shell = _list_shells.get(generation)
+        if shell is None or settings.DEBUG:
+            shell = self.prepare_shell(request, *args, **kwargs)
+            if shell is None:  # not a plain page (cannot happen without filters)
+                return super().get(request, *args, **kwargs)
+            _list_shells.clear()  # only the current generation is ever used
+            _list_shells[generation] = shell
+        if len(shell) == 1:  # no public brief: nothing to fill in
+            return HttpResponse(shell[0])
+        return HttpResponse(shell[0] + latest_brief_cards() + shell[1])
+
+    def prepare_shell(self, request: HttpRequest, *args, **kwargs) -> list[str] | None:
+        """The unfiltered first page rendered with a marker for its cards."""
+        self.preparing = True
+        response = super().get(request, *args, **kwargs)
+        if response.status_code != 200:
+            return None
+        response.render()
+        content = response.content.decode()
+        if _CARDS not in content:
+            return [content]
+        before, after = content.split(_CARDS, 1)
+        return [before, after.replace(_CARDS, "")]
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        if self.preparing:
+            # The cards are read per request (latest_brief_cards); one marker
+            # holds their place.
+            context["object_list"] = [_CardMarker()] if context["object_list"] else []
+        with_current_cards(context["object_list"])
+        context["facets"] = brief_facets(self.request, self.filterset.qs)
+        context["kinds"] = BriefKind.choices
+        context["languages"] = Language.choices
+        context["form"] = self.filterset.form
+        # The filter form's hidden fields keep facet selections it does not show.
+        context["kept"] = [
+            (name, value)
+            for name in ("topic", "actor", "agreement", "author")
+            for value in self.request.GET.getlist(name)
+        ]
+        context["meta"] = {
+            "title": "Briefs",
+            "description": "All published briefs, newest first, by topic, actor, "
+            "agreement, author, kind, language and year.",
+        }
+        return context
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(
+            queryset, page_size
+        )
+        return paginator, page, list(object_list), is_paginated
+
+
+# Markers standing for the prepared parts in a page shell.
+_HEAD, _CONTENT, _RELATED = "\x00head\x00", "\x00content\x00", "\x00related\x00"
+_shells: dict[str, list[str]] = {}
+
+
+def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
+    """A page template rendered once per process, split at the markers.
+
+    Everything on a brief or actor page outside its prepared parts (header,
+    navigation, footer) is the same for every brief and every request, so it
+    is rendered once and reused; a request only joins strings. With DEBUG on
+    it is rendered every time, so template edits show at once. The template
+    must therefore not depend on the request (it is rendered without one).
+    """
+    if template in _shells and not settings.DEBUG:
+        return _shells[template]
+    rest = render_to_string(template, {**context, "publisher": settings.PUBLISHER})
+    parts = []
+    for marker in markers:
+        before, rest = rest.split(marker)
+        parts.append(before)
+    _shells[template] = [*parts, rest]
+    return _shells[template]
+
+
+def brief_page_shell() -> list[str]:
+    return page_shell(
+        "briefs/brief_detail.html",
+        {
+            "page": {"head": _HEAD, "article": _CONTENT},
+            "related_html": _RELATED,
+        },
+        [_HEAD, _CONTENT, _RELATED],
+    )
+
+
+def actor_page_shell() -> list[str]:
+    return page_shell(
+        "actors/actor_detail.html",
+        {"actor_page": {"head": _HEAD, "content": _CONTENT}},
+        [_HEAD, _CONTENT],
+    )
+
+
+def related_html(items: list[str]) -> str:
+    """The related block around prepared list items (already escaped HTML)."""
+    if not items:
+        return ""
+    return (
+        '<aside class="related" aria-labelledby="related-h">\n'
+        '  <h2 id="related-h">Related briefs</h2>\n  <ul>'
+        + "".join(items)
+        + "</ul>\n</aside>"
+    )
+
+
+@method_decorator(public_page, name="dispatch")
+class BriefDetailView(DetailView):
+    """The brief, from fragments prepared once per version, plus related briefs.
+
+    Two queries: the brief's row and the public related briefs. The page is
+    the prepared shell joined with the prepared fragments (see above).
+    """
+
+    context_object_name = "brief"
+
+    def get_queryset(self) -> QuerySet[Brief]:
+        return Brief.objects.published().only(*PAGE_FIELDS)
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        row = (
+            Edition.objects.public()
+            .filter(slug=kwargs["slug"])
+            .values_list("head_html", "article_html", "related")
+            .first()
+        )
+        if row is None:
+            return self.missing(request, kwargs["slug"])
+        head_html, article_html, related = row
+        return edition_page(head_html, article_html, related_items(related))
+
+    def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
+        """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
+        edition = Edition.objects.withdrawn().filter(slug=slug).first()
+        if edition is not None:
+            return withdrawn_page(request, edition)
+        target = moved_brief(slug)
+        if target is not None:
+            return HttpResponseRedirect(target.get_absolute_url(), status=301)
+        raise Http404("No published brief at this address.")
+
+
+def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
+    """The tombstone: what the brief was, why it was withdrawn, how to cite it.
+
+    From the withdrawn edition, so its title, authors, date and citation are
+    exactly those its citation files and its OAI deleted record keep.
+    """
+    record = record_from_json(edition.citation)
+    return render(
+        request,
+        "briefs/brief_withdrawn.html",
+        {
+            "edition": edition,
+            "authors": [
+                c["person"]["name"]
+                for c in edition.content["contributors"]
+                if c["role"] == Role.AUTHOR
+            ],  # fmt: skip
+            "apa": format_apa(record, html=True),
+            "downloads": [
+                (
+                    label,
+                    reverse("briefs:cite", kwargs={"slug": edition.slug, "ext": ext}),
+                )
+                for label, ext in (
+                    ("BibTeX", "bib"),
+                    ("RIS", "ris"),
+                    ("CSL-JSON", "json"),
+                )
+            ],
+            "meta": {
+                "title": f"Withdrawn: {edition.title}",
+                "description": "This brief has been withdrawn.",
+                "robots": "noindex",
+            },
+        },
+        status=410,
+    )
+
+
+@method_decorator(public_page, name="dispatch")
+class PersonDetailView(DetailView):
+    template_name = "briefs/person_detail.html"
+    queryset = Person.objects.select_related("affiliation")
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        contributions = list(
+            Contribution.objects.filter(
+                person=person, brief__in=Brief.objects.published().values("pk")
+            )
+            .select_related("brief")
+            .only("role", "brief_id", *(f"brief__{f}" for f in CARD_FIELDS))
+            .order_by("brief__publication_date", "brief__title")
+            .reverse()
+        )
+        with_current_cards([c.brief for c in contributions])
+        by_role = []
+        for role in Role:
+            briefs = [c.brief for c in contributions if c.role == role]
+            if briefs:
+                by_role.append({"role": role, "label": role.label, "briefs": briefs})
+        context["by_role"] = by_role
+        url = absolute_url(person.get_absolute_url())
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Person",
+            "name": person.name,
+            "url": url,
+        }
+        if person.orcid:
+            data["sameAs"] = [person.orcid_url]
+        if person.affiliation:
+            data["affiliation"] = {
+                "@type": "Organization",
+                "name": person.affiliation.name,
+            }
+        context["json_ld"] = json_ld(data)
+        context["meta"] = {
+            "title": person.name,
+            "description": (person.bio[:200] if person.bio else f"Briefs by {person}."),
+            "type": "profile",
+        }
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class TopicDetailView(DetailView):
+    template_name = "briefs/topic_detail.html"
+    model = Topic
+    paginate_by = 20
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        paginator = Paginator(
+            public_briefs().filter(topics=self.object), self.paginate_by
+        )
+        page = paginator.get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["briefs"] = with_current_cards(list(page.object_list))
+        context["is_paginated"] = page.has_other_pages()
+        context["paginator"] = paginator
+        context["meta"] = {
+            "title": self.object.name,
+            "description": self.object.description[:200]
+            or f"Briefs on {self.object.name}.",
+        }
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class ActorListView(FilteredListView):
+    template_name = "actors/actor_list.html"
+    paginate_by = 100
+    filterset_class = ActorFilter
+    page_title = "Actors"
+
+    def base_queryset(self) -> QuerySet[Actor]:
+        # Only public briefs count; confirmed links only.
+        public_links = Q(
+            brief_links__state=MentionState.CONFIRMED,
+            brief_links__brief__in=Brief.objects.published().values("pk"),
+        )
+        return (
+            Actor.objects.annotate(
+                brief_count=Count("brief_links", filter=public_links)
+            )
+            .only("name", "slug", "kind")
+            .order_by("name")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["meta"] = {
+            "title": "Actors",
+            "description": "States, organizations, missions and people that "
+            "the briefs discuss.",
+        }
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class ActorDetailView(DetailView):
+    """The actor's prepared page, with its public briefs and recommendations.
+
+    Three queries, each compiled once per process (publishing/pages.py): the
+    actor's prepared row, the latest public briefs that discuss it, and the
+    latest public recommendations addressed to it.
+    """
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        actor = public_actor(kwargs["slug"])
+        if actor is None:
+            raise Http404("No actor at this address.")
+        ensure_actor_page(actor)
+        head, content, tail = actor_page_shell()
+        first, second, third = actor.rendered_parts
+        return HttpResponse(
+            "".join(
+                (
+                    head,
+                    actor.rendered_head,
+                    content,
+                    first,
+                    actor_brief_cards(actor.pk),
+                    second,
+                    actor_recommendation_items(actor.pk),
+                    third,
+                    tail,
+                )
+            )
+        )
+
+
+@method_decorator(public_page, name="dispatch")
+class AgreementListView(FilteredListView):
+    template_name = "actors/agreement_list.html"
+    paginate_by = 50
+    filterset_class = AgreementFilter
+    page_title = "Agreements"
+
+    def base_queryset(self) -> QuerySet[Agreement]:
+        return Agreement.objects.prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("actor").only(
+                    "agreement_id", "order", "actor__name", "actor__slug"
+                ),
+            )
+        ).order_by("-signed_on", "title")
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        context["meta"] = {
+            "title": "Agreements",
+            "description": "Treaties, declarations and cooperation plans between "
+            "the actors the briefs discuss.",
+        }
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class AgreementDetailView(DetailView):
+    template_name = "actors/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self) -> QuerySet[Agreement]:
+        return Agreement.objects.prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=AgreementParty.objects.select_related("actor", "signatory"),
+            ),
+            "sources",
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        parties = list(agreement.parties.all())
+        context["parties"] = parties
+        context["briefs"] = with_current_cards(
+            list(
+                public_briefs().filter(
+                    pk__in=BriefAgreement.objects.filter(agreement=agreement).values(
+                        "brief_id"
+                    )
+                )
+            )
+        )
+        party_ids = [party.actor_id for party in parties]
+        others = Agreement.objects.none()
+        if len(party_ids) >= 2:
+            # Agreements to which every party of this one is a party too.
+            others = (
+                Agreement.objects.exclude(pk=agreement.pk)
+                .annotate(
+                    shared=Count("parties", filter=Q(parties__actor_id__in=party_ids))
+                )
+                .filter(shared=len(party_ids))
+                .only("title", "slug", "signed_on")
+                .order_by("-signed_on", "title")
+            )
+        context["others"] = list(others)
+        context["meta"] = {
+            "title": agreement.title,
+            "description": agreement.summary[:200]
+            or f"{agreement.get_kind_display()} between "
+            + ", ".join(p.actor.name for p in parties),
+        }
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Legislation",
+            "name": agreement.title,
+            "url": absolute_url(agreement.get_absolute_url()),
+            "legislationType": agreement.get_kind_display(),
+        }
+        if agreement.signed_on:
+            data["legislationDate"] = agreement.signed_on.isoformat()
+        context["json_ld"] = json_ld(data)
+        return context
+
+
+@method_decorator(public_page, name="dispatch")
+class RecommendationListView(FilteredListView):
+    template_name = "briefs/recommendation_list.html"
+    paginate_by = 50
+    filterset_class = RecommendationFilter
+    page_title = "Recommendations"
+
+    def base_queryset(self) -> QuerySet[Recommendation]:
+        return (
+            Recommendation.objects.filter(
+                brief__in=Brief.objects.published().values("pk")
+            )
+            .select_related("brief")
+            .only(
+                "order",
+                "title",
+                "body",
+                "policy_area",
+                "brief_id",
+                "brief__title",
+                "brief__slug",
+                "brief__publication_date",
+            )  # fmt: skip
+            .prefetch_related(
+                Prefetch("addressees", queryset=Actor.objects.only("name", "slug"))
+            )
+            .order_by("-brief__publication_date", "brief__title", "order")
+        )
+
+    def get_context_data(self, **kwargs) -> dict:
+        context = super().get_context_data(**kwargs)
+        ids = self.filterset.qs.order_by().values("pk")
+        params = {
+            key: self.request.GET.getlist(key)
+            for key in self.request.GET.keys()
+            if key != "page"
+        }
+        addressee_rows = (
+            Recommendation.addressees.through.objects.filter(recommendation__in=ids)
+            .values_list("actor__slug", "actor__name")
+            .annotate(n=Count("*"))
+            .order_by("-n", "actor__name")[:FACET_SIZE]
+        )
+        areas = dict(PolicyArea.choices)
+        area_rows = (
+            Recommendation.objects.filter(pk__in=ids)
+            .values_list("policy_area")
+            .annotate(n=Count("pk"))
+            .order_by("-n")
+        )
+        facets = []
+        for name, label, rows in (
+            ("addressee", "Addressed to", addressee_rows),
+            ("policy_area", "Policy area", [(k, areas[k], n) for k, n in area_rows]),
+        ):
+            values = []
+            for key, text, count in rows:
+                href, selected = _facet_link(params, name, key)
+                values.append(
+                    {
+                        "key": key,
+                        "label": text,
+                        "count": count,
+                        "href": href,
+                        "selected": selected,
+                    }  # fmt: skip
+                )
+            facets.append({"name": name, "label": label, "values": values})
+        context["facets"] = facets
+        context["meta"] = {
+            "title": "Recommendations",
+            "description": "Every recommendation in the published briefs, by "
+            "addressee and policy area.",
+        }
+        return context
+
+
+def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
+    """Any brief rendered as the edition publishing it now would make.
+
+    Not routed publicly: only the admin's preview view calls this, after
+    checking that the user may see the brief (editorial/admin.py). The edition
+    is built for this response and never stored.
+    """
+    edition = preview_edition(brief)
+    return TemplateResponse(
+        request,
+        "briefs/brief_preview.html",
+        {
+            "brief": brief,
+            "edition": edition,
+            "page": {"head": edition.head_html, "article": edition.article_html},
+            "object": brief,
+            "preview": True,
+            "related_html": "",
+        },
+    )
+
+
+# --- Citation downloads and the PDF -------------------------------------------
+# Kept together at the end of the module: both serve a published brief in
+# another format, both go through `Brief.objects.published()`.
+
+
+def moved_brief(old_slug: str) -> Brief | None:
+    """The brief that `old_slug` used to name, if its new address may be told.
+
+    Only a brief that is public or withdrawn: an old link must not reveal the
+    new address of a brief taken back to draft or moved to the trash.
+    """
+    moved = BriefSlugHistory.objects.filter(old_slug=old_slug).values("brief").first()
+    if moved is None:
+        return None
+    return (
+        Brief.objects.filter(pk=moved["brief"], deleted_at__isnull=True)
+        .filter(
+            Q(pk__in=Brief.objects.published().values("pk"))
+            | Q(status=Status.WITHDRAWN, published_at__isnull=False)
+        )
+        .only("slug")
+        .first()
+    )
+
+
+def _citable_brief(slug: str) -> Brief:
+    """A published brief with what a citation reads, or 404."""
+    return get_object_or_404(
+        Brief.objects.published().prefetch_related(
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.select_related("person"),
+            ),
+            "topics",
+            "corrections",
+        ),
+        slug=slug,
+    )
+
+
+def _redirect_if_moved(slug: str, url_name: str, **kwargs: str) -> HttpResponse:
+    """301 from an old slug's cite file or PDF to the same file at the new slug.
+
+    Called only once no published brief has `slug`, so a current address pays
+    nothing for it; anything else stays a 404.
+    """
+    target = moved_brief(slug)
+    if target is None or not target.is_public:
+        raise Http404("No published brief at this address.")
+    url = reverse(url_name, kwargs={"slug": target.slug, **kwargs})
+    return HttpResponseRedirect(url, status=301)
+
+
+def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
+    """`/briefs/<slug>/cite.bib|.ris|.json`: BibTeX, RIS or CSL-JSON.
+
+    Served for withdrawn briefs too: their tombstone keeps the citation.
+    """
+    if ext not in EXPORT_FORMATS:
+        raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
+    edition = Edition.objects.citable().filter(slug=slug).only("citation").first()
+    if edition is None:
+        return _redirect_if_moved(slug, "briefs:cite", ext=ext)
+    return _edition_citation_response(edition, ext, slug)
+
+
+def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/briefs/<slug>.pdf`: the stored PDF of the current version.
+
+    Rendered once per edition after it is published (publishing/pdfs.py) and
+    served from storage afterwards.
+    """
+    edition = Edition.objects.public().filter(slug=slug).first()
+    if edition is None:
+        return _redirect_if_moved(slug, "briefs:pdf")
+    return _pdf_response(edition, slug)
+
+
+def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
+    """A brief page: the page shell around an edition's stored parts."""
+    head, article, related_mark, tail = brief_page_shell()
+    return HttpResponse(
+        "".join(
+            (
+                head,
+                head_html,
+                article,
+                article_html,
+                related_mark,
+                related_html(related),
+                tail,
+            )
+        )  # fmt: skip
+    )
+
+
+def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
+    """List items of the public briefs among an edition's related candidates.
+
+    One query; which candidates are public is asked now, so a withdrawn or
+    trashed brief leaves every related block at once.
+    """
+    if not related:
+        return []
+    ranked = [pk for pk, _ in related]
+    items = dict(
+        Edition.objects.public()
+        .filter(brief_id__in=ranked)
+        .values_list("brief_id", "related_item_html")
+    )
+    return [items[pk] for pk in ranked if pk in items][:limit]
+
+
+def _public_old_edition(slug: str, number: int) -> Edition:
+    """An earlier edition of a brief that is public now, or 404."""
+    current = Edition.objects.public().filter(slug=slug).only("brief_id", "number")
+    current = current.first()
+    if current is None or number >= current.number:
+        raise Http404("No earlier version at this address.")
+    return get_object_or_404(
+        Edition.objects.filter(brief_id=current.brief_id, number=number)
+    )
+
+
+@public_page
+def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """An earlier version of a public brief, marked superseded, at a stable address.
+
+    The current version's address is /briefs/<slug>/; /v<N>/ of the current
+    number redirects there.
+    """
+    current = Edition.objects.public().filter(slug=slug).only("number").first()
+    if current is not None and number == current.number:
+        return HttpResponseRedirect(reverse("briefs:detail", kwargs={"slug": slug}))
+    edition = _public_old_edition(slug, number)
+    return edition_page(edition.head_html, edition.article_html, [])
+
+
+def _edition_citation_response(
+    edition: Edition, ext: str, filename: str
+) -> HttpResponse:
+    if ext not in EXPORT_FORMATS:
+        raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
+    formatter, content_type = EXPORT_FORMATS[ext]
+    response = HttpResponse(
+        formatter(record_from_json(edition.citation)),
+        content_type=f"{content_type}; charset=utf-8",
+    )
+    # A download with a sensible name; reference managers also recognise the
+    # media type and offer to import it.
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
+    # Public metadata: let browser-based citation tools fetch it cross-origin.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _pdf_response(edition: Edition, filename: str) -> HttpResponse:
+    try:
+        name = ensure_edition_pdf(edition)
+    except PDFUnavailable:
+        return HttpResponse(
+            "The PDF cannot be made on this server right now.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        content_type="application/pdf",
+        filename=f"{filename}.pdf",
+    )
+
+
+def edition_citation(
+    request: HttpRequest, slug: str, number: int, ext: str
+) -> HttpResponse:
+    """`/briefs/<slug>/v<N>/cite.bib|.ris|.json`: an earlier version's citation."""
+    edition = _public_old_edition(slug, number)
+    return _edition_citation_response(edition, ext, f"{slug}-v{number}")
+
+
+def edition_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """`/briefs/<slug>/v<N>.pdf`: an earlier version's PDF."""
+    edition = _public_old_edition(slug, number)
+    return _pdf_response(edition, f"{slug}-v{number}")

@@ -1,0 +1,172 @@
+"""The printable PDF: what a reader with a printer gets, made once per version."""
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from briefs.models import Status
+from publishing import pdf
+from tests import factories
+
+BODY = """## Historical Background
+
+The Balkan League of 1912 is the first example.[^1]
+
+## Military Strength Comparison
+
+| Category | Serbia–Hungary | Albania–Kosovo–Croatia |
+|---|---|---|
+| Main Combat Aircraft | 14 JAS-39 Gripens | 12 Rafales |
+| Main Battle Tanks | 250–300 | 75 M-84s |
+
+## Consequences
+
+Closing paragraph of the test brief.
+
+[^1]: Formed against the Ottoman Empire.
+"""
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path) -> Path:
+    settings.MEDIA_ROOT = tmp_path
+    settings.SITE_URL = "https://archive.example.org"
+    return tmp_path
+
+
+@pytest.fixture
+def brief(db):
+    return factories.make_brief(
+        title="Do Rival Pacts Make the Balkans Safer?",
+        slug="alliances",
+        body=BODY,
+        publication_date=datetime.date(2025, 5, 21),
+        authors=[
+            factories.make_person(name="Vuk Velebit"),
+            factories.make_person(name="Andrej Cvejanov"),
+        ],
+        researchers=[factories.make_person(name="Petar Ivić")],
+        recommendations=2,
+    )
+
+
+@pytest.fixture
+def fake_renderer(monkeypatch) -> list[str]:
+    """Count renderings without paying for WeasyPrint."""
+    calls: list[str] = []
+
+    def render(html: str) -> bytes:
+        calls.append(html)
+        return b"%PDF-1.7 fake"
+
+    monkeypatch.setattr(pdf, "render_pdf", render)
+    return calls
+
+
+def pages_text(content: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(content)).pages]
+
+
+def test_pdf_has_everything_a_reader_prints(client, brief):
+    response = client.get("/briefs/alliances.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="alliances.pdf"' in response["Content-Disposition"]
+    pages = pages_text(b"".join(response.streaming_content))
+    title_page, contents = pages[0], pages[1]
+    flat = lambda text: " ".join(text.split())  # noqa: E731
+    assert "Do Rival Pacts Make the Balkans Safer?" in flat(title_page)
+    assert "Vuk Velebit, Andrej Cvejanov" in flat(title_page)
+    assert "Research: Petar Ivić" in flat(title_page)
+    assert "21 May 2025" in title_page
+    assert "Creative Commons Attribution 4.0" in flat(title_page)
+    assert f"https://archive.example.org/b/{brief.pk}/" in flat(title_page)
+    assert "Пупин Иницијатива" in title_page
+    # The table of contents lists each section with the page it starts on.
+    assert "Contents" in contents
+    assert re.search(r"Military Strength Comparison\W*\d", contents)
+    assert re.search(r"Recommendations\W*\d", contents)
+    body = flat(" ".join(pages[2:]))
+    assert "14 JAS-39 Gripens" in body and "75 M-84s" in body  # the table
+    assert "Formed against the Ottoman Empire." in body  # the footnote
+    assert "Recommendation 1" in body and "Do thing 2." in body
+    # Page numbers on every page but the title page.
+    assert "Page" not in title_page
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_pdf_is_rendered_once_per_edition_and_stored(
+    client, brief, fake_renderer, media_root
+):
+    for _ in range(3):
+        assert client.get("/briefs/alliances.pdf").status_code == 200
+    assert len(fake_renderer) == 1
+    folder = media_root / "editions" / "pdf" / str(brief.pk)
+    (first,) = folder.iterdir()
+
+    factories.publish(
+        brief,
+        at=datetime.datetime(2025, 6, 2, 12, tzinfo=datetime.UTC),
+        note="Figure fixed.",
+    )
+    assert client.get("/briefs/alliances.pdf").status_code == 200
+    assert client.get("/briefs/alliances.pdf").status_code == 200
+    assert len(fake_renderer) == 2
+    assert "Version 2, updated 2025-06-02" in fake_renderer[-1]
+    # Version 1 keeps a PDF at its own address, which it now cites itself by.
+    for _ in range(2):
+        assert client.get("/briefs/alliances/v1.pdf").status_code == 200
+    assert len(fake_renderer) == 3
+    assert "/briefs/alliances/v1/" in fake_renderer[-1]
+    assert first.exists()
+
+
+def test_an_unpublished_edit_changes_no_pdf(client, brief, fake_renderer):
+    client.get("/briefs/alliances.pdf")
+    brief.body += "\nOne more paragraph.\n"
+    brief.save()
+    client.get("/briefs/alliances.pdf")
+    assert len(fake_renderer) == 1
+    factories.publish(brief, at=timezone.now(), note="A paragraph added.")
+    client.get("/briefs/alliances.pdf")
+    assert len(fake_renderer) == 2
+    assert "One more paragraph." in fake_renderer[-1]
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"status": Status.DRAFT},
+        {"published_at": timezone.now() + datetime.timedelta(days=2)},
+        {"deleted_at": timezone.now()},
+        {"status": Status.WITHDRAWN, "withdrawn_reason": "Wrong figures."},
+    ],
+    ids=["draft", "scheduled", "trashed", "withdrawn"],
+)
+def test_unpublished_briefs_have_no_pdf(client, db, fake_renderer, overrides):
+    factories.make_brief(slug="hidden", **overrides)
+    assert client.get("/briefs/hidden.pdf").status_code == 404
+    assert fake_renderer == []
+
+
+def test_missing_pdf_library_is_a_503_not_a_500(client, brief, monkeypatch):
+    def broken(html: str) -> bytes:
+        raise pdf.PDFUnavailable("no Pango")
+
+    monkeypatch.setattr(pdf, "render_pdf", broken)
+    assert client.get("/briefs/alliances.pdf").status_code == 503
+
+
+def test_pdf_html_escapes_user_text_and_fetches_nothing(db, fake_renderer):
+    brief = factories.make_brief(
+        title="<img src=http://evil.example/x.png>",
+        body="<img src='http://evil.example/y.png'> text",
+    )
+    html = pdf.pdf_html(brief)
+    assert "<img" not in html
