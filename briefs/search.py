@@ -1,4 +1,6 @@
-"""The briefs app's search indexes (briefs, people) and the brief facets.
+"""The briefs app's search index of people, and the brief facets.
+
+Briefs themselves are searched through their editions (publishing/search.py).
 
 Defined here, next to the models, and registered with the engine
 (`archive.search`) by `BriefsConfig.ready()`, which also connects the
@@ -10,72 +12,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from actors.models import Actor, ActorAlias
 from archive import search
-from archive.search import Document, SearchIndex, markdown_to_text
+from archive.search import Document, SearchIndex
 from archive.search.signals import (
-    index_on_save,
     prune_after_migrate,
     reindex_related,
     unindex_on_delete,
 )
 from briefs.mentions import clear_cache
 from briefs.models import (
-    Brief,
-    BriefActor,
     BriefKind,
-    Contribution,
     MentionState,
     Person,
-    Status,
     Topic,
 )
-
-
-def _brief_queryset() -> QuerySet:
-    return Brief.objects.filter(
-        status=Status.PUBLISHED, published_at__isnull=False, deleted_at__isnull=True
-    ).prefetch_related(
-        Prefetch(
-            "contributions",
-            queryset=Contribution.objects.select_related(
-                "person", "person__affiliation"
-            ),
-        ),
-        Prefetch(
-            "actor_links",
-            queryset=BriefActor.objects.filter(
-                state=MentionState.CONFIRMED
-            ).select_related("actor"),
-            to_attr="confirmed_links",
-        ),
-        "agreement_links__agreement",
-        "recommendations",
-        "topics",
-    )
-
-
-def _brief_document(brief: Any) -> Document:
-    recommendations = " \n".join(
-        f"{r.title}. {r.body}" for r in brief.recommendations.all()
-    )
-    names = [c.person.name for c in brief.contributions.all()]
-    names += [link.actor.name for link in getattr(brief, "confirmed_links", [])]
-    names += [link.agreement.title for link in brief.agreement_links.all()]
-    names += [t.name for t in brief.topics.all()]
-    return Document.make(
-        brief.pk,
-        published_at=brief.published_at,
-        title=brief.title,
-        summary=brief.summary,
-        body=markdown_to_text(brief.body),
-        more=markdown_to_text(recommendations),
-        names=" \n".join(names),
-    )
 
 
 def _person_queryset() -> QuerySet:
@@ -92,26 +47,9 @@ def _person_document(person: Any) -> Document:
     )
 
 
-def _published(queryset: QuerySet) -> QuerySet:
-    return queryset.published()
-
-
-BRIEFS = SearchIndex(
-    "briefs.Brief",
-    "briefs_brief_search",
-    _brief_queryset,
-    _brief_document,
-    has_published_at=True,
-    gate=_published,
-    large=True,
-    snippets=True,
-)
 PEOPLE = SearchIndex(
     "briefs.Person", "briefs_person_search", _person_queryset, _person_document
 )
-
-# A brief saved with only these fields changed keeps its search document.
-UNINDEXED_BRIEF_FIELDS = frozenset({"featured", "updated_at", "doi", "licence"})
 
 
 def _aliases_changed(**kw: Any) -> None:
@@ -120,21 +58,15 @@ def _aliases_changed(**kw: Any) -> None:
 
 def register(app_config: AppConfig) -> None:
     """Register the indexes and connect what keeps them (and mentions) current."""
-    search.register(BRIEFS, name="BRIEFS")
     search.register(PEOPLE, name="PEOPLE")
-    post_save.connect(
-        index_on_save(BRIEFS, unindexed_fields=UNINDEXED_BRIEF_FIELDS),
-        sender=Brief, weak=False, dispatch_uid="search_brief_saved",
-    )  # fmt: skip
     post_save.connect(
         reindex_related(PEOPLE, "pk"), sender=Person, weak=False,
         dispatch_uid="search_person_saved",
     )  # fmt: skip
-    for model, index in ((Brief, BRIEFS), (Person, PEOPLE)):
-        post_delete.connect(unindex_on_delete(index), sender=model, weak=False,
-                            dispatch_uid=f"search_{index.table}_deleted")  # fmt: skip
+    post_delete.connect(unindex_on_delete(PEOPLE), sender=Person, weak=False,
+                        dispatch_uid=f"search_{PEOPLE.table}_deleted")  # fmt: skip
     post_migrate.connect(
-        prune_after_migrate(BRIEFS, PEOPLE), sender=app_config, weak=False,
+        prune_after_migrate(PEOPLE), sender=app_config, weak=False,
         dispatch_uid="search_prune_briefs",
     )  # fmt: skip
     # The mention scanner's automaton is built from actors' names and aliases.

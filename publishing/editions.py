@@ -28,6 +28,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from actors.models import Actor, ActorAlias, Agreement
+from archive import search
 from briefs.models import (
     Brief,
     BriefActor,
@@ -49,6 +50,7 @@ from publishing.models import (
 )
 from publishing.pdfs import render_after_commit
 from publishing.rendering import add_to_neighbours, related_scores
+from publishing.search import BRIEFS
 
 # Stored API representations are built against this origin; the API puts the
 # requesting origin in its place when it serves them (publishing/api.py).
@@ -226,7 +228,6 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
     """
     content = edition.content
     data = content["brief"]
-    first = history[0]
     brief = Brief(
         id=data["id"],
         slug=edition.slug,
@@ -241,7 +242,7 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
         doi=data["doi"],
         featured=data["featured"],
         publication_date=edition.public_date,
-        published_at=first.released_at,
+        published_at=edition.published_at,
         status=Status.PUBLISHED,
         updated_at=edition.released_at,
     )
@@ -467,12 +468,14 @@ def publish_edition(
         previous.superseded_at = released_at
         previous.save(update_fields=["is_current", "superseded_at"])
         _drop_links(previous)
+        search.unindex(BRIEFS, [previous.pk])
     content = take_snapshot(brief)
     edition = Edition(
         brief=brief,
         number=number,
         is_current=True,
         released_at=released_at,
+        published_at=first_release,
         slug=brief.slug,
         title=brief.title,
         kind=brief.kind,
@@ -488,6 +491,7 @@ def publish_edition(
     _store_rendered(edition, history)
     edition.save()
     _write_links(edition)
+    search.index_objects(BRIEFS, [edition.pk])
     add_to_neighbours(edition)
     render_after_commit(edition)
     if previous is not None:
@@ -515,21 +519,28 @@ def rerender_editions(*, brief_id: int, numbers: list[int] | None = None) -> int
 
 def withdraw_editions(*, brief: Brief) -> None:
     """The brief is withdrawn: its current edition becomes a tombstone."""
-    Edition.objects.filter(brief=brief, is_current=True).update(
+    current = Edition.objects.filter(brief=brief, is_current=True)
+    current.update(
         withdrawn_at=brief.withdrawn_at or timezone.now(),
         withdrawn_reason=brief.withdrawn_reason,
     )
+    search.unindex(BRIEFS, current.values_list("pk", flat=True))
 
 
 def set_editions_trashed(*, brief: Brief, trashed: bool) -> None:
     Edition.objects.filter(brief=brief).update(in_trash=trashed)
+    current = Edition.objects.filter(brief=brief, is_current=True)
+    # index_objects adds what belongs in the index and removes what does not.
+    search.index_objects(BRIEFS, current.values_list("pk", flat=True))
 
 
 def unschedule_edition(*, brief: Brief) -> None:
     """A scheduled first publication is called off: its edition was never public."""
-    Edition.objects.filter(
+    unreleased = Edition.objects.filter(
         brief=brief, number=1, is_current=True, released_at__gt=timezone.now()
-    ).delete()
+    )
+    search.unindex(BRIEFS, unreleased.values_list("pk", flat=True))
+    unreleased.delete()
 
 
 def rename_editions(*, brief: Brief) -> None:
@@ -554,6 +565,7 @@ def preview_edition(brief: Brief) -> Edition:
         number=(current.number + 1) if current else 1,
         is_current=True,
         released_at=released_at if current is None else now,
+        published_at=first_release,
         slug=brief.draft_of.slug if brief.draft_of_id else brief.slug,
         title=brief.title,
         kind=brief.kind,

@@ -95,8 +95,9 @@ class EditionQuerySet(models.QuerySet["Edition"]):
         Applies `public()` itself: search never returns anything else.
         """
         from archive import search
+        from publishing.search import BRIEFS
 
-        return search.search_queryset(self.public(), search.BRIEFS, q)
+        return search.search_queryset(self.public(), BRIEFS, q)
 
 
 class Edition(models.Model):
@@ -107,6 +108,8 @@ class Edition(models.Model):
     # When the public may see it: the release time of a first publication
     # (possibly in the future: scheduled), the moment a correction went out.
     released_at = models.DateTimeField()
+    # When the brief first became public: edition 1's release, on every edition.
+    published_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.TextField(blank=True)
@@ -155,7 +158,7 @@ class Edition(models.Model):
     objects = EditionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-public_date", "-released_at", "title"]
+        ordering = ["-public_date", "-published_at", "title"]
         constraints = [
             models.UniqueConstraint(
                 fields=["brief", "number"], name="edition_unique_number"
@@ -183,7 +186,7 @@ class Edition(models.Model):
         indexes = [
             # Used by the public lists, feeds and sitemap: current, newest first.
             models.Index(
-                fields=["is_current", "-public_date", "-released_at"],
+                fields=["is_current", "-public_date", "-published_at"],
                 name="edition_public_order",
             ),
             # Used by old edition pages: /briefs/<slug>/v<number>/.
