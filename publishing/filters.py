@@ -1,7 +1,8 @@
 """Query-parameter filters for briefs, people, topics and recommendations.
 
 One FilterSet per resource, shared by the API viewsets and the HTML list pages
-(`.qs`). Querysets handed to them are already gated by `published()`.
+(`.qs`). Briefs and recommendations are filtered as their public editions
+show them; querysets handed in are already gated by `Edition.objects.public()`.
 """
 
 import django_filters
@@ -11,18 +12,28 @@ from django_filters.rest_framework import FilterSet
 from actors.filters import SearchFilter, SlugsFilter, YearFilter
 from actors.models import Actor, Agreement
 from briefs.models import (
-    Brief,
     BriefKind,
     Language,
     Person,
     PolicyArea,
-    Recommendation,
     Role,
     Topic,
+)
+from publishing.models import (
+    Edition,
+    EditionActor,
+    EditionCredit,
+    EditionRecommendation,
 )
 
 
 class BriefFilter(FilterSet):
+    """Filters over public editions (`Edition.objects.public()` is handed in).
+
+    Actors, agreements, authors and topics are those the current edition
+    links: the same rows every page and the API count.
+    """
+
     actor = SlugsFilter(
         queryset=Actor.objects.all(),
         method="filter_actor",
@@ -51,20 +62,18 @@ class BriefFilter(FilterSet):
         field_name="language", lookup_expr="exact", choices=Language.choices
     )
     year = YearFilter(
-        field_name="publication_date", lookup_expr="year", label="Year published"
+        field_name="public_date", lookup_expr="year", label="Year published"
     )
     published_after = django_filters.DateFilter(
-        field_name="publication_date", lookup_expr="gte", label="Published on or after"
+        field_name="public_date", lookup_expr="gte", label="Published on or after"
     )
     published_before = django_filters.DateFilter(
-        field_name="publication_date",
-        lookup_expr="lte",
-        label="Published on or before",
+        field_name="public_date", lookup_expr="lte", label="Published on or before"
     )
     q = SearchFilter()
 
     class Meta:
-        model = Brief
+        model = Edition
         fields = [
             "actor",
             "agreement",
@@ -79,26 +88,30 @@ class BriefFilter(FilterSet):
         ]
 
     def filter_actor(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        # Only confirmed links count: a suggested mention is not yet a claim.
+        # One join per actor: "all of them". Link rows are unique per
+        # (edition, actor), so no DISTINCT is needed.
         for actor in value:
-            queryset = queryset.for_actor(actor)
+            queryset = queryset.filter(
+                pk__in=EditionActor.objects.filter(actor=actor).values("edition_id")
+            )
         return queryset
 
     def filter_agreement(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        through = Edition.agreements.through
         for agreement in value:
-            queryset = queryset.for_agreement(agreement)
+            queryset = queryset.filter(
+                pk__in=through.objects.filter(agreement=agreement).values("edition_id")
+            )
         return queryset
 
     def filter_author(self, queryset: QuerySet, name: str, value) -> QuerySet:
-        if not value:
-            # No DISTINCT when nothing is filtered: it would make every
-            # unfiltered list (and its count) compare whole rows.
-            return queryset
         for person in value:
             queryset = queryset.filter(
-                contributions__person=person, contributions__role=Role.AUTHOR
+                pk__in=EditionCredit.objects.filter(
+                    person=person, role=Role.AUTHOR
+                ).values("edition_id")
             )
-        return queryset.distinct()
+        return queryset
 
 
 class PersonFilter(FilterSet):
@@ -116,15 +129,18 @@ class TopicFilter(FilterSet):
 
 
 class RecommendationFilter(FilterSet):
+    """Filters over the recommendations of public editions."""
+
     addressee = SlugsFilter(
         field_name="addressees",
         queryset=Actor.objects.all(),
         label="Addressed to (actor slug; repeat: any of them)",
     )
     brief = SlugsFilter(
-        field_name="brief",
+        field_name="edition",
+        to_field_name="slug",
         # A callable, so "now" is taken per request, not once at import.
-        queryset=lambda request: Brief.objects.published(),
+        queryset=lambda request: Edition.objects.public(),
         label="Brief (slug)",
     )
     policy_area = django_filters.MultipleChoiceFilter(
@@ -132,7 +148,7 @@ class RecommendationFilter(FilterSet):
     )
 
     class Meta:
-        model = Recommendation
+        model = EditionRecommendation
         fields = ["addressee", "brief", "policy_area"]
 
     @property

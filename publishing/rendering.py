@@ -6,18 +6,98 @@ the edition (no query). The parts are stored on the edition; a request joins
 stored strings.
 """
 
+import html
+import json
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Count
 from django.template.loader import render_to_string
 
+from actors.models import Actor
 from briefs.models import Brief, Contribution, Role
 
 
 def absolute_url(path: str) -> str:
     """A public address under SITE_URL: canonical links, feeds, citations."""
     return f"{settings.SITE_URL}{path}"
+
+
+def json_ld(data: dict) -> str:
+    """JSON for a `<script type="application/ld+json">` element, safe to embed."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).translate(
+        _JSON_SCRIPT_ESCAPES
+    )
+
+
+# `</script>` inside JSON-LD would end the script element early; escape the
+# three characters that matter, as Django's json_script does.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+# Text inside these elements is never turned into an actor link.
+_NO_LINK_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre"}
+_TAG_RE = re.compile(r"(<[^>]*>)")
+_TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
+
+
+def _name_pattern(name: str, case_sensitive: bool) -> str:
+    # The body HTML holds escaped text ("&amp;"), so match the escaped name;
+    # (?<!\w) and (?!\w) are word boundaries that also work for Cyrillic.
+    escaped = re.escape(html.escape(name, quote=False))
+    body = escaped if case_sensitive else f"(?i:{escaped})"
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def link_first_mentions(body_html: str, actors: Iterable[Actor]) -> str:
+    """Link the first mention of each actor in sanitised HTML to its page.
+
+    Works on text nodes only: tags pass through untouched, and text inside
+    links, headings and code is skipped. The matched text is already escaped
+    HTML from the sanitiser and is wrapped, never re-inserted from elsewhere;
+    the href is built from a slug. Names are matched as written (proper
+    nouns); aliases honour their `case_sensitive` flag. Longer names win
+    ("Republika Srpska" before "Srpska").
+    """
+    names: list[tuple[str, bool, Actor]] = []
+    for actor in actors:
+        names.append((actor.name, True, actor))
+        for alias in actor.aliases.all():
+            names.append((alias.alias, alias.case_sensitive, actor))
+    names = [entry for entry in names if entry[0].strip()]
+    if not names or not body_html:
+        return body_html
+    names.sort(key=lambda entry: len(entry[0]), reverse=True)
+    pattern = re.compile(
+        "|".join(
+            f"(?P<n{i}>{_name_pattern(name, cs)})"
+            for i, (name, cs, _) in enumerate(names)
+        )
+    )
+    linked: set[int] = set()
+    skip_depth = 0
+    out: list[str] = []
+
+    def replace(match: re.Match) -> str:
+        actor = names[int(match.lastgroup[1:])][2]
+        if actor.pk in linked:
+            return match.group(0)
+        linked.add(actor.pk)
+        href = html.escape(actor.get_absolute_url())
+        return f'<a class="actor-link" href="{href}">{match.group(0)}</a>'
+
+    for part in _TAG_RE.split(body_html):
+        if part.startswith("<"):
+            tag = _TAG_NAME_RE.match(part)
+            if tag and tag.group(2).lower() in _NO_LINK_TAGS:
+                skip_depth += -1 if tag.group(1) else 1
+                skip_depth = max(skip_depth, 0)
+            out.append(part)
+        elif part and not skip_depth and len(linked) < len(names):
+            out.append(pattern.sub(replace, part))
+        else:
+            out.append(part)
+    return "".join(out)
 
 
 def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) -> dict:
@@ -79,8 +159,6 @@ def credits_by_role(
 
 def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     """The stored HTML parts of an edition, from its restored brief."""
-    from publishing.pages import json_ld, link_first_mentions
-
     contributions = list(brief.contributions.all())
     authors = [c for c in contributions if c.role == Role.AUTHOR]
     actors = [link.actor for link in brief.confirmed_links]
