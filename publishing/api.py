@@ -39,13 +39,14 @@ from briefs.models import (
     Topic,
 )
 from kernel.viewsets import ArchiveViewSet
-from publishing.citations import citation_payload, citation_record
+from publishing.citations import citation_payload, record_from_json
 from publishing.filters import (
     BriefFilter,
     PersonFilter,
     RecommendationFilter,
     TopicFilter,
 )
+from publishing.models import Edition
 from publishing.serializers import (
     BriefDetailSerializer,
     BriefListSerializer,
@@ -157,7 +158,10 @@ class BriefViewSet(ArchiveViewSet):
     def citation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         brief = self.get_object()
         self._last_modified = brief.updated_at
-        return Response(citation_payload(citation_record(brief)))
+        # The citation the edition stored (publishing/citations.py): the same
+        # record as the page, the cite files, OAI and the export.
+        edition = Edition.objects.public().only("citation").get(brief=brief)
+        return Response(citation_payload(record_from_json(edition.citation)))
 
     def last_modified(self, brief: Brief) -> datetime | None:
         return _latest(

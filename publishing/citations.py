@@ -1,10 +1,12 @@
 """How to cite a brief: one neutral record, six pure formatters.
 
-`citation_record(brief)` reads a brief once and returns a `CitationRecord`;
-every output — the APA, Chicago (author-date) and MLA strings on the page, the
-BibTeX, RIS and CSL-JSON downloads, the PDF title page, the OAI-PMH Dublin Core
-and the bulk export — is a pure function of that record, so the formats can
-never disagree about a name, a date or a version.
+`citation_record(brief, edition=...)` is called once per edition, when the
+edition is rendered, and the `CitationRecord` is stored with it (JSON, read
+back with `record_from_json`). Every output — the APA, Chicago (author-date)
+and MLA strings on the page, the BibTeX, RIS and CSL-JSON downloads, the PDF
+title page, the OAI-PMH Dublin Core, the API's citation and the bulk export —
+is a pure function of that stored record, so the formats can never disagree
+about a name, a date or a version, and none of them reads the working brief.
 
 Text is written as Unicode throughout (UTF-8 on the wire): "Ivić" stays
 "Ivić" and the publisher's Cyrillic name stays Cyrillic in every format.
@@ -16,16 +18,18 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from briefs.models import Brief, Role
+
+if TYPE_CHECKING:
+    from publishing.models import Edition
 
 # Lower-case words that belong to the family name ("Ursula von der Leyen").
 NAME_PARTICLES = {"da", "de", "del", "della", "der", "di", "du", "la", "le", "van"}
@@ -103,8 +107,8 @@ class CitationRecord:
     publisher: str
     publisher_local: str  # the publisher's name in its own language and script
     place: str
-    version: int  # 1 + the number of published corrections
-    version_date: datetime.date | None  # date of the latest correction
+    version: int  # the edition's number
+    version_date: datetime.date | None  # the day that edition was published
     doi: str  # bare "10.xxxx/yyyy", or ""
     url: str  # the permanent link, /b/<id>/
     pdf_url: str
@@ -171,15 +175,19 @@ def site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def citation_record(brief: Brief, *, edition: Any = None) -> CitationRecord:
+def citation_record(brief: Brief, *, edition: "Edition") -> CitationRecord:
     """The citation record of a brief, as `edition` publishes it.
 
-    Built once, when the edition is built (publishing/editions.py), and stored
-    with it as JSON (`record_from_json` reads it back): every surface cites
-    from the stored record. Reads `brief.contributions.all()`,
-    `brief.topics.all()` and `brief.corrections.all()`, which the edition
-    fills in from its snapshot. Without an edition (a preview of a brief never
-    published) the date falls back to the brief's own fields.
+    Called only where an edition is rendered (`render_edition`, for a real
+    edition or the admin preview's would-be one) and stored with it as JSON;
+    every public surface reads the stored record back (`record_from_json`).
+    `brief` is the edition's snapshot restored as unsaved instances
+    (`publishing.editions.restore_brief`), so `contributions`, `topics` and
+    the rest answer from the snapshot.
+
+    The derived facts come from the edition, each defined once there: the
+    date is `edition.public_date` (publishing.editions.public_date), the
+    version is `edition.number` and the version date `edition.updated_on`.
     """
     contributions = sorted(
         brief.contributions.all(), key=lambda c: (c.order, c.id or 0)
@@ -194,18 +202,7 @@ def citation_record(brief: Brief, *, edition: Any = None) -> CitationRecord:
         for c in contributions
         if c.role != Role.AUTHOR
     )
-    corrections = sorted(brief.corrections.all(), key=lambda c: c.published_on)
-    if edition is not None:
-        issued = edition.public_date
-        version = edition.number
-        version_date = edition.updated_on
-    else:
-        issued = brief.publication_date
-        if issued is None and brief.published_at is not None:
-            issued = timezone.localdate(brief.published_at)
-        version = 1 + len(corrections)
-        version_date = corrections[-1].published_on if corrections else None
-    if edition is not None and not edition.is_current:
+    if not edition.is_current:
         # An older version is cited at its own stable address and PDF.
         url = site_url(edition.get_absolute_url())
         pdf_url = site_url(
@@ -224,12 +221,12 @@ def citation_record(brief: Brief, *, edition: Any = None) -> CitationRecord:
         genre=brief.get_kind_display(),
         authors=authors,
         contributors=contributors,
-        issued=issued,
+        issued=edition.public_date,
         publisher=publisher["name"],
         publisher_local=publisher.get("local_name", ""),
         place=publisher.get("place", ""),
-        version=version,
-        version_date=version_date,
+        version=edition.number,
+        version_date=edition.updated_on,
         doi=normalize_doi(brief.doi),
         url=url,
         pdf_url=pdf_url,

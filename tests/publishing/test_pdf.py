@@ -11,6 +11,8 @@ from pypdf import PdfReader
 
 from briefs.models import Status
 from publishing import pdf
+from publishing.models import Edition
+from publishing.pdfs import edition_pdf_html
 from tests import factories
 
 BODY = """## Historical Background
@@ -168,5 +170,5 @@ def test_pdf_html_escapes_user_text_and_fetches_nothing(db, fake_renderer):
         title="<img src=http://evil.example/x.png>",
         body="<img src='http://evil.example/y.png'> text",
     )
-    html = pdf.pdf_html(brief)
+    html = edition_pdf_html(Edition.objects.get(brief=brief))
     assert "<img" not in html
