@@ -13,7 +13,7 @@ from archive import search as search_engine
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
 from briefs.search import brief_facets
 from kernel.pagecache import public_page
-from publishing.oai import withdrawn_briefs
+from publishing.models import Edition
 from publishing.pages import CARD_FIELDS, ensure_brief_pages
 
 
@@ -166,10 +166,12 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     301 would let them). A withdrawn brief redirects too; its page explains
     the withdrawal (410). Drafts, scheduled and trashed briefs are 404.
     """
-    brief = (
-        Brief.objects.published().filter(pk=pk).first()
-        or withdrawn_briefs().filter(pk=pk).first()
+    edition = (
+        (Edition.objects.public() | Edition.objects.withdrawn())
+        .filter(brief_id=pk)
+        .only("slug", "number", "is_current")
+        .first()
     )
-    if brief is None:
+    if edition is None:
         raise Http404("No brief has this permanent link.")
-    return HttpResponseRedirect(brief.get_absolute_url())
+    return HttpResponseRedirect(edition.get_absolute_url())

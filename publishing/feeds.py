@@ -1,89 +1,184 @@
 """RSS 2.0 and Atom feeds: all briefs, and per topic, actor and person.
 
-Every feed starts from `Brief.objects.published()`; links are absolute under
-SITE_URL so that aggregators cite the canonical address.
+Items are public editions (`Edition.objects.public()`), newest first by their
+public date, and everything an item says comes from its edition: title,
+summary, authors and topics as published, the date every surface gives
+(`public_date`), and for Atom the moment this edition went out (`released_at`,
+which a correction moves). Links are absolute under SITE_URL so that
+aggregators cite the canonical address.
+
+Titles and summaries are text, escaped once for what each element holds:
+
+- Atom says what its elements hold: titles and summaries are `type="text"`,
+  so the text is only XML-escaped.
+- An RSS `<description>` is HTML by convention (every reader renders it), so
+  the summary is HTML-escaped and then, like any element, XML-escaped: a
+  summary "a < b" reaches the reader as the HTML `a &lt; b` and shows as
+  "a < b"; markup in a summary is shown, never rendered. RSS titles are
+  plain text by convention and are only XML-escaped.
+
+No full content is offered: the brief's page (with its corrections, citation
+and version notices) is where the text is read, and an item stays small.
+
+A topic, actor or person feed exists only while a public edition references
+that record, like the record's page; otherwise it is a 404, so a feed cannot
+reveal a person credited only on an unpublished brief.
 """
+
+import datetime
+from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.db.models import F, Model
+from django.db.models.fields.json import KT
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from actors.models import Actor
-from briefs.models import Brief, Person, Role, Topic
+from briefs.models import Person, Role, Topic
+from publishing.models import Edition, EditionQuerySet
 from publishing.pages import absolute_url
 
 FEED_SIZE = 30
+
+
+def day_as_moment(day: datetime.date) -> datetime.datetime:
+    """A calendar date in a field that wants a moment: noon UTC that day.
+
+    The public date is a date, not an instant. Noon UTC falls on the same
+    calendar day in every time zone from UTC-11 to UTC+11, so a reader shows
+    the date the brief carries wherever it runs.
+    """
+    return datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+
+
+class _TextSummaries:
+    """Passes elements through to the XML writer; entry summaries become text."""
+
+    def __init__(self, handler: Any) -> None:
+        self._handler = handler
+
+    def addQuickElement(  # the XML writer's name
+        self, name: str, contents: str | None = None, attrs: dict | None = None
+    ) -> None:
+        if name == "summary":
+            attrs = {"type": "text"}
+        self._handler.addQuickElement(name, contents, attrs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handler, name)
+
+
+class TextAtom1Feed(Atom1Feed):
+    """Atom whose entry summaries are text (Django writes `type="html"`)."""
+
+    def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
+        super().add_item_elements(_TextSummaries(handler), item)
 
 
 class BriefFeed(Feed):
     feed_type = Rss201rev2Feed
     url_name = "briefs:feed-rss"
 
-    def title(self, obj=None) -> str:
+    def title(self, obj: Model | None = None) -> str:
         return f"{settings.PUBLISHER['name']}: briefs"
 
-    def description(self, obj=None) -> str:
+    def description(self, obj: Model | None = None) -> str:
         return "The latest published briefs."
 
-    def link(self, obj=None) -> str:
+    def link(self, obj: Model | None = None) -> str:
         return absolute_url(reverse("briefs:list"))
 
-    def feed_url(self, obj=None) -> str:
+    def feed_url(self, obj: Model | None = None) -> str:
         kwargs = {"slug": obj.slug} if obj is not None else {}
         return absolute_url(reverse(self.url_name, kwargs=kwargs))
 
-    def briefs(self, obj=None) -> QuerySet[Brief]:
-        return Brief.objects.published()
+    def editions(self, obj: Model | None = None) -> EditionQuerySet:
+        return Edition.objects.public()
 
-    def items(self, obj=None) -> QuerySet[Brief]:
-        # Newest release first; with_cards prefetches authors and topics, so
-        # the feed costs three queries however many items it has.
-        return self.briefs(obj).with_cards().order_by("-published_at")[:FEED_SIZE]
-
-    def item_title(self, item: Brief) -> str:
-        return item.title
-
-    def item_description(self, item: Brief) -> str:
-        return item.summary
-
-    def item_link(self, item: Brief) -> str:
-        return absolute_url(item.get_absolute_url())
-
-    def item_guid(self, item: Brief) -> str:
-        return absolute_url(item.get_absolute_url())
-
-    def item_pubdate(self, item: Brief):
-        return item.published_at
-
-    def item_updateddate(self, item: Brief):
-        return item.updated_at
-
-    def item_author_name(self, item: Brief) -> str:
-        return ", ".join(
-            c.person.name for c in item.contributions.all() if c.role == Role.AUTHOR
+    def items(self, obj: Model | None = None) -> list[Edition]:
+        # One query however many items: what an item shows is read from the
+        # edition's snapshot by key, without loading its body.
+        return list(
+            self.editions(obj)
+            .only(
+                "brief_id",
+                "number",
+                "is_current",
+                "slug",
+                "title",
+                "public_date",
+                "published_at",
+                "released_at",
+            )
+            .annotate(
+                summary=KT("content__brief__summary"),
+                contributors=F("content__contributors"),
+                topic_list=F("content__topics"),
+            )
+            .order_by("-public_date", "-published_at", "brief_id")[:FEED_SIZE]
         )
 
-    def item_categories(self, item: Brief) -> list[str]:
-        return [topic.name for topic in item.topics.all()]
+    def item_title(self, item: Edition) -> str:
+        return item.title
+
+    def item_description(self, item: Edition) -> str:
+        # RSS descriptions are HTML: the text is escaped to show as text.
+        return escape(item.summary or "")
+
+    def item_link(self, item: Edition) -> str:
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item: Edition) -> str:
+        # The permanent link: it survives a renamed address, so a reader does
+        # not show the brief again as a new item.
+        return absolute_url(reverse("permalink", kwargs={"pk": item.brief_id}))
+
+    def item_pubdate(self, item: Edition) -> datetime.datetime:
+        return day_as_moment(item.public_date)
+
+    def item_updateddate(self, item: Edition) -> datetime.datetime:
+        return item.released_at
+
+    def item_author_name(self, item: Edition) -> str:
+        return ", ".join(
+            c["person"]["name"]
+            for c in item.contributors or []
+            if c["role"] == Role.AUTHOR
+        )
+
+    def item_categories(self, item: Edition) -> list[str]:
+        return [topic["name"] for topic in item.topic_list or []]
 
 
 class BriefAtomFeed(BriefFeed):
     url_name = "briefs:feed-atom"
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed
 
-    def subtitle(self, obj=None) -> str:
+    def subtitle(self, obj: Model | None = None) -> str:
         return self.description(obj)
+
+    def item_description(self, item: Edition) -> str:
+        # `type="text"` (TextAtom1Feed): only the XML layer escapes it.
+        return item.summary or ""
+
+
+def _public_or_404(editions: EditionQuerySet) -> None:
+    if not editions.exists():
+        raise Http404("No published brief refers to this record.")
 
 
 class TopicFeed(BriefFeed):
     url_name = "briefs:topic-feed-rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Topic:
-        return get_object_or_404(Topic, slug=slug)
+        topic = get_object_or_404(Topic, slug=slug)
+        _public_or_404(self.editions(topic))
+        return topic
 
     def title(self, obj: Topic) -> str:
         return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
@@ -91,20 +186,21 @@ class TopicFeed(BriefFeed):
     def link(self, obj: Topic) -> str:
         return absolute_url(obj.get_absolute_url())
 
-    def briefs(self, obj: Topic) -> QuerySet[Brief]:
-        return Brief.objects.published().filter(topics=obj)
+    def editions(self, obj: Topic) -> EditionQuerySet:
+        return Edition.objects.public().filter(topics=obj)
 
 
-class TopicAtomFeed(TopicFeed):
+class TopicAtomFeed(TopicFeed, BriefAtomFeed):
     url_name = "briefs:topic-feed-atom"
-    feed_type = Atom1Feed
 
 
 class ActorFeed(BriefFeed):
     url_name = "briefs:actor-feed-rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Actor:
-        return get_object_or_404(Actor, slug=slug)
+        actor = get_object_or_404(Actor, slug=slug)
+        _public_or_404(self.editions(actor))
+        return actor
 
     def title(self, obj: Actor) -> str:
         return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
@@ -112,20 +208,21 @@ class ActorFeed(BriefFeed):
     def link(self, obj: Actor) -> str:
         return absolute_url(obj.get_absolute_url())
 
-    def briefs(self, obj: Actor) -> QuerySet[Brief]:
-        return Brief.objects.published().for_actor(obj)
+    def editions(self, obj: Actor) -> EditionQuerySet:
+        return Edition.objects.public().for_actor(obj)
 
 
-class ActorAtomFeed(ActorFeed):
+class ActorAtomFeed(ActorFeed, BriefAtomFeed):
     url_name = "briefs:actor-feed-atom"
-    feed_type = Atom1Feed
 
 
 class PersonFeed(BriefFeed):
     url_name = "briefs:person-feed-rss"
 
     def get_object(self, request: HttpRequest, slug: str) -> Person:
-        return get_object_or_404(Person, slug=slug)
+        person = get_object_or_404(Person, slug=slug)
+        _public_or_404(self.editions(person))
+        return person
 
     def title(self, obj: Person) -> str:
         return f"{settings.PUBLISHER['name']}: briefs by {obj.name}"
@@ -133,10 +230,9 @@ class PersonFeed(BriefFeed):
     def link(self, obj: Person) -> str:
         return absolute_url(obj.get_absolute_url())
 
-    def briefs(self, obj: Person) -> QuerySet[Brief]:
-        return Brief.objects.published().by_person(obj)
+    def editions(self, obj: Person) -> EditionQuerySet:
+        return Edition.objects.public().by_person(obj)
 
 
-class PersonAtomFeed(PersonFeed):
+class PersonAtomFeed(PersonFeed, BriefAtomFeed):
     url_name = "briefs:person-feed-atom"
-    feed_type = Atom1Feed

@@ -2,17 +2,27 @@
 
 What a harvester sees:
 
-- Records are public briefs (`Brief.objects.published()`), with Dublin Core
-  (`oai_dc`) metadata built from the same `CitationRecord` as every citation.
+- Records are public editions (`Edition.objects.public()`), one per brief,
+  with Dublin Core (`oai_dc`) metadata read from the citation record the
+  edition stored (`record_from_json`): the same names, date and version as
+  the page, the cite files, the PDF and the export.
 - A withdrawn brief that was once public stays in the lists as a deleted
-  record (header `status="deleted"`, no metadata) for good: the repository
-  declares `deletedRecord` `persistent`. Drafts, scheduled and trashed briefs
-  never appear, not even as identifiers.
-- A record's datestamp is the later of its last change (`updated_at`) and its
-  release (`published_at`), so a brief edited on Monday and scheduled for
-  Friday is still found by an incremental harvest run on Thursday with
-  `from=Wednesday`. Granularity is seconds, in UTC.
-- Sets are topics (`setSpec` = topic slug).
+  record (header `status="deleted"`, no metadata) for good, built from its
+  withdrawn edition (`Edition.objects.withdrawn()`), the same edition that
+  serves its tombstone page and its citation files: the repository declares
+  `deletedRecord` `persistent`. Drafts and scheduled briefs never appear, not
+  even as identifiers.
+- A trashed brief is absent, even one that had been public: the trash is an
+  editor's reversible hold, an edition records no time of trashing to date a
+  deleted record with, and the leak tests hold that nothing in the trash
+  shows anywhere. Withdrawal is the way to take a public brief back, and it
+  is what harvesters are told about.
+- A record's datestamp is the release of its current edition (a correction
+  moves it; a brief scheduled for Friday gets Friday, so an incremental
+  harvest run on Saturday with `from=Thursday` finds it); a deleted record's
+  is the moment of withdrawal. Granularity is seconds, in UTC.
+- Sets are the topics of harvestable records (`setSpec` = topic slug); a
+  topic no public or withdrawn edition refers to is no set.
 - Lists are cut into pages of `settings.OAI_PAGE_SIZE`. A resumption token is
   stateless: the original arguments and the last (datestamp, id) delivered,
   signed with `django.core.signing` so it cannot be forged. Paging is by key,
@@ -30,16 +40,17 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Min, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest
+from django.db.models import Min, Prefetch, Q
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
-from briefs.models import Brief, Contribution, Status, Topic
-from publishing.citations import CitationRecord, citation_record
+from briefs.models import Topic
+from publishing.citations import CitationRecord, record_from_json
+from publishing.models import Edition, EditionQuerySet
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC_NS = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -101,7 +112,7 @@ class ListState:
     start: datetime.datetime | None  # inclusive lower datestamp bound
     end: datetime.datetime  # exclusive upper bound, fixed by the first request
     set_spec: str | None
-    after: tuple[datetime.datetime, int] | None = None  # last record delivered
+    after: tuple[datetime.datetime, int] | None = None  # (datestamp, brief id) last
     cursor: int = 0  # records delivered before this page
 
     def dumps(self) -> str:
@@ -149,26 +160,17 @@ class ListState:
 # Which briefs a harvester may see --------------------------------------------
 
 
-def withdrawn_briefs(at: datetime.datetime | None = None) -> QuerySet[Brief]:
-    """Briefs that were public and have been withdrawn (not trashed).
+def harvestable_editions(at: datetime.datetime | None = None) -> EditionQuerySet:
+    """Public editions and withdrawn ones (tombstones), each with its `datestamp`.
 
-    The site answers 410 Gone for them and OAI-PMH reports them as deleted
-    records; nothing else about them is shown.
+    One current edition per brief, so a brief is one record. A tombstone's
+    datestamp is its withdrawal (always after its release), so an
+    incremental harvest learns of the deletion.
     """
     at = at or timezone.now()
-    return Brief.objects.filter(
-        status=Status.WITHDRAWN,
-        published_at__isnull=False,
-        published_at__lte=at,
-        deleted_at__isnull=True,
-    )
-
-
-def harvestable_briefs(at: datetime.datetime | None = None) -> QuerySet[Brief]:
-    """Public briefs and withdrawn ones, each with its OAI `datestamp`."""
-    at = at or timezone.now()
-    return (Brief.objects.published(at) | withdrawn_briefs(at)).annotate(
-        datestamp=Greatest("updated_at", "published_at")
+    tombstones = Edition.objects.withdrawn().filter(withdrawn_at__lte=at)
+    return (Edition.objects.public(at) | tombstones).annotate(
+        datestamp=Coalesce("withdrawn_at", "released_at")
     )
 
 
@@ -177,8 +179,8 @@ def repository_identifier() -> str:
     return urlparse(settings.SITE_URL).hostname or "localhost"
 
 
-def oai_identifier(brief: Brief) -> str:
-    return f"oai:{repository_identifier()}:briefs/{brief.pk}"
+def oai_identifier(brief_id: int) -> str:
+    return f"oai:{repository_identifier()}:briefs/{brief_id}"
 
 
 def _brief_pk(identifier: str) -> int:
@@ -306,13 +308,14 @@ def _datestamp(value: datetime.datetime) -> str:
     return value.astimezone(datetime.UTC).strftime(DATESTAMP_FORMAT)
 
 
-def _header(parent: etree._Element, brief: Brief) -> None:
+def _header(parent: etree._Element, edition: Edition) -> None:
     header = etree.SubElement(parent, f"{{{OAI_NS}}}header")
-    if brief.status == Status.WITHDRAWN:
+    if edition.withdrawn_at is not None:
         header.set("status", "deleted")
-    _sub(header, f"{{{OAI_NS}}}identifier", oai_identifier(brief))
-    _sub(header, f"{{{OAI_NS}}}datestamp", _datestamp(brief.datestamp))
-    for topic in sorted(brief.topics.all(), key=lambda t: t.slug):
+    _sub(header, f"{{{OAI_NS}}}identifier", oai_identifier(edition.brief_id))
+    _sub(header, f"{{{OAI_NS}}}datestamp", _datestamp(edition.datestamp))
+    # A deleted record keeps its sets, so that a harvest by set learns of it.
+    for topic in sorted(edition.topics.all(), key=lambda t: t.slug):
         _sub(header, f"{{{OAI_NS}}}setSpec", topic.slug)
 
 
@@ -368,22 +371,23 @@ def dublin_core(record: CitationRecord) -> etree._Element:
     return dc
 
 
-def _record(parent: etree._Element, brief: Brief) -> None:
+def _record(parent: etree._Element, edition: Edition) -> None:
     record = etree.SubElement(parent, f"{{{OAI_NS}}}record")
-    _header(record, brief)
-    if brief.status != Status.WITHDRAWN:
+    _header(record, edition)
+    if edition.withdrawn_at is None:
         metadata = etree.SubElement(record, f"{{{OAI_NS}}}metadata")
-        metadata.append(dublin_core(citation_record(brief)))
+        metadata.append(dublin_core(record_from_json(edition.citation)))
 
 
-def _with_metadata(queryset: QuerySet[Brief]) -> QuerySet[Brief]:
-    """Prefetch what a record shows, so a page costs the same few queries."""
-    return queryset.prefetch_related(
-        Prefetch(
-            "contributions", queryset=Contribution.objects.select_related("person")
-        ),
-        "topics",
-        "corrections",
+# What a header needs; a record adds the stored citation. Never the body.
+_HEADER_FIELDS = ("brief_id", "released_at", "withdrawn_at")
+
+
+def _for_page(queryset: EditionQuerySet, *, with_metadata: bool) -> EditionQuerySet:
+    """What a page shows, in the same few queries however long it is."""
+    fields = (*_HEADER_FIELDS, "citation") if with_metadata else _HEADER_FIELDS
+    return queryset.only(*fields).prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("slug"))
     )
 
 
@@ -391,7 +395,7 @@ def _with_metadata(queryset: QuerySet[Brief]) -> QuerySet[Brief]:
 
 
 def _identify(response: etree._Element, base_url: str) -> None:
-    earliest = harvestable_briefs().aggregate(earliest=Min("datestamp"))["earliest"]
+    earliest = harvestable_editions().aggregate(earliest=Min("datestamp"))["earliest"]
     identify = etree.SubElement(response, f"{{{OAI_NS}}}Identify")
     _sub(
         identify, f"{{{OAI_NS}}}repositoryName", f"{settings.PUBLISHER['name']} archive"
@@ -412,7 +416,7 @@ def _identify(response: etree._Element, base_url: str) -> None:
 def _list_metadata_formats(response: etree._Element, args: dict[str, str]) -> None:
     if "identifier" in args:
         pk = _brief_pk(args["identifier"])
-        if not harvestable_briefs().filter(pk=pk).exists():
+        if not harvestable_editions().filter(brief_id=pk).exists():
             raise OAIError(
                 "idDoesNotExist", f"No item has the identifier {args['identifier']}."
             )
@@ -428,7 +432,11 @@ def _list_sets(response: etree._Element, args: dict[str, str]) -> None:
     if "resumptionToken" in args:
         # The list of sets always fits in one response; no token was ever issued.
         raise OAIError("badResumptionToken", "The resumption token is invalid.")
-    topics = list(Topic.objects.order_by("slug"))
+    topics = list(
+        Topic.objects.filter(editions__in=harvestable_editions().values("pk"))
+        .distinct()
+        .order_by("slug")
+    )
     if not topics:
         raise OAIError("noSetHierarchy", "This repository has no sets yet.")
     sets = etree.SubElement(response, f"{{{OAI_NS}}}ListSets")
@@ -444,18 +452,20 @@ def _get_record(response: etree._Element, args: dict[str, str]) -> None:
             "cannotDisseminateFormat", f"{args['metadataPrefix']} is not supported."
         )
     pk = _brief_pk(args["identifier"])
-    brief = _with_metadata(harvestable_briefs().filter(pk=pk)).first()
-    if brief is None:
+    edition = _for_page(
+        harvestable_editions().filter(brief_id=pk), with_metadata=True
+    ).first()
+    if edition is None:
         raise OAIError(
             "idDoesNotExist", f"No item has the identifier {args['identifier']}."
         )
-    _record(etree.SubElement(response, f"{{{OAI_NS}}}GetRecord"), brief)
+    _record(etree.SubElement(response, f"{{{OAI_NS}}}GetRecord"), edition)
 
 
 def _list(response: etree._Element, verb: str, args: dict[str, str]) -> None:
     """ListIdentifiers and ListRecords: one page, and a token for the next."""
     state = _list_state(verb, args)
-    queryset = harvestable_briefs().filter(datestamp__lt=state.end)
+    queryset = harvestable_editions().filter(datestamp__lt=state.end)
     if state.start is not None:
         queryset = queryset.filter(datestamp__gte=state.start)
     if state.set_spec is not None:
@@ -466,23 +476,24 @@ def _list(response: etree._Element, verb: str, args: dict[str, str]) -> None:
         last_datestamp, last_pk = state.after
         page_query = page_query.filter(
             Q(datestamp__gt=last_datestamp)
-            | Q(datestamp=last_datestamp, pk__gt=last_pk)
+            | Q(datestamp=last_datestamp, brief_id__gt=last_pk)
         )
     size = settings.OAI_PAGE_SIZE
-    page_query = page_query.order_by("datestamp", "pk").prefetch_related("topics")
-    if verb == "ListRecords":
-        page_query = _with_metadata(page_query)
+    page_query = _for_page(
+        page_query.order_by("datestamp", "brief_id"),
+        with_metadata=verb == "ListRecords",
+    )
     page = list(page_query[: size + 1])
     if not page and state.after is None:
         raise OAIError("noRecordsMatch", "No records match these arguments.")
     more, page = len(page) > size, page[:size]
 
     container = etree.SubElement(response, f"{{{OAI_NS}}}{verb}")
-    for brief in page:
+    for edition in page:
         if verb == "ListRecords":
-            _record(container, brief)
+            _record(container, edition)
         else:
-            _header(container, brief)
+            _header(container, edition)
     if more or state.after is not None:
         token = etree.SubElement(container, f"{{{OAI_NS}}}resumptionToken")
         token.set("cursor", str(state.cursor))
@@ -496,7 +507,7 @@ def _list(response: etree._Element, verb: str, args: dict[str, str]) -> None:
                 start=state.start,
                 end=state.end,
                 set_spec=state.set_spec,
-                after=(last.datestamp, last.pk),
+                after=(last.datestamp, last.brief_id),
                 cursor=state.cursor + len(page),
             ).dumps()
         # The last page carries an empty token: the list is complete.

@@ -2,8 +2,21 @@
 
 Addresses are absolute under SITE_URL (not the request's host), like every
 other canonical link on the site.
+
+- Briefs are their public editions (`Edition.objects.public()`), at the
+  current address, with `lastmod` = the current edition's release (a
+  correction moves it; nothing else changes what a published brief shows).
+- Earlier editions (`/briefs/<slug>/v<N>/`) are left out on purpose. They are
+  stable addresses for whoever cited that version, and stay readable, but a
+  sitemap asks search engines to send readers to a page: a superseded version
+  is the text a correction fixed, and its content is the current page's
+  almost word for word. Readers reach them from the current page's history.
+- People and topics are listed only while a public edition references them,
+  like their pages; actors and agreements are reference records with pages of
+  their own and are always listed.
 """
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -12,7 +25,8 @@ from django.db.models import Max, QuerySet
 from django.urls import reverse
 
 from actors.models import Actor, Agreement
-from briefs.models import Brief, Person, Topic
+from briefs.models import Person, Topic
+from publishing.models import Edition, EditionCredit
 
 
 class SiteSitemap(Sitemap):
@@ -21,7 +35,7 @@ class SiteSitemap(Sitemap):
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"
 
-    def get_domain(self, site=None) -> str:
+    def get_domain(self, site: object = None) -> str:
         return urlsplit(settings.SITE_URL).netloc
 
 
@@ -40,11 +54,11 @@ class StaticPagesSitemap(SiteSitemap):
     def location(self, item: str) -> str:
         return reverse(item)
 
-    def lastmod(self, item: str):
+    def lastmod(self, item: str) -> datetime.datetime | None:
         # The lists change when a public brief does; asked once per sitemap.
         if not hasattr(self, "_latest"):
-            self._latest = Brief.objects.published().aggregate(
-                latest=Max("updated_at")
+            self._latest = Edition.objects.public().aggregate(
+                latest=Max("released_at")
             )["latest"]
         return self._latest
 
@@ -52,22 +66,22 @@ class StaticPagesSitemap(SiteSitemap):
 class BriefSitemap(SiteSitemap):
     changefreq = "monthly"
 
-    def items(self) -> QuerySet[Brief]:
+    def items(self) -> QuerySet[Edition]:
         return (
-            Brief.objects.published()
-            .only("slug", "updated_at")
-            .order_by("-published_at", "pk")
+            Edition.objects.public()
+            .only("slug", "number", "is_current", "released_at")
+            .order_by("-public_date", "-published_at", "brief_id")
         )
 
-    def lastmod(self, item: Brief):
-        return item.updated_at
+    def lastmod(self, item: Edition) -> datetime.datetime:
+        return item.released_at
 
 
 class ActorSitemap(SiteSitemap):
     def items(self) -> QuerySet[Actor]:
         return Actor.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, item: Actor):
+    def lastmod(self, item: Actor) -> datetime.datetime | None:
         return item.updated_at
 
 
@@ -75,36 +89,36 @@ class AgreementSitemap(SiteSitemap):
     def items(self) -> QuerySet[Agreement]:
         return Agreement.objects.only("slug", "updated_at").order_by("pk")
 
-    def lastmod(self, item: Agreement):
+    def lastmod(self, item: Agreement) -> datetime.datetime | None:
         return item.updated_at
 
 
 class TopicSitemap(SiteSitemap):
     def items(self) -> QuerySet[Topic]:
         return (
-            Topic.objects.filter(briefs__in=Brief.objects.published().values("pk"))
+            Topic.objects.filter(editions__in=Edition.objects.public().values("pk"))
             .distinct()
             .only("slug", "updated_at")
             .order_by("pk")
         )
 
-    def lastmod(self, item: Topic):
+    def lastmod(self, item: Topic) -> datetime.datetime | None:
         return item.updated_at
 
 
 class PersonSitemap(SiteSitemap):
     def items(self) -> QuerySet[Person]:
-        # Only people credited on a public brief.
+        # Only people a public edition credits.
+        credited = EditionCredit.objects.filter(
+            edition__in=Edition.objects.public().values("pk")
+        )
         return (
-            Person.objects.filter(
-                contributions__brief__in=Brief.objects.published().values("pk")
-            )
-            .distinct()
+            Person.objects.filter(pk__in=credited.values("person_id"))
             .only("slug", "updated_at")
             .order_by("pk")
         )
 
-    def lastmod(self, item: Person):
+    def lastmod(self, item: Person) -> datetime.datetime | None:
         return item.updated_at
 
 

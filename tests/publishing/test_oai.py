@@ -13,7 +13,8 @@ from lxml import etree
 from oaipmh.client import Client
 from oaipmh.metadata import MetadataRegistry, oai_dc_reader
 
-from briefs.models import Brief, Correction, Status
+from briefs.models import Brief, Status
+from publishing.models import Edition
 from tests import factories
 
 NS = {
@@ -54,8 +55,8 @@ def identifier(brief: Brief) -> str:
 
 
 def set_datestamp(brief: Brief, moment: datetime.datetime) -> None:
-    """Pin a brief's OAI datestamp (the later of updated_at and published_at)."""
-    Brief.objects.filter(pk=brief.pk).update(updated_at=moment, published_at=moment)
+    """Pin a brief's OAI datestamp: the release of its current edition."""
+    Edition.objects.filter(brief=brief).update(released_at=moment, published_at=moment)
 
 
 @pytest.fixture
@@ -122,10 +123,13 @@ def test_list_metadata_formats(client, seed_like):
     assert error_code(root) == "idDoesNotExist"
 
 
-def test_list_sets_are_topics(client, db):
+def test_list_sets_are_the_topics_of_public_briefs(client, db):
+    security = factories.make_topic(name="Security", slug="security")
+    eu = factories.make_topic(name="EU integration", slug="eu-integration")
+    draft_only = factories.make_topic(name="Unannounced", slug="unannounced")
+    factories.make_brief(status=Status.DRAFT, topics=[draft_only, security])
     assert error_code(oai(client, verb="ListSets")) == "noSetHierarchy"
-    factories.make_topic(name="Security", slug="security")
-    factories.make_topic(name="EU integration", slug="eu-integration")
+    factories.make_brief(topics=[security, eu])
     root = oai(client, verb="ListSets")
     sets = [
         (
@@ -176,8 +180,8 @@ def test_get_record_in_dublin_core(client, seed_like):
 
 
 def test_corrected_brief_describes_its_version(client, seed_like):
-    Correction.objects.create(
-        brief=seed_like, published_on=datetime.date(2025, 6, 2), note="Fixed."
+    factories.publish(
+        seed_like, at=datetime.datetime(2025, 6, 2, 9, tzinfo=UTC), note="Fixed."
     )
     root = oai(
         client,
@@ -187,10 +191,31 @@ def test_corrected_brief_describes_its_version(client, seed_like):
     )
     descriptions = [e.text for e in root.iterfind(".//dc:description", NS)]
     assert "Version 2, updated 2025-06-02." in descriptions
+    # The correction is news to a harvester: the datestamp is its release.
+    assert root.findtext(".//oai:datestamp", namespaces=NS) == "2025-06-02T09:00:00Z"
+
+
+def test_records_show_the_published_edition_not_the_working_copy(client, seed_like):
+    """Editing a published brief changes nothing a harvester sees until it is
+    published again (the record is the citation its edition stored)."""
+    Brief.objects.filter(pk=seed_like.pk).update(
+        title="Unpublished new title", summary="Unpublished new summary."
+    )
+    params = {"identifier": identifier(seed_like), "metadataPrefix": "oai_dc"}
+    root = oai(client, verb="GetRecord", **params)
+    assert root.findtext(".//dc:title", namespaces=NS) == (
+        "Do Rival Pacts Make the Balkans Safer?"
+    )
+    assert "Unpublished" not in etree.tostring(root, encoding="unicode")
+    seed_like.refresh_from_db()
+    factories.publish(seed_like, note="Retitled.")
+    root = oai(client, verb="GetRecord", **params)
+    assert root.findtext(".//dc:title", namespaces=NS) == "Unpublished new title"
 
 
 def test_withdrawn_brief_is_a_deleted_record(client, db):
-    brief = withdrawn()
+    topic = factories.make_topic(slug="security")
+    brief = withdrawn(topics=[topic])
     root = oai(
         client, verb="GetRecord", identifier=identifier(brief), metadataPrefix="oai_dc"
     )
@@ -200,6 +225,32 @@ def test_withdrawn_brief_is_a_deleted_record(client, db):
     root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
     (header,) = root.findall("oai:ListIdentifiers/oai:header", NS)
     assert header.get("status") == "deleted"
+    # Dated by the withdrawal, so an incremental harvest learns of it, and
+    # still in its set, so a harvest by set does too.
+    edition = Edition.objects.get(brief=brief)
+    assert header.findtext("oai:datestamp", namespaces=NS) == (
+        edition.withdrawn_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert [s.text for s in header.findall("oai:setSpec", NS)] == ["security"]
+    root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="security")
+    assert len(root.findall("oai:ListIdentifiers/oai:header", NS)) == 1
+
+
+def test_deleted_record_tombstone_and_citation_files_agree(client, db):
+    """One withdrawn edition answers all three: the page says it is gone (410)
+    and names it, the citation files still cite it, OAI reports it deleted."""
+    brief = withdrawn(title="Withdrawn Findings", slug="withdrawn-findings")
+    page = client.get("/briefs/withdrawn-findings/")
+    assert page.status_code == 410
+    assert "Withdrawn Findings" in page.content.decode()
+    bib = client.get("/briefs/withdrawn-findings/cite.bib")
+    assert bib.status_code == 200
+    assert "{{Withdrawn Findings}}" in bib.content.decode()
+    assert f"/b/{brief.pk}/" in bib.content.decode()
+    root = oai(
+        client, verb="GetRecord", identifier=identifier(brief), metadataPrefix="oai_dc"
+    )
+    assert root.find(".//oai:header", NS).get("status") == "deleted"
 
 
 def test_unpublished_briefs_never_appear(client, db):
@@ -287,13 +338,22 @@ def test_selective_harvesting_by_date_and_set(client, db):
 
 
 def test_scheduled_brief_gets_the_datestamp_of_its_release(client, db):
-    brief = factories.make_brief()
-    Brief.objects.filter(pk=brief.pk).update(
-        updated_at=datetime.datetime(2025, 5, 1, tzinfo=UTC),
-        published_at=datetime.datetime(2025, 5, 21, 8, 0, tzinfo=UTC),
+    """An edition prepared on 1 May for release on 21 May is dated 21 May, and
+    is no record at all before then."""
+    brief = factories.make_brief(edition=False)
+    edition = factories.publish(
+        brief, at=datetime.datetime(2025, 5, 21, 8, 0, tzinfo=UTC)
+    )
+    Edition.objects.filter(pk=edition.pk).update(
+        created_at=datetime.datetime(2025, 5, 1, tzinfo=UTC)
+    )
+    factories.publish(
+        factories.make_brief(edition=False),
+        at=timezone.now() + datetime.timedelta(hours=1),
     )
     root = oai(client, verb="ListIdentifiers", metadataPrefix="oai_dc")
-    assert root.findtext(".//oai:datestamp", namespaces=NS) == "2025-05-21T08:00:00Z"
+    (header,) = root.findall("oai:ListIdentifiers/oai:header", NS)
+    assert header.findtext("oai:datestamp", namespaces=NS) == "2025-05-21T08:00:00Z"
 
 
 LIST = {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
