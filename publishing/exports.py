@@ -2,23 +2,35 @@
 
 `export_archive(directory=...)` writes, into one folder:
 
-    briefs.jsonl           a published brief per line: text, metadata, links, CSL
-    people.jsonl           people credited on a published brief
+    briefs.jsonl           a public brief per line, as its current edition
+                           publishes it: text, metadata, links, CSL
+    people.jsonl           people a public edition credits
     actors.jsonl           every actor, with aliases
     agreements.jsonl       every agreement, with parties and sources
-    recommendations.jsonl  the recommendations of published briefs
-    pdf/<slug>.pdf         the current PDF of each published brief
+    recommendations.jsonl  the recommendations of public editions
+    pdf/<slug>.pdf         the current edition's PDF of each public brief
     manifest.json          counts, and the size and SHA-256 of every file above
 
-Only `Brief.objects.published()` briefs are exported; people are limited to
-those credited on one, so a draft cannot reveal its authors. Rows are in id
-order and keys in a fixed order, so two exports of an unchanged archive are
-byte-identical apart from the manifest's time and a mirror can diff them.
-The manifest is written last: a mirror that finds it knows the export is whole.
+Briefs are the public editions (`Edition.objects.public()`), read from the
+edition only: its snapshot (text, credits, links, recommendations as
+published), its number (the version), its public date and its stored
+citation record (the CSL item), the same as the page, the feeds, OAI and the
+cite files give. People are those a public edition credits, so a draft cannot
+reveal its authors; a person's row is the person as their page shows them
+now. Actors and agreements are reference records with public pages of their
+own and are all exported. Rows are in id order and keys in a fixed order, so
+two exports of an unchanged archive are byte-identical apart from the
+manifest's time and a mirror can diff them. The manifest is written last: a
+mirror that finds it knows the export is whole.
+
+Format 2 (this one) differs from 1: `publication_date` is the brief's public
+date (never empty), `released_at` (the current edition's release) replaces
+`updated_at`, and recommendations carry the id of the brief's recommendation.
 """
 
 import datetime
 import hashlib
+import itertools
 import json
 import shutil
 from collections.abc import Iterable, Iterator
@@ -32,19 +44,16 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from actors.models import Actor, Agreement, AgreementParty
-from briefs.models import (
-    Brief,
-    BriefActor,
-    Contribution,
-    MentionState,
-    Person,
-    Recommendation,
-)
-from publishing.citations import citation_record, csl_item, site_url
-from publishing.pdf import ensure_brief_pdf
+from briefs.models import Person
+from publishing.citations import csl_item, record_from_json, site_url
+from publishing.models import Edition, EditionCredit
+from publishing.pdfs import ensure_edition_pdf
+
+# Editions are read a chunk at a time: the snapshot holds the whole text.
+CHUNK = 200
 
 MANIFEST = "manifest.json"
-FORMAT = "pupin-archive-export/1"
+FORMAT = "pupin-archive-export/2"
 
 
 class ExportError(Exception):
@@ -76,72 +85,103 @@ def _write_jsonl(path: Path, rows: Iterable[dict]) -> int:
     return count
 
 
-def _published_briefs() -> Iterator[Brief]:
-    queryset = (
-        Brief.objects.published()
-        .order_by("pk")
-        .prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person"),
-            ),
-            "topics",
-            "corrections",
-            "recommendations",  # the PDF prints them
-            Prefetch(
-                "actor_links",
-                queryset=BriefActor.objects.filter(
-                    state=MentionState.CONFIRMED
-                ).select_related("actor"),
-            ),
-            "agreement_links__agreement",
+def _public_editions() -> Iterator[Edition]:
+    return (
+        Edition.objects.public()
+        .order_by("brief_id")
+        .defer(
+            "head_html",
+            "article_html",
+            "card_html",
+            "related_item_html",
+            "api_item",
+            "api_detail",
+            "related",
         )
+        .iterator(chunk_size=CHUNK)
     )
-    return queryset.iterator(chunk_size=200)
 
 
-def brief_row(brief: Brief, *, pdf_path: str | None) -> dict:
-    """One brief as exported: what the site shows, plus its citation metadata."""
-    record = citation_record(brief)
+def _corrections(brief_ids: list[int]) -> dict[int, list[dict]]:
+    """The public notes of each brief's corrections: its editions from 2 on."""
+    corrections: dict[int, list[dict]] = {}
+    rows = (
+        Edition.objects.filter(brief_id__in=brief_ids, number__gt=1)
+        .order_by("brief_id", "number")
+        .values_list("brief_id", "updated_on", "note")
+    )
+    for brief_id, updated_on, note in rows:
+        corrections.setdefault(brief_id, []).append(
+            {"published_on": updated_on, "note": note}
+        )
+    return corrections
+
+
+def brief_row(
+    edition: Edition, *, corrections: list[dict], pdf_path: str | None
+) -> dict:
+    """One brief as exported: what its current edition shows, and its citation."""
+    content = edition.content
+    data = content["brief"]
+    record = record_from_json(edition.citation)
     return {
-        "id": brief.pk,
-        "slug": brief.slug,
-        "title": brief.title,
-        "kind": brief.kind,
-        "language": brief.language,
-        "summary": brief.summary,
-        "body_markdown": brief.body,
-        "body_html": brief.body_html,
-        "toc": brief.toc,
-        "publication_date": brief.publication_date,
-        "published_at": brief.published_at,
-        "updated_at": brief.updated_at,
-        "version": record.version,
-        "corrections": [
-            {"published_on": c.published_on, "note": c.note}
-            for c in sorted(brief.corrections.all(), key=lambda c: c.published_on)
-        ],
-        "licence": brief.licence,
-        "licence_url": brief.licence_url,
+        "id": edition.brief_id,
+        "slug": edition.slug,
+        "title": edition.title,
+        "kind": edition.kind,
+        "language": edition.language,
+        "summary": data["summary"],
+        "body_markdown": data["body"],
+        "body_html": edition.body_html,
+        "toc": data["toc"],
+        "publication_date": edition.public_date,
+        "published_at": edition.published_at,
+        "released_at": edition.released_at,
+        "version": edition.number,
+        "corrections": corrections,
+        "licence": data["licence"],
+        "licence_url": record.licence_url,
         "doi": record.doi,
-        "url": site_url(brief.get_absolute_url()),
+        "url": site_url(edition.get_absolute_url()),
         "permanent_url": record.url,
         "pdf": pdf_path,
-        "topics": [topic.slug for topic in brief.topics.all()],
+        "topics": [topic["slug"] for topic in content["topics"]],
         "contributors": [
-            {"person": c.person.slug, "name": c.person.name, "role": c.role}
-            for c in sorted(brief.contributions.all(), key=lambda c: (c.order, c.pk))
+            {
+                "person": c["person"]["slug"],
+                "name": c["person"]["name"],
+                "role": c["role"],
+            }
+            for c in content["contributors"]
         ],
-        "actors": [link.actor.slug for link in brief.actor_links.all()],
-        "agreements": [link.agreement.slug for link in brief.agreement_links.all()],
+        "actors": [actor["slug"] for actor in content["actors"]],
+        "agreements": [agreement["slug"] for agreement in content["agreements"]],
         "csl": csl_item(record),
     }
 
 
-def _people(brief_ids: list[int]) -> Iterator[dict]:
+def recommendation_rows(edition: Edition) -> list[dict]:
+    """The edition's recommendations as it makes them."""
+    return [
+        {
+            "id": r["id"],
+            "brief": edition.slug,
+            "order": r["order"],
+            "title": r["title"],
+            "body": r["body"],
+            "policy_area": r["policy_area"],
+            "addressees": [actor["slug"] for actor in r["addressees"]],
+        }
+        for r in edition.content["recommendations"]
+    ]
+
+
+def _people() -> Iterator[dict]:
+    credited = EditionCredit.objects.filter(
+        edition__in=Edition.objects.public().values("pk")
+    )
     people = (
-        Person.objects.filter(contributions__brief_id__in=brief_ids)
-        .distinct()
+        Person.objects.filter(pk__in=credited.values("person_id"))
         .select_related("affiliation")
         .order_by("pk")
     )
@@ -216,25 +256,6 @@ def _agreements() -> Iterator[dict]:
         }
 
 
-def _recommendations(brief_ids: list[int]) -> Iterator[dict]:
-    recommendations = (
-        Recommendation.objects.filter(brief_id__in=brief_ids)
-        .select_related("brief")
-        .prefetch_related("addressees")
-        .order_by("brief_id", "order")
-    )
-    for rec in recommendations:
-        yield {
-            "id": rec.pk,
-            "brief": rec.brief.slug,
-            "order": rec.order,
-            "title": rec.title,
-            "body": rec.body,
-            "policy_area": rec.policy_area,
-            "addressees": [actor.slug for actor in rec.addressees.all()],
-        }
-
-
 def _prepare(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"{directory} is a file, not a folder.")
@@ -257,28 +278,36 @@ def export_archive(*, directory: Path, with_pdfs: bool = True) -> ExportResult:
     """
     _prepare(directory)
     result = ExportResult(directory=directory)
-    brief_ids: list[int] = []
+    recommendations: list[dict] = []
     pdf_files: list[str] = []
 
     def briefs() -> Iterator[dict]:
-        for brief in _published_briefs():
-            brief_ids.append(brief.pk)
-            pdf_path = None
-            if with_pdfs:
-                pdf_path = f"pdf/{brief.slug}.pdf"
-                with default_storage.open(ensure_brief_pdf(brief=brief), "rb") as src:
-                    with (directory / pdf_path).open("wb") as dst:
-                        shutil.copyfileobj(src, dst)
-                pdf_files.append(pdf_path)
-            yield brief_row(brief, pdf_path=pdf_path)
+        editions = _public_editions()
+        while chunk := list(itertools.islice(editions, CHUNK)):
+            corrections = _corrections([e.brief_id for e in chunk])
+            for edition in chunk:
+                pdf_path = None
+                if with_pdfs:
+                    pdf_path = f"pdf/{edition.slug}.pdf"
+                    name = ensure_edition_pdf(edition)
+                    with default_storage.open(name, "rb") as src:
+                        with (directory / pdf_path).open("wb") as dst:
+                            shutil.copyfileobj(src, dst)
+                    pdf_files.append(pdf_path)
+                recommendations.extend(recommendation_rows(edition))
+                yield brief_row(
+                    edition,
+                    corrections=corrections.get(edition.brief_id, []),
+                    pdf_path=pdf_path,
+                )
 
     written = {
         "briefs.jsonl": _write_jsonl(directory / "briefs.jsonl", briefs()),
-        "people.jsonl": _write_jsonl(directory / "people.jsonl", _people(brief_ids)),
+        "people.jsonl": _write_jsonl(directory / "people.jsonl", _people()),
         "actors.jsonl": _write_jsonl(directory / "actors.jsonl", _actors()),
         "agreements.jsonl": _write_jsonl(directory / "agreements.jsonl", _agreements()),
         "recommendations.jsonl": _write_jsonl(
-            directory / "recommendations.jsonl", _recommendations(brief_ids)
+            directory / "recommendations.jsonl", recommendations
         ),
     }
     for stale in (directory / "pdf").iterdir():

@@ -9,8 +9,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from briefs.hooks import public_record
 from briefs.models import BriefActor, MentionState, Recommendation, Status
 from publishing import pdf
+from publishing.exports import export_archive
 from tests import factories
 
 
@@ -152,6 +154,7 @@ def test_re_export_replaces_the_previous_one(archive, tmp_path):
     archive["public"].status = Status.WITHDRAWN
     archive["public"].withdrawn_reason = "Superseded."
     archive["public"].save()
+    public_record().withdrawn(brief=archive["public"])
     call_command("export_archive", str(out))
     assert (out / "briefs.jsonl").read_bytes() == b"" != first
     assert list((out / "pdf").iterdir()) == []  # its PDF went with it
@@ -171,3 +174,52 @@ def test_export_without_pdfs(archive, tmp_path):
     assert brief["pdf"] is None
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["pdfs"] == 0
+
+
+def test_export_is_the_published_edition_not_the_working_copy(archive, tmp_path):
+    """A brief is exported as its current edition publishes it: an edit shows
+    in the export once it is published, as the next version."""
+    public = archive["public"]
+    public.title = "Edited, not yet published"
+    public.save()
+    Recommendation.objects.filter(brief=public, order=1).update(title="Unpublished")
+    out = tmp_path / "export"
+    call_command("export_archive", str(out), "--no-pdf")
+    (brief,) = read_jsonl(out / "briefs.jsonl")
+    assert brief["title"] == "Do Rival Pacts Make the Balkans Safer?"
+    assert brief["version"] == 1 and brief["corrections"] == []
+    assert "Unpublished" not in (out / "recommendations.jsonl").read_text()
+
+    public.refresh_from_db()
+    correction = datetime.datetime(2025, 6, 2, 9, tzinfo=datetime.UTC)
+    factories.publish(public, at=correction, note="Retitled.")
+    call_command("export_archive", str(out), "--no-pdf")
+    (brief,) = read_jsonl(out / "briefs.jsonl")
+    assert brief["title"] == "Edited, not yet published"
+    assert brief["version"] == 2
+    assert brief["corrections"] == [{"published_on": "2025-06-02", "note": "Retitled."}]
+    assert brief["released_at"] == "2025-06-02T09:00:00Z"
+    assert brief["csl"]["version"] == "2"
+    assert brief["csl"]["issued"] == {"date-parts": [[2025, 5, 21]]}
+    assert brief["publication_date"] == "2025-05-21"
+    recommendations = read_jsonl(out / "recommendations.jsonl")
+    assert recommendations[0]["title"] == "Unpublished"
+    assert recommendations[0]["id"] == public.recommendations.get(order=1).pk
+
+
+def test_export_queries_are_constant(db, tmp_path, django_assert_max_num_queries):
+    def add(n: int) -> None:
+        for _ in range(n):
+            factories.make_brief(
+                authors=[factories.make_person()],
+                topics=[factories.make_topic()],
+                recommendations=2,
+            )
+
+    add(1)
+    with django_assert_max_num_queries(8):
+        export_archive(directory=tmp_path / "one", with_pdfs=False)
+    add(5)
+    with django_assert_max_num_queries(8):
+        result = export_archive(directory=tmp_path / "six", with_pdfs=False)
+    assert result.counts["briefs"] == 6 and result.counts["recommendations"] == 12
