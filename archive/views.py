@@ -166,6 +166,8 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     301 would let them). A withdrawn brief redirects too; its page explains
     the withdrawal (410). Drafts, scheduled and trashed briefs are 404.
     """
+    if pk >= 2**63:  # beyond any database integer: no such brief, not a 500
+        raise Http404("No brief has this permanent link.")
     edition = (
         (Edition.objects.public() | Edition.objects.withdrawn())
         .filter(brief_id=pk)

@@ -1,8 +1,14 @@
 """Citing a brief: the record, the three styles, and BibTeX/RIS/CSL-JSON read
-back by the tools people really use (bibtexparser, rispy, citeproc-py)."""
+back by the tools people really use (bibtexparser, rispy, citeproc-py).
 
+Every record here is the one an edition stored when it was published
+(`record_of`): nothing public builds a citation from the working brief.
+"""
+
+import ast
 import datetime
 import json
+from pathlib import Path
 
 import bibtexparser
 import pytest
@@ -18,17 +24,19 @@ from citeproc import (
 from citeproc.source.json import CiteProcJSON
 from django.utils import timezone
 
-from briefs.models import Brief, Contribution, Correction, Role, Status
+from briefs.hooks import public_record
+from briefs.models import Brief, Contribution, Role, Status
 from publishing.citations import (
     CitationName,
+    CitationRecord,
     citation_payload,
-    citation_record,
     format_apa,
     format_bibtex,
     format_chicago,
     format_csl_json,
     format_mla,
     format_ris,
+    record_from_json,
 )
 from publishing.models import Edition
 from tests import factories
@@ -42,9 +50,17 @@ def site_url(settings):
     settings.SITE_URL = SITE
 
 
+def record_of(brief: Brief) -> CitationRecord:
+    """The record the brief's current edition stored; publishing it first if
+    it has no edition yet (a test that adds credits before publishing)."""
+    edition = Edition.objects.filter(brief=brief, is_current=True).first()
+    return record_from_json((edition or factories.publish(brief)).citation)
+
+
 @pytest.fixture
-def brief(db) -> Brief:
-    """A brief credited as the seed brief is: two authors, two researchers."""
+def working_brief(db) -> Brief:
+    """A brief credited as the seed brief is (two authors, two researchers),
+    not yet published: a test may add to it first."""
     people = {
         name: factories.make_person(name=name)
         for name in ("Vuk Velebit", "Andrej Cvejanov", "Petar Ivić", "Aleksa Jovanović")
@@ -57,16 +73,25 @@ def brief(db) -> Brief:
         authors=[people["Vuk Velebit"], people["Andrej Cvejanov"]],
         researchers=[people["Petar Ivić"], people["Aleksa Jovanović"]],
         topics=[factories.make_topic(name="Security", slug="security")],
+        edition=False,
     )
+
+
+@pytest.fixture
+def brief(working_brief) -> Brief:
+    """The same brief, published (edition 1)."""
+    factories.publish(working_brief)
+    return working_brief
 
 
 def corrected(brief: Brief) -> Brief:
-    Correction.objects.create(
-        brief=brief, published_on=datetime.date(2025, 5, 28), note="Typo."
-    )
-    Correction.objects.create(
-        brief=brief, published_on=datetime.date(2025, 6, 2), note="Figure fixed."
-    )
+    """Two corrections published: the brief is at version 3."""
+    for day, note in (
+        (datetime.date(2025, 5, 28), "Typo."),
+        (datetime.date(2025, 6, 2), "Figure fixed."),
+    ):
+        at = datetime.datetime.combine(day, datetime.time(10), tzinfo=datetime.UTC)
+        factories.publish(brief, at=at, note=note)
     return brief
 
 
@@ -85,10 +110,11 @@ def test_name_parsing_keeps_diacritics_and_particles():
     assert CitationName.parse("Plato") == CitationName("Plato")
 
 
-def test_record_lists_authors_in_order_and_contributors_with_roles(brief):
+def test_record_lists_authors_in_order_and_contributors_with_roles(working_brief):
+    brief = working_brief
     add_contributor(brief, "Jelena Urošević", Role.EDITOR, 5)
     add_contributor(brief, "Marko Đorđević", Role.TRANSLATOR, 6)
-    record = citation_record(brief)
+    record = record_of(brief)
     assert [n.natural for n in record.authors] == ["Vuk Velebit", "Andrej Cvejanov"]
     assert [(c.name.natural, c.role) for c in record.contributors] == [
         ("Petar Ivić", "researcher"),
@@ -108,14 +134,14 @@ def test_author_order_follows_the_order_field_not_creation(db):
         factories.make_person(name="Zoran Z"),
         factories.make_person(name="Ana A"),
     )
-    brief = factories.make_brief()
+    brief = factories.make_brief(edition=False)
     Contribution.objects.create(brief=brief, person=first, role=Role.AUTHOR, order=2)
     Contribution.objects.create(brief=brief, person=second, role=Role.AUTHOR, order=1)
-    assert [n.family for n in citation_record(brief).authors] == ["A", "Z"]
+    assert [n.family for n in record_of(brief).authors] == ["A", "Z"]
 
 
 def test_apa_chicago_and_mla_for_the_seed_brief(brief):
-    record = citation_record(brief)
+    record = record_of(brief)
     link = f"{SITE}/b/{brief.pk}/"
     assert format_apa(record) == (
         f"Velebit, V., & Cvejanov, A. (2025). {TITLE} [Policy brief]. "
@@ -141,27 +167,28 @@ def test_styles_with_one_and_three_authors(db):
             factories.make_person(name=n) for n in ("Ana Ban", "Ivo Car", "Eva Dan")
         ],
     )
-    assert format_apa(citation_record(one)).startswith("Ivić, P. (2025). On Trust [")
-    assert format_mla(citation_record(one)).startswith("Ivić, Petar. On Trust. ")
-    assert format_apa(citation_record(three)).startswith(
+    assert format_apa(record_of(one)).startswith("Ivić, P. (2025). On Trust [")
+    assert format_mla(record_of(one)).startswith("Ivić, Petar. On Trust. ")
+    assert format_apa(record_of(three)).startswith(
         "Ban, A., Car, I., & Dan, E. (2025)."
     )
-    assert format_chicago(citation_record(three)).startswith(
+    assert format_chicago(record_of(three)).startswith(
         "Ban, Ana, Ivo Car, and Eva Dan. 2025. On Trust. Policy brief."
     )
-    assert format_mla(citation_record(three)).startswith("Ban, Ana, et al. On Trust.")
+    assert format_mla(record_of(three)).startswith("Ban, Ana, et al. On Trust.")
 
 
 def test_html_citations_escape_user_text(db):
     brief = factories.make_brief(title="<script>alert(1)</script> & more")
-    html = format_apa(citation_record(brief), html=True)
+    html = format_apa(record_of(brief), html=True)
     assert "<script>" not in html
     assert "<i>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</i>" in html
 
 
-def test_bibtex_parses_and_matches_the_brief_field_by_field(brief):
+def test_bibtex_parses_and_matches_the_brief_field_by_field(working_brief):
+    brief = working_brief
     add_contributor(brief, "Jelena Urošević", Role.EDITOR, 5)
-    text = format_bibtex(citation_record(brief))
+    text = format_bibtex(record_of(brief))
     library = bibtexparser.parse_string(
         text, append_middleware=[SeparateCoAuthors(), SplitNameParts()]
     )
@@ -190,14 +217,15 @@ def test_bibtex_parses_and_matches_the_brief_field_by_field(brief):
 
 def test_bibtex_escapes_tex_specials(db):
     brief = factories.make_brief(title="Costs & 50% of {budget} #1")
-    text = format_bibtex(citation_record(brief))
+    text = format_bibtex(record_of(brief))
     assert r"title = {{Costs \& 50\% of \{budget\} \#1}}," in text
     assert bibtexparser.parse_string(text).failed_blocks == []
 
 
-def test_ris_parses_and_matches_the_brief_field_by_field(brief):
+def test_ris_parses_and_matches_the_brief_field_by_field(working_brief):
+    brief = working_brief
     add_contributor(brief, "Marko Đorđević", Role.TRANSLATOR, 6)
-    (entry,) = rispy.loads(format_ris(citation_record(brief)))
+    (entry,) = rispy.loads(format_ris(record_of(brief)))
     assert entry["type_of_reference"] == "RPRT"
     assert entry["authors"] == ["Velebit, Vuk", "Cvejanov, Andrej"]
     assert entry["subsidiary_authors"] == ["Đorđević, Marko"]
@@ -217,7 +245,7 @@ def test_ris_parses_and_matches_the_brief_field_by_field(brief):
 # citeproc-py 0.11 predates CSL 1.0.2's `license` variable and says so.
 @pytest.mark.filterwarnings("ignore:The following arguments for Reference")
 def test_csl_json_renders_with_citeproc_py(brief):
-    data = json.loads(format_csl_json(citation_record(brief)))
+    data = json.loads(format_csl_json(record_of(brief)))
     (item,) = data
     assert item["type"] == "report"
     assert item["author"] == [
@@ -245,7 +273,7 @@ def test_csl_json_renders_with_citeproc_py(brief):
 
 
 def test_corrected_brief_cites_its_version_everywhere(brief):
-    record = citation_record(corrected(brief))
+    record = record_of(corrected(brief))
     assert record.version == 3
     label = "version 3, updated 2025-06-02"
     for text in (
@@ -264,7 +292,7 @@ def test_corrected_brief_cites_its_version_everywhere(brief):
 
 def test_doi_is_exported_everywhere(db):
     brief = factories.make_brief(doi="https://doi.org/10.5555/pupin.2025.1")
-    record = citation_record(brief)
+    record = record_of(brief)
     assert record.doi == "10.5555/pupin.2025.1"
     for text in (format_apa(record), format_chicago(record), format_mla(record)):
         assert "https://doi.org/10.5555/pupin.2025.1" in text
@@ -274,7 +302,7 @@ def test_doi_is_exported_everywhere(db):
 
 
 def test_citation_payload_for_the_api_holds_every_format(brief):
-    record = citation_record(brief)
+    record = record_of(brief)
     payload = citation_payload(record)
     assert payload["apa"] == format_apa(record)
     assert payload["bibtex"] == format_bibtex(record)
@@ -391,6 +419,7 @@ def test_permanent_link_redirects_to_the_current_slug(client, brief):
     assert response["Location"] == "/briefs/balkan-military-alliances/"
     brief.slug = "new-military-alliances"
     brief.save()
+    public_record().renamed(brief=brief)
     assert (
         client.get(f"/b/{brief.pk}/")["Location"] == "/briefs/new-military-alliances/"
     )
@@ -426,3 +455,32 @@ def test_permanent_link_of_an_unknown_id_is_404(client, db):
     assert client.get("/b/999999999/").status_code == 404
     # Beyond any database integer: still a 404, never a 500.
     assert client.get("/b/99999999999999999999999999/").status_code == 404
+
+
+def test_only_the_edition_renderer_builds_citation_records():
+    """Every surface cites from the record an edition stored; building one from
+    a brief happens only when an edition (or the admin's would-be edition) is
+    rendered, in publishing/editions.py."""
+    root = Path(__file__).resolve().parents[2]
+    callers = set()
+    for path in root.glob("*/**/*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in {"tests", ".venv", "bench"}:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", ""))
+                == "citation_record"
+            ):
+                callers.add(str(relative))
+    assert callers == {"publishing/editions.py"}
+
+
+def test_the_stored_record_gives_the_editions_date_and_number(brief):
+    corrected(brief)
+    edition = Edition.objects.get(brief=brief, is_current=True)
+    record = record_of(brief)
+    assert (record.issued, record.version) == (edition.public_date, edition.number)
+    assert (record.issued, record.version) == (datetime.date(2025, 5, 21), 3)
+    assert record.version_date == edition.updated_on == datetime.date(2025, 6, 2)
