@@ -184,8 +184,30 @@ def test_hidden_brief_addresses_reveal_nothing(client, leaky_world):
         else:
             assert response.status_code == 404
             assert MARKER not in body
-    for feed in ("/people/{}/feed.rss", "/people/{}/"):
-        hidden_author = hidden[0].contributions.last().person
-        assert (
-            MARKER not in client.get(feed.format(hidden_author.slug)).content.decode()
-        )
+    # A person credited only on a hidden brief has no feed (nor any item).
+    hidden_author = hidden[0].contributions.last().person
+    for ext in ("rss", "atom"):
+        feed = client.get(f"/people/{hidden_author.slug}/feed.{ext}")
+        assert feed.status_code == 404
+        assert MARKER not in feed.content.decode()
+    assert MARKER not in client.get(f"/people/{hidden_author.slug}/").content.decode()
+
+
+def test_oai_shows_only_public_briefs_and_withdrawn_ones_as_deleted(
+    client, leaky_world, settings
+):
+    world, hidden = leaky_world
+    settings.OAI_PAGE_SIZE = 100
+    body = client.get(
+        "/oai/", {"verb": "ListRecords", "metadataPrefix": "oai_dc"}
+    ).content.decode()
+    assert MARKER not in body
+    for brief in hidden:
+        identifier = f"briefs/{brief.pk}</identifier>"
+        if brief.status == Status.WITHDRAWN:
+            # Its deleted record: a header, no metadata.
+            assert identifier in body
+        else:
+            assert identifier not in body, brief.slug
+    sets = client.get("/oai/", {"verb": "ListSets"}).content.decode()
+    assert MARKER not in sets
