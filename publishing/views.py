@@ -739,7 +739,7 @@ def moved_edition(old_slug: str) -> Edition | None:
     return (
         (Edition.objects.public() | Edition.objects.withdrawn())
         .filter(brief_id=moved["brief"])
-        .only("slug", "number", "is_current", "released_at", "withdrawn_at")
+        .only("slug", "number", "is_current", "released_at", "withdrawn_at", "in_trash")
         .first()
     )
 
