@@ -8,6 +8,11 @@ never from the working models, which editors keep changing.
 Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
 
+One module of about 900 lines, above the house's ~800: every public HTML page
+and download of a brief is here, sharing the filtered-list base, the page
+shells and the moved-address lookup; splitting brief, actor and download views
+apart would scatter those for no reader.
+
 Each page costs a fixed number of queries whatever the number of related rows
 (tests/publishing/test_views.py asserts it). Every view is wrapped in
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.
