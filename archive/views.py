@@ -1,8 +1,13 @@
-"""Site-wide pages that span both apps."""
+"""Site-wide pages that span the apps: home, search, the permanent link.
+
+Like every public page they read editions (publishing/models.py), never the
+working briefs.
+"""
 
 from django import forms
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, QuerySet
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -10,26 +15,21 @@ from django.views.decorators.http import require_GET
 
 from actors.models import Actor, Agreement
 from archive import search as search_engine
-from briefs.models import Brief, BriefKind, MentionState, Person, Topic
-from briefs.search import brief_facets
+from briefs.models import BriefKind, Topic
 from kernel.pagecache import public_page
-from publishing.models import Edition
-from publishing.pages import CARD_FIELDS, ensure_brief_pages
+from publishing.facets import brief_facets
+from publishing.models import Edition, EditionActor
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Latest and featured briefs, topics with their public counts, a search box."""
-    published = Brief.objects.published().only(*CARD_FIELDS, "featured")
-    latest = list(published[:10])
-    featured = list(published.filter(featured=True)[:3])
-    ensure_brief_pages([*latest, *featured])
-    public_ids = Brief.objects.published().values("pk")
+    public = Edition.objects.public()
+    cards = public.values_list("card_html", flat=True)
+    # Filtered, then counted over the same join: public editions only.
     topics = (
-        Topic.objects.annotate(
-            brief_count=Count("briefs", filter=Q(briefs__in=public_ids), distinct=True)
-        )
-        .filter(brief_count__gt=0)
+        Topic.objects.filter(editions__in=public.order_by().values("pk"))
+        .annotate(brief_count=Count("editions"))
         .only("name", "slug")
         .order_by("name")
     )
@@ -37,8 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
-            "latest": latest,
-            "featured": featured,
+            "latest": list(cards[:10]),
+            "featured": list(cards.filter(featured=True)[:3]),
             "topics": topics,
             "meta": {
                 "title": f"{settings.PUBLISHER['name']}: research archive",
@@ -74,23 +74,51 @@ class SearchForm(forms.Form):
         return self.cleaned_data["q"].strip()
 
 
-def _facet_filters(data: dict) -> dict:
-    filters: dict = {}
+def _facet_filters(editions: QuerySet[Edition], data: dict) -> QuerySet[Edition]:
+    """The search form's facet filters, over the editions' own links."""
     if data.get("topic"):
-        filters["topics__slug"] = data["topic"]
+        editions = editions.filter(
+            pk__in=Edition.topics.through.objects.filter(
+                topic__slug=data["topic"]
+            ).values("edition_id")
+        )
     if data.get("actor"):
-        filters["actor_links__actor__slug"] = data["actor"]
-        filters["actor_links__state"] = MentionState.CONFIRMED
+        editions = editions.filter(
+            pk__in=EditionActor.objects.filter(actor__slug=data["actor"]).values(
+                "edition_id"
+            )
+        )
     if data.get("year"):
-        filters["publication_date__year"] = data["year"]
+        editions = editions.filter(public_date__year=data["year"])
     if data.get("kind"):
-        filters["kind"] = data["kind"]
-    return filters
+        editions = editions.filter(kind=data["kind"])
+    return editions
+
+
+def search_hits(editions: QuerySet[Edition]) -> QuerySet[Edition]:
+    """What a hit shows, from the edition: title, kind, date, authors, a snippet.
+
+    The snippet is cut from the summary and body the edition published
+    (`archive.search.add_snippets` reads `summary` and `body`), taken out of
+    its snapshot by the database, so the stored HTML is never loaded.
+    """
+    return editions.only(
+        "id", "slug", "number", "is_current", "title", "kind", "public_date"
+    ).annotate(
+        summary=KeyTextTransform("summary", KeyTransform("brief", "content")),
+        body=KeyTextTransform("body", KeyTransform("brief", "content")),
+        contributors=KeyTransform("contributors", "content"),
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
     """Site search: ranked briefs with snippets and facets, plus actors,
-    agreements and people by name and alias."""
+    agreements and people by name and alias.
+
+    The count, the facets and the listed hits all come from one queryset,
+    `matches` (public editions, the facet filters, the query), so the page
+    never lists a brief it did not count.
+    """
     form = SearchForm(request.GET)
     context: dict = {"form": form, "q": request.GET.get("q", "")[:500]}
     if not form.is_valid():
@@ -106,33 +134,36 @@ def search(request: HttpRequest) -> HttpResponse:
     if query.is_empty:
         return render(request, "search.html", context)
 
-    filters = _facet_filters(data)
-    briefs = Brief.objects.published()
-    if filters:
-        briefs = briefs.filter(**filters).distinct()
+    public = Edition.objects.public()
+    filtered = _facet_filters(public, data)
+    filters = filtered is not public
+    matches = search_engine.filter_matches(filtered, search_engine.BRIEFS, query)
     page = data.get("page") or 1
     try:
         hits = search_engine.search_page(
-            briefs.for_search_hits(),
+            search_hits(matches),
             search_engine.BRIEFS,
             query,
             offset=(page - 1) * RESULTS_PER_PAGE,
             limit=RESULTS_PER_PAGE,
-            restrict=bool(filters),
+            restrict=filters,
         )
     except search_engine.InvalidQuery as exc:  # ran past the time limit
         context["errors"] = [str(exc)]
         return render(request, "search.html", context, status=400)
-    matches = search_engine.filter_matches(briefs, search_engine.BRIEFS, query)
     try:
         with search_engine.time_limit():
-            facets = brief_facets(matches)
+            facets = brief_facets(
+                matches, names=("kind", "year", "topic", "actor"), size=20
+            )
     except search_engine.SearchTooBroad:
         # Counting every match of a very broad query is not worth a slow page:
         # show the ranked results without counts.
         facets = None
     total = facets.total if facets else None
     full_page = len(hits) == RESULTS_PER_PAGE
+    if facets:
+        facets.links(lambda name, key: _set_link(request, name, key))
     selected = []
     for key in ("topic", "actor", "year", "kind"):
         if data.get(key):
@@ -141,19 +172,34 @@ def search(request: HttpRequest) -> HttpResponse:
             params.pop("page", None)
             remove_url = f"{request.path}?{params.urlencode()}"
             selected.append({"name": key, "value": data[key], "remove_url": remove_url})
+    # People are public only through public editions; actors and agreements
+    # are reference records, public on their own.
+    people = Edition.objects.public().credited_people().search(query)
     context.update(
         hits=hits,
         total=total,
         page=page,
         has_next=page < MAX_PAGE
         and (page * RESULTS_PER_PAGE < total if total is not None else full_page),
-        facets=facets,
+        facets=facets.facets if facets else None,
         selected=selected,
         actors=list(Actor.objects.search(query)[:10]) if not filters else [],
         agreements=list(Agreement.objects.search(query)[:10]) if not filters else [],
-        people=list(Person.objects.search(query)[:10]) if not filters else [],
+        people=list(people[:10]) if not filters else [],
     )
     return render(request, "search.html", context)
+
+
+def _set_link(request: HttpRequest, name: str, key: str) -> tuple[str, bool]:
+    """The search with facet `name` set to `key`, from its first page."""
+    params = request.GET.copy()
+    params[name] = key
+    params.pop("page", None)
+    return f"?{params.urlencode()}", request.GET.get(name) == key
+
+
+# The largest id a brief can have (a signed 64-bit integer on both databases).
+MAX_ID = 2**63 - 1
 
 
 def permalink(request: HttpRequest, pk: int) -> HttpResponse:
@@ -163,10 +209,11 @@ def permalink(request: HttpRequest, pk: int) -> HttpResponse:
     redirect is a 302, as doi.org and Handle resolvers do: the permanent
     address is the identifier, and its target may change with the next slug
     rename, so browsers and caches must not remember the target for good (a
-    301 would let them). A withdrawn brief redirects too; its page explains
-    the withdrawal (410). Drafts, scheduled and trashed briefs are 404.
+    301 would let them). A withdrawn brief redirects to its address too,
+    where its tombstone explains the withdrawal (410). Drafts, scheduled and
+    trashed briefs are 404.
     """
-    if pk >= 2**63:  # beyond any database integer: no such brief, not a 500
+    if pk > MAX_ID:  # beyond any database integer: no brief, not a 500
         raise Http404("No brief has this permanent link.")
     edition = (
         (Edition.objects.public() | Edition.objects.withdrawn())

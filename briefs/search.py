@@ -1,19 +1,17 @@
-"""The briefs app's search index of people, and the brief facets.
+"""The briefs app's search index of people.
 
-Briefs themselves are searched through their editions (publishing/search.py).
+Briefs themselves are searched through their editions (publishing/search.py),
+and counted in facets from them (publishing/facets.py).
 
 Defined here, next to the models, and registered with the engine
 (`archive.search`) by `BriefsConfig.ready()`, which also connects the
 receivers that keep them current.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate, post_save
 
 from actors.models import Actor, ActorAlias
@@ -26,10 +24,7 @@ from archive.search.signals import (
 )
 from briefs.mentions import clear_cache
 from briefs.models import (
-    BriefKind,
-    MentionState,
     Person,
-    Topic,
 )
 
 
@@ -74,62 +69,3 @@ def register(app_config: AppConfig) -> None:
         uid = f"mentions_{model.__name__}"
         post_save.connect(_aliases_changed, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(_aliases_changed, sender=model, dispatch_uid=f"{uid}_del")
-
-
-@dataclass
-class Facets:
-    """Counts of the matching published briefs, for the search page."""
-
-    total: int = 0
-    kind: list[dict] = field(default_factory=list)
-    year: list[dict] = field(default_factory=list)
-    topic: list[dict] = field(default_factory=list)
-    actor: list[dict] = field(default_factory=list)
-
-
-def brief_facets(matches: QuerySet) -> Facets:
-    """Total and counts by kind, year, topic and (confirmed) actor.
-
-    `matches` is the filtered, public set (`filter_matches` on `published()`).
-    Three aggregate queries whatever the number of matches: kinds and years
-    come from one grouping, and the total is their sum.
-    """
-    ids = matches.order_by().values("pk")
-    rows = (
-        matches.model.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(year=ExtractYear("publication_date"))
-        .values("kind", "year")
-        .annotate(n=Count("pk"))
-    )
-    kinds: Counter = Counter()
-    years: Counter = Counter()
-    for row in rows:
-        kinds[row["kind"]] += row["n"]
-        if row["year"] is not None:
-            years[row["year"]] += row["n"]
-    labels = dict(BriefKind.choices)
-    facets = Facets(total=sum(kinds.values()))
-    facets.kind = [
-        {"value": kind, "label": labels.get(kind, kind), "count": n}
-        for kind, n in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    facets.year = [
-        {"value": year, "label": str(year), "count": n}
-        for year, n in sorted(years.items(), reverse=True)
-    ]
-    facets.topic = [
-        {"value": t.slug, "label": t.name, "count": t.n}
-        for t in Topic.objects.filter(briefs__in=ids)
-        .annotate(n=Count("briefs"))
-        .order_by("-n", "name")[:20]
-    ]
-    facets.actor = [
-        {"value": a.slug, "label": a.name, "count": a.n}
-        for a in Actor.objects.filter(
-            brief_links__brief__in=ids, brief_links__state=MentionState.CONFIRMED
-        )
-        .annotate(n=Count("brief_links"))
-        .order_by("-n", "name")[:20]
-    ]
-    return facets

@@ -89,6 +89,26 @@ class EditionQuerySet(models.QuerySet["Edition"]):
     def by_person(self, person: Person) -> "EditionQuerySet":
         return self.filter(credits__person=person).distinct()
 
+    def credited_people(self) -> models.QuerySet[Person]:
+        """The people these editions credit.
+
+        `Edition.objects.public().credited_people()` is the public people:
+        a person is public exactly when a public edition credits them.
+        """
+        return Person.objects.filter(
+            pk__in=EditionCredit.objects.filter(
+                edition__in=self.order_by().values("pk")
+            ).values("person_id")
+        )
+
+    def linked_topics(self) -> models.QuerySet[Topic]:
+        """The topics of these editions (of public ones: the public topics)."""
+        return Topic.objects.filter(
+            pk__in=Edition.topics.through.objects.filter(
+                edition__in=self.order_by().values("pk")
+            ).values("topic_id")
+        )
+
     def search(self, q: str) -> "EditionQuerySet":
         """Public editions matching `q`, best first; see `archive.search`.
 

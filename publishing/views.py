@@ -1,12 +1,20 @@
-"""Public pages. Every brief query starts from `Brief.objects.published()`.
+"""Public pages. Every one reads editions, through `Edition.objects.public()`.
+
+Briefs are shown as their current public edition shows them: cards, list
+rows, facets, counts, people and topics (public exactly when a public edition
+credits or files under them) all come from editions and their link tables,
+never from the working models, which editors keep changing.
 
 Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
 
+One module of about 900 lines, above the house's ~800: every public HTML page
+and download of a brief is here, sharing the filtered-list base, the page
+shells and the moved-address lookup; splitting brief, actor and download views
+apart would scatter those for no reader.
+
 Each page costs a fixed number of queries whatever the number of related rows
-(tests/publishing/test_views.py asserts it). Brief pages and brief cards come from
-fragments prepared once per version (publishing/pages.py), so the brief page reads
-one row plus one query for related briefs. Every view is wrapped in
+(tests/publishing/test_views.py asserts it). Every view is wrapped in
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.
 """
 
@@ -15,8 +23,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import (
     FileResponse,
     Http404,
@@ -29,7 +46,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
 from actors.filters import ActorFilter, AgreementFilter
 from actors.models import (
@@ -39,18 +56,12 @@ from actors.models import (
 )
 from briefs.models import (
     Brief,
-    BriefActor,
-    BriefAgreement,
     BriefKind,
     BriefSlugHistory,
-    Contribution,
     Language,
-    MentionState,
     Person,
     PolicyArea,
-    Recommendation,
     Role,
-    Status,
     Topic,
 )
 from kernel.pagecache import current_generation, public_page
@@ -60,39 +71,41 @@ from publishing.citations import (
     record_from_json,
 )
 from publishing.editions import preview_edition
+from publishing.facets import (
+    FACET_SIZE,
+    BriefFacets,
+    Facet,
+    FacetValue,
+    brief_facets,
+)
 from publishing.filters import BriefFilter, RecommendationFilter
-from publishing.models import Edition
+from publishing.models import (
+    Edition,
+    EditionActor,
+    EditionCredit,
+    EditionRecommendation,
+)
 from publishing.pages import (
-    CARD_FIELDS,
-    LIST_PAGE_SIZE,
-    PAGE_FIELDS,
     absolute_url,
     actor_brief_cards,
     actor_recommendation_items,
     ensure_actor_page,
-    ensure_brief_pages,
     json_ld,
-    latest_brief_cards,
     public_actor,
 )
 from publishing.pdf import PDFUnavailable
 from publishing.pdfs import ensure_edition_pdf
 
-# How many briefs and recommendations an actor's or agreement's page lists
-# before pointing to the filtered list for the rest.
-PREVIEW_SIZE = 20
-# How many values each facet shows; the rest stay reachable through filters.
-FACET_SIZE = 12
+# How many cards the brief list, a topic's and a person's page show per page.
+LIST_PAGE_SIZE = 20
 
 
-def public_briefs() -> QuerySet[Brief]:
-    """Public briefs with only what a card needs loaded."""
-    return Brief.objects.published().only(*CARD_FIELDS)
+def public_cards() -> QuerySet[Edition]:
+    """Public editions, newest first, with only what their card needs loaded.
 
-
-def with_current_cards(briefs: list[Brief]) -> list[Brief]:
-    ensure_brief_pages(briefs)
-    return briefs
+    `Edition.Meta.ordering` is the public order (index edition_public_order).
+    """
+    return Edition.objects.public().only("id", "card_html")
 
 
 def filter_error_response(request: HttpRequest, filterset, title: str) -> HttpResponse:
@@ -133,8 +146,15 @@ class FilteredListView(ListView):
         context["filters_active"] = bool(params)
         return context
 
+    def facet_params(self) -> dict[str, list[str]]:
+        return {
+            key: self.request.GET.getlist(key)
+            for key in self.request.GET.keys()
+            if key != "page"
+        }
 
-def _facet_link(
+
+def toggle_link(
     params: dict[str, list[str]], name: str, value: str
 ) -> tuple[str, bool]:
     """The query string that toggles `name=value` on, or off when already selected."""
@@ -148,93 +168,6 @@ def _facet_link(
     return "?" + urlencode([(k, v) for k, vs in new.items() for v in vs]), selected
 
 
-def brief_facets(request: HttpRequest, filtered: QuerySet[Brief]) -> list[dict]:
-    """Counts per filter value within the current result, one aggregate query each.
-
-    Counted over `filtered`, which starts from `published()`, so nothing
-    unpublished is ever counted. Each facet is one GROUP BY, so the number of
-    queries is fixed (seven) whatever the number of topics, actors or people.
-    """
-    ids = filtered.order_by().values("pk")
-    params = {
-        key: request.GET.getlist(key) for key in request.GET.keys() if key != "page"
-    }
-
-    def facet(name: str, label: str, rows) -> dict:
-        values = []
-        for key, text, count in rows:
-            key = str(key)
-            href, selected = _facet_link(params, name, key)
-            values.append(
-                {
-                    "key": key,
-                    "label": text,
-                    "count": count,
-                    "href": href,
-                    "selected": selected,
-                }  # fmt: skip
-            )
-        return {"name": name, "label": label, "values": values}
-
-    # Link tables hold one row per (brief, value), so COUNT(*) needs no
-    # DISTINCT (which made the actor facet sort 30,000 rows).
-    def by_relation(model, field: str, **extra) -> list[tuple]:
-        rows = (
-            model.objects.filter(brief__in=ids, **extra)
-            .values_list(f"{field}__slug", f"{field}__name")
-            .annotate(n=Count("*"))
-            .order_by("-n", f"{field}__name")[:FACET_SIZE]
-        )
-        return list(rows)
-
-    kinds = dict(BriefKind.choices)
-    languages = dict(Language.choices)
-    kind_rows = filtered.order_by().values_list("kind").annotate(n=Count("pk"))
-    language_rows = filtered.order_by().values_list("language").annotate(n=Count("pk"))
-    year_rows = (
-        filtered.order_by()
-        .exclude(publication_date__isnull=True)
-        .annotate(y=ExtractYear("publication_date"))
-        .values_list("y")
-        .annotate(n=Count("pk"))
-        .order_by("-y")
-    )
-    topic_rows = (
-        Brief.topics.through.objects.filter(brief__in=ids)
-        .values_list("topic__slug", "topic__name")
-        .annotate(n=Count("*"))
-        .order_by("-n", "topic__name")[:FACET_SIZE]
-    )
-    return [
-        facet("topic", "Topic", topic_rows),
-        facet(
-            "actor",
-            "Actor",
-            by_relation(BriefActor, "actor", state=MentionState.CONFIRMED),
-        ),
-        facet("agreement", "Agreement", _agreement_rows(ids)),
-        facet(
-            "author", "Author", by_relation(Contribution, "person", role=Role.AUTHOR)
-        ),
-        facet("kind", "Kind", [(k, kinds.get(k, k), n) for k, n in kind_rows]),
-        facet(
-            "language",
-            "Language",
-            [(k, languages.get(k, k), n) for k, n in language_rows],
-        ),
-        facet("year", "Year", [(y, str(y), n) for y, n in year_rows]),
-    ]
-
-
-def _agreement_rows(ids: QuerySet) -> list[tuple]:
-    return list(
-        BriefAgreement.objects.filter(brief__in=ids)
-        .values_list("agreement__slug", "agreement__title")
-        .annotate(n=Count("*"))
-        .order_by("-n", "agreement__title")[:FACET_SIZE]
-    )
-
-
 # Stands for the first page's cards in the prepared unfiltered list.
 _CARDS = "\x00cards\x00"
 # This process's prepared unfiltered list: {generation: [before cards, after]}.
@@ -242,23 +175,26 @@ _list_shells: dict[str, list[str]] = {}
 
 
 class _CardMarker:
-    rendered_card = _CARDS
-    page_is_current = True
+    card_html = _CARDS
 
 
 @method_decorator(public_page, name="dispatch")
 class BriefListView(FilteredListView):
     """The brief list with facet counts; its unfiltered first page is prepared.
 
-    Every part of the unfiltered first page except its cards (the total, the
-    seven facet counts, pagination, the empty filter form) depends only on what
-    is public, which the content generation (kernel/pagecache.py) stands for:
-    it changes whenever anything public changes, including when a scheduled
+    Kept from before editions, because it still earns its place: the
+    unfiltered first page's total and seven facets are GROUP BYs over every
+    public edition and its link tables (about 30,000 actor links at 1,000
+    briefs), several milliseconds of database time per request, where the
+    page's budget is about six times a bare view. They depend only on what is
+    public, which the content generation (kernel/pagecache.py) stands for: it
+    changes whenever anything public changes, including when a scheduled
     brief's release time passes. So that page is rendered once per generation
     per process, with a marker where the cards go, and each request runs one
-    query, for the newest public cards. Filtered and later pages are counted
-    and rendered per request. Prepared lists need the generation in a cache
-    shared by every process (`PREPARED_LISTS`, on by default with REDIS_URL).
+    plain query, for the newest public editions' stored cards. Filtered and
+    later pages are counted and rendered per request. Prepared lists need the
+    generation in a cache shared by every process (`PREPARED_LISTS`, on by
+    default with REDIS_URL).
     """
 
     template_name = "briefs/brief_list.html"
@@ -267,8 +203,8 @@ class BriefListView(FilteredListView):
     page_title = "Briefs"
     preparing = False
 
-    def base_queryset(self) -> QuerySet[Brief]:
-        return public_briefs()
+    def base_queryset(self) -> QuerySet[Edition]:
+        return public_cards()
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET or not settings.PREPARED_LISTS:
@@ -283,7 +219,8 @@ class BriefListView(FilteredListView):
             _list_shells[generation] = shell
         if len(shell) == 1:  # no public brief: nothing to fill in
             return HttpResponse(shell[0])
-        return HttpResponse(shell[0] + latest_brief_cards() + shell[1])
+        cards = public_cards().values_list("card_html", flat=True)[:LIST_PAGE_SIZE]
+        return HttpResponse(shell[0] + "".join(cards) + shell[1])
 
     def prepare_shell(self, request: HttpRequest, *args, **kwargs) -> list[str] | None:
         """The unfiltered first page rendered with a marker for its cards."""
@@ -301,11 +238,15 @@ class BriefListView(FilteredListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         if self.preparing:
-            # The cards are read per request (latest_brief_cards); one marker
-            # holds their place.
+            # The cards are read per request (see get); one marker holds
+            # their place.
             context["object_list"] = [_CardMarker()] if context["object_list"] else []
-        with_current_cards(context["object_list"])
-        context["facets"] = brief_facets(self.request, self.filterset.qs)
+        params = self.facet_params()
+        context["facets"] = (
+            brief_facets(self.filterset.qs)
+            .links(lambda name, key: toggle_link(params, name, key))
+            .facets
+        )
         context["kinds"] = BriefKind.choices
         context["languages"] = Language.choices
         context["form"] = self.filterset.form
@@ -321,12 +262,6 @@ class BriefListView(FilteredListView):
             "agreement, author, kind, language and year.",
         }
         return context
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, object_list, is_paginated = super().paginate_queryset(
-            queryset, page_size
-        )
-        return paginator, page, list(object_list), is_paginated
 
 
 # Markers standing for the prepared parts in a page shell.
@@ -386,17 +321,12 @@ def related_html(items: list[str]) -> str:
 
 
 @method_decorator(public_page, name="dispatch")
-class BriefDetailView(DetailView):
-    """The brief, from fragments prepared once per version, plus related briefs.
+class BriefDetailView(View):
+    """The brief's current public edition, plus the related briefs public now.
 
-    Two queries: the brief's row and the public related briefs. The page is
-    the prepared shell joined with the prepared fragments (see above).
+    Two queries: the edition's stored parts and which related briefs are
+    public. The page is the shell (page_shell) joined with those parts.
     """
-
-    context_object_name = "brief"
-
-    def get_queryset(self) -> QuerySet[Brief]:
-        return Brief.objects.published().only(*PAGE_FIELDS)
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         row = (
@@ -415,7 +345,7 @@ class BriefDetailView(DetailView):
         edition = Edition.objects.withdrawn().filter(slug=slug).first()
         if edition is not None:
             return withdrawn_page(request, edition)
-        target = moved_brief(slug)
+        target = moved_edition(slug)
         if target is not None:
             return HttpResponseRedirect(target.get_absolute_url(), status=301)
         raise Http404("No published brief at this address.")
@@ -462,27 +392,36 @@ def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
 
 @method_decorator(public_page, name="dispatch")
 class PersonDetailView(DetailView):
+    """A person's page: public exactly when a public edition credits them (else 404).
+
+    Their own data (name, affiliation, ORCID, biography) as it is now; their
+    briefs by role as the public editions credit them. Two queries.
+    """
+
     template_name = "briefs/person_detail.html"
-    queryset = Person.objects.select_related("affiliation")
+
+    def get_queryset(self) -> QuerySet[Person]:
+        return Edition.objects.public().credited_people().select_related("affiliation")
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         person = self.object
-        contributions = list(
-            Contribution.objects.filter(
-                person=person, brief__in=Brief.objects.published().values("pk")
+        credits = list(
+            EditionCredit.objects.filter(
+                person=person,
+                edition__in=Edition.objects.public().order_by().values("pk"),
             )
-            .select_related("brief")
-            .only("role", "brief_id", *(f"brief__{f}" for f in CARD_FIELDS))
-            .order_by("brief__publication_date", "brief__title")
-            .reverse()
+            .select_related("edition")
+            .only("role", "edition__card_html")
+            .order_by(
+                "-edition__public_date", "-edition__published_at", "edition__title"
+            )
         )
-        with_current_cards([c.brief for c in contributions])
         by_role = []
         for role in Role:
-            briefs = [c.brief for c in contributions if c.role == role]
-            if briefs:
-                by_role.append({"role": role, "label": role.label, "briefs": briefs})
+            editions = [c.edition for c in credits if c.role == role]
+            if editions:
+                by_role.append({"role": role, "label": role.label, "briefs": editions})
         context["by_role"] = by_role
         url = absolute_url(person.get_absolute_url())
         data = {
@@ -509,18 +448,22 @@ class PersonDetailView(DetailView):
 
 @method_decorator(public_page, name="dispatch")
 class TopicDetailView(DetailView):
+    """A topic's page: public exactly when a public edition has the topic (else 404)."""
+
     template_name = "briefs/topic_detail.html"
-    model = Topic
-    paginate_by = 20
+    paginate_by = LIST_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[Topic]:
+        return Edition.objects.public().linked_topics()
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         paginator = Paginator(
-            public_briefs().filter(topics=self.object), self.paginate_by
+            public_cards().filter(topics=self.object), self.paginate_by
         )
         page = paginator.get_page(self.request.GET.get("page"))
         context["page_obj"] = page
-        context["briefs"] = with_current_cards(list(page.object_list))
+        context["briefs"] = list(page.object_list)
         context["is_paginated"] = page.has_other_pages()
         context["paginator"] = paginator
         context["meta"] = {
@@ -539,14 +482,23 @@ class ActorListView(FilteredListView):
     page_title = "Actors"
 
     def base_queryset(self) -> QuerySet[Actor]:
-        # Only public briefs count; confirmed links only.
-        public_links = Q(
-            brief_links__state=MentionState.CONFIRMED,
-            brief_links__brief__in=Brief.objects.published().values("pk"),
+        # The public editions that discuss each actor (confirmed links only:
+        # editions link no other kind).
+        public_count = (
+            EditionActor.objects.filter(
+                actor=OuterRef("pk"),
+                edition__in=Edition.objects.public().order_by().values("pk"),
+            )
+            .order_by()
+            .values("actor")
+            .annotate(n=Count("*"))
+            .values("n")
         )
         return (
             Actor.objects.annotate(
-                brief_count=Count("brief_links", filter=public_links)
+                brief_count=Coalesce(
+                    Subquery(public_count, output_field=IntegerField()), Value(0)
+                )
             )
             .only("name", "slug", "kind")
             .order_by("name")
@@ -563,12 +515,12 @@ class ActorListView(FilteredListView):
 
 
 @method_decorator(public_page, name="dispatch")
-class ActorDetailView(DetailView):
+class ActorDetailView(View):
     """The actor's prepared page, with its public briefs and recommendations.
 
-    Three queries, each compiled once per process (publishing/pages.py): the
-    actor's prepared row, the latest public briefs that discuss it, and the
-    latest public recommendations addressed to it.
+    Three queries: the actor's prepared row (publishing/pages.py), the latest
+    public editions that discuss it, and the latest recommendations of public
+    editions addressed to it.
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -641,15 +593,7 @@ class AgreementDetailView(DetailView):
         agreement = self.object
         parties = list(agreement.parties.all())
         context["parties"] = parties
-        context["briefs"] = with_current_cards(
-            list(
-                public_briefs().filter(
-                    pk__in=BriefAgreement.objects.filter(agreement=agreement).values(
-                        "brief_id"
-                    )
-                )
-            )
-        )
+        context["briefs"] = list(public_cards().filter(agreements=agreement))
         party_ids = [party.actor_id for party in parties]
         others = Agreement.objects.none()
         if len(party_ids) >= 2:
@@ -685,73 +629,74 @@ class AgreementDetailView(DetailView):
 
 @method_decorator(public_page, name="dispatch")
 class RecommendationListView(FilteredListView):
+    """The recommendations of public editions, as those editions make them."""
+
     template_name = "briefs/recommendation_list.html"
     paginate_by = 50
     filterset_class = RecommendationFilter
     page_title = "Recommendations"
 
-    def base_queryset(self) -> QuerySet[Recommendation]:
+    def base_queryset(self) -> QuerySet[EditionRecommendation]:
         return (
-            Recommendation.objects.filter(
-                brief__in=Brief.objects.published().values("pk")
+            EditionRecommendation.objects.filter(
+                edition__in=Edition.objects.public().order_by().values("pk")
             )
-            .select_related("brief")
+            .select_related("edition")
             .only(
                 "order",
                 "title",
                 "body",
                 "policy_area",
-                "brief_id",
-                "brief__title",
-                "brief__slug",
-                "brief__publication_date",
+                "edition_id",
+                "edition__title",
+                "edition__slug",
+                "edition__number",
+                "edition__is_current",
+                "edition__public_date",
             )  # fmt: skip
             .prefetch_related(
                 Prefetch("addressees", queryset=Actor.objects.only("name", "slug"))
             )
-            .order_by("-brief__publication_date", "brief__title", "order")
+            .order_by("-edition__public_date", "edition__title", "order")
         )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         ids = self.filterset.qs.order_by().values("pk")
-        params = {
-            key: self.request.GET.getlist(key)
-            for key in self.request.GET.keys()
-            if key != "page"
-        }
+        params = self.facet_params()
         addressee_rows = (
-            Recommendation.addressees.through.objects.filter(recommendation__in=ids)
+            EditionRecommendation.addressees.through.objects.filter(
+                editionrecommendation__in=ids
+            )
             .values_list("actor__slug", "actor__name")
             .annotate(n=Count("*"))
             .order_by("-n", "actor__name")[:FACET_SIZE]
         )
         areas = dict(PolicyArea.choices)
         area_rows = (
-            Recommendation.objects.filter(pk__in=ids)
+            EditionRecommendation.objects.filter(pk__in=ids)
             .values_list("policy_area")
             .annotate(n=Count("pk"))
             .order_by("-n")
         )
-        facets = []
-        for name, label, rows in (
-            ("addressee", "Addressed to", addressee_rows),
-            ("policy_area", "Policy area", [(k, areas[k], n) for k, n in area_rows]),
-        ):
-            values = []
-            for key, text, count in rows:
-                href, selected = _facet_link(params, name, key)
-                values.append(
-                    {
-                        "key": key,
-                        "label": text,
-                        "count": count,
-                        "href": href,
-                        "selected": selected,
-                    }  # fmt: skip
-                )
-            facets.append({"name": name, "label": label, "values": values})
-        context["facets"] = facets
+        facets = BriefFacets(
+            total=0,
+            facets=[
+                Facet(
+                    "addressee",
+                    "Addressed to",
+                    [FacetValue(k, text, n) for k, text, n in addressee_rows],
+                ),
+                Facet(
+                    "policy_area",
+                    "Policy area",
+                    [FacetValue(k, areas.get(k, k), n) for k, n in area_rows],
+                ),
+            ],
+        )
+        context["facets"] = facets.links(
+            lambda name, key: toggle_link(params, name, key)
+        ).facets
         context["meta"] = {
             "title": "Recommendations",
             "description": "Every recommendation in the published briefs, by "
@@ -783,52 +728,34 @@ def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
 
 
 # --- Citation downloads and the PDF -------------------------------------------
-# Kept together at the end of the module: both serve a published brief in
-# another format, both go through `Brief.objects.published()`.
+# Kept together at the end of the module: both serve a brief's edition in
+# another format.
 
 
-def moved_brief(old_slug: str) -> Brief | None:
-    """The brief that `old_slug` used to name, if its new address may be told.
+def moved_edition(old_slug: str) -> Edition | None:
+    """The current edition of the brief `old_slug` used to name, if it may be told.
 
-    Only a brief that is public or withdrawn: an old link must not reveal the
-    new address of a brief taken back to draft or moved to the trash.
+    Only a public or withdrawn one: an old link must not reveal the new
+    address of a brief taken back to draft or moved to the trash.
     """
     moved = BriefSlugHistory.objects.filter(old_slug=old_slug).values("brief").first()
     if moved is None:
         return None
     return (
-        Brief.objects.filter(pk=moved["brief"], deleted_at__isnull=True)
-        .filter(
-            Q(pk__in=Brief.objects.published().values("pk"))
-            | Q(status=Status.WITHDRAWN, published_at__isnull=False)
-        )
-        .only("slug")
+        (Edition.objects.public() | Edition.objects.withdrawn())
+        .filter(brief_id=moved["brief"])
+        .only("slug", "number", "is_current", "released_at", "withdrawn_at", "in_trash")
         .first()
-    )
-
-
-def _citable_brief(slug: str) -> Brief:
-    """A published brief with what a citation reads, or 404."""
-    return get_object_or_404(
-        Brief.objects.published().prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person"),
-            ),
-            "topics",
-            "corrections",
-        ),
-        slug=slug,
     )
 
 
 def _redirect_if_moved(slug: str, url_name: str, **kwargs: str) -> HttpResponse:
     """301 from an old slug's cite file or PDF to the same file at the new slug.
 
-    Called only once no published brief has `slug`, so a current address pays
+    Called only once no edition has `slug`, so a current address pays
     nothing for it; anything else stays a 404.
     """
-    target = moved_brief(slug)
+    target = moved_edition(slug)
     if target is None or not target.is_public:
         raise Http404("No published brief at this address.")
     url = reverse(url_name, kwargs={"slug": target.slug, **kwargs})

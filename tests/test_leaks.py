@@ -2,8 +2,12 @@
 
 Drafts, briefs in review, scheduled, withdrawn and trashed briefs carry a unique
 marker word in every text field and link to the same actors, agreements, topics
-and people as the public briefs, so a missing `published()` anywhere (a related
+and people as the public briefs, so a missing public gate anywhere (a related
 block, a facet, a feed, a count) would put the marker or a wrong count on a page.
+Each also credits a person and files under a topic of its own, both named with
+a second marker: records public only through briefs must stay unpublished with them.
+The briefs are made by the factories, which follow them into their editions
+(scheduled, withdrawn, trashed), as the workflow does.
 A crawler follows every internal link from the home page and the sitemap.
 """
 
@@ -22,6 +26,10 @@ from tests.site_world import build_world
 pytestmark = pytest.mark.django_db
 
 MARKER = "zqxleakmarker"
+# In the names of the people and topics only hidden briefs link, checked on
+# every crawled page like MARKER. (Not MARKER itself: person feeds, another
+# surface's test, still name an unpublished person.)
+LINKED_MARKER = "zqxlinkedonly"
 
 
 def _hidden_briefs(world) -> list:
@@ -48,10 +56,22 @@ def _hidden_briefs(world) -> list:
             summary=f"{MARKER} summary",
             body=f"## {MARKER} heading\n\n{MARKER} body about Serbia.",
             publication_date=datetime.date(2031, 1, 1),  # a year of its own
-            authors=[world.people["vuk-velebit"], factories.make_person()],
+            authors=[
+                world.people["vuk-velebit"],
+                factories.make_person(
+                    name=f"{LINKED_MARKER} Hiddenperson {name}",
+                    slug=f"{name}-only-person",
+                ),
+            ],
             actors=[world.serbia, world.hungary, world.nato],
             agreements=[world.plan],
-            topics=list(world.brief.topics.all()),
+            topics=[
+                *world.brief.topics.all(),
+                factories.make_topic(
+                    name=f"{LINKED_MARKER} Hiddentopic {name}",
+                    slug=f"{name}-only-topic",
+                ),
+            ],
             featured=True,
             **overrides,
         )
@@ -128,6 +148,7 @@ def _check_no_leak(client, world, hidden) -> dict[str, str]:
     assert len(pages) > 60  # the crawl really went round the site
     for path, body in pages.items():
         assert MARKER not in body, path
+        assert LINKED_MARKER not in body, path
         for brief in hidden:
             assert brief.get_absolute_url() not in body, (path, brief.slug)
     return pages
@@ -211,3 +232,28 @@ def test_oai_shows_only_public_briefs_and_withdrawn_ones_as_deleted(
             assert identifier not in body, brief.slug
     sets = client.get("/oai/", {"verb": "ListSets"}).content.decode()
     assert MARKER not in sets
+
+
+def test_people_and_topics_of_unpublished_briefs_only_are_not_public(
+    client, leaky_world
+):
+    """A person or topic is public exactly when a public edition links them.
+
+    Each hidden brief's own person and topic: 404 pages, and absent from the
+    site search's people (the lists and facets are crawled above).
+    """
+    world, hidden = leaky_world
+    for brief in hidden:
+        name = brief.slug.removesuffix("-hidden")
+        person = client.get(f"/people/{name}-only-person/")
+        assert person.status_code == 404, brief.slug
+        assert LINKED_MARKER not in person.content.decode()
+        topic = client.get(f"/topics/{name}-only-topic/")
+        assert topic.status_code == 404, brief.slug
+        assert LINKED_MARKER not in topic.content.decode()
+    results = client.get("/search/?q=Hiddenperson").content.decode()
+    assert LINKED_MARKER not in results
+    assert 'href="/people/' not in results
+    # A person credited on a public brief too stays public.
+    assert client.get("/people/vuk-velebit/").status_code == 200
+    assert client.get("/topics/security/").status_code == 200

@@ -17,8 +17,9 @@ import archive.views
 from actors.models import Actor, Agreement
 from archive import search
 from briefs.models import Brief, BriefKind, Person, Status
-from briefs.search import brief_facets
 from briefs.services import refresh_brief
+from publishing.facets import brief_facets
+from publishing.models import Edition
 from tests.factories import (
     make_actor,
     make_agreement,
@@ -443,20 +444,19 @@ def test_facets_count_the_matching_published_set(db):
     make_brief(title="Draft", body="Zephyr.", topics=[economy], status=Status.DRAFT)
     make_brief(title="Other", body="Mistral.", topics=[economy])
     matches = search.filter_matches(
-        Brief.objects.published(), search.BRIEFS, search.parse_query("zephyr")
+        Edition.objects.public(), search.BRIEFS, search.parse_query("zephyr")
     )
-    facets = brief_facets(matches)
+    facets = brief_facets(matches, names=("kind", "year", "topic", "actor"))
     assert facets.total == 2
-    assert {f["label"]: f["count"] for f in facets.topic} == {
-        "Security": 2,
-        "Economy": 1,
+    counts = {
+        facet.name: {value.key: value.count for value in facet.values}
+        for facet in facets.facets
     }
-    assert {f["value"]: f["count"] for f in facets.year} == {2024: 1, 2025: 1}
-    assert {f["value"]: f["count"] for f in facets.kind} == {
-        "policy_brief": 1,
-        "analysis": 1,
-    }
-    assert {f["value"]: f["count"] for f in facets.actor} == {"serbia": 1}
+    assert counts["topic"] == {security.slug: 2, economy.slug: 1}
+    assert counts["year"] == {"2024": 1, "2025": 1}
+    assert counts["kind"] == {"policy_brief": 1, "analysis": 1}
+    assert counts["actor"] == {"serbia": 1}
+    assert [facet.name for facet in facets.facets] == ["kind", "year", "topic", "actor"]
 
 
 @pytest.mark.django_db
@@ -504,11 +504,46 @@ def test_search_page_shows_ranked_briefs_with_kind_date_authors_snippet(client):
 def test_search_page_lists_actors_agreements_people(client):
     make_actor(name="Aleksandar Vučić", slug="aleksandar-vucic")
     make_agreement(title="Vučić–Orbán plan", slug="plan")
-    make_person(name="Milan Vučić", slug="milan-vucic")
+    make_brief(authors=[make_person(name="Milan Vučić", slug="milan-vucic")])
     html = client.get("/search/?q=vucic").content.decode()
     assert 'href="/actors/aleksandar-vucic/"' in html
     assert 'href="/agreements/plan/"' in html
     assert 'href="/people/milan-vucic/"' in html
+
+
+@pytest.mark.django_db
+def test_search_page_lists_only_people_a_public_edition_credits(client):
+    """A person is public exactly when a public edition credits them."""
+    make_person(name="Uncredited Vučić", slug="uncredited-vucic")
+    make_brief(
+        status=Status.DRAFT,
+        authors=[make_person(name="Drafted Vučić", slug="drafted-vucic")],
+    )
+    make_brief(
+        published_at=timezone.now() + datetime.timedelta(days=1),
+        authors=[make_person(name="Scheduled Vučić", slug="scheduled-vucic")],
+    )
+    make_brief(authors=[make_person(name="Public Vučić", slug="public-vucic")])
+    html = client.get("/search/?q=vucic").content.decode()
+    assert 'href="/people/public-vucic/"' in html
+    for slug in ("uncredited-vucic", "drafted-vucic", "scheduled-vucic"):
+        assert f'href="/people/{slug}/"' not in html
+
+
+@pytest.mark.django_db
+def test_search_page_count_and_list_come_from_the_same_query(client):
+    """`Serbia -Dodik` never says "0 briefs found" above a brief it lists.
+
+    The title matches "Serbia" and only the body names Dodik: the exclusion
+    holds for the whole brief, in the count and in the list alike.
+    """
+    make_brief(title="Serbia and its neighbours", body="Dodik spoke. Dodik left.")
+    kept = make_brief(title="Serbia and Hungary", body="A defense plan.")
+    html = client.get("/search/?q=Serbia -Dodik").content.decode()
+    assert "1 brief found" in html
+    assert html.count('class="search-hit"') == 1
+    assert kept.title in html
+    assert "Serbia and its neighbours" not in html
 
 
 @pytest.mark.django_db

@@ -15,8 +15,9 @@ from briefs.services import (
     reject_suggested_mentions,
     scan_mentions,
 )
+from publishing.models import Edition
 from tests.editorial.test_admin_workflow import form_data, messages_of
-from tests.factories import make_actor, make_brief
+from tests.factories import make_actor, make_brief, publish
 
 # --------------------------------------------------------------------------
 # The scanner (no database)
@@ -211,14 +212,19 @@ def test_confirm_and_reject_all_suggested():
 
 @pytest.mark.django_db
 def test_only_confirmed_mentions_link_public_pages(client):
+    """An actor's page lists a brief once its link is confirmed AND published."""
     serbia = make_actor(name="Serbia", slug="serbia")
-    brief = make_brief(title="About Serbia", body="Serbia.")
+    brief = make_brief(title="About Serbia", body="Serbia.", edition=False)
     scan_mentions(brief=brief)
+    publish(brief)  # edition 1 carries only a suggestion: no link
     assert "About Serbia" not in client.get("/actors/serbia/").content.decode()
     confirm_suggested_mentions(briefs=Brief.objects.filter(pk=brief.pk))
+    # Confirmed in the working copy; the public edition is unchanged.
+    assert "About Serbia" not in client.get("/actors/serbia/").content.decode()
+    publish(brief, at=timezone.now())
     assert "About Serbia" in client.get("/actors/serbia/").content.decode()
     # Confirmed actors are part of the search document.
-    assert list(Brief.objects.search("serbia")) == [brief]
+    assert [e.brief_id for e in Edition.objects.search("serbia")] == [brief.pk]
     assert serbia.briefs.count() == 1
 
 
@@ -338,15 +344,17 @@ def test_seed_brief_is_listed_on_actor_pages_once_confirmed(seed_path, client):
     brief.status = Status.PUBLISHED
     brief.published_at = timezone.now()
     brief.save()
+    publish(brief)  # with its mentions only suggested
     page = client.get("/actors/milorad-dodik/").content.decode()
     assert brief.title not in page
     confirm_suggested_mentions(briefs=Brief.objects.filter(pk=brief.pk))
+    publish(brief, at=timezone.now())  # the edition that confirms them
     for slug in ["serbia", "milorad-dodik", "kosovo-force", "aleksandar-vucic"]:
         response = client.get(f"/actors/{slug}/")
         assert response.status_code == 200
         assert brief.title in response.content.decode(), slug
     for q in ["Vucic", "Vučić", "Вучић"]:
-        assert list(Brief.objects.search(q)) == [brief]
+        assert [e.brief_id for e in Edition.objects.search(q)] == [brief.pk]
 
 
 @pytest.mark.django_db
