@@ -166,6 +166,10 @@ class StrictOrderingFilter(OrderingFilter):
     DRF drops unknown fields silently, so a typo would return the default
     order and look right. The primary key is always the last key, so pages
     never shuffle rows that tie.
+
+    A view whose public field names are not its model's (the briefs API lists
+    editions: `publication_date` is `public_date`, `id` is `brief_id`) maps
+    them in `ordering_sources`; names it does not map are model fields.
     """
 
     def get_ordering(
@@ -201,13 +205,14 @@ class StrictOrderingFilter(OrderingFilter):
         terms = self.get_ordering(request, queryset, view)
         if not terms:
             return queryset
+        sources = getattr(view, "ordering_sources", {})
         # Empty values last on both databases (SQLite and PostgreSQL disagree
         # by default), so a page holds the same items whichever one serves it.
         return queryset.order_by(
             *(
-                F(term[1:]).desc(nulls_last=True)
+                F(sources.get(term[1:], term[1:])).desc(nulls_last=True)
                 if term.startswith("-")
-                else F(term).asc(nulls_last=True)
+                else F(sources.get(term, term)).asc(nulls_last=True)
                 for term in terms
             )
         )
