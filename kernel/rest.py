@@ -14,8 +14,9 @@ The rules they enforce are the API's contract (docs/api.md):
 import re
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
@@ -206,14 +207,11 @@ class StrictOrderingFilter(OrderingFilter):
         if not terms:
             return queryset
         sources = getattr(view, "ordering_sources", {})
-        # Empty values last on both databases (SQLite and PostgreSQL disagree
-        # by default), so a page holds the same items whichever one serves it.
         return queryset.order_by(
             *(
-                F(sources.get(term[1:], term[1:])).desc(nulls_last=True)
-                if term.startswith("-")
-                else F(sources.get(term, term)).asc(nulls_last=True)
+                _order_term(queryset, sources.get(name, name), descending=term != name)
                 for term in terms
+                for name in [term.removeprefix("-")]
             )
         )
 
@@ -241,6 +239,23 @@ class StrictOrderingFilter(OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+def _order_term(queryset: QuerySet, name: str, *, descending: bool) -> str | OrderBy:
+    """`name` ascending or descending.
+
+    Empty values last on both databases (SQLite and PostgreSQL disagree by
+    default), so a page holds the same items whichever one serves it. A column
+    that cannot be empty is ordered plainly: NULLS LAST would keep PostgreSQL
+    from reading it in the order of a descending index.
+    """
+    try:
+        nullable = queryset.model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        nullable = True  # an annotation or a related field's column
+    if not nullable:
+        return f"-{name}" if descending else name
+    return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
 
 
 # --- Links ----------------------------------------------------------------
