@@ -15,6 +15,7 @@ stay the viewsets' `serializer_class` so that the OpenAPI schema documents the
 shapes the stored JSON has.
 """
 
+import datetime
 import json
 import re
 from typing import Any
@@ -31,6 +32,8 @@ from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
@@ -38,9 +41,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from briefs.models import Person, Topic
-from kernel.rest import absolute_url
+from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
 from publishing.citations import citation_payload, record_from_json
+from publishing.compiled import CompiledQuery
 from publishing.editions import API_ORIGIN
 from publishing.filters import (
     BriefFilter,
@@ -66,16 +70,70 @@ def _origin(request: Request) -> str:
 
 
 def _stored(field: str) -> Cast:
-    """A stored JSON representation as its text: the origin is put in before
-    it is parsed, one string replacement per page instead of a walk through
-    every link of every item."""
+    """A stored JSON representation as its text (on PostgreSQL too): the
+    origin is put in with one string replacement per answer, not a walk
+    through every link of every item, and the text is served as it is."""
     return Cast(field, output_field=TextField())
 
 
-def _served(texts: list[str], request: Request) -> list[Any]:
-    """Stored representations as the requesting origin serves them."""
-    joined = "[" + ",".join(texts) + "]"
-    return json.loads(joined.replace(API_ORIGIN, _origin(request)))
+def _public_count_query(at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .order_by()
+        .values_list(Func(template="COUNT(*)", output_field=IntegerField()))
+    )
+
+
+def _default_page_query(at: datetime.datetime) -> QuerySet:
+    return ordered(
+        Edition.objects.public(at=at),
+        [*BriefViewSet.ordering],
+        BriefViewSet.ordering_sources,
+    ).values_list(_stored("api_item"))
+
+
+def _current_query(field: str) -> Any:
+    def build(slug: str, at: datetime.datetime) -> QuerySet:
+        return (
+            Edition.objects.public(at=at)
+            .filter(slug=slug)
+            .order_by()
+            .values_list(_stored(field), "released_at")
+        )
+
+    return build
+
+
+# The unfiltered list in its default order and a brief by its address: each
+# compiled once per process (publishing/compiled.py). Building their SQL cost
+# more than the rest of an uncached answer; filtered and re-ordered lists are
+# built by the ORM per request.
+_SLUG = "\x00slug-sentinel"
+_PUBLIC_COUNT = CompiledQuery(_public_count_query, at=CompiledQuery.time_sentinel())
+_DEFAULT_PAGE = CompiledQuery(_default_page_query, at=CompiledQuery.time_sentinel())
+_CURRENT = {
+    field: CompiledQuery(
+        _current_query(field), slug=_SLUG, at=CompiledQuery.time_sentinel()
+    )
+    for field in ("api_detail", "citation")
+}
+
+
+class _PublicItems:
+    """The stored list items of the public editions in the default order, as
+    the paginator reads a queryset: `count()` and a slice."""
+
+    def __init__(self, at: datetime.datetime) -> None:
+        self.at = at
+
+    def count(self) -> int:
+        return _PUBLIC_COUNT(at=self.at)[0][0]
+
+    def __getitem__(self, window: slice) -> list[str]:
+        rows = _DEFAULT_PAGE(
+            at=self.at, limit=window.stop - window.start, offset=window.start
+        )
+        return [text for (text,) in rows]
 
 
 @extend_schema_view(
@@ -96,6 +154,7 @@ class BriefViewSet(ArchiveViewSet):
     # viewset serves the editions' JSON and never runs them.
     serializer_class = BriefDetailSerializer
     list_serializer_class = BriefListSerializer
+    renderer_classes = [StoredJSONRenderer]
     filterset_class = BriefFilter
     # The public names of the sort keys, onto the edition's fields.
     ordering_fields = ["publication_date", "published_at", "title", "id"]
@@ -110,22 +169,45 @@ class BriefViewSet(ArchiveViewSet):
         cached = self._cached_answer(request)
         if cached is not None:
             return cached
-        editions = self.filter_queryset(self.get_queryset())
-        texts = self.paginate_queryset(
-            editions.values_list(_stored("api_item"), flat=True)
+        if set(request.query_params) - {
+            self.paginator.page_query_param,
+            self.paginator.page_size_query_param,
+        }:
+            editions = self.filter_queryset(self.get_queryset())
+            items = editions.values_list(_stored("api_item"), flat=True)
+        else:
+            items = _PublicItems(timezone.now())
+        texts = self.paginate_queryset(items)
+        paginator = self.paginator
+        head = json.dumps(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+            },
+            ensure_ascii=False,
         )
-        return self.get_paginated_response(_served(texts, request))
+        body = f'{head[:-1]}, "results": [{", ".join(texts)}]}}'
+        return Response(StoredJSON(body.replace(API_ORIGIN, _origin(request))))
 
-    def _current(self, *fields: Any) -> tuple:
-        """The public edition at this address (`fields` of it), or a 404.
+    def _current(self, field: str) -> tuple[str, datetime.datetime]:
+        """The public edition's stored `field` at this address, and its release.
 
         A former address of a brief that is public now answers with a 301 to
-        the same resource at its current address, as the site does.
+        the same resource at its current address, as the site does; anything
+        else is a 404.
         """
         slug = self.kwargs[self.lookup_field]
-        row = self.get_queryset().filter(slug=slug).values_list(*fields).first()
-        if row is not None:
-            return row
+        rows = _CURRENT[field](slug=slug, at=timezone.now())
+        if rows:
+            text, released_at = rows[0]
+            if isinstance(released_at, str):
+                released_at = parse_datetime(released_at)
+            if timezone.is_naive(released_at):
+                # SQLite through a bare cursor: a naive time in the
+                # connection's zone, UTC (no TIME_ZONE in DATABASES).
+                released_at = released_at.replace(tzinfo=datetime.UTC)
+            return text, released_at
         target = moved_brief(slug)
         if target is not None and self.get_queryset().filter(slug=target.slug).exists():
             name = "citation" if self.action == "citation" else "detail"
@@ -136,8 +218,8 @@ class BriefViewSet(ArchiveViewSet):
         cached = self._cached_answer(request)
         if cached is not None:
             return cached
-        text, self._last_modified = self._current(_stored("api_detail"), "released_at")
-        return Response(_served([text], request)[0])
+        text, self._last_modified = self._current("api_detail")
+        return Response(StoredJSON(text.replace(API_ORIGIN, _origin(request))))
 
     @extend_schema(
         summary="How to cite one published brief",
@@ -152,8 +234,8 @@ class BriefViewSet(ArchiveViewSet):
         cached = self._cached_answer(request)
         if cached is not None:
             return cached
-        citation, self._last_modified = self._current("citation", "released_at")
-        return Response(citation_payload(record_from_json(citation)))
+        text, self._last_modified = self._current("citation")
+        return Response(citation_payload(record_from_json(json.loads(text))))
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, _Moved):

@@ -286,3 +286,30 @@ def test_a_recommendation_keeps_its_id_across_editions(client):
     assert before["id"] == brief.recommendations.get().pk
     edition = Edition.objects.get(brief=brief, is_current=True)
     assert after["Last-Modified"] == http_date(edition.released_at.timestamp())
+
+
+def test_the_default_list_and_the_same_order_asked_for_agree(client):
+    """The unfiltered list runs queries compiled once per process; asking for
+    its order explicitly goes through the ORM. Same items, same pages."""
+    for i in range(7):
+        factories.make_brief(
+            slug=f"b{i}",
+            publication_date=datetime.date(2025, 1, 1 + i % 2),  # ties
+            published_at=FIRST - datetime.timedelta(days=i % 3),
+        )
+    factories.make_brief(slug="draft", status=Status.DRAFT)
+    factories.make_brief(
+        slug="scheduled", published_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    explicit = "ordering=-publication_date,-published_at,-id"
+
+    for page in [1, 2, 3]:
+        default = client.get(f"/api/v1/briefs/?page_size=3&page={page}").json()
+        asked = client.get(f"/api/v1/briefs/?page_size=3&page={page}&{explicit}")
+        asked = asked.json()
+        assert default["count"] == asked["count"] == 7
+        assert default["results"] == asked["results"]
+        assert len(default["results"]) == (3 if page < 3 else 1)
+    response = client.get("/api/v1/briefs/?page=2")
+    assert response.status_code == 400
+    assert "the last page is 1" in response.json()["errors"]["page"][0]
