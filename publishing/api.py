@@ -21,6 +21,7 @@ import re
 from typing import Any
 
 from django.db.models import (
+    Exists,
     Func,
     IntegerField,
     OuterRef,
@@ -52,7 +53,7 @@ from publishing.filters import (
     RecommendationFilter,
     TopicFilter,
 )
-from publishing.models import Edition, EditionRecommendation
+from publishing.models import Edition, EditionCredit, EditionRecommendation
 from publishing.serializers import (
     BriefDetailSerializer,
     BriefListSerializer,
@@ -251,18 +252,27 @@ class _Moved(Exception):
         self.location = location
 
 
-def _public_edition_count(**outer: Any) -> Coalesce:
-    """A correlated count of public editions, e.g. crediting a person.
+def _public_links(links: QuerySet) -> QuerySet:
+    """Link rows (credits, topics) of public editions.
 
-    A subquery, not Count() over a join: the gate is `public()` itself, and
-    the outer query's own joins (filters, ordering) cannot inflate it.
+    Each row's edition is looked up by its key (EXISTS), so the database
+    reads an item's links by the item's index: with `edition__in` SQLite
+    walked every public edition once per person or topic.
     """
-    counted = (
-        Edition.objects.public()
-        .filter(**outer)
-        .order_by()
-        .values(
-            n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    public = Edition.objects.public().filter(pk=OuterRef("edition_id"))
+    return links.filter(Exists(public))
+
+
+def _edition_count(links: QuerySet) -> Coalesce:
+    """How many editions `links` (correlated with the outer item) name.
+
+    A subquery, not Count() over a join: the outer query's own joins
+    (filters, ordering) cannot inflate it. DISTINCT: a person may be credited
+    twice on one edition (author and editor).
+    """
+    counted = links.order_by().values(
+        n=Func(
+            "edition_id", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
         )
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -286,10 +296,11 @@ class PersonViewSet(ArchiveViewSet):
         # Public exactly when a public edition credits them: someone known
         # only from unpublished briefs is not public yet (listing them would
         # announce a brief before it is out).
+        credits = _public_links(EditionCredit.objects.filter(person=OuterRef("pk")))
         return (
             Person.objects.select_related("affiliation")
-            .annotate(brief_count=_public_edition_count(credits__person=OuterRef("pk")))
-            .filter(brief_count__gt=0)
+            .filter(Exists(credits))
+            .annotate(brief_count=_edition_count(credits))
         )
 
 
@@ -309,9 +320,12 @@ class TopicViewSet(ArchiveViewSet):
 
     def get_queryset(self) -> QuerySet[Topic]:
         # Like people: public exactly when a public edition names the topic.
-        return Topic.objects.annotate(
-            brief_count=_public_edition_count(topics=OuterRef("pk"))
-        ).filter(brief_count__gt=0)
+        links = _public_links(
+            Edition.topics.through.objects.filter(topic=OuterRef("pk"))
+        )
+        return Topic.objects.filter(Exists(links)).annotate(
+            brief_count=_edition_count(links)
+        )
 
 
 # A recommendation's slug is its brief's slug and its number: "some-brief-3".
