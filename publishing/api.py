@@ -8,11 +8,16 @@ from them (public exactly when a public edition credits or names them).
 Briefs are not serialised per request: each edition stores its API list item
 and detail (`api_item`, `api_detail`, made by the serializers in
 publishing/serializers.py when it is published), with absolute addresses
-starting with `editions.API_ORIGIN`. A list reads the JSON of its page's
-editions in one query (plus the count), puts the requesting origin in, and
-wraps it in the usual envelope; no model instance is built. The serializers
-stay the viewsets' `serializer_class` so that the OpenAPI schema documents the
-shapes the stored JSON has.
+starting with `editions.API_ORIGIN`. A list reads the JSON text of its page's
+editions in one query (plus the count), puts the requesting origin in, wraps
+it in the usual envelope and serves the text as it is
+(`kernel.rest.StoredJSONRenderer`); no model instance is built, nothing is
+decoded. The serializers stay the viewsets' `serializer_class` so that the
+OpenAPI schema documents the shapes the stored JSON has.
+
+Recommendations are assembled from their link rows and their edition's
+snapshot (ids, addressees as published). People and topics are the records'
+own rows, serialised per request.
 """
 
 import datetime
