@@ -11,17 +11,20 @@ The rules they enforce are the API's contract (docs/api.md):
 - every successful GET carries an ETag and answers If-None-Match with a 304.
 """
 
+import json
 import re
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
-from django.db.models import F, QuerySet
+from django.db.models import F, OrderBy, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
 from rest_framework import exceptions
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -166,6 +169,10 @@ class StrictOrderingFilter(OrderingFilter):
     DRF drops unknown fields silently, so a typo would return the default
     order and look right. The primary key is always the last key, so pages
     never shuffle rows that tie.
+
+    A view whose public field names are not its model's (the briefs API lists
+    editions: `publication_date` is `public_date`, `id` is `brief_id`) maps
+    them in `ordering_sources`; names it does not map are model fields.
     """
 
     def get_ordering(
@@ -201,16 +208,7 @@ class StrictOrderingFilter(OrderingFilter):
         terms = self.get_ordering(request, queryset, view)
         if not terms:
             return queryset
-        # Empty values last on both databases (SQLite and PostgreSQL disagree
-        # by default), so a page holds the same items whichever one serves it.
-        return queryset.order_by(
-            *(
-                F(term[1:]).desc(nulls_last=True)
-                if term.startswith("-")
-                else F(term).asc(nulls_last=True)
-                for term in terms
-            )
-        )
+        return ordered(queryset, terms, getattr(view, "ordering_sources", {}))
 
     def get_schema_operation_parameters(self, view: Any) -> list[dict]:
         fields = [
@@ -236,6 +234,70 @@ class StrictOrderingFilter(OrderingFilter):
                 "explode": False,
             }
         ]
+
+
+def ordered(queryset: QuerySet, terms: list[str], sources: dict[str, str]) -> QuerySet:
+    """`queryset` in the order of validated `terms` (public names, '-' for
+    descending), each mapped through `sources` onto the model's field."""
+    return queryset.order_by(
+        *(
+            _order_term(queryset, sources.get(name, name), descending=term != name)
+            for term in terms
+            for name in [term.removeprefix("-")]
+        )
+    )
+
+
+def _order_term(queryset: QuerySet, name: str, *, descending: bool) -> str | OrderBy:
+    """`name` ascending or descending.
+
+    Empty values last on both databases (SQLite and PostgreSQL disagree by
+    default), so a page holds the same items whichever one serves it. A column
+    that cannot be empty is ordered plainly: NULLS LAST would keep PostgreSQL
+    from reading it in the order of a descending index.
+    """
+    try:
+        nullable = queryset.model._meta.get_field(name).null
+    except FieldDoesNotExist:
+        nullable = True  # an annotation or a related field's column
+    if not nullable:
+        return f"-{name}" if descending else name
+    return F(name).desc(nulls_last=True) if descending else F(name).asc(nulls_last=True)
+
+
+# --- Stored JSON ----------------------------------------------------------
+
+
+class StoredJSON:
+    """An answer whose JSON text already exists (stored with the content).
+
+    Served as it is: decoding it only to encode it again would cost more
+    than the rest of the request. See `StoredJSONRenderer`.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class StoredJSONRenderer(JSONRenderer):
+    """JSON, passing `StoredJSON` through untouched.
+
+    Only when the client asked for the default form: `indent` (a media type
+    parameter) re-encodes it, as any other answer would be. The stored text
+    may be spaced differently from DRF's compact output; it is the same JSON.
+    """
+
+    def render(
+        self,
+        data: Any,
+        accepted_media_type: str | None = None,
+        renderer_context: dict | None = None,
+    ) -> bytes:
+        if isinstance(data, StoredJSON):
+            if not self.get_indent(accepted_media_type or "", renderer_context or {}):
+                return data.text.encode()
+            data = json.loads(data.text)
+        return super().render(data, accepted_media_type, renderer_context)
 
 
 # --- Links ----------------------------------------------------------------

@@ -1,52 +1,64 @@
 """Partner API for briefs, people, topics and recommendations.
 
-Every brief and every count of briefs goes through `Brief.objects.published()`:
-drafts, scheduled, withdrawn and trashed briefs never appear, nor do the
-recommendations of such briefs, nor people known only from them. Only
-confirmed actor links are shown.
+Everything here reads editions (publishing/models.py) through the one gate,
+`Edition.objects.public()`: drafts, scheduled, withdrawn and trashed briefs
+never appear, nor do their recommendations, nor people or topics known only
+from them (public exactly when a public edition credits or names them).
+
+Briefs are not serialised per request: each edition stores its API list item
+and detail (`api_item`, `api_detail`, made by the serializers in
+publishing/serializers.py when it is published), with absolute addresses
+starting with `editions.API_ORIGIN`. A list reads the JSON text of its page's
+editions in one query (plus the count), puts the requesting origin in, wraps
+it in the usual envelope and serves the text as it is
+(`kernel.rest.StoredJSONRenderer`); no model instance is built, nothing is
+decoded. The serializers stay the viewsets' `serializer_class` so that the
+OpenAPI schema documents the shapes the stored JSON has.
+
+Recommendations are assembled from their link rows and their edition's
+snapshot (ids, addressees as published). People and topics are the records'
+own rows, serialised per request.
 """
 
+import datetime
+import json
 import re
-from datetime import datetime
 from typing import Any
 
 from django.db.models import (
-    F,
+    Exists,
     Func,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
+    TextField,
 )
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models.fields.json import KeyTransform
+from django.db.models.functions import Cast, Coalesce
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from briefs.models import (
-    Brief,
-    BriefActor,
-    BriefAgreement,
-    Contribution,
-    Correction,
-    MentionState,
-    Person,
-    Recommendation,
-    Topic,
-)
+from briefs.models import Person, Topic
+from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
 from publishing.citations import citation_payload, record_from_json
+from publishing.compiled import CompiledQuery
+from publishing.editions import API_ORIGIN
 from publishing.filters import (
     BriefFilter,
     PersonFilter,
     RecommendationFilter,
     TopicFilter,
 )
-from publishing.models import Edition
+from publishing.models import Edition, EditionCredit, EditionRecommendation
 from publishing.serializers import (
     BriefDetailSerializer,
     BriefListSerializer,
@@ -55,16 +67,79 @@ from publishing.serializers import (
     RecommendationSerializer,
     TopicSerializer,
 )
+from publishing.views import moved_brief
 
 
-def _summary_fields(relation: str = "", label: str = "name") -> list[str]:
-    prefix = f"{relation}__" if relation else ""
-    return [f"{prefix}{f}" for f in ("id", "slug", label, "updated_at")]
+def _origin(request: Request) -> str:
+    """The requesting scheme and host, JSON-escaped: what replaces API_ORIGIN."""
+    return json.dumps(request.build_absolute_uri("/")[:-1])[1:-1]
 
 
-def _latest(*timestamps: datetime | None) -> datetime | None:
-    known = [t for t in timestamps if t is not None]
-    return max(known) if known else None
+def _stored(field: str) -> Cast:
+    """A stored JSON representation as its text (on PostgreSQL too): the
+    origin is put in with one string replacement per answer, not a walk
+    through every link of every item, and the text is served as it is."""
+    return Cast(field, output_field=TextField())
+
+
+def _public_count_query(at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .order_by()
+        .values_list(Func(template="COUNT(*)", output_field=IntegerField()))
+    )
+
+
+def _default_page_query(at: datetime.datetime) -> QuerySet:
+    return ordered(
+        Edition.objects.public(at=at),
+        [*BriefViewSet.ordering],
+        BriefViewSet.ordering_sources,
+    ).values_list(_stored("api_item"))
+
+
+def _current_query(field: str) -> Any:
+    def build(slug: str, at: datetime.datetime) -> QuerySet:
+        return (
+            Edition.objects.public(at=at)
+            .filter(slug=slug)
+            .order_by()
+            .values_list(_stored(field), "released_at")
+        )
+
+    return build
+
+
+# The unfiltered list in its default order and a brief by its address: each
+# compiled once per process (publishing/compiled.py). Building their SQL cost
+# more than the rest of an uncached answer; filtered and re-ordered lists are
+# built by the ORM per request.
+_SLUG = "\x00slug-sentinel"
+_PUBLIC_COUNT = CompiledQuery(_public_count_query, at=CompiledQuery.time_sentinel())
+_DEFAULT_PAGE = CompiledQuery(_default_page_query, at=CompiledQuery.time_sentinel())
+_CURRENT = {
+    field: CompiledQuery(
+        _current_query(field), slug=_SLUG, at=CompiledQuery.time_sentinel()
+    )
+    for field in ("api_detail", "citation")
+}
+
+
+class _PublicItems:
+    """The stored list items of the public editions in the default order, as
+    the paginator reads a queryset: `count()` and a slice."""
+
+    def __init__(self, at: datetime.datetime) -> None:
+        self.at = at
+
+    def count(self) -> int:
+        return _PUBLIC_COUNT(at=self.at)[0][0]
+
+    def __getitem__(self, window: slice) -> list[str]:
+        rows = _DEFAULT_PAGE(
+            at=self.at, limit=window.stop - window.start, offset=window.start
+        )
+        return [text for (text,) in rows]
 
 
 @extend_schema_view(
@@ -75,76 +150,82 @@ def _latest(*timestamps: datetime | None) -> datetime | None:
     ),
     retrieve=extend_schema(
         summary="One published brief",
-        description="With its body as Markdown and as sanitised HTML.",
+        description="Its current version, with its body as Markdown and as "
+        "sanitised HTML. A brief's former slug answers with a 301 to its "
+        "current address.",
     ),
 )
 class BriefViewSet(ArchiveViewSet):
+    # Documentation of the stored shapes (see the module docstring); the
+    # viewset serves the editions' JSON and never runs them.
     serializer_class = BriefDetailSerializer
     list_serializer_class = BriefListSerializer
+    renderer_classes = [StoredJSONRenderer]
     filterset_class = BriefFilter
+    # The public names of the sort keys, onto the edition's fields.
     ordering_fields = ["publication_date", "published_at", "title", "id"]
+    ordering_sources = {"publication_date": "public_date", "id": "brief_id"}
     ordering = ["-publication_date", "-published_at", "-id"]
 
-    def get_queryset(self) -> QuerySet[Brief]:
-        # Prefetch everything the serializer shows: the query count stays the
-        # same whatever the page size or the number of links per brief.
-        # Linked items load only what a summary shows (and `updated_at`, for
-        # Last-Modified): building model instances is most of a page's cost.
-        # Lists (`to_attr`) rather than related managers: no queryset clone
-        # per brief and relation when serialising.
-        queryset = Brief.objects.published().prefetch_related(
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person")
-                .only("brief_id", "role", *_summary_fields("person"))
-                .order_by("order", "id"),
-                to_attr="public_contributions",
-            ),
-            Prefetch(
-                "actor_links",
-                queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
-                .select_related("actor")
-                .only("brief_id", *_summary_fields("actor"))
-                .order_by(F("first_position").asc(nulls_last=True), "actor__name"),
-                to_attr="public_actor_links",
-            ),
-            Prefetch(
-                "agreement_links",
-                queryset=BriefAgreement.objects.select_related("agreement")
-                .only("brief_id", *_summary_fields("agreement", label="title"))
-                .order_by("id"),
-                to_attr="public_agreement_links",
-            ),
-            Prefetch(
-                "topics",
-                queryset=Topic.objects.only(*_summary_fields()),
-                to_attr="public_topics",
-            ),
+    def get_queryset(self) -> QuerySet[Edition]:
+        # A method, not a class attribute: "now" is each request's own.
+        return Edition.objects.public()
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
+        if set(request.query_params) - {
+            self.paginator.page_query_param,
+            self.paginator.page_size_query_param,
+        }:
+            editions = self.filter_queryset(self.get_queryset())
+            items = editions.values_list(_stored("api_item"), flat=True)
+        else:
+            items = _PublicItems(timezone.now())
+        texts = self.paginate_queryset(items)
+        paginator = self.paginator
+        head = json.dumps(
+            {
+                "count": paginator.page.paginator.count,
+                "next": paginator.get_next_link(),
+                "previous": paginator.get_previous_link(),
+            },
+            ensure_ascii=False,
         )
-        if self.action == "list":
-            # The list shows no body: do not read (or DISTINCT-compare) it.
-            queryset = queryset.defer("body", "body_html", "toc")
-        if self.action == "citation":
-            # The citation record reads every contributor (not only the public
-            # summary fields), the topics and the corrections.
-            return Brief.objects.published().prefetch_related(
-                Prefetch(
-                    "contributions",
-                    queryset=Contribution.objects.select_related("person"),
-                ),
-                "topics",
-                Prefetch("corrections", queryset=Correction.objects.all()),
-            )
-        if self.action == "retrieve":
-            queryset = queryset.prefetch_related(
-                Prefetch(
-                    "recommendations",
-                    queryset=Recommendation.objects.order_by("order").prefetch_related(
-                        "addressees"
-                    ),
-                )
-            )
-        return queryset
+        body = f'{head[:-1]}, "results": [{", ".join(texts)}]}}'
+        return Response(StoredJSON(body.replace(API_ORIGIN, _origin(request))))
+
+    def _current(self, field: str) -> tuple[str, datetime.datetime]:
+        """The public edition's stored `field` at this address, and its release.
+
+        A former address of a brief that is public now answers with a 301 to
+        the same resource at its current address, as the site does; anything
+        else is a 404.
+        """
+        slug = self.kwargs[self.lookup_field]
+        rows = _CURRENT[field](slug=slug, at=timezone.now())
+        if rows:
+            text, released_at = rows[0]
+            if isinstance(released_at, str):
+                released_at = parse_datetime(released_at)
+            if timezone.is_naive(released_at):
+                # SQLite through a bare cursor: a naive time in the
+                # connection's zone, UTC (no TIME_ZONE in DATABASES).
+                released_at = released_at.replace(tzinfo=datetime.UTC)
+            return text, released_at
+        target = moved_brief(slug)
+        if target is not None and self.get_queryset().filter(slug=target.slug).exists():
+            name = "citation" if self.action == "citation" else "detail"
+            raise _Moved(reverse(f"api:brief-{name}", kwargs={"slug": target.slug}))
+        raise Http404
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
+        text, self._last_modified = self._current("api_detail")
+        return Response(StoredJSON(text.replace(API_ORIGIN, _origin(request))))
 
     @extend_schema(
         summary="How to cite one published brief",
@@ -156,40 +237,47 @@ class BriefViewSet(ArchiveViewSet):
     )
     @action(detail=True, methods=["get"], url_path="citation")
     def citation(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        brief = self.get_object()
-        self._last_modified = brief.updated_at
-        # The citation the edition stored (publishing/citations.py): the same
-        # record as the page, the cite files, OAI and the export.
-        edition = Edition.objects.public().only("citation").get(brief=brief)
-        return Response(citation_payload(record_from_json(edition.citation)))
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
+        text, self._last_modified = self._current("citation")
+        return Response(citation_payload(record_from_json(json.loads(text))))
 
-    def last_modified(self, brief: Brief) -> datetime | None:
-        return _latest(
-            brief.updated_at,
-            *(c.person.updated_at for c in brief.public_contributions),
-            *(link.actor.updated_at for link in brief.public_actor_links),
-            *(link.agreement.updated_at for link in brief.public_agreement_links),
-            *(topic.updated_at for topic in brief.public_topics),
-            *(
-                actor.updated_at
-                for r in brief.recommendations.all()
-                for actor in r.addressees.all()
-            ),
-        )
+    def handle_exception(self, exc: Exception) -> Any:
+        if isinstance(exc, _Moved):
+            return HttpResponsePermanentRedirect(exc.location)
+        return super().handle_exception(exc)
 
 
-def _published_brief_count(**outer: Any) -> Coalesce:
-    """A correlated count of published briefs, e.g. for a person or a topic.
+class _Moved(Exception):
+    """A brief's former address was asked for: answer with a 301 to `location`."""
 
-    A subquery, not Count() over a join: the gate is `published()` itself, and
-    the outer query's own joins (filters, ordering) cannot inflate it.
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
+def _public_links(links: QuerySet) -> QuerySet:
+    """Link rows (credits, topics) of public editions.
+
+    Each row's edition is looked up by its key (EXISTS), so the database
+    reads an item's links by the item's index: with `edition__in` SQLite
+    walked every public edition once per person or topic.
     """
-    counted = (
-        Brief.objects.published()
-        .filter(**outer)
-        .order_by()
-        .values(
-            n=Func("pk", function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    public = Edition.objects.public().filter(pk=OuterRef("edition_id"))
+    return links.filter(Exists(public))
+
+
+def _edition_count(links: QuerySet) -> Coalesce:
+    """How many editions `links` (correlated with the outer item) name.
+
+    A subquery, not Count() over a join: the outer query's own joins
+    (filters, ordering) cannot inflate it. DISTINCT: a person may be credited
+    twice on one edition (author and editor).
+    """
+    counted = links.order_by().values(
+        n=Func(
+            "edition_id", function="COUNT", template="COUNT(DISTINCT %(expressions)s)"
         )
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -210,19 +298,23 @@ class PersonViewSet(ArchiveViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self) -> QuerySet[Person]:
-        # Someone known only from unpublished briefs is not public yet: listing
-        # them would announce a brief before it is out.
+        # Public exactly when a public edition credits them: someone known
+        # only from unpublished briefs is not public yet (listing them would
+        # announce a brief before it is out).
+        credits = _public_links(EditionCredit.objects.filter(person=OuterRef("pk")))
         return (
             Person.objects.select_related("affiliation")
-            .annotate(
-                brief_count=_published_brief_count(contributions__person=OuterRef("pk"))
-            )
-            .filter(brief_count__gt=0)
+            .filter(Exists(credits))
+            .annotate(brief_count=_edition_count(credits))
         )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List topics"),
+    list=extend_schema(
+        summary="List topics",
+        description="Topics of published briefs; a topic no published brief "
+        "has is not listed.",
+    ),
     retrieve=extend_schema(summary="One topic"),
 )
 class TopicViewSet(ArchiveViewSet):
@@ -232,20 +324,36 @@ class TopicViewSet(ArchiveViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self) -> QuerySet[Topic]:
-        return Topic.objects.annotate(
-            brief_count=_published_brief_count(topics=OuterRef("pk"))
+        # Like people: public exactly when a public edition names the topic.
+        links = _public_links(
+            Edition.topics.through.objects.filter(topic=OuterRef("pk"))
+        )
+        return Topic.objects.filter(Exists(links)).annotate(
+            brief_count=_edition_count(links)
         )
 
 
 # A recommendation's slug is its brief's slug and its number: "some-brief-3".
 RECOMMENDATION_SLUG = re.compile(r"(?P<brief>[-a-zA-Z0-9_]+)-(?P<order>[0-9]{1,4})")
 
+# What an item reads of a recommendation's row and of its edition.
+_RECOMMENDATION_FIELDS = (
+    "edition_id",
+    "order",
+    "title",
+    "body",
+    "policy_area",
+    "edition__slug",
+    "edition__title",
+    "edition__released_at",
+)
+
 
 @extend_schema_view(
     list=extend_schema(
         summary="List recommendations",
-        description="Recommendations of published briefs. "
-        "`?addressee=nato` for those addressed to NATO.",
+        description="Recommendations of published briefs, as their current "
+        "version makes them. `?addressee=nato` for those addressed to NATO.",
     ),
     retrieve=extend_schema(
         summary="One recommendation",
@@ -262,31 +370,98 @@ RECOMMENDATION_SLUG = re.compile(r"(?P<brief>[-a-zA-Z0-9_]+)-(?P<order>[0-9]{1,4
     ),
 )
 class RecommendationViewSet(ArchiveViewSet):
+    # Documentation of the items' shape; they are assembled from the rows
+    # and the editions' snapshots below, without model instances.
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilter
     ordering_fields = ["order", "policy_area", "id"]
-    ordering = ["-brief__publication_date", "brief__slug", "order", "id"]
+    ordering = ["-edition__public_date", "edition__slug", "order", "id"]
     lookup_value_regex = r"[-a-zA-Z0-9_]+-[0-9]{1,4}"
 
-    def get_queryset(self) -> QuerySet[Recommendation]:
-        return (
-            Recommendation.objects.filter(brief__in=Brief.objects.published())
-            .select_related("brief")
-            .prefetch_related("addressees")
+    def get_queryset(self) -> QuerySet[EditionRecommendation]:
+        return EditionRecommendation.objects.filter(
+            edition__in=Edition.objects.public()
         )
 
-    def get_object(self) -> Recommendation:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = self.paginate_queryset(queryset.values(*_RECOMMENDATION_FIELDS))
+        return self.get_paginated_response(_recommendation_items(rows, request))
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        cached = self._cached_answer(request)
+        if cached is not None:
+            return cached
         match = RECOMMENDATION_SLUG.fullmatch(self.kwargs[self.lookup_field])
         if match is None:
             raise Http404
-        try:
-            return self.get_queryset().get(
-                brief__slug=match["brief"], order=int(match["order"])
-            )
-        except Recommendation.DoesNotExist:
-            raise Http404 from None
-
-    def last_modified(self, r: Recommendation) -> datetime | None:
-        return _latest(
-            r.brief.updated_at, *(actor.updated_at for actor in r.addressees.all())
+        row = (
+            self.get_queryset()
+            .filter(edition__slug=match["brief"], order=int(match["order"]))
+            .values(*_RECOMMENDATION_FIELDS)
+            .first()
         )
+        if row is None:
+            raise Http404
+        self._last_modified = row["edition__released_at"]
+        return Response(_recommendation_items([row], request)[0])
+
+
+def _recommendation_items(
+    rows: list[dict[str, Any]], request: Request
+) -> list[dict[str, Any]]:
+    """The items of `rows`, with the id and addressees their edition's
+    snapshot gives (one query for all of them).
+
+    From the snapshot rather than the actor rows: the edition shows the
+    addressees as they were named when it was published, as the brief's
+    own API item does; and `id` is the recommendation's own, stable across
+    editions (a link row is new with every edition).
+    """
+    snapshots = dict(
+        Edition.objects.filter(pk__in={row["edition_id"] for row in rows})
+        .order_by()
+        .values_list("pk", KeyTransform("recommendations", "content"))
+    )
+    as_published = {
+        (edition_id, r["order"]): r
+        for edition_id, recommendations in snapshots.items()
+        for r in recommendations
+    }
+    context = {"request": request}
+    items = []
+    for row in rows:
+        published = as_published[row["edition_id"], row["order"]]
+        slug = f"{row['edition__slug']}-{row['order']}"
+        items.append(
+            {
+                "id": published["id"],
+                "slug": slug,
+                "api_url": absolute_url(context, "api:recommendation-detail", slug),
+                "brief": {
+                    "slug": row["edition__slug"],
+                    "title": row["edition__title"],
+                    "api_url": absolute_url(
+                        context, "api:brief-detail", row["edition__slug"]
+                    ),
+                },
+                "order": row["order"],
+                "title": row["title"],
+                "body": row["body"],
+                "policy_area": row["policy_area"],
+                "addressees": [
+                    {
+                        "slug": actor["slug"],
+                        "name": actor["name"],
+                        "api_url": absolute_url(
+                            context, "api:actor-detail", actor["slug"]
+                        ),
+                    }
+                    for actor in published["addressees"]
+                ],
+            }
+        )
+    return items

@@ -290,6 +290,8 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
             body=r["body"],
             policy_area=r["policy_area"],
         )
+        # Its address is the brief's (recommendation_slug): no query for it.
+        recommendation.brief = brief
         recommendation._prefetched_objects_cache = {
             "addressees": _prefetched(
                 Actor, [_actor_instance(a) for a in r["addressees"]]
@@ -329,9 +331,9 @@ class _OriginRequest:
         return f"{API_ORIGIN}{path}"
 
 
-def _api_context() -> dict[str, Any]:
+def _api_context(edition: Edition) -> dict[str, Any]:
     """Serializer context whose absolute URLs start with API_ORIGIN."""
-    return {"request": _OriginRequest()}
+    return {"request": _OriginRequest(), "edition": edition}
 
 
 def render_edition(edition: Edition, history: list[Edition]) -> dict[str, Any]:
@@ -348,7 +350,9 @@ def render_edition(edition: Edition, history: list[Edition]) -> dict[str, Any]:
     brief = restore_brief(edition, history)
     record = citation_record(brief, edition=edition)
     fragments = render_brief_fragments(brief, edition=edition, record=record)
-    context = _api_context()
+    context = _api_context(edition)
+    # The API gives the body as the page shows it: with its actor links.
+    brief.body_html = fragments["body_html"]
     api_detail = BriefDetailSerializer(brief, context=context).data
     api_item = BriefListSerializer(brief, context=context).data
     return {

@@ -1,8 +1,14 @@
 """API shapes for briefs, people, topics and recommendations (read-only).
 
-Every brief reachable from here was loaded through `Brief.objects.published()`
-(see publishing/api.py); serializers never query. Linked items are summaries built
-by plain functions, as in actors/serializers.py, for the same reason: speed.
+Briefs are serialised once, when an edition is built
+(`publishing.editions.render_edition` runs `BriefListSerializer` and
+`BriefDetailSerializer` over the brief the edition restores from its
+snapshot); the API serves the stored result (publishing/api.py). These classes
+are what that result is made of and what the OpenAPI schema documents, as is
+`RecommendationSerializer` for the recommendation items the API assembles
+from editions. People and topics are serialised per request. Serializers never
+query. Linked items are summaries built by plain functions, as in
+actors/serializers.py, for the same reason: speed.
 """
 
 from typing import Any
@@ -91,6 +97,7 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:detail"
     api_view_name = "api:brief-detail"
 
+    version = serializers.SerializerMethodField()
     contributors = serializers.SerializerMethodField()
     actors = serializers.SerializerMethodField()
     agreements = serializers.SerializerMethodField()
@@ -110,6 +117,7 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
             "publication_date",
             "published_at",
             "updated_at",
+            "version",
             "featured",
             "doi",
             "licence",
@@ -120,9 +128,24 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
         )
         read_only_fields = fields
         extra_kwargs = {
-            "published_at": {"help_text": "When the brief became public."},
-            "publication_date": {"help_text": "The date printed on the brief."},
+            "published_at": {"help_text": "When the brief first became public."},
+            "publication_date": {
+                "help_text": "The brief's date: the date printed on it, else the "
+                "day it first became public (Belgrade time)."
+            },
+            "updated_at": {"help_text": "When this version became public."},
         }
+
+    @extend_schema_field(
+        serializers.IntegerField(
+            min_value=1,
+            help_text="The version (edition): 1, then one more per published "
+            "correction; the number citations give.",
+        )
+    )
+    def get_version(self, brief: Brief) -> int:
+        # Serialised only by render_edition, which passes the edition.
+        return self.context["edition"].number
 
     @extend_schema_field(ContributorSerializer(many=True))
     def get_contributors(self, brief: Brief) -> list[dict]:

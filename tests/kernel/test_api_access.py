@@ -323,7 +323,7 @@ def test_list_etag_and_304(client):
 
 def test_detail_last_modified_and_304(client):
     actor = factories.make_actor(slug="kfor")
-    factories.make_brief(slug="one", actors=[actor])
+    brief = factories.make_brief(slug="one", actors=[actor])
 
     first = client.get("/api/v1/briefs/one/")
     assert first["Last-Modified"].endswith("GMT")
@@ -334,9 +334,15 @@ def test_detail_last_modified_and_304(client):
     assert same.status_code == 304
     tagged = client.get("/api/v1/briefs/one/", HTTP_IF_NONE_MATCH=first["ETag"])
     assert tagged.status_code == 304
-    # Renaming a linked actor changes what the brief shows: a new tag.
+    # Renaming a linked actor changes no published edition: still the same
+    # answer. The brief's next edition shows the new name: a new tag.
     actor.name = "Kosovo Force"
     actor.save()
+    assert (
+        client.get("/api/v1/briefs/one/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code
+        == 304
+    )
+    factories.publish(brief, note="Actor renamed.")
     assert (
         client.get("/api/v1/briefs/one/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code
         == 200

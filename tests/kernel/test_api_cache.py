@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from briefs.hooks import public_record
 from briefs.models import Status
 from kernel.authentication import issue_api_key, revoke_api_key
 from kernel.models import ApiKey
@@ -66,21 +67,28 @@ def test_cached_detail_keeps_last_modified_and_answers_304(
     assert since.status_code == 304
 
 
+# Each change as the editorial workflow makes it: the brief's state, and its
+# public record (the edition) through briefs.hooks.
+
+
 def _publish_draft(brief):
     brief.status = Status.PUBLISHED
     brief.published_at = timezone.now()
     brief.save()
+    factories.publish(brief)
 
 
 def _withdraw(brief):
     brief.status = Status.WITHDRAWN
     brief.withdrawn_reason = "Wrong figures."
     brief.save()
+    public_record().withdrawn(brief=brief)
 
 
 def _trash(brief):
     brief.deleted_at = timezone.now()
     brief.save()
+    public_record().trashed(brief=brief, trashed=True)
 
 
 @pytest.mark.parametrize(

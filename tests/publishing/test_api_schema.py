@@ -142,8 +142,10 @@ def api_data(db):
         agreements=[agreement],
         topics=[topic],
         recommendations=2,
+        edition=False,
     )
     brief.recommendations.get(order=1).addressees.add(nato)
+    factories.publish(brief)
     factories.make_brief(slug="draft", status="draft", actors=[nato])
 
 
