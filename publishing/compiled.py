@@ -1,19 +1,17 @@
 """ORM querysets compiled to SQL once per process, then run with new parameters.
 
 On this hardware Django spends ~0.4 ms of CPU *building* the SQL of a small
-query, more than the database needs to answer it, and the brief page's budget
-(7x a bare view) is about 0.8 ms. So the brief page's two queries are written
-as ordinary querysets (starting from `Brief.objects.published()`, the one gate)
-and compiled once; each request substitutes its own values for the sentinels
-and runs the cached SQL through the connection's cursor.
+query, more than the database needs to answer it. The partner API's brief
+list and detail (publishing/api.py), whose whole uncached budgets are 12x and
+8x a bare view, are a few such builds: their queries are written as ordinary
+querysets (starting from `Edition.objects.public()`, the one gate) and
+compiled once; each request substitutes its own values for the sentinels and
+runs the cached SQL through the connection's cursor.
 
 Only simple parameters are substituted: values equal to a sentinel. Lists are
 compiled at a fixed length, padded with ids that cannot exist. A page of the
 rows (`limit`, `offset`) is asked with parameters of its own: Django writes a
 slice's numbers into the SQL, so a sliced queryset would compile once per page.
-
-Also used by the partner API's brief list and detail (publishing/api.py),
-whose whole uncached budget (12x and 8x a bare view) is a few of these builds.
 """
 
 import datetime
