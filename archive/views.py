@@ -13,17 +13,26 @@ from archive import search as search_engine
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
 from briefs.search import brief_facets
 from kernel.pagecache import public_page
+from publishing.models import Edition
 from publishing.oai import withdrawn_briefs
-from publishing.pages import CARD_FIELDS, ensure_brief_pages
+
+
+class _Card:
+    """What the home template reads of a brief: its card."""
+
+    __slots__ = ("rendered_card",)
+
+    def __init__(self, card: str) -> None:
+        self.rendered_card = card
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Latest and featured briefs, topics with their public counts, a search box."""
-    published = Brief.objects.published().only(*CARD_FIELDS, "featured")
-    latest = list(published[:10])
-    featured = list(published.filter(featured=True)[:3])
-    ensure_brief_pages([*latest, *featured])
+    # Cards are the current editions' stored cards (publishing/editions.py).
+    editions = Edition.objects.public().only("card_html")
+    latest = [_Card(e.card_html) for e in editions[:10]]
+    featured = [_Card(e.card_html) for e in editions.filter(featured=True)[:3]]
     public_ids = Brief.objects.published().values("pk")
     topics = (
         Topic.objects.annotate(

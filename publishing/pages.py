@@ -1,402 +1,75 @@
-"""A brief's public page, prepared once per version rather than once per request.
+"""Prepared parts of public pages that are not editions: actor pages, brief cards.
 
-The brief page shows eight relations (contributors, topics, actors, agreements,
-recommendations and their addressees, corrections, aliases for linking). Reading
-and rendering them on every request would cost a dozen queries and most of the
-CPU budget, so `refresh_brief_page` renders the article, the `<head>` metadata
-and the list card into fields on the brief. A request then reads one row.
+A brief's page, card and related-list line are parts of its editions
+(publishing/editions.py), rendered once at publication; lists join the
+current editions' stored cards.
 
-What keeps them honest:
-- `Brief.page_version` is bumped by `publishing/signals.py` whenever the brief or
-  anything its page shows changes (a contributor added, an actor renamed, an
-  alias added, a recommendation edited...). The fragments are current only while
-  `rendered_version == page_version`; `ensure_brief_pages` re-renders stale ones
-  the next time a page needs them.
-- Storing is a compare-and-set on `page_version`, so a render that raced with an
-  edit is thrown away instead of overwriting the newer invalidation.
-- Related briefs are prepared as a ranked list of candidate ids
-  (`related_candidates`); each request keeps the ones `published()` lets
-  through (one query), so a withdrawn or trashed brief vanishes from every
-  related block at once. Publishing a brief re-prepares its closest neighbours
-  (publishing/signals.py) so that it joins their related blocks too.
+Actor pages show the reference layer as it is now (aliases, memberships,
+offices, agreements), so they are prepared from the working records: after
+each commit that changed an actor or what its page shows, by the after-commit
+step (kernel/changes.py, publishing/changes.py, `prepare_actor_pages`). A GET
+never writes: a page not prepared yet (the step has not run, or failed) is
+rendered for that request only.
 """
 
-import datetime
 import html
 import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import (
-    CharField,
-    Count,
-    F,
-    OuterRef,
-    Q,
-    StringAgg,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Cast
+from django.db.models import F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Actor, ActorKind, AgreementParty, Membership, Office
-from briefs.models import (
-    Brief,
-    BriefActor,
-    BriefAgreement,
-    Contribution,
-    MentionState,
-    Recommendation,
-    RelatedCandidate,
-    Role,
-    Status,
-)
+from briefs.models import Brief, Recommendation
 from publishing.compiled import CompiledQuery
-from publishing.rendering import absolute_url, json_ld, link_first_mentions
+from publishing.models import Edition
+from publishing.rendering import absolute_url, json_ld
 
-# The columns a brief page or card needs; everything else (the Markdown source,
-# the unlinked HTML) stays in the database.
-PAGE_FIELDS = (
-    "id",
-    "slug",
-    "title",
-    "language",
-    "page_version",
-    "rendered_version",
-    "rendered_head",
-    "rendered_article",
-    "related_items",
-)
-CARD_FIELDS = ("id", "slug", "page_version", "rendered_version", "rendered_card")
+# What a brief card needs of the brief; the card itself is its current
+# edition's `card_html` (`ensure_brief_pages` puts it on the brief as
+# `rendered_card`).
+CARD_FIELDS = ("id", "slug")
+PAGE_FIELDS = ("id", "slug", "title", "language")
 
 
-def load_brief_for_page(pk: int) -> Brief:
-    """The brief with every relation its page shows, in a fixed number of queries."""
-    return (
-        Brief.objects.select_related(None)
-        .prefetch_related(
-            models.Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related(
-                    "person", "person__affiliation"
-                ).order_by("order", "id"),
-            ),
-            "topics",
-            models.Prefetch(
-                "actor_links",
-                queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
-                .select_related("actor")
-                .prefetch_related("actor__aliases")
-                .order_by("first_position", "actor__name"),
-                to_attr="confirmed_links",
-            ),
-            models.Prefetch(
-                "agreement_links",
-                queryset=BriefAgreement.objects.select_related("agreement").order_by(
-                    "-agreement__signed_on", "agreement__title"
-                ),
-            ),
-            models.Prefetch(
-                "recommendations",
-                queryset=Recommendation.objects.prefetch_related(
-                    models.Prefetch(
-                        "addressees", queryset=Actor.objects.order_by("name")
-                    )
-                ).order_by("order"),
-            ),
-            "corrections",
-        )
-        .get(pk=pk)
+def current_card(brief: str = "pk") -> Subquery:
+    """The current edition's card, to annotate briefs with (`rendered_card`)."""
+    return Subquery(
+        Edition.objects.filter(brief=OuterRef(brief), is_current=True).values(
+            "card_html"
+        )[:1]
     )
-
-
-def _json_ld_for_brief(brief: Brief, authors: list[Contribution], url: str) -> dict:
-    publisher = {
-        "@type": "Organization",
-        "name": settings.PUBLISHER["name"],
-        "url": absolute_url("/"),
-    }
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Report",
-        "headline": brief.title,
-        "name": brief.title,
-        "url": url,
-        "inLanguage": brief.language,
-        "publisher": publisher,
-        "author": [
-            {
-                "@type": "Person",
-                "name": c.person.name,
-                "url": absolute_url(c.person.get_absolute_url()),
-                **({"sameAs": c.person.orcid_url} if c.person.orcid else {}),
-            }
-            for c in authors
-        ],
-        "about": [
-            {
-                "@type": "Thing",
-                "name": link.actor.name,
-                "url": absolute_url(link.actor.get_absolute_url()),
-            }
-            for link in brief.confirmed_links
-        ],
-        "dateModified": brief.updated_at.isoformat(),
-    }
-    if brief.publication_date:
-        data["datePublished"] = brief.publication_date.isoformat()
-    elif brief.published_at:
-        data["datePublished"] = brief.published_at.date().isoformat()
-    if brief.summary:
-        data["abstract"] = brief.summary
-        data["description"] = brief.summary
-    if brief.licence_url:
-        data["license"] = brief.licence_url
-    if brief.doi:
-        data["identifier"] = f"https://doi.org/{brief.doi}"
-    return data
-
-
-def render_brief_fragments(brief: Brief) -> dict:
-    """Render the article, the head metadata and the card for a fully loaded brief."""
-    contributions = list(brief.contributions.all())
-    authors = [c for c in contributions if c.role == Role.AUTHOR]
-    credits: list[tuple[str, list[Contribution]]] = []
-    for role in Role:
-        people = [c for c in contributions if c.role == role]
-        if people:
-            label = role.label + ("s" if len(people) > 1 else "")
-            credits.append((label, people))
-    actors = [link.actor for link in brief.confirmed_links]
-    agreements = [link.agreement for link in brief.agreement_links.all()]
-    topics = list(brief.topics.all())
-    url = absolute_url(brief.get_absolute_url())
-    date = brief.publication_date or (
-        brief.published_at.date() if brief.published_at else None
-    )
-    context = {
-        "brief": brief,
-        "date": date,
-        "credits": credits,
-        "authors": authors,
-        "topics": topics,
-        "actors": actors,
-        "agreements": agreements,
-        "recommendations": list(brief.recommendations.all()),
-        "corrections": list(brief.corrections.all()),
-        "body_html": link_first_mentions(brief.body_html, actors),
-        "canonical_url": url,
-        "publisher": settings.PUBLISHER,
-        "json_ld": json_ld(_json_ld_for_brief(brief, authors, url)),
-        "description": brief.summary or brief.title,
-        "site_url": settings.SITE_URL,
-    }
-    return {
-        "rendered_article": render_to_string("briefs/_brief_article.html", context),
-        "rendered_head": render_to_string("briefs/_brief_head.html", context),
-        "rendered_card": render_to_string("briefs/_brief_card.html", context),
-        **prepare_related(brief),
-    }
-
-
-def refresh_brief_page(*, brief_id: int) -> bool:
-    """Render a brief's page fragments and store them unless an edit intervened.
-
-    Returns False when the brief changed while rendering (the stored version
-    moved on); the next request renders again. No transaction is needed: the
-    compare-and-set on `page_version` is the guard.
-    """
-    version = (
-        Brief.objects.filter(pk=brief_id).values_list("page_version", flat=True).first()
-    )
-    if version is None:
-        return False
-    brief = load_brief_for_page(brief_id)
-    fragments = render_brief_fragments(brief)
-    with transaction.atomic():
-        stored = Brief.objects.filter(pk=brief_id, page_version=version).update(
-            rendered_version=version, **fragments
-        )
-        if stored:
-            RelatedCandidate.objects.filter(brief_id=brief_id).delete()
-            RelatedCandidate.objects.bulk_create(
-                RelatedCandidate(brief_id=brief_id, other_id=pk)
-                for pk, _ in fragments["related_items"]
-            )
-    return bool(stored)
 
 
 def ensure_brief_pages(briefs: Iterable[Brief]) -> None:
-    """Bring stale fragments of these (already loaded) briefs up to date in place.
+    """Give each (public) brief its current edition's card, as `rendered_card`.
 
-    Costs nothing when every page is current, which is the steady state: pages
-    are rendered once after each change, on first view.
+    At most one query, none when the briefs were annotated with
+    `current_card()`. A brief without a current edition (cannot be public)
+    gets an empty card.
     """
-    for brief in briefs:
-        if brief.page_is_current:
-            continue
-        refresh_brief_page(brief_id=brief.pk)
-        # Which candidates are public was read for the old version: ask again.
-        brief.__dict__.pop("public_related", None)
-        fresh = Brief.objects.only(*PAGE_FIELDS, "rendered_card").get(pk=brief.pk)
-        for field in (*PAGE_FIELDS, "rendered_card"):
-            setattr(brief, field, getattr(fresh, field))
-
-
-def invalidate_brief_pages(brief_ids: Iterable[int] | models.QuerySet) -> int:
-    """Mark these briefs' prepared pages stale (one UPDATE; no rendering)."""
-    return Brief.objects.filter(pk__in=brief_ids).update(
-        page_version=F("page_version") + 1
-    )
-
-
-RELATED_CANDIDATES = 20
-
-
-def related_candidates(
-    *,
-    brief_id: int,
-    actor_ids: list[int],
-    agreement_ids: list[int],
-    topic_ids: list[int],
-) -> list[int]:
-    """Ids of the briefs sharing the most confirmed actors, agreements and topics.
-
-    Ranked by the number of shared keys, then newest first; computed when the
-    page is prepared (three GROUP BY queries), not per request. Candidates are
-    briefs released or scheduled for release and not trashed: a scheduled brief
-    joins related blocks on its release day without re-preparing anything,
-    because each request keeps only the candidates `published()` lets through.
-    """
-    releasable = Brief.objects.filter(
-        status=Status.PUBLISHED, deleted_at__isnull=True
-    ).exclude(pk=brief_id)
-    scores: dict[int, int] = {}
-    for model, field, ids, extra in (
-        (BriefActor, "actor_id", actor_ids, {"state": MentionState.CONFIRMED}),
-        (BriefAgreement, "agreement_id", agreement_ids, {}),
-        (Brief.topics.through, "topic_id", topic_ids, {}),
-    ):
-        if not ids:
-            continue
-        rows = (
-            model.objects.filter(
-                **{f"{field}__in": ids}, brief__in=releasable.values("pk"), **extra
-            )
-            .order_by()
-            .values_list("brief_id")
-            .annotate(n=Count("*"))
-        )
-        for candidate, n in rows:
-            scores[candidate] = scores.get(candidate, 0) + n
-    if not scores:
-        return []
-    dates = dict(
-        Brief.objects.filter(pk__in=list(scores)).values_list("pk", "publication_date")
-    )
-    oldest = datetime.date.min
-    ranked = sorted(
-        scores, key=lambda pk: (-scores[pk], -(dates[pk] or oldest).toordinal(), pk)
-    )
-    return ranked[:RELATED_CANDIDATES]
-
-
-def prepare_related(brief: Brief) -> dict:
-    """The related-brief candidates of a loaded brief, with their list items."""
-    candidates = related_candidates(
-        brief_id=brief.pk,
-        actor_ids=[link.actor_id for link in brief.confirmed_links],
-        agreement_ids=[link.agreement_id for link in brief.agreement_links.all()],
-        topic_ids=[topic.pk for topic in brief.topics.all()],
-    )
-    rows = Brief.objects.only("id", "slug", "title", "publication_date").in_bulk(
-        candidates
-    )
-    items = [
-        [pk, render_to_string("briefs/_related_item.html", {"other": rows[pk]})]
-        for pk in candidates
+    # Markers standing in for cards (the prepared list) have no pk: skip them.
+    briefs = [
+        brief
+        for brief in briefs
+        if isinstance(brief, Brief) and "rendered_card" not in brief.__dict__
     ]
-    return {"related_items": items}
-
-
-def _public_brief_query(slug: str, at: datetime.datetime) -> models.QuerySet:
-    """The brief page's one query: the public brief and its public candidates.
-
-    `public_related` lists, comma-separated, the prepared related candidates
-    that `published()` lets through right now.
-    """
-    public_candidates = (
-        RelatedCandidate.objects.filter(
-            brief=OuterRef("pk"),
-            other__in=Brief.objects.published(at=at).values("pk"),
-        )
-        .order_by()
-        .values("brief")
-        .annotate(ids=StringAgg(Cast("other_id", CharField()), Value(",")))
-        .values("ids")
+    if not briefs:
+        return
+    cards = dict(
+        Edition.objects.filter(
+            brief_id__in=[b.pk for b in briefs], is_current=True
+        ).values_list("brief_id", "card_html")
     )
-    return (
-        Brief.objects.published(at=at)
-        .filter(slug=slug)
-        .annotate(public_related=Subquery(public_candidates))
-        .order_by()
-        .values_list(*PAGE_FIELDS, "public_related")[:1]
-    )
-
-
-# Compiled once per process (publishing/compiled.py): building this SQL costs more
-# CPU than the page's whole budget.
-_public_brief_row = CompiledQuery(
-    _public_brief_query,
-    slug="\x00slug-sentinel",
-    at=CompiledQuery.time_sentinel(),
-)
-
-
-def public_brief(slug: str) -> Brief | None:
-    """The public brief at `slug` with its prepared page fields, or None.
-
-    `brief.public_related` holds the ids of its related candidates that are
-    public now, for `related_briefs`.
-    """
-    rows = _public_brief_row(slug=slug, at=timezone.now())
-    if not rows:
-        return None
-    *values, public_related = rows[0]
-    brief = Brief(**dict(zip(PAGE_FIELDS, values, strict=True)))
-    if isinstance(brief.related_items, str):  # JSON arrives as text from a cursor
-        brief.related_items = json.loads(brief.related_items)
-    brief.public_related = {int(pk) for pk in (public_related or "").split(",") if pk}
-    return brief
-
-
-def related_briefs(brief: Brief, limit: int = 5) -> list[str]:
-    """List items of the public briefs among the prepared candidates.
-
-    Which candidates are public is asked in the brief's own query (through
-    `published()`), so a withdrawn or trashed brief leaves every related block
-    at once, whatever was prepared. A brief loaded by other means (stale page
-    just re-prepared) asks with one query.
-    """
-    items = brief.related_items or []
-    if not items:
-        return []
-    public = getattr(brief, "public_related", None)
-    if public is None or not brief.page_is_current:
-        public = set(
-            Brief.objects.published()
-            .filter(pk__in=[pk for pk, _ in items])
-            .values_list("pk", flat=True)
-        )
-    return [item for pk, item in items if pk in public][:limit]
+    for brief in briefs:
+        brief.rendered_card = cards.get(brief.pk, "")
 
 
 # --- Actor pages ------------------------------------------------------------------
-# Prepared like brief pages: everything but the public briefs and the public
+# Prepared at write time: everything but the public briefs and the public
 # recommendations, which are read per request with two compiled queries.
 
 ACTOR_FIELDS = (
@@ -496,19 +169,29 @@ def refresh_actor_page(*, actor_id: int) -> bool:
     )
 
 
+def prepare_actor_pages(actor_ids: Iterable[int]) -> int:
+    """Prepare these actors' pages again from committed data (after commit).
+
+    The version moves first, so a preparation that raced with a later one
+    (which read newer data) loses the compare-and-set instead of storing an
+    older page over a newer one. Returns how many pages were stored.
+    """
+    ids = list(
+        Actor.objects.filter(pk__in=list(actor_ids)).values_list("pk", flat=True)
+    )
+    Actor.objects.filter(pk__in=ids).update(page_version=F("page_version") + 1)
+    return sum(refresh_actor_page(actor_id=pk) for pk in ids)
+
+
 def ensure_actor_page(actor: "Actor | PreparedActor") -> None:
+    """Fill in an unprepared page for this request only: a GET never writes."""
     if actor.page_is_current:
         return
-    refresh_actor_page(actor_id=actor.pk)
-    fresh = Actor.objects.only(*ACTOR_FIELDS).get(pk=actor.pk)
-    for name in ACTOR_FIELDS:
-        setattr(actor, name, getattr(fresh, name))
-
-
-def invalidate_actor_pages(actor_ids: Iterable[int] | models.QuerySet) -> int:
-    return Actor.objects.filter(pk__in=actor_ids).update(
-        page_version=F("page_version") + 1
+    fragments = render_actor_fragments(
+        Actor.objects.prefetch_related("aliases").get(pk=actor.pk)
     )
+    for name, value in fragments.items():
+        setattr(actor, name, value)
 
 
 _actor_row = CompiledQuery(
@@ -519,14 +202,10 @@ _actor_row = CompiledQuery(
 )
 _actor_briefs = CompiledQuery(
     lambda actor_id, at: (
-        Brief.objects.published(at=at)
-        .filter(
-            pk__in=BriefActor.objects.filter(
-                actor_id=actor_id, state=MentionState.CONFIRMED
-            ).values("brief_id")
-        )
-        .order_by("-publication_date", "-published_at", "title")
-        .values_list(*CARD_FIELDS)[:ACTOR_PREVIEW]
+        Edition.objects.public(at=at)
+        .filter(actor_links__actor_id=actor_id)
+        .order_by("-public_date", "-published_at", "title")
+        .values_list("card_html")[:ACTOR_PREVIEW]
     ),
     actor_id=-(10**12),
     at=CompiledQuery.time_sentinel(),
@@ -581,9 +260,9 @@ def actor_brief_cards(actor_id: int) -> str:
 LIST_PAGE_SIZE = 20
 _latest_briefs = CompiledQuery(
     lambda at: (
-        Brief.objects.published(at=at)
-        .order_by(*Brief._meta.ordering)
-        .values_list(*CARD_FIELDS)[:LIST_PAGE_SIZE]
+        Edition.objects.public(at=at)
+        .order_by(*Edition._meta.ordering)
+        .values_list("card_html")[:LIST_PAGE_SIZE]
     ),
     at=CompiledQuery.time_sentinel(),
 )
@@ -595,14 +274,8 @@ def latest_brief_cards() -> str:
 
 
 def _join_cards(rows: list[tuple]) -> str:
-    """The prepared cards of CARD_FIELDS rows, preparing any stale one first."""
-    cards = []
-    for pk, _, page_version, rendered_version, card in rows:  # CARD_FIELDS
-        if page_version != rendered_version:  # stale: prepare it now (rare)
-            refresh_brief_page(brief_id=pk)
-            card = Brief.objects.values_list("rendered_card", flat=True).get(pk=pk)
-        cards.append(card)
-    return "".join(cards)
+    """The stored cards of the current editions in `rows` (one column each)."""
+    return "".join(card for (card,) in rows)
 
 
 _brief_url_template: list[str] = []

@@ -69,6 +69,7 @@ from publishing.pages import (
     absolute_url,
     actor_brief_cards,
     actor_recommendation_items,
+    current_card,
     ensure_actor_page,
     ensure_brief_pages,
     json_ld,
@@ -86,8 +87,12 @@ FACET_SIZE = 12
 
 
 def public_briefs() -> QuerySet[Brief]:
-    """Public briefs with only what a card needs loaded."""
-    return Brief.objects.published().only(*CARD_FIELDS)
+    """Public briefs with only what a card needs loaded: the edition's card."""
+    return (
+        Brief.objects.published()
+        .only(*CARD_FIELDS)
+        .annotate(rendered_card=current_card())
+    )
 
 
 def with_current_cards(briefs: list[Brief]) -> list[Brief]:
@@ -474,10 +479,12 @@ class PersonDetailView(DetailView):
             )
             .select_related("brief")
             .only("role", "brief_id", *(f"brief__{f}" for f in CARD_FIELDS))
+            .annotate(card=current_card("brief_id"))
             .order_by("brief__publication_date", "brief__title")
             .reverse()
         )
-        with_current_cards([c.brief for c in contributions])
+        for contribution in contributions:
+            contribution.brief.rendered_card = contribution.card
         by_role = []
         for role in Role:
             briefs = [c.brief for c in contributions if c.role == role]
