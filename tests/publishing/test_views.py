@@ -11,7 +11,6 @@ from django.utils import timezone
 from actors.models import ActorAlias, AgreementParty, Office
 from briefs.hooks import public_record
 from briefs.models import (
-    Brief,
     BriefActor,
     BriefSlugHistory,
     Contribution,
