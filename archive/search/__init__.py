@@ -110,7 +110,7 @@ from archive.search.snippets import (
     highlight,
     snippet_window,
 )
-from archive.search.text import OffsetMap, fold, markdown_to_text
+from archive.search.text import OffsetMap, ascii_fold, fold, markdown_to_text
 
 __all__ = [
     "BM25_WEIGHTS",
@@ -137,6 +137,7 @@ __all__ = [
     "Term",
     "add_snippets",
     "filter_matches",
+    "ascii_fold",
     "fold",
     "get_engine",
     "highlight",

@@ -21,7 +21,7 @@ from briefs.models import (
     Status,
 )
 from briefs.services import change_brief_slug
-from publishing import pages
+from publishing import rendering
 from publishing.models import Edition
 from tests import factories
 from tests.site_world import SEED_SLUG, build_world
@@ -166,7 +166,7 @@ def test_linker_links_first_text_mention_outside_headings_and_links(actor):
         '<h2 id="s">Serbia</h2><p><a href="https://x.org">Serbia</a> and '
         "Serbia, then Serbia again; Serbian is another word.</p>"
     )
-    out = pages.link_first_mentions(body, [actor])
+    out = rendering.link_first_mentions(body, [actor])
     assert out.count("actor-link") == 1
     assert '<h2 id="s">Serbia</h2>' in out
     assert '<a href="https://x.org">Serbia</a> and <a class="actor-link"' in out
@@ -175,7 +175,7 @@ def test_linker_links_first_text_mention_outside_headings_and_links(actor):
 def test_linker_uses_aliases_and_respects_case_sensitivity():
     eu = factories.make_actor(name="European Union", slug="eu-x")
     ActorAlias.objects.create(actor=eu, alias="EU", case_sensitive=True)
-    out = pages.link_first_mentions("<p>The eu and the EU.</p>", [eu])
+    out = rendering.link_first_mentions("<p>The eu and the EU.</p>", [eu])
     assert '<a class="actor-link" href="/actors/eu-x/">EU</a>' in out
     assert "The eu and" in out
 
@@ -184,14 +184,14 @@ def test_linker_prefers_the_longest_name_and_never_injects_markup():
     rs = factories.make_actor(name="Republika Srpska", slug="rs-x")
     evil = factories.make_actor(name='<script>alert("x")</script>', slug="evil")
     body = "<p>Republika Srpska &amp; &lt;script&gt;alert(&quot;x&quot;)</p>"
-    out = pages.link_first_mentions(body, [evil, rs])
+    out = rendering.link_first_mentions(body, [evil, rs])
     assert '<a class="actor-link" href="/actors/rs-x/">Republika Srpska</a>' in out
     assert "<script>" not in out
 
 
 def test_escaped_text_is_matched_as_written():
     actor = factories.make_actor(name="Bosnia & Herzegovina", slug="bih")
-    out = pages.link_first_mentions("<p>In Bosnia &amp; Herzegovina.</p>", [actor])
+    out = rendering.link_first_mentions("<p>In Bosnia &amp; Herzegovina.</p>", [actor])
     assert 'href="/actors/bih/">Bosnia &amp; Herzegovina</a>' in out
 
 
