@@ -599,6 +599,62 @@ def preview_edition(brief: Brief) -> Edition:
     return edition
 
 
+def build_missing_editions() -> list[Edition]:
+    """Give every brief published before editions existed its edition (backfill).
+
+    A brief that was published (or withdrawn after publication) and has no
+    edition gets one, made from its content as it is now: the only text the
+    archive still has. It keeps the version number citations gave it (one
+    plus its corrections), with its last correction's date and note; the
+    earlier versions' texts are gone, so they get no edition of their own.
+    Withdrawn and trashed briefs are followed into their state. Idempotent:
+    a second run finds nothing to do. Run by `manage.py build_editions`.
+    """
+    built = []
+    waiting = (
+        Brief.objects.filter(
+            status__in=[Status.PUBLISHED, Status.WITHDRAWN],
+            published_at__isnull=False,
+            draft_of__isnull=True,
+            editions__isnull=True,
+        )
+        .prefetch_related("corrections")
+        .order_by("published_at", "pk")
+    )
+    for brief in waiting:
+        with transaction.atomic():
+            edition = publish_edition(brief=brief, released_at=brief.published_at)
+            corrections = list(brief.corrections.all())
+            if corrections:
+                last = corrections[-1]
+                edition.number = 1 + len(corrections)
+                edition.updated_on = last.published_on
+                edition.note = last.note
+                edition.save(update_fields=["number", "updated_on", "note"])
+                rerender_editions(brief_id=brief.pk)
+            if brief.status == Status.WITHDRAWN:
+                withdraw_editions(brief=brief)
+            if brief.deleted_at is not None:
+                set_editions_trashed(brief=brief, trashed=True)
+        built.append(edition)
+    return built
+
+
+def rebuild_editions() -> int:
+    """Render every edition again from its snapshot (after a template change).
+
+    What the public sees is re-rendered, never re-snapshotted: the content of
+    each edition stays what was published. Returns how many were rendered.
+    """
+    count = 0
+    brief_ids = Edition.objects.values_list("brief_id", flat=True).distinct()
+    for brief_id in brief_ids.order_by("brief_id"):
+        with transaction.atomic():
+            count += rerender_editions(brief_id=brief_id)
+            changes.changed("edition", [brief_id])
+    return count
+
+
 class _Keeper:
     """The brief lifecycle's public side (see briefs.hooks)."""
 
