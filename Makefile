@@ -68,6 +68,7 @@ system-deps:
 
 run: $(VENV)/.installed system-deps
 	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py build_editions
 	$(DEV_ENV) $(PY) manage.py load_demo
 	@echo ""
 	@echo "Serving http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)"

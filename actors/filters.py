@@ -20,12 +20,13 @@ from actors.models import (
     AgreementStatus,
     Membership,
 )
+from archive import search
 
 # Each slug in a repeatable filter adds a join ("all of them"); more than this
 # is not a question anyone asks, and hundreds would be a slow query on purpose.
 MAX_SLUGS = 10
-# Longer search text is not a search; it is a slow query or a probe.
-MAX_QUERY_LENGTH = 200
+# Search text: the engine's one limit (archive/search/query.py).
+MAX_QUERY_LENGTH = search.MAX_QUERY_LENGTH
 
 
 def validate_search(value: str) -> None:

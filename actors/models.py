@@ -64,12 +64,11 @@ class Actor(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The actor's public page, prepared once per version by the briefs app
-    # (publishing/pages.py, which knows the briefs that discuss it): everything but
-    # the lists of public briefs and recommendations, which are read per
-    # request. `page_version` is bumped whenever anything the page shows
-    # changes (publishing/signals.py); the parts are current while
-    # `rendered_version` equals it.
+    # The actor's public page, prepared by publishing (publishing/pages.py,
+    # which knows the briefs that discuss it) after each commit that changed
+    # what it shows: everything but the lists of public briefs and
+    # recommendations, which are read per request. The parts are current while
+    # `rendered_version` equals `page_version`.
     page_version = models.PositiveIntegerField(default=1, editable=False)
     rendered_version = models.PositiveIntegerField(
         null=True, blank=True, editable=False

@@ -1,24 +1,21 @@
 """The actors app's search indexes (actors, agreements).
 
 Defined here, next to the models, and registered with the engine
-(`archive.search`) by `ActorsConfig.ready()`, which also connects the
-receivers that keep them current.
+(`archive.search`) by `ActorsConfig.ready()`, which also has them kept
+current after each commit that changed what they index (kernel/changes.py).
 """
 
 from typing import Any
 
 from django.apps import AppConfig
 from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 
 from actors.models import Actor, ActorAlias, Agreement, AgreementParty
 from archive import search
 from archive.search import Document, SearchIndex
-from archive.search.signals import (
-    prune_after_migrate,
-    reindex_related,
-    unindex_on_delete,
-)
+from archive.search.signals import prune_after_migrate
+from kernel import changes
 
 
 def _actor_queryset() -> QuerySet:
@@ -65,27 +62,31 @@ AGREEMENTS = SearchIndex(
 
 
 def register(app_config: AppConfig) -> None:
-    """Register the indexes and connect the receivers that keep them current."""
+    """Register the indexes; record changes to what they index (kernel/changes.py).
+
+    Saves and deletes of actors, aliases, agreements and parties only record
+    which actor or agreement changed; after commit the indexes are brought up
+    to date once per transaction (`index_objects` adds, replaces or removes).
+    """
     search.register(ACTORS, name="ACTORS")
     search.register(AGREEMENTS, name="AGREEMENTS")
-    for model, index in ((Actor, ACTORS), (Agreement, AGREEMENTS)):
-        post_delete.connect(unindex_on_delete(index), sender=model, weak=False,
-                            dispatch_uid=f"search_{index.table}_deleted")  # fmt: skip
-    for model, index, attribute, uid in (
-        (Actor, ACTORS, "pk", "actor"),
-        (ActorAlias, ACTORS, "actor_id", "alias"),
-        (Agreement, AGREEMENTS, "pk", "agreement"),
-        (AgreementParty, AGREEMENTS, "agreement_id", "party"),
-    ):
-        receiver = reindex_related(index, attribute)
-        post_save.connect(
-            receiver, sender=model, weak=False, dispatch_uid=f"search_{uid}_saved"
-        )
-        if model not in (Actor, Agreement):
-            post_delete.connect(
-                receiver, sender=model, weak=False, dispatch_uid=f"search_{uid}_deleted"
-            )
+    changes.record_on_save(Actor, "actor", lambda actor: [actor.pk])
+    changes.record_on_save(ActorAlias, "actor", lambda alias: [alias.actor_id])
+    changes.record_on_save(Agreement, "agreement", lambda agreement: [agreement.pk])
+    changes.record_on_save(
+        AgreementParty, "agreement", lambda party: [party.agreement_id]
+    )
+    changes.register("actor", reindex_actors)
+    changes.register("agreement", reindex_agreements)
     post_migrate.connect(
         prune_after_migrate(ACTORS, AGREEMENTS), sender=app_config, weak=False,
         dispatch_uid="search_prune_actors",
     )  # fmt: skip
+
+
+def reindex_actors(ids: set[int]) -> None:
+    search.index_objects(ACTORS, ids)
+
+
+def reindex_agreements(ids: set[int]) -> None:
+    search.index_objects(AGREEMENTS, ids)

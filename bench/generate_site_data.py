@@ -3,7 +3,7 @@
 1,000 published briefs, 300 actors, 200 agreements, ~30,000 confirmed actor
 mentions, ~5,000 recommendations with ~10,000 addressees, plus the seed brief
 (its text read from ../shared/seeds/ when present). Rows are bulk-inserted;
-brief pages are then prepared exactly as publishing would (`refresh_brief_page`).
+each brief's edition is then built exactly as publishing would (`publish_edition`).
 A progress bar shows each stage. Deterministic for a given `--seed`.
 
 Run through bench/site_bench.py, or alone:
@@ -46,7 +46,7 @@ from briefs.models import (
     Status,
     Topic,
 )
-from publishing.pages import refresh_brief_page
+from publishing.editions import publish_edition
 
 SEED_SLUG = "balkans-new-military-alliances"
 REAL_ACTORS = [
@@ -379,8 +379,8 @@ def generate(
     stages.update()
     stages.close()
 
-    for brief in tqdm(all_briefs, desc="preparing pages", file=sys.stderr):
-        refresh_brief_page(brief_id=brief.pk)
+    for brief in tqdm(all_briefs, desc="building editions", file=sys.stderr):
+        publish_edition(brief=brief, released_at=brief.published_at)
     # Planner statistics for the bulk-loaded tables, as autovacuum would
     # gather them later: without them PostgreSQL sorts 30,000 mentions.
     with connection.cursor() as cursor:

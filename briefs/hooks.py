@@ -11,7 +11,7 @@ exactly when the publication does, and a missing keeper is an error.
 `briefs` imports neither `editorial` nor `publishing` (README, Layout). When
 a briefs write function must let them react, it sends one of these signals,
 and they connect receivers in `AppConfig.ready()`: decoupled side effects
-only (STYLE 11), such as history and page invalidation. The preview renderer
+only (STYLE 11), such as history. The preview renderer
 is the one service that `editorial` (the admin's preview button) needs from
 `publishing` (which renders public pages); neither may import the other, so
 publishing provides it here and editorial asks for it here.
@@ -32,11 +32,6 @@ if TYPE_CHECKING:
 # are saved, inside its transaction. Arguments: `brief`, `comment`.
 # editorial records a revision (if the content changed).
 brief_imported = Signal()
-
-# Sent by `briefs.services` after writes that send no model signals (bulk
-# updates of mention counts and states). Argument: `brief_ids`.
-# publishing has the briefs' pages prepared again.
-briefs_changed_in_bulk = Signal()
 
 
 PreviewRenderer = Callable[["HttpRequest", "Brief"], "HttpResponse"]

@@ -27,7 +27,6 @@ understand raises `BriefImportError` naming the line, before anything is written
 
 import datetime
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils.text import slugify
 
+from archive.search import ascii_fold
 from briefs.hooks import brief_imported
 from briefs.models import (
     CONTENT_FROZEN,
@@ -103,36 +103,9 @@ class ParsedBrief:
 
 # --- Names and slugs -------------------------------------------------------
 
-# Letters NFKD cannot decompose, which ASCII folding would otherwise drop
-# ("Đorđe" must become "djordje", not "orde").
-_FOLD = str.maketrans(
-    {
-        "đ": "dj", "Đ": "Dj", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O",
-        "æ": "ae", "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "ı": "i",
-        "ð": "d", "Ð": "D", "þ": "th", "Þ": "Th",
-    }
-)  # fmt: skip
-# Serbian Cyrillic to Serbian Latin, so a name written in Cyrillic gets the same
-# slug as its Latin spelling ("Петар Ивић" → "petar-ivic").
-_CYRILLIC_LOWER = dict(
-    zip(
-        "абвгдђежзијклљмнњопрстћуфхцчџш",
-        "a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š".split(),
-        strict=True,
-    )
-)
-_CYRILLIC = str.maketrans(
-    {
-        **_CYRILLIC_LOWER,
-        **{c.upper(): latin.capitalize() for c, latin in _CYRILLIC_LOWER.items()},
-    }
-)
-
-
-def ascii_fold(value: str) -> str:
-    """Latin transliteration without diacritics: "Petar Ivić" → "Petar Ivic"."""
-    value = value.translate(_CYRILLIC).translate(_FOLD)
-    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+# Transliteration is defined once, with search's folding (archive/search/text.py):
+# a name written in Cyrillic gets the same slug as its Latin spelling
+# ("Петар Ивић" → "petar-ivic"), and search finds it by either.
 
 
 def ascii_slug(value: str, *, max_length: int = 200) -> str:

@@ -22,9 +22,11 @@ Matching rules:
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import ahocorasick
@@ -46,6 +48,28 @@ def _words(text: str, *, lower: bool = True) -> str:
     the original through `OffsetMap`.
     """
     return _NON_WORD.sub(" ", fold(text, lower=lower))
+
+
+_SPACES = re.compile(r"  +")
+
+
+def _squeeze(words: str) -> tuple[str, Callable[[int], int]]:
+    """`words` with runs of spaces made one, and a map back to positions in it."""
+    starts: list[int] = []  # positions in the squeezed text after each run
+    shifts: list[int] = []  # how far back those positions were in `words`
+    removed = 0
+    for run in _SPACES.finditer(words):
+        removed += len(run.group()) - 1
+        starts.append(run.end() - removed)
+        shifts.append(removed)
+    if not starts:
+        return words, lambda pos: pos
+
+    def original(pos: int) -> int:
+        i = bisect.bisect_right(starts, pos) - 1
+        return pos + (shifts[i] if i >= 0 else 0)
+
+    return _SPACES.sub(" ", words), original
 
 
 @dataclass(frozen=True)
@@ -92,10 +116,27 @@ class MentionScanner:
 
     def scan(self, text: str) -> dict[int, Mention]:
         """Mentions per actor id: how many, and where the first one starts."""
+        mentions: dict[int, list[int]] = {}
+        for start, _, actor_id in self.spans(text):
+            counts = mentions.setdefault(actor_id, [0, start])
+            counts[0] += 1
+        return {
+            actor_id: Mention(actor_id, count, first)
+            for actor_id, (count, first) in mentions.items()
+        }
+
+    def spans(self, text: str) -> list[tuple[int, int, int]]:
+        """Every mention as (start, end, actor_id), positions in `text`, in order.
+
+        The one matcher: write time counts these (`scan`), render time links
+        the first of each actor (publishing.rendering.link_first_mentions).
+        """
         if not self.size or not text:
-            return {}
+            return []
         text = _URL.sub(lambda m: " " * len(m.group()), text)
-        words = f" {_words(text)} "
+        # Runs of spaces (punctuation turned into spaces, "Bosnia & Herzegovina")
+        # become one, as in the keys; `squeezed` maps positions back.
+        words, squeezed = _squeeze(f" {_words(text)} ")
         cased_words: str | None = None
         offsets = OffsetMap(text)
         found: list[tuple[int, int, int]] = []  # (start, end, actor_id) in `words`
@@ -106,27 +147,27 @@ class MentionScanner:
             for alias in bucket:
                 if alias.cased:
                     if cased_words is None:
-                        cased_words = f" {_words(text, lower=False)} "
+                        cased_words = _squeeze(f" {_words(text, lower=False)} ")[0]
                     if " ".join(cased_words[start:end].split()) != alias.cased:
                         continue
                 found.append((start, end, alias.actor_id))
                 break
         # Leftmost-longest: drop matches inside a longer one that starts first.
         found.sort(key=lambda m: (m[0], -(m[1] - m[0])))
-        mentions: dict[int, list[int]] = {}
+        spans = []
         taken_until = -1
         for start, end, actor_id in found:
             if start < taken_until:
                 continue
             taken_until = end
             # -1 undoes the leading pad; OffsetMap undoes folding.
-            position = offsets.original(start - 1)
-            counts = mentions.setdefault(actor_id, [0, position])
-            counts[0] += 1
-        return {
-            actor_id: Mention(actor_id, count, first)
-            for actor_id, (count, first) in mentions.items()
-        }
+            first = offsets.original(squeezed(start) - 1)
+            last = offsets.original(squeezed(end - 1) - 1) + 1
+            # Combining marks fold to nothing: keep them with their letter.
+            while last < len(text) and unicodedata.combining(text[last]):
+                last += 1
+            spans.append((first, last, actor_id))
+        return spans
 
 
 def alias_fingerprint() -> tuple:
@@ -152,6 +193,15 @@ def build_scanner() -> MentionScanner:
     return MentionScanner(
         [(actor_id, name, False) for actor_id, name in names] + list(aliases)
     )
+
+
+def scanner_for(actors: Iterable[Actor]) -> MentionScanner:
+    """A scanner over these actors' names and aliases (prefetched), as above."""
+    entries: list[tuple[int, str, bool]] = []
+    for actor in actors:
+        entries.append((actor.pk, actor.name, False))
+        entries += [(actor.pk, a.alias, a.case_sensitive) for a in actor.aliases.all()]
+    return MentionScanner(entries)
 
 
 def get_scanner() -> MentionScanner:

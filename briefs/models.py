@@ -320,22 +320,6 @@ class Brief(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # The public page, prepared once per version (see publishing/pages.py) so that
-    # a request reads one row instead of rendering eight relations. Every change
-    # to the brief or to what its page shows bumps `page_version` (briefs/
-    # signals.py); the fragments are current only while `rendered_version`
-    # equals it, and are re-rendered on the next request otherwise.
-    page_version = models.PositiveIntegerField(default=1, editable=False)
-    rendered_version = models.PositiveIntegerField(
-        null=True, blank=True, editable=False
-    )
-    rendered_head = models.TextField(editable=False, blank=True)
-    rendered_article = models.TextField(editable=False, blank=True)
-    rendered_card = models.TextField(editable=False, blank=True)
-    # Related-brief candidates, best first, as [id, prepared list item] pairs;
-    # each request shows the ones still public (see RelatedCandidate).
-    related_items = models.JSONField(editable=False, default=list, blank=True)
-
     actors = models.ManyToManyField(
         Actor, through="BriefActor", related_name="briefs", blank=True
     )
@@ -411,10 +395,6 @@ class Brief(models.Model):
             and self.published_at <= timezone.now()
             and self.deleted_at is None
         )
-
-    @property
-    def page_is_current(self) -> bool:
-        return self.rendered_version == self.page_version
 
     @property
     def is_scheduled(self) -> bool:
@@ -621,31 +601,3 @@ class BriefSlugHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.brief.slug}"
-
-
-class RelatedCandidate(models.Model):
-    """A brief prepared as a related-brief candidate of another (publishing/pages.py).
-
-    Part of the prepared page, rewritten with it. As rows, the candidates let
-    the brief page ask which of them are public inside its one query, and let
-    a change to a brief find every page that lists it.
-    """
-
-    brief = models.ForeignKey(
-        Brief, on_delete=models.CASCADE, related_name="related_candidates"
-    )
-    other = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["brief", "other"], name="relatedcandidate_unique"
-            ),
-        ]
-        indexes = [
-            # Used to re-prepare the pages that list a brief when it changes.
-            models.Index(fields=["other"], name="relatedcandidate_other"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.other_id} related to {self.brief_id}"

@@ -2,11 +2,12 @@
 
 Callers (admin, importers, the demo loader, the editorial workflow) call
 `refresh_brief(brief=...)` after a brief *and its related rows* have been
-saved: it records actor mentions and brings the search index up to date.
-Saving the `Brief` row alone already updates the index (see
-`briefs/search.py`), so withdrawing or trashing removes a brief from search
-at once, but only `refresh_brief` sees recommendations, contributors and
-links saved after the row.
+saved: it records actor mentions.
+
+None of these writes changes a public byte: the public sees a brief's
+editions (publishing), which are built when it is published and take its
+mentions, credits and text then. So nothing here re-indexes search or
+retires cached pages; a draft edit costs no cache-generation bump.
 """
 
 from __future__ import annotations
@@ -18,10 +19,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from archive import search
-from briefs.hooks import briefs_changed_in_bulk, public_record
+from briefs.hooks import public_record
 from briefs.mentions import get_scanner
 from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
-from kernel.pagecache import bump_generation_now_and_on_commit
 
 
 def mention_text(brief: Brief) -> str:
@@ -90,45 +90,19 @@ def scan_mentions(*, brief: Brief) -> ScanResult:
     return result
 
 
-def _pages_changed(brief_ids) -> None:
-    """What model signals do on a save, for writes that bypass them.
-
-    publishing prepares the briefs' pages again (it listens to
-    `briefs_changed_in_bulk`); the page cache's generation turns.
-    """
-    briefs_changed_in_bulk.send(sender=Brief, brief_ids=brief_ids)
-    bump_generation_now_and_on_commit()
-
-
-@transaction.atomic
-def index_brief(*, brief: Brief) -> None:
-    """Add, replace or remove the brief's search document (by its status)."""
-    search.index_objects(search.BRIEFS, [brief.pk])
-
-
 @transaction.atomic
 def refresh_brief(*, brief: Brief) -> ScanResult:
-    """Scan for mentions, then re-index: call after saving a brief's related rows."""
-    result = scan_mentions(brief=brief)
-    index_brief(brief=brief)
-    # Bulk writes above send no signals: mention counts and first positions
-    # order the page's actor box, so have the page prepared again.
-    _pages_changed([brief.pk])
-    return result
+    """Scan for mentions: call after saving a brief's related rows."""
+    return scan_mentions(brief=brief)
 
 
 @transaction.atomic
 def set_mention_state(*, links: QuerySet[BriefActor], state: MentionState) -> int:
-    """Confirm or reject actor links, then re-index their briefs.
+    """Confirm or reject actor links.
 
-    Confirmed actors' names are part of a brief's search document.
+    Confirmed actors are shown (and searched) from the brief's next edition.
     """
-    brief_ids = set(links.values_list("brief_id", flat=True))
-    count = links.exclude(state=state).update(state=state)
-    search.index_objects(search.BRIEFS, brief_ids)
-    # A bulk update sends no signals; confirmed links are shown on the pages.
-    _pages_changed(brief_ids)
-    return count
+    return links.exclude(state=state).update(state=state)
 
 
 @transaction.atomic

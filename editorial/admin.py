@@ -46,7 +46,6 @@ from briefs.models import (
 )
 from briefs.services import (
     confirm_suggested_mentions,
-    index_brief,
     refresh_brief,
     reject_suggested_mentions,
     set_mention_state,
@@ -500,8 +499,7 @@ class BriefAdmin(admin.ModelAdmin):
                 comment=f"Not applied: {unapplied[1]}.",
             )
             return
-        # After the inlines: mentions are found in recommendations too, and
-        # the search document holds credits and confirmed actors.
+        # After the inlines: mentions are found in recommendations too.
         scan = refresh_brief(brief=brief)
         if scan.suggested:
             self.message_user(
@@ -966,13 +964,6 @@ class BriefActorAdmin(BriefPartAdmin):
         links = self._editable(request, queryset)
         count = set_mention_state(links=links, state=MentionState.REJECTED)
         self.message_user(request, f"Rejected {count} mention(s).")
-
-    def save_model(
-        self, request: HttpRequest, obj: BriefActor, form, change: bool
-    ) -> None:
-        super().save_model(request, obj, form, change)
-        # Confirmed actors' names are part of the brief's search document.
-        index_brief(brief=obj.brief)
 
 
 @admin.register(BriefAgreement)

@@ -215,34 +215,50 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
         if t["id"] not in topics
     ]
 
+    # Bulk writes: one INSERT per relation whatever the number of rows (a
+    # published correction comes through here; see the budget tests).
     Contribution.objects.filter(brief=brief).delete()
     people = Person.objects.in_bulk(
         [c["person"] for c in content.get("contributions", [])]
     )
+    contributions = []
     for c in content.get("contributions", []):
         if c["person"] not in people:
             notes.append(f"contributor “{c['name']}” no longer exists")
             continue
-        Contribution.objects.create(
-            brief=brief, person=people[c["person"]], role=c["role"], order=c["order"]
+        contributions.append(
+            Contribution(
+                brief=brief,
+                person=people[c["person"]],
+                role=c["role"],
+                order=c["order"],
+            )
         )
+    Contribution.objects.bulk_create(contributions)
 
     Recommendation.objects.filter(brief=brief).delete()
     recommendations = content.get("recommendations", [])
     addressees = Actor.objects.in_bulk(
         [a["id"] for r in recommendations for a in r["addressees"]]
     )
-    for r in recommendations:
-        recommendation = Recommendation.objects.create(
+    created = Recommendation.objects.bulk_create(
+        Recommendation(
             brief=brief,
             order=r["order"],
             title=r["title"],
             body=r["body"],
             policy_area=r["policy_area"],
         )
-        recommendation.addressees.set(
-            [addressees[a["id"]] for a in r["addressees"] if a["id"] in addressees]
-        )
+        for r in recommendations
+    )
+    through = Recommendation.addressees.through
+    through.objects.bulk_create(
+        through(recommendation_id=recommendation.pk, actor_id=a["id"])
+        for recommendation, r in zip(created, recommendations, strict=True)
+        for a in r["addressees"]
+        if a["id"] in addressees
+    )
+    for r in recommendations:
         notes += [
             f"addressee “{a['name']}” no longer exists"
             for a in r["addressees"]
@@ -251,27 +267,35 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
 
     BriefActor.objects.filter(brief=brief).delete()
     actors = Actor.objects.in_bulk([a["actor"] for a in content.get("actors", [])])
+    links = []
     for a in content.get("actors", []):
         if a["actor"] not in actors:
             notes.append(f"actor “{a['name']}” no longer exists")
             continue
-        BriefActor.objects.create(
-            brief=brief,
-            actor=actors[a["actor"]],
-            state=a["state"],
-            mention_count=a["mention_count"],
-            first_position=a["first_position"],
+        links.append(
+            BriefActor(
+                brief=brief,
+                actor=actors[a["actor"]],
+                state=a["state"],
+                mention_count=a["mention_count"],
+                first_position=a["first_position"],
+            )
         )
+    BriefActor.objects.bulk_create(links)
 
     BriefAgreement.objects.filter(brief=brief).delete()
     agreements = Agreement.objects.in_bulk(
         [a["agreement"] for a in content.get("agreements", [])]
     )
+    agreement_links = []
     for a in content.get("agreements", []):
         if a["agreement"] not in agreements:
             notes.append(f"agreement “{a['title']}” no longer exists")
             continue
-        BriefAgreement.objects.create(brief=brief, agreement=agreements[a["agreement"]])
+        agreement_links.append(
+            BriefAgreement(brief=brief, agreement=agreements[a["agreement"]])
+        )
+    BriefAgreement.objects.bulk_create(agreement_links)
     return notes
 
 

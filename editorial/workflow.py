@@ -514,11 +514,13 @@ def _publish_correction(
         brief=live, published_on=timezone.localdate(), note=public_note
     )
     public_record().published(brief=live, released_at=timezone.now(), note=public_note)
+    # Read once: each `live.version` asks the database again.
+    version = live.version
     record_revision(
         brief=live,
         user=user,
         kind=RevisionKind.PUBLICATION,
-        comment=f"Version {live.version} published"
+        comment=f"Version {version} published"
         + (f": {public_note}" if public_note else ""),
     )
     # The draft's history becomes the live brief's: who wrote and reviewed
@@ -531,7 +533,7 @@ def _publish_correction(
         action=Action.PUBLISH,
         from_status=copy.status,
         to_status=live.status,
-        comment=comment or f"Correction published as version {live.version}",
+        comment=comment or f"Correction published as version {version}",
         checks=[f.as_dict() for f in findings],
         created_by=user,
     )
@@ -542,7 +544,7 @@ def _publish_correction(
             live,
             recipient=author,
             subject=f"Correction published: {live.title}",
-            text=f"Version {live.version} of “{live.title}” is now public at "
+            text=f"Version {version} of “{live.title}” is now public at "
             f"{settings.SITE_URL}{live.get_absolute_url()}",
         )
     return TransitionResult(live, entry, findings)

@@ -1,14 +1,16 @@
 """Whole-page cache and conditional GET for the public site.
 
 One *content generation* token stands for "everything public as it is now". It
-lives in the Django cache and is replaced (`bump_generation`) whenever any
-content model is saved or deleted (see publishing/signals.py) and when the next
-scheduled brief's release time passes. Page cache keys and ETags contain it, so
-a change anywhere retires every cached page and every ETag at once: simple, and
-right for an archive that changes a few times a day. A withdrawn brief can
-therefore not linger in a cached list, feed or related block longer than
-PAGE_CACHE_RECHECK_SECONDS (1 s by default; other processes re-read the token
-at most that often, the process that made the change sees it at once).
+lives in the Django cache and is replaced (`bump_generation`) once after each
+committed transaction that changed anything public (kernel/changes.py) and
+when the next scheduled brief's release time passes. Bumping only after
+commit means no request can cache the old content under the new token. Page
+cache keys and ETags contain it, so a change anywhere retires every cached
+page and every ETag at once: simple, and right for an archive that changes a
+few times a day. A withdrawn brief can therefore not linger in a cached list,
+feed or related block longer than PAGE_CACHE_RECHECK_SECONDS (1 s by default;
+other processes re-read the token at most that often, the process that made
+the change sees it at once).
 
 Because the token lives in the cache, every process must share one cache for
 it to work: the page cache is on only when `PAGE_CACHE_SECONDS` > 0, which the
@@ -25,7 +27,6 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
 
@@ -62,16 +63,6 @@ def bump_generation() -> str:
     cache.set(GENERATION_KEY, value, timeout=None)
     _seen["value"], _seen["at"] = value, time.monotonic()
     return token
-
-
-def bump_generation_now_and_on_commit() -> None:
-    """Bump at once (so this process sees it) and again after commit.
-
-    The second bump closes the race in which another request caches the old
-    content under the first new token before this transaction commits.
-    """
-    bump_generation()
-    transaction.on_commit(bump_generation, robust=True)
 
 
 def _valid(value: tuple[str, float | None] | None) -> str | None:

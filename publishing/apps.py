@@ -10,12 +10,14 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from briefs.hooks import provide_preview, register
-        from publishing import editions, search, signals  # noqa: F401
+        from publishing import changes, editions, search
         from publishing.views import render_brief_preview
 
         # The workflow's publications, withdrawals... build and keep editions.
         register(editions.KEEPER)
         search.register(self)
+        # After a commit that changed actors, their pages are prepared again.
+        changes.register()
 
         # The admin's preview (editorial) renders a brief as its public page.
         provide_preview(render_brief_preview)

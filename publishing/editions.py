@@ -42,6 +42,7 @@ from briefs.models import (
     Status,
     Topic,
 )
+from kernel import changes
 from publishing.models import (
     Edition,
     EditionActor,
@@ -50,7 +51,7 @@ from publishing.models import (
 )
 from publishing.pdfs import render_after_commit
 from publishing.rendering import add_to_neighbours, related_scores
-from publishing.search import BRIEFS
+from publishing.search import BRIEFS, edition_document
 
 # Stored API representations are built against this origin; the API puts the
 # requesting origin in its place when it serves them (publishing/api.py).
@@ -312,6 +313,16 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
         "recommendations": _prefetched(Recommendation, recommendations),
         "corrections": _prefetched(Correction, corrections),
     }
+    # Rows that point back at the brief get it in hand: the templates and
+    # serializers follow `.brief` (a query each otherwise).
+    for row in (
+        *contributions,
+        *links,
+        *agreement_links,
+        *recommendations,
+        *corrections,
+    ):
+        row.brief = brief
     brief.confirmed_links = links
     # What the API serializers read (publishing/serializers.py).
     brief.public_contributions = contributions
@@ -456,18 +467,17 @@ def publish_edition(
     transaction, so the edition exists exactly when the publication does.
     """
     previous = (
-        Edition.objects.select_for_update().filter(brief=brief, is_current=True).first()
+        Edition.objects.select_for_update()
+        .filter(brief=brief, is_current=True)
+        .defer(*_RENDERED_FIELDS)
+        .first()
     )
     number = 1
     first_release = released_at
     if previous is not None:
         number = previous.number + 1
-        first_release = (
-            Edition.objects.filter(brief=brief, number=1)
-            .values_list("released_at", flat=True)
-            .first()
-            or released_at
-        )
+        # Every edition carries the first release (Edition.published_at).
+        first_release = previous.published_at
         previous.is_current = False
         previous.superseded_at = released_at
         previous.save(update_fields=["is_current", "superseded_at"])
@@ -491,16 +501,20 @@ def publish_edition(
         content=content,
     )
     edition.related = related_scores(edition)
-    history = [*_history(brief.pk, upto=number - 1), edition]
+    earlier = _history(brief.pk, upto=number - 1)
+    history = [*earlier, edition]
     _store_rendered(edition, history)
     edition.save()
     _write_links(edition)
-    search.index_objects(BRIEFS, [edition.pk])
+    # The document is made from the edition in hand (no query to read it back).
+    search.get_engine().upsert(BRIEFS, [edition_document(edition)])
     add_to_neighbours(edition)
     render_after_commit(edition)
+    changes.changed("edition", [brief.pk])
     if previous is not None:
         # The old edition now says it is superseded, and by which.
-        rerender_editions(brief_id=brief.pk, numbers=[previous.number])
+        _store_rendered(previous, earlier)
+        previous.save(update_fields=_RENDERED_FIELDS)
     return edition
 
 
@@ -529,6 +543,7 @@ def withdraw_editions(*, brief: Brief) -> None:
         withdrawn_reason=brief.withdrawn_reason,
     )
     search.unindex(BRIEFS, current.values_list("pk", flat=True))
+    changes.changed("edition", [brief.pk])
 
 
 def set_editions_trashed(*, brief: Brief, trashed: bool) -> None:
@@ -536,6 +551,7 @@ def set_editions_trashed(*, brief: Brief, trashed: bool) -> None:
     current = Edition.objects.filter(brief=brief, is_current=True)
     # index_objects adds what belongs in the index and removes what does not.
     search.index_objects(BRIEFS, current.values_list("pk", flat=True))
+    changes.changed("edition", [brief.pk])
 
 
 def unschedule_edition(*, brief: Brief) -> None:
@@ -545,12 +561,14 @@ def unschedule_edition(*, brief: Brief) -> None:
     )
     search.unindex(BRIEFS, unreleased.values_list("pk", flat=True))
     unreleased.delete()
+    changes.changed("edition", [brief.pk])
 
 
 def rename_editions(*, brief: Brief) -> None:
     """The brief has a new address: every edition shows and links the new one."""
     Edition.objects.filter(brief=brief).update(slug=brief.slug)
     rerender_editions(brief_id=brief.pk)
+    changes.changed("edition", [brief.pk])
 
 
 def preview_edition(brief: Brief) -> Edition:
@@ -583,6 +601,62 @@ def preview_edition(brief: Brief) -> Edition:
     edition.content["brief"]["id"] = edition.brief_id
     _store_rendered(edition, [*history, edition])
     return edition
+
+
+def build_missing_editions() -> list[Edition]:
+    """Give every brief published before editions existed its edition (backfill).
+
+    A brief that was published (or withdrawn after publication) and has no
+    edition gets one, made from its content as it is now: the only text the
+    archive still has. It keeps the version number citations gave it (one
+    plus its corrections), with its last correction's date and note; the
+    earlier versions' texts are gone, so they get no edition of their own.
+    Withdrawn and trashed briefs are followed into their state. Idempotent:
+    a second run finds nothing to do. Run by `manage.py build_editions`.
+    """
+    built = []
+    waiting = (
+        Brief.objects.filter(
+            status__in=[Status.PUBLISHED, Status.WITHDRAWN],
+            published_at__isnull=False,
+            draft_of__isnull=True,
+            editions__isnull=True,
+        )
+        .prefetch_related("corrections")
+        .order_by("published_at", "pk")
+    )
+    for brief in waiting:
+        with transaction.atomic():
+            edition = publish_edition(brief=brief, released_at=brief.published_at)
+            corrections = list(brief.corrections.all())
+            if corrections:
+                last = corrections[-1]
+                edition.number = 1 + len(corrections)
+                edition.updated_on = last.published_on
+                edition.note = last.note
+                edition.save(update_fields=["number", "updated_on", "note"])
+                rerender_editions(brief_id=brief.pk)
+            if brief.status == Status.WITHDRAWN:
+                withdraw_editions(brief=brief)
+            if brief.deleted_at is not None:
+                set_editions_trashed(brief=brief, trashed=True)
+        built.append(edition)
+    return built
+
+
+def rebuild_editions() -> int:
+    """Render every edition again from its snapshot (after a template change).
+
+    What the public sees is re-rendered, never re-snapshotted: the content of
+    each edition stays what was published. Returns how many were rendered.
+    """
+    count = 0
+    brief_ids = Edition.objects.values_list("brief_id", flat=True).distinct()
+    for brief_id in brief_ids.order_by("brief_id"):
+        with transaction.atomic():
+            count += rerender_editions(brief_id=brief_id)
+            changes.changed("edition", [brief_id])
+    return count
 
 
 class _Keeper:

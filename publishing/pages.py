@@ -1,11 +1,12 @@
-"""Actor pages, prepared once per version of what they show, not once per request.
+"""Actor pages, prepared when what they show changes, never on a request.
 
 An actor's page shows its own data (aliases, memberships, offices, the
 agreements it is party to): a handful of queries and most of the page's CPU,
-so `refresh_actor_page` renders it into fields on the actor, and a request
-reads one row. `Actor.page_version` is bumped by publishing/signals.py when
-anything the page shows changes; `ensure_actor_page` prepares a stale one
-again on its next view (compare-and-set on `page_version`).
+so it is rendered into fields on the actor after each commit that changed it
+or what its page shows, by the after-commit step (kernel/changes.py,
+publishing/changes.py, `prepare_actor_pages`), and a request reads one row.
+A GET never writes: a page not prepared yet (the step has not run, or failed)
+is rendered for that request only.
 
 What is public through briefs (the briefs that discuss the actor, the
 recommendations addressed to it) is read per request from public editions,
@@ -20,7 +21,6 @@ import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import models
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -128,19 +128,29 @@ def refresh_actor_page(*, actor_id: int) -> bool:
     )
 
 
+def prepare_actor_pages(actor_ids: Iterable[int]) -> int:
+    """Prepare these actors' pages again from committed data (after commit).
+
+    The version moves first, so a preparation that raced with a later one
+    (which read newer data) loses the compare-and-set instead of storing an
+    older page over a newer one. Returns how many pages were stored.
+    """
+    ids = list(
+        Actor.objects.filter(pk__in=list(actor_ids)).values_list("pk", flat=True)
+    )
+    Actor.objects.filter(pk__in=ids).update(page_version=F("page_version") + 1)
+    return sum(refresh_actor_page(actor_id=pk) for pk in ids)
+
+
 def ensure_actor_page(actor: "Actor | PreparedActor") -> None:
+    """Fill in an unprepared page for this request only: a GET never writes."""
     if actor.page_is_current:
         return
-    refresh_actor_page(actor_id=actor.pk)
-    fresh = Actor.objects.only(*ACTOR_FIELDS).get(pk=actor.pk)
-    for name in ACTOR_FIELDS:
-        setattr(actor, name, getattr(fresh, name))
-
-
-def invalidate_actor_pages(actor_ids: Iterable[int] | models.QuerySet) -> int:
-    return Actor.objects.filter(pk__in=actor_ids).update(
-        page_version=F("page_version") + 1
+    fragments = render_actor_fragments(
+        Actor.objects.prefetch_related("aliases").get(pk=actor.pk)
     )
+    for name, value in fragments.items():
+        setattr(actor, name, value)
 
 
 class PreparedActor:

@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 
 from actors.models import Actor
+from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
 
 
@@ -41,51 +42,26 @@ _TAG_RE = re.compile(r"(<[^>]*>)")
 _TAG_NAME_RE = re.compile(r"^<\s*(/?)\s*([a-zA-Z0-9]+)")
 
 
-def _name_pattern(name: str, case_sensitive: bool) -> str:
-    # The body HTML holds escaped text ("&amp;"), so match the escaped name;
-    # (?<!\w) and (?!\w) are word boundaries that also work for Cyrillic.
-    escaped = re.escape(html.escape(name, quote=False))
-    body = escaped if case_sensitive else f"(?i:{escaped})"
-    return rf"(?<!\w){body}(?!\w)"
-
-
 def link_first_mentions(body_html: str, actors: Iterable[Actor]) -> str:
     """Link the first mention of each actor in sanitised HTML to its page.
 
+    Mentions are found by the same matcher that records them at write time
+    (`briefs.mentions`: folded, any script, whole words, acronyms and
+    case-sensitive aliases by case, longest match first), so a mention the
+    editors confirmed (written "Вучић" or "Vucic") is the one linked here.
     Works on text nodes only: tags pass through untouched, and text inside
-    links, headings and code is skipped. The matched text is already escaped
-    HTML from the sanitiser and is wrapped, never re-inserted from elsewhere;
-    the href is built from a slug. Names are matched as written (proper
-    nouns); aliases honour their `case_sensitive` flag. Longer names win
-    ("Republika Srpska" before "Srpska").
+    links, headings and code is skipped. The matched text is the page's own
+    text, unescaped to match and escaped again around the link; the href is
+    built from a slug.
     """
-    names: list[tuple[str, bool, Actor]] = []
-    for actor in actors:
-        names.append((actor.name, True, actor))
-        for alias in actor.aliases.all():
-            names.append((alias.alias, alias.case_sensitive, actor))
-    names = [entry for entry in names if entry[0].strip()]
-    if not names or not body_html:
+    actors = list(actors)
+    if not actors or not body_html:
         return body_html
-    names.sort(key=lambda entry: len(entry[0]), reverse=True)
-    pattern = re.compile(
-        "|".join(
-            f"(?P<n{i}>{_name_pattern(name, cs)})"
-            for i, (name, cs, _) in enumerate(names)
-        )
-    )
+    scanner = scanner_for(actors)
+    by_id = {actor.pk: actor for actor in actors}
     linked: set[int] = set()
     skip_depth = 0
     out: list[str] = []
-
-    def replace(match: re.Match) -> str:
-        actor = names[int(match.lastgroup[1:])][2]
-        if actor.pk in linked:
-            return match.group(0)
-        linked.add(actor.pk)
-        href = html.escape(actor.get_absolute_url())
-        return f'<a class="actor-link" href="{href}">{match.group(0)}</a>'
-
     for part in _TAG_RE.split(body_html):
         if part.startswith("<"):
             tag = _TAG_NAME_RE.match(part)
@@ -93,11 +69,36 @@ def link_first_mentions(body_html: str, actors: Iterable[Actor]) -> str:
                 skip_depth += -1 if tag.group(1) else 1
                 skip_depth = max(skip_depth, 0)
             out.append(part)
-        elif part and not skip_depth and len(linked) < len(names):
-            out.append(pattern.sub(replace, part))
+        elif part and not skip_depth and len(linked) < len(by_id):
+            out.append(_link_text(part, scanner, by_id, linked))
         else:
             out.append(part)
     return "".join(out)
+
+
+def _link_text(
+    part: str, scanner: Any, by_id: dict[int, Actor], linked: set[int]
+) -> str:
+    """One text node with the first mention of each actor not yet linked."""
+    text = html.unescape(part)
+    spans = []
+    for start, end, pk in scanner.spans(text):
+        if pk not in linked:
+            linked.add(pk)
+            spans.append((start, end, pk))
+    if not spans:
+        return part
+    pieces, done = [], 0
+    for start, end, pk in spans:
+        href = html.escape(by_id[pk].get_absolute_url())
+        pieces.append(html.escape(text[done:start], quote=False))
+        pieces.append(
+            f'<a class="actor-link" href="{href}">'
+            f"{html.escape(text[start:end], quote=False)}</a>"
+        )
+        done = end
+    pieces.append(html.escape(text[done:], quote=False))
+    return "".join(pieces)
 
 
 def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) -> dict:

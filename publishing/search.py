@@ -19,7 +19,8 @@ from django.db.models.signals import post_delete, post_migrate
 
 from archive import search
 from archive.search import Document, SearchIndex, markdown_to_text
-from archive.search.signals import prune_after_migrate, unindex_on_delete
+from archive.search.signals import prune_after_migrate
+from kernel import changes
 from publishing.models import Edition
 
 
@@ -68,14 +69,24 @@ BRIEFS = SearchIndex(
 )
 
 
+def _edition_deleted(sender: type, instance: Edition, **kwargs: Any) -> None:
+    changes.changed(
+        "edition_deleted", [instance.pk], using=kwargs.get("using", "default")
+    )
+
+
+def unindex_editions(ids: set[int]) -> None:
+    search.unindex(BRIEFS, ids)
+
+
 def register(app_config: AppConfig) -> None:
     search.register(BRIEFS, name="BRIEFS")
     # A purged brief takes its editions with it (a cascade, no write function
-    # of ours runs per edition): their documents go too.
+    # of ours runs per edition): record them; after commit their documents go.
     post_delete.connect(
-        unindex_on_delete(BRIEFS), sender=Edition, weak=False,
-        dispatch_uid="search_edition_deleted",
-    )  # fmt: skip
+        _edition_deleted, sender=Edition, dispatch_uid="changes_edition_deleted"
+    )
+    changes.register("edition_deleted", unindex_editions)
     post_migrate.connect(
         prune_after_migrate(BRIEFS), sender=app_config, weak=False,
         dispatch_uid="search_prune_editions",

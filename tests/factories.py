@@ -1,10 +1,13 @@
 """Plain factory functions for test data: unique-by-default, override anything."""
 
+import contextlib
 import datetime
+import functools
 import itertools
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.test import TestCase
 from django.utils import timezone
 
 from actors.models import (
@@ -16,7 +19,6 @@ from actors.models import (
     AgreementParty,
     Membership,
 )
-from archive import search
 from briefs.hooks import public_record
 from briefs.models import (
     Brief,
@@ -30,15 +32,48 @@ from briefs.models import (
     Status,
     Topic,
 )
+from kernel import changes
 from publishing.editions import publish_edition
 
 _counter = itertools.count(1)
+
+
+def committed(factory):
+    """Each factory call acts as its own committed write.
+
+    Tests run inside a transaction that never commits, so the after-commit
+    step (kernel/changes.py: search indexes of actors and people, prepared
+    actor pages, the cache-generation bump) would never run for test data.
+    A factory call runs it for what it recorded, as a commit would.
+    """
+
+    @functools.wraps(factory)
+    def wrapper(*args, **kwargs):
+        with commit():
+            return factory(*args, **kwargs)
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def commit():
+    """Run the after-commit step for the writes in the block (see `committed`).
+
+    What the test wrote before the block is taken as committed first, so the
+    block's changes are acted on by a callback of its own.
+    """
+    earlier = changes.pending()
+    if earlier is not None:
+        earlier()
+    with TestCase.captureOnCommitCallbacks(execute=True) as callbacks:
+        yield callbacks
 
 
 def _n() -> int:
     return next(_counter)
 
 
+@committed
 def make_actor(*, aliases=(), **overrides) -> Actor:
     """`aliases`: strings, or (alias, case_sensitive) pairs."""
     n = _n()
@@ -53,12 +88,14 @@ def make_actor(*, aliases=(), **overrides) -> Actor:
     return actor
 
 
+@committed
 def make_membership(member: Actor, organization: Actor, **overrides) -> Membership:
     return Membership.objects.create(
         member=member, organization=organization, **overrides
     )
 
 
+@committed
 def make_agreement(*, parties=(), **overrides) -> Agreement:
     n = _n()
     fields = {
@@ -74,6 +111,7 @@ def make_agreement(*, parties=(), **overrides) -> Agreement:
     return agreement
 
 
+@committed
 def make_institution(**overrides) -> Institution:
     n = _n()
     fields = {"name": f"Institute {n}", "slug": f"institute-{n}"}
@@ -81,6 +119,7 @@ def make_institution(**overrides) -> Institution:
     return Institution.objects.create(**fields)
 
 
+@committed
 def make_person(**overrides) -> Person:
     n = _n()
     fields = {"name": f"Person {n}", "slug": f"person-{n}"}
@@ -88,6 +127,7 @@ def make_person(**overrides) -> Person:
     return Person.objects.create(**fields)
 
 
+@committed
 def make_topic(**overrides) -> Topic:
     n = _n()
     fields = {"name": f"Topic {n}", "slug": f"topic-{n}"}
@@ -95,6 +135,7 @@ def make_topic(**overrides) -> Topic:
     return Topic.objects.create(**fields)
 
 
+@committed
 def make_brief(
     *,
     authors=(),
@@ -143,9 +184,6 @@ def make_brief(
         Recommendation.objects.create(
             brief=brief, order=i, title=f"Recommendation {i}", body=f"Do thing {i}."
         )
-    # What write paths do through briefs.services.refresh_brief, minus the
-    # mention scan (tests that want suggestions call scan_mentions).
-    search.index_objects(search.BRIEFS, [brief.pk])
     if edition and brief.published_at is not None and brief.draft_of_id is None:
         # Whatever happened to it since, it was published once: it has an
         # edition, which follows it into withdrawal or the trash.
@@ -158,6 +196,7 @@ def make_brief(
     return brief
 
 
+@committed
 def publish(brief: Brief, *, at=None, note: str = ""):
     """Publish the brief's content as it is now: edition 1, or the next one.
 

@@ -72,3 +72,64 @@ def test_a_database_migrated_before_the_split_migrates_forward():
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
         ContentType.objects.clear_cache()
+
+
+# The leaf migrations before editions (publishing had no models yet).
+BEFORE_EDITIONS = [
+    ("actors", "0003_prepared_actor_page"),
+    ("briefs", "0007_move_editorial_models"),
+    ("publishing", None),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_briefs_published_before_editions_get_them_and_stay_public(client):
+    """migrate, then `build_editions` (make run and deploys run both)."""
+    import datetime
+    from io import StringIO
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    from publishing.models import Edition
+
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(BEFORE_EDITIONS)
+        executor.loader.build_graph()
+        old = executor.loader.project_state(BEFORE_EDITIONS[:2]).apps
+        Brief = old.get_model("briefs", "Brief")
+        published = timezone.now() - datetime.timedelta(days=30)
+        fields = {"status": "published", "published_at": published, "body": "Text."}
+        Brief.objects.create(title="Old and public", slug="old-public", **fields)
+        corrected = Brief.objects.create(
+            title="Corrected once", slug="corrected", **fields
+        )
+        old.get_model("briefs", "Correction").objects.create(
+            brief=corrected, published_on=datetime.date(2025, 6, 2), note="A date."
+        )
+        Brief.objects.create(title="Never published", slug="draft", status="draft")
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        out = StringIO()
+        call_command("build_editions", stdout=out)
+        assert "2 edition(s) built." in out.getvalue()
+
+        assert client.get("/briefs/old-public/").status_code == 200
+        assert client.get("/briefs/corrected/").status_code == 200
+        assert client.get("/briefs/draft/").status_code == 404
+        edition = Edition.objects.get(slug="corrected")
+        # The version citations gave before editions is kept.
+        assert (edition.number, edition.note) == (2, "A date.")
+        assert edition.updated_on == datetime.date(2025, 6, 2)
+        out = StringIO()
+        call_command("build_editions", stdout=out)
+        assert "0 edition(s) built." in out.getvalue()
+        out = StringIO()
+        call_command("rebuild_editions", stdout=out)
+        assert "2 edition(s)" in out.getvalue()
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

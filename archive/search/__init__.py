@@ -51,15 +51,15 @@ Contract for callers (`QuerySet.search(q)`, FilterSets, views):
 
 Layout: `text` (fold, offsets, Markdown to text), `query` (parsing),
 `indexes` (what an index is, and the registry), `engines` (the SQL of each
-vendor), `snippets`, `signals` (receivers that keep an index current); this
+vendor), `snippets`, `signals` (pruning after migrations); this
 module is the interface and re-exports the rest. It imports no app: each app
 defines its indexes in `<app>/search.py` and registers them in
 `AppConfig.ready()` (`register(index, name="BRIEFS")`, then `search.BRIEFS`).
 
-Index maintenance: `index_objects()`/`unindex()` are called from receivers
-each app connects in `ready()` (built by `archive.search.signals`) on
-save/delete of indexed models, from `briefs.services.refresh_brief()` after a
-brief's related rows are saved, and in bulk by `manage.py
+Index maintenance: `index_objects()`/`unindex()` are called by the editions
+write functions (publishing/editions.py) in their transaction, by the
+after-commit handlers apps register with `kernel.changes` for the working
+records (actors, agreements, people), and in bulk by `manage.py
 rebuild_search_index`.
 """
 
@@ -110,7 +110,7 @@ from archive.search.snippets import (
     highlight,
     snippet_window,
 )
-from archive.search.text import OffsetMap, fold, markdown_to_text
+from archive.search.text import OffsetMap, ascii_fold, fold, markdown_to_text
 
 __all__ = [
     "BM25_WEIGHTS",
@@ -137,6 +137,7 @@ __all__ = [
     "Term",
     "add_snippets",
     "filter_matches",
+    "ascii_fold",
     "fold",
     "get_engine",
     "highlight",

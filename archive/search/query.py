@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 
 from archive.search.text import fold
 
-MAX_QUERY_LENGTH = 256
+# The one limit on search text, for the site's search page, every API `q`
+# filter (actors/filters.py) and the parser: longer is not a search but a
+# slow query or a probe. Partners see it in the API schema and docs/api.md.
+MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MIN_PREFIX_LENGTH = 3
 

@@ -110,6 +110,22 @@ def fold(text: str, *, lower: bool = True) -> str:
     return _NON_ASCII.sub(_translate_cased, text)
 
 
+def ascii_fold(text: str) -> str:
+    """`fold` keeping case, then ASCII only: for slugs and name matching.
+
+    The one transliteration of the archive: search folds with `fold`, the
+    importer makes slugs and compares names with this, so "Петар Ивић",
+    "Petar Ivić" and "Petar Ivic" are one name to both. Characters outside
+    the folding table that NFKD decomposes (ﬁ, ², full-width letters) become
+    ASCII; anything else that is not ASCII is dropped.
+
+    >>> ascii_fold("Ђорђе Љубичић"), ascii_fold("Юрий")
+    ('Djordje Ljubicic', 'Jurij')
+    """
+    latin = unicodedata.normalize("NFKD", fold(text, lower=False))
+    return latin.encode("ascii", "ignore").decode()
+
+
 class OffsetMap:
     """Maps positions in `fold(text)` back to positions in `text`.
 

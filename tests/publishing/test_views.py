@@ -775,8 +775,9 @@ def test_any_content_change_retires_cached_pages_and_etags(client, world, page_c
     withdrawn = world.others[0]
     withdrawn.status = Status.WITHDRAWN
     withdrawn.withdrawn_reason = "Wrong figures."
-    withdrawn.save()
-    public_record().withdrawn(brief=withdrawn)
+    with factories.commit():  # retired once, after the withdrawal commits
+        withdrawn.save()
+        public_record().withdrawn(brief=withdrawn)
     response = client.get("/briefs/", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200
     assert withdrawn.title not in html(response)
@@ -853,9 +854,11 @@ def _actor_page(client, slug: str = "hungary") -> str:
 def test_prepared_actor_page_follows_every_change_it_shows(
     client, world, change, expected
 ):
+    """Prepared again by the after-commit step (kernel/changes.py), not by a GET."""
     before = _actor_page(client)
     assert expected not in before
-    change(world)
+    with factories.commit():
+        change(world)
     assert expected in _actor_page(client)
 
 
