@@ -67,7 +67,7 @@ from publishing.serializers import (
     RecommendationSerializer,
     TopicSerializer,
 )
-from publishing.views import moved_brief
+from publishing.views import moved_edition
 
 
 def _origin(request: Request) -> str:
@@ -214,8 +214,8 @@ class BriefViewSet(ArchiveViewSet):
                 # connection's zone, UTC (no TIME_ZONE in DATABASES).
                 released_at = released_at.replace(tzinfo=datetime.UTC)
             return text, released_at
-        target = moved_brief(slug)
-        if target is not None and self.get_queryset().filter(slug=target.slug).exists():
+        target = moved_edition(slug)
+        if target is not None and target.is_public:
             name = "citation" if self.action == "citation" else "detail"
             raise _Moved(reverse(f"api:brief-{name}", kwargs={"slug": target.slug}))
         raise Http404
