@@ -1,7 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
-from briefs.models import Status
+from briefs.hooks import public_record
 from tests import factories
 
 
@@ -42,9 +43,11 @@ def test_old_slug_cite_files_and_pdf_redirect_to_the_new_address(client):
 def test_old_slug_of_an_unpublished_brief_does_not_reveal_its_new_address(client):
     brief = factories.make_brief(slug="old-name")
     call_command("rename_brief", "old-name", "new-name")
-    brief.status = Status.DRAFT
-    brief.published_at = None
+    # Moved to the trash: its editions follow it (public pages read only
+    # editions, so a status set on the working brief alone changes nothing).
+    brief.deleted_at = timezone.now()
     brief.save()
+    public_record().trashed(brief=brief, trashed=True)
     assert client.get("/briefs/old-name/cite.bib").status_code == 404
     assert client.get("/briefs/old-name.pdf").status_code == 404
     assert client.get("/briefs/old-name/").status_code == 404
