@@ -115,21 +115,33 @@ class ArchivePagination(PageNumberPagination):
             )
         return int(raw)
 
+    def get_page_number(self, request: Request) -> int:
+        raw = request.query_params.get(self.page_query_param, "1")
+        if not _DIGITS.fullmatch(raw) or int(raw) < 1:
+            raise invalid(self.page_query_param, "Must be a whole number from 1.")
+        return int(raw)
+
+    def requested_window(self, request: Request) -> tuple[int, int]:
+        """(offset, limit) of the page asked for; a 400 for bad parameters.
+
+        Lets a view read the page together with the count (publishing/api.py).
+        """
+        size = self.get_page_size(request)
+        return (self.get_page_number(request) - 1) * size, size
+
     def paginate_queryset(
         self, queryset: QuerySet, request: Request, view: Any = None
     ) -> list:
         self.request = request
         page_size = self.get_page_size(request)
-        raw = request.query_params.get(self.page_query_param, "1")
-        if not _DIGITS.fullmatch(raw) or int(raw) < 1:
-            raise invalid(self.page_query_param, "Must be a whole number from 1.")
+        number = self.get_page_number(request)
         paginator = self.django_paginator_class(queryset, page_size)
         try:
-            self.page = paginator.page(int(raw))
+            self.page = paginator.page(number)
         except EmptyPage:
             raise invalid(
                 self.page_query_param,
-                f"Page {int(raw)} is out of range; the last page is "
+                f"Page {number} is out of range; the last page is "
                 f"{paginator.num_pages}.",
             ) from None
         return list(self.page)

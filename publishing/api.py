@@ -91,11 +91,13 @@ def _public_count_query(at: datetime.datetime) -> QuerySet:
 
 
 def _default_page_query(at: datetime.datetime) -> QuerySet:
+    # The count rides along on every row: one round trip for the whole page.
+    total = Subquery(_public_count_query(at), output_field=IntegerField())
     return ordered(
         Edition.objects.public(at=at),
         [*BriefViewSet.ordering],
         BriefViewSet.ordering_sources,
-    ).values_list(_stored("api_item"))
+    ).values_list(total, _stored("api_item"))
 
 
 def _current_query(field: str) -> Any:
@@ -127,19 +129,31 @@ _CURRENT = {
 
 class _PublicItems:
     """The stored list items of the public editions in the default order, as
-    the paginator reads a queryset: `count()` and a slice."""
+    the paginator reads a queryset: `count()`, then a slice.
 
-    def __init__(self, at: datetime.datetime) -> None:
+    The page asked for is read with the count, in one query; a second one
+    only when that page is empty (past the end, or nothing public).
+    """
+
+    def __init__(self, at: datetime.datetime, window: tuple[int, int]) -> None:
         self.at = at
+        self.offset, self.limit = window
+        self.rows: list[tuple[int, str]] = []
 
     def count(self) -> int:
+        self.rows = _DEFAULT_PAGE(at=self.at, limit=self.limit, offset=self.offset)
+        if self.rows:
+            return self.rows[0][0]
         return _PUBLIC_COUNT(at=self.at)[0][0]
 
     def __getitem__(self, window: slice) -> list[str]:
-        rows = _DEFAULT_PAGE(
-            at=self.at, limit=window.stop - window.start, offset=window.start
-        )
-        return [text for (text,) in rows]
+        if window.start == self.offset and window.stop <= self.offset + self.limit:
+            rows = self.rows
+        else:
+            rows = _DEFAULT_PAGE(
+                at=self.at, limit=window.stop - window.start, offset=window.start
+            )
+        return [text for _total, text in rows[: window.stop - window.start]]
 
 
 @extend_schema_view(
@@ -182,7 +196,8 @@ class BriefViewSet(ArchiveViewSet):
             editions = self.filter_queryset(self.get_queryset())
             items = editions.values_list(_stored("api_item"), flat=True)
         else:
-            items = _PublicItems(timezone.now())
+            window = self.paginator.requested_window(request)
+            items = _PublicItems(timezone.now(), window)
         texts = self.paginate_queryset(items)
         paginator = self.paginator
         head = json.dumps(
