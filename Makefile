@@ -101,6 +101,12 @@ test: $(VENV)/.installed-dev system-deps chromium
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Pages and API on SQLite and PostgreSQL (127.0.0.1:5432) side by side; see
+# bench/README.md. The generated databases are kept and reused.
+BENCH_BRIEFS ?= 1000
+bench: $(VENV)/.installed-dev
+	$(PY) bench/run.py --briefs $(BENCH_BRIEFS)
+
 lint:
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .

@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/api_bench.py [--quick]
 
-Generates its own archive (1,000 published briefs with contributors, actors,
-topics, agreements and recommendations; 300 actors; 150 agreements) into a
+Generates its own archive with bench/generate_site_data.py (1,000 briefs
+published through the editions pipeline, 300 actors, 200 agreements) into a
 separate SQLite database under bench/out/ (or BENCH_DATABASE_URL), then:
 
 1. CPU time per request, in-process through the full WSGI stack (middleware,
@@ -27,11 +27,9 @@ does not grow with the page size. Bounded: about a minute and a half in all.
 """
 
 import argparse
-import datetime
 import http.client
 import io
 import os
-import random
 import re
 import shutil
 import signal
@@ -67,7 +65,6 @@ OUT.mkdir(parents=True, exist_ok=True)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from bench import api_wsgi  # noqa: E402  (sets up Django)
 
@@ -78,119 +75,20 @@ MINIMAL_URL = "/bench/minimal/"
 
 
 def generate() -> None:
-    """The archive, generated once (deterministic; reused if complete)."""
-    from actors.models import Actor, Agreement, AgreementParty
-    from briefs.markdown import render_markdown
-    from briefs.models import (
-        Brief,
-        BriefActor,
-        BriefAgreement,
-        Contribution,
-        Person,
-        Recommendation,
-        Topic,
-    )
+    """The archive of bench/generate_site_data.py, generated once and reused.
+
+    Published through the editions pipeline, as every public surface (the
+    API included) reads editions.
+    """
+    from bench.generate_site_data import generate as generate_archive
+    from publishing.models import Edition
 
     call_command("migrate", verbosity=0)
-    if Brief.objects.published().count() == BRIEFS:
+    if Edition.objects.public().count() >= BRIEFS:
         return
     print("generating the archive…", flush=True)
-    rng = random.Random(4)
-    for model in [Recommendation, BriefActor, BriefAgreement, Contribution, Brief]:
-        model.objects.all().delete()
-    AgreementParty.objects.all().delete()
-    Agreement.objects.all().delete()
-    Actor.objects.all().delete()
-    Person.objects.all().delete()
-    Topic.objects.all().delete()
-
-    actors = Actor.objects.bulk_create(
-        [Actor(name=f"Actor {i}", slug=f"actor-{i}", kind="state") for i in range(298)]
-        + [
-            Actor(name="Serbia", slug="serbia", kind="state"),
-            Actor(name="Hungary", slug="hungary", kind="state"),
-        ]
-    )
-    serbia, hungary = actors[-2], actors[-1]
-    agreements = Agreement.objects.bulk_create(
-        [
-            Agreement(
-                title=f"Agreement {i}",
-                slug=f"agreement-{i}",
-                kind="joint_declaration",
-                signed_on=datetime.date(2000 + i % 25, 1 + i % 12, 1 + i % 28),
-            )
-            for i in range(150)
-        ]
-    )
-    parties = []
-    for i, agreement in enumerate(agreements):
-        members = rng.sample(actors[:-2], rng.randint(2, 5))
-        if i % 5 == 0:
-            members += [serbia, hungary]
-        parties += [
-            AgreementParty(agreement=agreement, actor=a, order=n)
-            for n, a in enumerate(members)
-        ]
-    AgreementParty.objects.bulk_create(parties)
-    people = Person.objects.bulk_create(
-        [Person(name=f"Person {i}", slug=f"person-{i}") for i in range(120)]
-    )
-    topics = Topic.objects.bulk_create(
-        [Topic(name=f"Topic {i}", slug=f"topic-{i}") for i in range(25)]
-    )
-    body = "## Background\n\n" + "A paragraph of analysis. " * 80 + "\n\n## Options\n"
-    body_html, toc = render_markdown(body)
-    now = timezone.now()
-    briefs = Brief.objects.bulk_create(
-        [
-            Brief(
-                title=f"Brief {i}",
-                slug=f"brief-{i}",
-                summary="Two or three sentences of summary. " * 2,
-                body=body,
-                body_html=body_html,
-                toc=toc,
-                status="published",
-                publication_date=datetime.date(2020, 1, 1)
-                + datetime.timedelta(days=i * 2),
-                published_at=now - datetime.timedelta(days=BRIEFS - i),
-            )
-            for i in range(BRIEFS)
-        ]
-    )
-    contributions, links, agreement_links, recommendations = [], [], [], []
-    topic_links = []
-    for brief in briefs:
-        for n, person in enumerate(rng.sample(people, rng.randint(1, 3))):
-            contributions.append(
-                Contribution(brief=brief, person=person, role="author", order=n)
-            )
-        for n, actor in enumerate(rng.sample(actors, rng.randint(3, 8))):
-            links.append(
-                BriefActor(
-                    brief=brief, actor=actor, state="confirmed", first_position=n
-                )
-            )
-        for agreement in rng.sample(agreements, rng.randint(0, 2)):
-            agreement_links.append(BriefAgreement(brief=brief, agreement=agreement))
-        for topic in rng.sample(topics, rng.randint(1, 3)):
-            topic_links.append(Brief.topics.through(brief=brief, topic=topic))
-        for n in range(1, rng.randint(2, 4) + 1):
-            recommendations.append(
-                Recommendation(
-                    brief=brief,
-                    order=n,
-                    title=f"Do {n}",
-                    body="Because.",
-                    policy_area="security",
-                )
-            )
-    Contribution.objects.bulk_create(contributions)
-    BriefActor.objects.bulk_create(links)
-    BriefAgreement.objects.bulk_create(agreement_links)
-    Brief.topics.through.objects.bulk_create(topic_links)
-    Recommendation.objects.bulk_create(recommendations)
+    call_command("flush", interactive=False, verbosity=0)
+    generate_archive(briefs=BRIEFS)
 
 
 def _environ(url: str, headers: dict[str, str] | None = None) -> dict:

@@ -1,12 +1,15 @@
-"""Fill a database with a large generated archive for the public-site benchmark.
+"""Fill a database with a large generated archive for the benchmarks.
 
-1,000 published briefs, 300 actors, 200 agreements, ~30,000 confirmed actor
-mentions, ~5,000 recommendations with ~10,000 addressees, plus the seed brief
-(its text read from ../shared/seeds/ when present). Rows are bulk-inserted;
-each brief's edition is then built exactly as publishing would (`publish_edition`).
-A progress bar shows each stage. Deterministic for a given `--seed`.
+1,000 published briefs (by default), 300 actors, 200 agreements, ~30 confirmed
+actor mentions per brief, ~5,000 recommendations with ~10,000 addressees, plus
+the seed brief (its text read from ../shared/seeds/ when present). The working
+rows are bulk-inserted; then every brief is published as the archive publishes
+it, through `publishing.editions.publish_edition` (oldest first, so related
+lists grow as they would), and a share of them is corrected once (edition 2,
+with a public note). A progress bar shows each stage. Deterministic for a
+given `--seed`.
 
-Run through bench/site_bench.py, or alone:
+Run through bench/run.py (or site_bench.py, api_bench.py), or alone:
     DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=... \
         python -m bench.generate_site_data
 """
@@ -15,6 +18,7 @@ import datetime
 import random
 import sys
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -37,6 +41,7 @@ from briefs.models import (
     BriefAgreement,
     BriefKind,
     Contribution,
+    Correction,
     Institution,
     MentionState,
     Person,
@@ -49,6 +54,9 @@ from briefs.models import (
 from publishing.editions import publish_edition
 
 SEED_SLUG = "balkans-new-military-alliances"
+# One brief in this many is corrected once after its release (edition 2).
+CORRECTED_EVERY = 10
+CORRECTION_NOTE = "A figure in the comparison table was corrected."
 REAL_ACTORS = [
     ("Serbia", ActorKind.STATE, "RS"),
     ("Hungary", ActorKind.STATE, "HU"),
@@ -126,6 +134,15 @@ def generate(
     """Create the archive; returns the seed brief."""
     rng = random.Random(seed)
     now = timezone.now()
+    # A thousand PDFs rendered in background threads would only slow this
+    # down; a reader's first request renders one when asked.
+    settings.EDITION_PDF_AFTER_PUBLISH = False
+    if connection.vendor == "sqlite":
+        # SQLite's default page cache is 2 MB: the transaction's working set
+        # (a few hundred MB with the search index) would be re-read from the
+        # OS on every query, which more than doubles the time to publish.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size = -262144")  # KiB: 256 MB
     stages = tqdm(total=9, desc="generating", unit="stage", file=sys.stderr)
 
     topic_rows = Topic.objects.bulk_create(
@@ -379,13 +396,62 @@ def generate(
     stages.update()
     stages.close()
 
-    for brief in tqdm(all_briefs, desc="building editions", file=sys.stderr):
-        publish_edition(brief=brief, released_at=brief.published_at)
+    _publish(all_briefs, seed_brief, bodies, now, rng)
     # Planner statistics for the bulk-loaded tables, as autovacuum would
     # gather them later: without them PostgreSQL sorts 30,000 mentions.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return seed_brief
+
+
+def _publish(
+    all_briefs: list[Brief],
+    seed_brief: Brief,
+    bodies: list[str],
+    now: datetime.datetime,
+    rng: random.Random,
+) -> None:
+    """Publish every brief's edition 1, then correct a share of them once.
+
+    Through the pipeline the archive uses (snapshot, rendering, link rows,
+    search document, related lists), so every surface reads what it would
+    read in production.
+    """
+    for brief in tqdm(
+        sorted(all_briefs, key=lambda b: (b.published_at, b.pk)),
+        desc="publishing editions",
+        file=sys.stderr,
+    ):
+        publish_edition(brief=brief, released_at=brief.published_at)
+
+    # The corrected text: one sentence added to the table's section, rendered
+    # once per body variant.
+    corrected = {}
+    for body in bodies:
+        text = body.replace("| Category |", "Figures revised.\n\n| Category |", 1)
+        corrected[body] = (text, *render_markdown(text))
+    # Only briefs old enough for a correction a week later to be public now.
+    candidates = [
+        b
+        for b in all_briefs
+        if b is not seed_brief and b.published_at < now - datetime.timedelta(days=8)
+    ]
+    chosen = rng.sample(candidates, len(all_briefs) // CORRECTED_EVERY)
+    for brief in tqdm(
+        sorted(chosen, key=lambda b: (b.published_at, b.pk)),
+        desc="corrections",
+        file=sys.stderr,
+    ):
+        text, html, toc = corrected[brief.body]
+        released_at = brief.published_at + datetime.timedelta(days=7)
+        Brief.objects.filter(pk=brief.pk).update(body=text, body_html=html, toc=toc)
+        # Brief.version counts corrections, as the editorial workflow records them.
+        Correction.objects.create(
+            brief=brief,
+            published_on=timezone.localdate(released_at),
+            note=CORRECTION_NOTE,
+        )
+        publish_edition(brief=brief, released_at=released_at, note=CORRECTION_NOTE)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -106,75 +105,11 @@ def prepare_database(db: str, regenerate: bool, db_name: str = PG_DB) -> None:
         print(f"generated in {time.perf_counter() - started:.0f} s", file=sys.stderr)
 
 
-def _environ(path: str, headers: dict[str, str] | None = None) -> dict:
-    from io import BytesIO
-
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path.split("?")[0],
-        "QUERY_STRING": path.partition("?")[2],
-        "SERVER_NAME": "127.0.0.1",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "127.0.0.1",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": BytesIO(),
-        "wsgi.errors": sys.stderr,
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": False,
-        "wsgi.run_once": False,
-    }
-    for name, value in (headers or {}).items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    return environ
-
-
-def _call(app, path: str, headers: dict[str, str] | None = None) -> tuple[str, bytes]:
-    result = {}
-
-    def start_response(status, response_headers, exc_info=None):
-        result["status"] = status
-        result["headers"] = dict(response_headers)
-
-    body_iter = app(_environ(path, headers), start_response)
-    body = b"".join(body_iter)
-    if hasattr(body_iter, "close"):
-        body_iter.close()
-    return result["status"], body, result["headers"]
-
-
-def cpu_per_request(app, path: str, n: int, headers=None) -> dict:
-    for _ in range(max(20, n // 10)):  # warm-up: imports, template loader, caches
-        status, _, _ = _call(app, path, headers)
-    assert status[:3] in ("200", "304"), (path, status)
-    cpu, wall = time.process_time(), time.perf_counter()
-    for _ in range(n):
-        _call(app, path, headers)
-    return {
-        "cpu_ms": (time.process_time() - cpu) * 1000 / n,
-        "wall_ms": (time.perf_counter() - wall) * 1000 / n,
-    }
-
-
 def interleaved(app, n: int, rounds: int = 5) -> dict:
-    """Each URL measured in `rounds` alternating rounds; the median round counts.
+    """This benchmark's URLs in alternating rounds (see bench/measure.py)."""
+    from bench import measure
 
-    The machine is shared, so a burst of load elsewhere would skew whichever
-    URL happened to run then; alternating and taking medians keeps the ratios
-    to the minimal view, measured in the same rounds, steady.
-    """
-    samples: dict[str, list[dict]] = {name: [] for name in URLS}
-    for _ in range(rounds):
-        for name, path in URLS.items():
-            samples[name].append(cpu_per_request(app, path, max(n // rounds, 20)))
-    return {
-        name: {
-            key: statistics.median(sample[key] for sample in runs)
-            for key in ("cpu_ms", "wall_ms")
-        }
-        for name, runs in samples.items()
-    }
+    return measure.interleaved(app, URLS, n, rounds)
 
 
 def in_process(n: int) -> dict:
@@ -185,19 +120,21 @@ def in_process(n: int) -> dict:
     from django.template.backends.django import Template
     from django.test.utils import CaptureQueriesContext
 
+    from bench import measure
+
     app = get_wsgi_application()
     results: dict = {"uncached": {}, "cached": {}}
     settings.PAGE_CACHE_SECONDS = 0
     results["uncached"] = interleaved(app, n)
     for name, path in URLS.items():
         with CaptureQueriesContext(connection) as queries:
-            _call(app, path)
+            measure.call(app, path)
         results["uncached"][name]["queries"] = len(queries)
 
     settings.PAGE_CACHE_SECONDS = 300
     cache.clear()
     results["cached"] = interleaved(app, n)
-    status, _, headers = _call(app, SEED)
+    status, _, headers = measure.call(app, SEED)
     etag = headers["ETag"]
     rendered = []
     original = Template.render
@@ -209,7 +146,7 @@ def in_process(n: int) -> dict:
     Template.render = counting_render
     try:
         with CaptureQueriesContext(connection) as queries:
-            status, body, _ = _call(app, SEED, {"If-None-Match": etag})
+            status, body, _ = measure.call(app, SEED, {"If-None-Match": etag})
     finally:
         Template.render = original
     results["conditional"] = {
@@ -217,7 +154,7 @@ def in_process(n: int) -> dict:
         "queries": len(queries),
         "templates_rendered": len(rendered),
         "body_bytes": len(body),
-        **cpu_per_request(app, SEED, n, {"If-None-Match": etag}),
+        **measure.cpu_per_request(app, SEED, n, {"If-None-Match": etag}),
     }
     settings.PAGE_CACHE_SECONDS = 0
     return results

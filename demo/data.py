@@ -899,6 +899,46 @@ TOPICS: list[dict] = [
         "description": "Albania, Bosnia and Herzegovina, Kosovo, Montenegro, "
         "North Macedonia and Serbia.",
     },
+    {
+        "slug": "peacekeeping",
+        "name": "Peacekeeping",
+        "description": "International missions in the region, KFOR and EUFOR, "
+        "and their mandates.",
+    },
+    {
+        "slug": "regional-cooperation",
+        "name": "Regional cooperation",
+        "description": "Initiatives among the region's states: the Berlin "
+        "Process, Open Balkan, the Three Seas Initiative.",
+    },
+]
+
+# The think tank and its staff, who write the demo briefs. The first four are
+# credited by the seed brief (its importer matches them by slug, so importing
+# it creates no duplicate); the last two are fictional colleagues who write
+# the demo's own briefs (demo/own_briefs.py).
+INSTITUTION = {
+    "slug": "pupin-initiative",
+    "name": "Pupin Initiative",
+    "local_name": "Пупин Иницијатива",
+}
+PEOPLE: list[dict] = [
+    {"slug": "vuk-velebit", "name": "Vuk Velebit", "bio": ""},
+    {"slug": "andrej-cvejanov", "name": "Andrej Cvejanov", "bio": ""},
+    {"slug": "petar-ivic", "name": "Petar Ivić", "bio": ""},
+    {"slug": "aleksa-jovanovic", "name": "Aleksa Jovanović", "bio": ""},
+    {
+        "slug": "mara-stojkovic",
+        "name": "Mara Stojković",
+        "bio": "Senior fellow in the Belgrade office; works on defense "
+        "cooperation, arms control and EU enlargement in Southeast Europe.",
+    },
+    {
+        "slug": "thomas-caldwell",
+        "name": "Thomas Caldwell",
+        "bio": "Fellow in the Washington office; works on NATO and on "
+        "transatlantic policy towards the Western Balkans.",
+    },
 ]
 
 # How the seed brief is presented and linked. Status, publication time,

@@ -6,12 +6,15 @@ Existing rows of each model are fetched in one query up front and compared in
 Python, which keeps a no-op run to a few dozen queries; `full_clean()` runs only
 on rows that are actually written.
 
-Reference data (actors, memberships, agreements, ...) follows the shipped data:
-a changed value is updated. The seed brief is different: editors own it once it
-exists, so its status, publication time and summary are set only when this
-loader first imports it, and its links are only ever added, never removed.
+Reference data (actors, memberships, agreements, people, ...) follows the
+shipped data: a changed value is updated. Briefs are different: editors own
+them once they exist. The seed brief's status, publication time and summary
+are set only when this loader first imports it, and its links are only ever
+added, never removed; the demo's own briefs (`demo.own_briefs`) are written
+and published once, with their history, and never touched again.
 """
 
+import datetime
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
+from django.utils import timezone
 
 from actors.models import (
     Actor,
@@ -35,14 +39,24 @@ from briefs.models import (
     Brief,
     BriefActor,
     BriefAgreement,
+    BriefSlugHistory,
+    Contribution,
+    Correction,
+    Institution,
     MentionState,
+    Person,
     PolicyArea,
+    Recommendation,
+    Role,
     Status,
     Topic,
 )
 from briefs.services import refresh_brief
-from demo import data
+from demo import data, own_briefs
+from editorial.checks import run_checks
+from editorial.models import BriefRevision, BriefTransition, RevisionKind
 from editorial.revisions import record_revision
+from editorial.workflow import Action
 from publishing.editions import publish_edition
 from publishing.models import Edition
 
@@ -60,6 +74,8 @@ class DemoResult:
     brief: Brief | None = None
     # True when this run imported the seed brief for the first time.
     brief_imported: bool = False
+    # The demo's own briefs this run wrote and published (none on a re-run).
+    own_briefs: list[Brief] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
     def tally(self, label: str) -> Tally:
@@ -90,8 +106,10 @@ def load_demo(*, seed_path: Path | None = None) -> DemoResult:
     agreements = _load_agreements(actors, result)
     _load_indicators(actors, result)
     topics = _load_topics(result)
+    people = _load_people(result)
     if result.seed_path.is_file():
         _load_seed_brief(actors, agreements, topics, result)
+    _load_own_briefs(actors, agreements, topics, people, result)
     return result
 
 
@@ -308,6 +326,26 @@ def _load_topics(result: DemoResult) -> dict[str, Topic]:
     return existing
 
 
+def _load_people(result: DemoResult) -> dict[str, Person]:
+    tally = result.tally("people")
+    institutions = _by(
+        Institution.objects.filter(slug=data.INSTITUTION["slug"]), "slug"
+    )
+    institution = _upsert(
+        Institution,
+        institutions,
+        data.INSTITUTION["slug"],
+        dict(data.INSTITUTION),
+        result.tally("institutions"),
+    )
+    slugs = [entry["slug"] for entry in data.PEOPLE]
+    existing = _by(Person.objects.filter(slug__in=slugs), "slug")
+    for entry in data.PEOPLE:
+        values = {**entry, "affiliation": institution}
+        _upsert(Person, existing, entry["slug"], values, tally)
+    return existing
+
+
 # The seed brief ---------------------------------------------------------------
 
 
@@ -349,6 +387,14 @@ def _load_seed_brief(
         # Demo seeding publishes directly (no workflow), through the same
         # pipeline: the edition is what every public surface shows.
         publish_edition(brief=brief, released_at=brief.published_at)
+        _log(
+            brief,
+            action=Action.PUBLISH,
+            from_status=Status.DRAFT,
+            comment="Demo loader: published, released "
+            f"{timezone.localtime(brief.published_at):%Y-%m-%d %H:%M}",
+            checks=run_checks(brief),
+        )
 
 
 def _present_brief(brief: Brief) -> None:
@@ -441,3 +487,213 @@ def _link_recommendations(
         if missing:
             recommendation.addressees.add(*missing)
             result.tally("brief links").created += len(missing)
+
+
+# The demo's own briefs ----------------------------------------------------------
+
+
+def _load_own_briefs(
+    actors: dict[str, Actor],
+    agreements: dict[str, Agreement],
+    topics: dict[str, Topic],
+    people: dict[str, Person],
+    result: DemoResult,
+) -> None:
+    """Write and publish each own brief that was never loaded, with its history.
+
+    A brief that exists (or existed under this address and was renamed) is
+    the editors' from then on: it is not compared, updated or re-published.
+    """
+    tally = result.tally("demo briefs")
+    slugs = [spec["slug"] for spec in own_briefs.OWN_BRIEFS]
+    loaded = set(Brief.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    loaded |= set(
+        BriefSlugHistory.objects.filter(old_slug__in=slugs).values_list(
+            "old_slug", flat=True
+        )
+    )
+    for spec in own_briefs.OWN_BRIEFS:
+        if spec["slug"] in loaded:
+            continue
+        result.own_briefs.append(
+            _publish_own_brief(spec, actors, agreements, topics, people)
+        )
+        tally.created += 1
+
+
+def own_brief_text(spec: dict) -> str:
+    """The brief's current Markdown (after its correction, if it has one)."""
+    return (own_briefs.TEXTS / f"{spec['slug']}.md").read_text(encoding="utf-8")
+
+
+def first_edition_text(spec: dict) -> str:
+    """The Markdown its first edition printed: the correction undone."""
+    text = own_brief_text(spec)
+    correction = spec.get("correction")
+    if correction is None:
+        return text
+    if text.count(correction["now"]) != 1:
+        raise ValueError(
+            f"{spec['slug']}: the corrected wording must occur exactly once"
+        )
+    return text.replace(correction["now"], correction["was"])
+
+
+# When the history of a demo brief happened, relative to its release: drafted
+# two days before, a correction started an hour before it was published.
+DRAFTED_BEFORE = datetime.timedelta(days=2)
+CORRECTION_STARTED_BEFORE = datetime.timedelta(hours=1)
+
+
+def _publish_own_brief(
+    spec: dict,
+    actors: dict[str, Actor],
+    agreements: dict[str, Agreement],
+    topics: dict[str, Topic],
+    people: dict[str, Person],
+) -> Brief:
+    """One brief as an editor would have made it: drafted, published, corrected.
+
+    The demo publishes directly (there is no user to run the workflow), through
+    the same write functions: `refresh_brief` scans mentions and indexes,
+    `publish_edition` builds each edition. Its revisions and workflow log are
+    written as the workflow would write them, dated when the demo says these
+    things happened, so the admin's history matches the public dates.
+    """
+    released_at = spec["published_at"]
+    drafted_at = released_at - DRAFTED_BEFORE
+    correction = spec.get("correction")
+    later_actors = set(correction["actors"]) if correction else set()
+
+    brief = Brief(
+        slug=spec["slug"],
+        title=spec["title"],
+        kind=spec["kind"],
+        language=spec["language"],
+        summary=spec["summary"],
+        body=first_edition_text(spec),
+        publication_date=timezone.localdate(released_at),
+        status=Status.DRAFT,
+        created_at=drafted_at,
+    )
+    brief.full_clean()
+    brief.save()
+    brief.topics.set([topics[slug] for slug in spec["topics"]])
+    credits = [(slug, Role.AUTHOR) for slug in spec["authors"]] + [
+        (slug, Role.RESEARCHER) for slug in spec["researchers"]
+    ]
+    Contribution.objects.bulk_create(
+        Contribution(brief=brief, person=people[slug], role=role, order=order)
+        for order, (slug, role) in enumerate(credits, 1)
+    )
+    for order, (title, body, area, addressees) in enumerate(spec["recommendations"], 1):
+        recommendation = Recommendation(
+            brief=brief, order=order, title=title, body=body, policy_area=area
+        )
+        recommendation.full_clean()
+        recommendation.save()
+        recommendation.addressees.set([actors[slug] for slug in addressees])
+    BriefAgreement.objects.bulk_create(
+        BriefAgreement(brief=brief, agreement=agreements[slug])
+        for slug in spec["agreements"]
+    )
+    _confirm_actors(brief, [actors[s] for s in spec["actors"] if s not in later_actors])
+    refresh_brief(brief=brief)
+    _dated(
+        record_revision(
+            brief=brief, user=None, comment="Demo loader: drafted with its links"
+        ),
+        drafted_at,
+    )
+
+    brief.status, brief.published_at = Status.PUBLISHED, released_at
+    brief.full_clean()
+    brief.save()
+    publish_edition(brief=brief, released_at=released_at)
+    _log(
+        brief,
+        action=Action.PUBLISH,
+        from_status=Status.DRAFT,
+        comment="Demo loader: published",
+        checks=run_checks(brief),
+        at=released_at,
+    )
+    if correction is not None:
+        _correct_own_brief(brief, spec, correction, actors)
+    return brief
+
+
+def _correct_own_brief(
+    brief: Brief, spec: dict, correction: dict, actors: dict[str, Actor]
+) -> None:
+    """Publish the corrected text as edition 2, as the workflow would log it."""
+    corrected_at = correction["released_at"]
+    note = correction["note"]
+    _log(
+        brief,
+        action=Action.START_CORRECTION,
+        from_status=Status.PUBLISHED,
+        comment="Correction draft started",
+        at=corrected_at - CORRECTION_STARTED_BEFORE,
+    )
+    brief.body = own_brief_text(spec)
+    brief.full_clean()
+    brief.save()
+    _confirm_actors(brief, [actors[slug] for slug in correction["actors"]])
+    refresh_brief(brief=brief)
+    # Brief.version counts corrections, as the workflow records them.
+    Correction.objects.create(
+        brief=brief, published_on=timezone.localdate(corrected_at), note=note
+    )
+    edition = publish_edition(brief=brief, released_at=corrected_at, note=note)
+    _dated(
+        record_revision(
+            brief=brief,
+            user=None,
+            kind=RevisionKind.PUBLICATION,
+            comment=f"Version {edition.number} published: {note}",
+        ),
+        corrected_at,
+    )
+    _log(
+        brief,
+        action=Action.PUBLISH,
+        from_status=Status.PUBLISHED,
+        comment=f"Correction published as version {edition.number}",
+        checks=run_checks(brief),
+        at=corrected_at,
+    )
+
+
+def _confirm_actors(brief: Brief, actors: list[Actor]) -> None:
+    """Confirmed links, made before the scan so it fills in counts and positions."""
+    BriefActor.objects.bulk_create(
+        BriefActor(brief=brief, actor=actor, state=MentionState.CONFIRMED)
+        for actor in actors
+    )
+
+
+def _dated(revision: BriefRevision | None, at: datetime.datetime) -> None:
+    if revision is not None:
+        BriefRevision.objects.filter(pk=revision.pk).update(created_at=at)
+
+
+def _log(
+    brief: Brief,
+    *,
+    action: str,
+    from_status: str,
+    comment: str,
+    checks: list | None = None,
+    at: datetime.datetime | None = None,
+) -> BriefTransition:
+    """A workflow log entry by nobody (the loader), as the workflow writes them."""
+    return BriefTransition.objects.create(
+        brief=brief,
+        action=action,
+        from_status=from_status,
+        to_status=brief.status,
+        comment=comment,
+        checks=[finding.as_dict() for finding in checks or []],
+        created_at=at or timezone.now(),
+    )

@@ -10,8 +10,9 @@ from demo.loader import default_seed_path, load_demo
 class Command(BaseCommand):
     help = (
         "Load the demo content: actors, aliases, memberships, offices, agreements, "
-        "indicators and topics, then import, publish and link the seed brief if "
-        "its file exists. Safe to run again: a second run changes nothing."
+        "indicators, topics and people; import, publish and link the seed brief "
+        "if its file exists; publish the demo's own four briefs. Safe to run "
+        "again: a second run changes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
