@@ -301,10 +301,10 @@ def test_list_counts_follow_publishing_withdrawing_and_release(client, live, sta
     # (once each, after commit: kernel/changes.py).
     albania = live.actor_links.get().actor
     waiting = factories.make_brief(
-        title="Waiting brief", actors=[albania], authors=[factories.make_person()]
-    )
-    Brief.objects.filter(pk=waiting.pk).update(
-        status=Status.APPROVED, published_at=None
+        title="Waiting brief",
+        actors=[albania],
+        authors=[factories.make_person()],
+        status=Status.APPROVED,
     )
     Brief.objects.filter(pk=live.pk).update(title="Balkan alliances")  # no signal
     factories.make_topic(slug="bump")  # a save: a new generation
@@ -323,9 +323,11 @@ def test_list_counts_follow_publishing_withdrawing_and_release(client, live, sta
     assert "Balkan alliances" not in client.get("/briefs/").content.decode()
 
     later = factories.make_brief(
-        title="Later brief", actors=[albania], authors=[factories.make_person()]
+        title="Later brief",
+        actors=[albania],
+        authors=[factories.make_person()],
+        status=Status.APPROVED,
     )
-    Brief.objects.filter(pk=later.pk).update(status=Status.APPROVED, published_at=None)
     release = timezone.now() + datetime.timedelta(hours=3)
     with factories.commit():
         transition_brief(

@@ -79,16 +79,18 @@ def _publish_draft(brief):
 
 
 def _withdraw(brief):
-    brief.status = Status.WITHDRAWN
-    brief.withdrawn_reason = "Wrong figures."
-    brief.save()
-    public_record().withdrawn(brief=brief)
+    with factories.commit():  # the generation turns after commit
+        brief.status = Status.WITHDRAWN
+        brief.withdrawn_reason = "Wrong figures."
+        brief.save()
+        public_record().withdrawn(brief=brief)
 
 
 def _trash(brief):
-    brief.deleted_at = timezone.now()
-    brief.save()
-    public_record().trashed(brief=brief, trashed=True)
+    with factories.commit():
+        brief.deleted_at = timezone.now()
+        brief.save()
+        public_record().trashed(brief=brief, trashed=True)
 
 
 @pytest.mark.parametrize(
