@@ -139,8 +139,10 @@ class OffsetMap:
         return pos + 1 + (folded_pos - start - length)
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
-_MD_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
+# Labels stop at the next "[" as well as at "]": otherwise every "[" of a run
+# such as "[[[[…" scans to the end of the text, which is quadratic.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
+_MD_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]:?")
 _MD_LINE_MARKUP = re.compile(
     r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+\.[ \t]+)"
 )
