@@ -21,11 +21,12 @@ from actors.models import (
     Membership,
 )
 
+# One limit for the search page and every API list (archive/search/query.py).
+from archive.search.query import MAX_QUERY_LENGTH
+
 # Each slug in a repeatable filter adds a join ("all of them"); more than this
 # is not a question anyone asks, and hundreds would be a slow query on purpose.
 MAX_SLUGS = 10
-# Longer search text is not a search; it is a slow query or a probe.
-MAX_QUERY_LENGTH = 200
 
 
 def validate_search(value: str) -> None:

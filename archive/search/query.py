@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from archive.search.text import fold
 
-MAX_QUERY_LENGTH = 256
+# The one limit on search text, for the search page and the API's `q`: longer
+# text is not a search, it is a slow query or a probe.
+MAX_QUERY_LENGTH = 200
 MAX_TERMS = 12
 MIN_PREFIX_LENGTH = 3
 
