@@ -569,9 +569,7 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=TITLE_MAX_CHARS)
     body = models.TextField(
-        validators=[
-            max_chars(RECOMMENDATION_BODY_MAX_CHARS, "A recommendation's text")
-        ]
+        validators=[max_chars(RECOMMENDATION_BODY_MAX_CHARS, "A recommendation's text")]
     )
     addressees = models.ManyToManyField(
         Actor, blank=True, related_name="recommendations_received"
