@@ -273,8 +273,10 @@ def render_markdown(text: str) -> tuple[str, list[dict]]:
 
 # -- Reading the structure of a Markdown body (for revision diffs and checks) --
 
-_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# Headings and separator rows are read with string methods: the regexes they
+# replace (`^(#{1,6})\s+(.*?)\s*#*\s*$`, `^\s*\|?\s*:?-+:?\s*(\|…)*\|?\s*$`)
+# backtracked cubically or quadratically over long runs of spaces.
+_SEPARATOR_CELL_RE = re.compile(r":?-+:?")
 _CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 
 
@@ -303,15 +305,32 @@ def split_blocks(text: str) -> list[Block]:
         # Lines between headings form one block; a heading line ends it.
         run: list[str] = []
         for line in chunk.strip("\n").split("\n"):
-            heading = _HEADING_RE.match(line.strip())
+            heading = _heading(line.strip())
             if heading and not line.startswith("    "):
                 blocks += _text_block(section, run)
-                section, run = heading.group(2), []
-                blocks.append(Block("heading", section, section, len(heading.group(1))))
+                level, section, run = *heading, []
+                blocks.append(Block("heading", section, section, level))
             else:
                 run.append(line)
         blocks += _text_block(section, run)
     return blocks
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line ("## Title ##"), else None."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 1 <= level <= 6 or not rest[:1].isspace():
+        return None
+    return level, rest.strip().rstrip("#").rstrip()
+
+
+def _is_separator_row(line: str) -> bool:
+    """Whether a line is a pipe table's `|---|:--:|` row."""
+    line = line.strip()
+    line = line.removeprefix("|")
+    line = line[:-1] if line.endswith("|") else line
+    return all(_SEPARATOR_CELL_RE.fullmatch(cell.strip()) for cell in line.split("|"))
 
 
 def _text_block(section: str, lines: list[str]) -> list[Block]:
@@ -323,11 +342,7 @@ def _text_block(section: str, lines: list[str]) -> list[Block]:
 
 def is_table(block: str) -> bool:
     lines = block.strip().split("\n")
-    return (
-        len(lines) >= 2
-        and "|" in lines[0]
-        and bool(_TABLE_SEPARATOR_RE.match(lines[1]))
-    )
+    return len(lines) >= 2 and "|" in lines[0] and _is_separator_row(lines[1])
 
 
 def table_rows(block: str) -> list[list[str]]:
