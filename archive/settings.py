@@ -177,6 +177,12 @@ PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 
 PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
 
 _VALIDATORS = "django.contrib.auth.password_validation"
+# Staff sign-in pauses after repeated wrong passwords (archive/logins.py).
+AUTHENTICATION_BACKENDS = ["archive.logins.LockoutBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 20))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 900))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
     {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
