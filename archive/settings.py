@@ -282,6 +282,8 @@ def env_rate(name: str, default: str) -> str:
 # Requests per client address without a key, and per key with one.
 API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
 API_KEY_RATE = env_rate("API_KEY_RATE", "600/min")
+# Searches run by the /search/ page per client address (archive/views.py).
+SEARCH_RATE = env_rate("SEARCH_RATE", "30/min")
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
 # Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.

@@ -1,5 +1,7 @@
 """Site-wide pages that span both apps."""
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.db.models import Count, Q
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET
 from actors.models import Actor, Agreement
 from archive import search as search_engine
 from archive.pagecache import public_page
+from archive.throttling import SearchPageThrottle
 from briefs.models import Brief, BriefKind, MentionState, Person, Topic
 from briefs.oai import withdrawn_briefs
 from briefs.pages import CARD_FIELDS, ensure_brief_pages
@@ -104,6 +107,16 @@ def search(request: HttpRequest) -> HttpResponse:
     context["q"] = data["q"]
     if query.is_empty:
         return render(request, "search.html", context)
+    # Only searches that run count: the empty form and refused queries are cheap.
+    throttle = SearchPageThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        context["errors"] = [
+            f"Too many searches from your address; try again in {wait} seconds."
+        ]
+        response = render(request, "search.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
     filters = _facet_filters(data)
     briefs = Brief.objects.published()

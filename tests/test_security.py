@@ -200,3 +200,43 @@ def test_authenticate_refuses_a_locked_account_whatever_the_caller(rf, staff):
     for _ in range(5):
         assert authenticate(request, username="chief", password="wrong") is None
     assert authenticate(request, username="chief", password=PASSWORD) is None
+
+
+# -- The search page's throttle -------------------------------------------------
+
+
+def test_search_page_is_throttled_per_address(client, db, settings):
+    settings.SEARCH_RATE = "3/min"
+    for _ in range(3):
+        assert client.get("/search/?q=serbia").status_code == 200
+    response = client.get("/search/?q=serbia")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many searches from your address" in response.content.decode()
+    # Another address has its own count; the empty form is never counted.
+    assert client.get("/search/?q=serbia", REMOTE_ADDR="192.0.2.9").status_code == 200
+    assert client.get("/search/").status_code == 200
+
+
+def test_forwarded_for_does_not_bypass_the_search_throttle(client, db, settings):
+    settings.SEARCH_RATE = "3/min"
+    for number in range(3):
+        client.get("/search/?q=serbia", HTTP_X_FORWARDED_FOR=f"10.0.0.{number}")
+    response = client.get("/search/?q=serbia", HTTP_X_FORWARDED_FOR="10.0.9.9")
+    assert response.status_code == 429
+
+
+def test_behind_a_trusted_proxy_search_counts_each_client(client, db, settings):
+    settings.SEARCH_RATE = "3/min"
+    settings.TRUSTED_PROXIES = ["10.0.0.1"]
+    proxied = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(3):
+        client.get("/search/?q=serbia", **proxied, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    blocked = client.get(
+        "/search/?q=serbia", **proxied, HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert blocked.status_code == 429
+    other = client.get(
+        "/search/?q=serbia", **proxied, HTTP_X_FORWARDED_FOR="198.51.100.8"
+    )
+    assert other.status_code == 200
