@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -121,6 +122,8 @@ MIDDLEWARE = [
     # First, so that every API answer (even a redirect or an error) has CORS.
     "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -145,6 +148,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "archive.context_processors.site",
             ],
         },
@@ -189,6 +193,12 @@ PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 
 PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
 
 _VALIDATORS = "django.contrib.auth.password_validation"
+# Staff sign-in pauses after repeated wrong passwords (editorial/logins.py).
+AUTHENTICATION_BACKENDS = ["editorial.logins.LockoutBackend"]
+LOGIN_FAILURES_PER_ACCOUNT = int(os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", 5))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", 20))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", 900))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.UserAttributeSimilarityValidator"},
     {"NAME": f"{_VALIDATORS}.MinimumLengthValidator"},
@@ -256,6 +266,20 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Enforced on every response (README, *Security*). No inline script or style
+# anywhere but the API docs page, which marks its own with the request's nonce
+# (templates/drf_spectacular/swagger_ui.html); JSON-LD blocks are data, not
+# script. data: images are Swagger UI's icons.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Partner API (docs/api.md) ----------------------------------------------
 
@@ -274,6 +298,8 @@ def env_rate(name: str, default: str) -> str:
 # Requests per client address without a key, and per key with one.
 API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
 API_KEY_RATE = env_rate("API_KEY_RATE", "600/min")
+# Searches run by the /search/ page per client address (archive/views.py).
+SEARCH_RATE = env_rate("SEARCH_RATE", "30/min")
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
 # Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.

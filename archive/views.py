@@ -4,6 +4,8 @@ Like every public page they read editions (publishing/models.py), never the
 working briefs.
 """
 
+import math
+
 from django import forms
 from django.conf import settings
 from django.db.models import Count, QuerySet
@@ -17,6 +19,7 @@ from actors.models import Actor, Agreement
 from archive import search as search_engine
 from briefs.models import BriefKind, Topic
 from kernel.pagecache import public_page
+from kernel.throttling import SearchPageThrottle
 from publishing.facets import brief_facets
 from publishing.models import Edition, EditionActor
 
@@ -133,6 +136,16 @@ def search(request: HttpRequest) -> HttpResponse:
     context["q"] = data["q"]
     if query.is_empty:
         return render(request, "search.html", context)
+    # Only searches that run count: the empty form and refused queries are cheap.
+    throttle = SearchPageThrottle()
+    if not throttle.allow_request(request, None):
+        wait = math.ceil(throttle.wait() or 1)
+        context["errors"] = [
+            f"Too many searches from your address; try again in {wait} seconds."
+        ]
+        response = render(request, "search.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
 
     public = Edition.objects.public()
     filtered = _facet_filters(public, data)

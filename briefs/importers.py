@@ -39,7 +39,9 @@ from django.utils.text import slugify
 from archive.search import ascii_fold
 from briefs.hooks import brief_imported
 from briefs.models import (
+    BODY_MAX_CHARS,
     CONTENT_FROZEN,
+    RECOMMENDATION_BODY_MAX_CHARS,
     Brief,
     Contribution,
     Institution,
@@ -192,6 +194,9 @@ def decode_brief(data: bytes) -> str:
 
 # --- Parsing ---------------------------------------------------------------
 
+# A file holds the body plus recommendations and credits; anything this long
+# is refused before parsing (the body itself is held to BODY_MAX_CHARS).
+IMPORT_MAX_CHARS = 2 * BODY_MAX_CHARS
 MAX_HEADING_CHARS = 100
 MAX_HEADING_WORDS = 14
 MAX_RECOMMENDATION_TITLE_CHARS = 150
@@ -226,7 +231,6 @@ _TERMINAL_PUNCTUATION = ".,:;!…"
 _CLOSING_QUOTES = "\"'”’»)]"
 # "Source: SIPRI" under a table is a note, not a heading, even in title case.
 _NOTE_LABELS = {"source", "sources", "note", "notes", "figure", "table", "chart"}
-_RECOMMENDATION = re.compile(r"^(?P<title>[^:]+?)\s*:\s+(?P<body>\S.*)$")
 _DATE_FORMATS = (
     "%B %d, %Y",
     "%b %d, %Y",
@@ -287,10 +291,12 @@ def _split_recommendation(text: str) -> tuple[str, str] | None:
     paragraph such as "Talks stalled in 2020. The result: …" is not mistaken
     for a titled recommendation.
     """
-    match = _RECOMMENDATION.match(text)
-    if not match:
+    # Not a regex: `^([^:]+?)\s*:\s+` backtracks quadratically over a long
+    # run of spaces.
+    title, colon, rest = text.partition(":")
+    title, body = title.strip(), rest.strip()
+    if not (colon and title and body and rest[:1].isspace()):
         return None
-    title = match["title"].strip()
     if (
         len(title) > MAX_RECOMMENDATION_TITLE_CHARS
         or len(title.split()) > MAX_RECOMMENDATION_TITLE_WORDS
@@ -298,7 +304,7 @@ def _split_recommendation(text: str) -> tuple[str, str] | None:
         or title[-1] in _TERMINAL_PUNCTUATION
     ):
         return None
-    return title, match["body"].strip()
+    return title, body
 
 
 def _split_cells(row: str, *, leading: bool, trailing: bool) -> list[str]:
@@ -630,6 +636,11 @@ def parse_brief(text: str) -> ParsedBrief:
     Pure: no database access. Raises BriefImportError naming the line of the
     first thing it cannot understand.
     """
+    if len(text) > IMPORT_MAX_CHARS:
+        raise BriefImportError(
+            f"the file has {len(text):,} characters; a brief file may have at most "
+            f"{IMPORT_MAX_CHARS:,}"
+        )
     raw_lines = text.removeprefix("\ufeff").split("\n")
     numbered: list[tuple[int, str]] = []
     for number, raw in enumerate(raw_lines, 1):
@@ -683,6 +694,21 @@ def parse_brief(text: str) -> ParsedBrief:
         raise BriefImportError(
             "there is no text between the title and the credits", line=title_line + 1
         )
+    if len(body) > BODY_MAX_CHARS:
+        raise BriefImportError(
+            f"the text between the title and the credits is {len(body):,} "
+            f"characters once written as Markdown; a brief's body may have at most "
+            f"{BODY_MAX_CHARS:,}",
+            line=title_line + 1,
+        )
+    for recommendation in recommendations:
+        if len(recommendation.body) > RECOMMENDATION_BODY_MAX_CHARS:
+            raise BriefImportError(
+                f"this recommendation's text is {len(recommendation.body):,} "
+                "characters; a recommendation may have at most "
+                f"{RECOMMENDATION_BODY_MAX_CHARS:,}",
+                line=recommendation.line,
+            )
     publication_date, contributors = _parse_credits(rest[credits_start:])
     contributors, warnings = _canonical_affiliations(contributors)
     return ParsedBrief(

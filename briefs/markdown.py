@@ -4,16 +4,41 @@ Editors write Markdown; readers get HTML. Rendering happens when a brief is
 saved (see `Brief.save`), never per request. The HTML is sanitised with nh3
 (ammonia) after rendering because Markdown passes raw HTML through: a
 `<script>` or an `onerror=` typed into the admin must never reach a reader.
+
+The parser is markdown-it-py (CommonMark, plus pipe tables and footnotes from
+mdit-py-plugins) because its work is linear in the input: the former
+Python-Markdown took 27 s on `"![" * 10000` and hit the recursion limit at 480
+nested list items. Nesting deeper than `MAX_NESTING` blocks or inline spans is
+not parsed further (what is inside is dropped), which also bounds recursion.
+The output keeps Python-Markdown's shape: heading ids from `slugify_heading`
+(duplicates get `_1`, `_2`), `align=` on table cells, footnotes as
+`<sup id="fnref:x">` and `<div class="footnote">`, and "smart" punctuation.
+
+How much text is accepted is decided next to the model: `briefs.models`
+holds `BODY_MAX_CHARS` and the other limits; see README, *Limits*.
 """
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-import markdown
 import nh3
+from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import OptionsDict
+from mdit_py_plugins.footnote import footnote_plugin
 
-MARKDOWN_EXTENSIONS = ["tables", "footnotes", "toc", "sane_lists", "smarty"]
+# Blocks (lists, quotes) and inline spans (emphasis, links) nested deeper than
+# this are not parsed further; no brief needs more than a few levels.
+MAX_NESTING = 20
+
+# Raw HTML nested deeper than this is shown as text: the sanitiser's HTML parser
+# (html5ever) does work proportional to the depth for each block tag, so
+# `"<div>" * 40000` costs it 2 s. Markdown's own nesting stops at MAX_NESTING.
+MAX_HTML_DEPTH = 100
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em",
@@ -41,35 +66,200 @@ def slugify_heading(value: str, separator: str = "-") -> str:
     return re.sub(r"[\s_-]+", separator, value).strip(separator) or "section"
 
 
-def _flatten_toc(tokens: list[dict]) -> list[dict]:
-    entries: list[dict] = []
-    for token in tokens:
-        entries.append(
-            {"level": token["level"], "id": token["id"], "title": token["name"]}
-        )
-        entries.extend(_flatten_toc(token.get("children", [])))
-    return entries
+# -- markdown-it rules that keep the output as Python-Markdown's was ----------
+
+
+def _smart_dashes(state: StateCore) -> None:
+    """--- → em dash, -- → en dash, ... → ellipsis, in text only (not code).
+
+    Takes the place of markdown-it's `replacements`, which would also turn
+    "(c)" into "©" and "+-" into "±": text an editor did not ask to change.
+    """
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        for child in token.children:
+            text = child.content
+            if child.type == "text" and ("--" in text or "..." in text):
+                child.content = (
+                    child.content.replace("---", "\u2014")
+                    .replace("--", "\u2013")
+                    .replace("...", "\u2026")
+                )
+
+
+def _heading_text(inline: Token) -> str:
+    return "".join(
+        child.content
+        for child in inline.children or []
+        if child.type in {"text", "code_inline", "text_special"}
+    )
+
+
+def _heading_ids(state: StateCore) -> None:
+    """Give every heading an id and record the table of contents in `env`."""
+    used: set[str] = set()
+    # The last number given to each id, so that a thousand headings of the
+    # same name cost a thousand steps, not half a million.
+    last: dict[str, int] = {}
+    toc: list[dict] = []
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        title = _heading_text(tokens[index + 1])
+        base = anchor = slugify_heading(title)
+        number = last.get(base, 0)
+        while anchor in used:
+            number += 1
+            anchor = f"{base}_{number}"
+        last[base] = number
+        used.add(anchor)
+        token.attrSet("id", anchor)
+        toc.append({"level": int(token.tag[1]), "id": anchor, "title": title})
+    state.env["toc"] = toc
+
+
+def _table_align(state: StateCore) -> None:
+    # align="" rather than style="": no inline CSS survives sanitising.
+    for token in state.tokens:
+        if token.type in {"th_open", "td_open"}:
+            style = token.attrGet("style")
+            if style and style.startswith("text-align:"):
+                token.attrs.pop("style")
+                token.attrSet("align", style.removeprefix("text-align:"))
+
+
+def _footnote_label(token: Token) -> str:
+    meta = token.meta or {}
+    return str(meta.get("label") or meta["id"] + 1)
+
+
+def _footnote_ref_id(token: Token) -> str:
+    sub = token.meta.get("subId", 0)
+    return f"fnref{sub + 1 if sub else ''}:{_footnote_label(token)}"
+
+
+def _render_footnote_ref(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    token = tokens[idx]
+    return (
+        f'<sup id="{_footnote_ref_id(token)}"><a class="footnote-ref" '
+        f'href="#fn:{_footnote_label(token)}">{token.meta["id"] + 1}</a></sup>'
+    )
+
+
+def _render_footnote_block_open(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    return '<div class="footnote">\n<hr>\n<ol>\n'
+
+
+def _render_footnote_block_close(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    return "</ol>\n</div>\n"
+
+
+def _render_footnote_open(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    return f'<li id="fn:{_footnote_label(tokens[idx])}">\n'
+
+
+def _render_footnote_anchor(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    token = tokens[idx]
+    number = token.meta["id"] + 1
+    # Python-Markdown's spacing: one no-break space before the first backlink.
+    space = "" if token.meta.get("subId", 0) else "\u00a0"
+    return (
+        f'{space}<a class="footnote-backref" href="#{_footnote_ref_id(token)}" '
+        f'title="Jump back to footnote {number} in the text">\u21a9</a>'
+    )
+
+
+def _build_parser(*, html: bool) -> MarkdownIt:
+    md = MarkdownIt(
+        "commonmark",
+        {"typographer": True, "maxNesting": MAX_NESTING, "html": html},
+    )
+    md.enable(["table", "smartquotes"])
+    md.disable("replacements")
+    md.use(footnote_plugin, inline=False)
+    md.core.ruler.after("smartquotes", "smart_dashes", _smart_dashes)
+    md.core.ruler.push("heading_ids", _heading_ids)
+    md.core.ruler.push("table_align", _table_align)
+    md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("footnote_block_open", _render_footnote_block_open)
+    md.add_render_rule("footnote_block_close", _render_footnote_block_close)
+    md.add_render_rule("footnote_open", _render_footnote_open)
+    md.add_render_rule("footnote_anchor", _render_footnote_anchor)
+    return md
+
+
+_PARSER = _build_parser(html=True)
+# For bodies whose raw HTML nests deeper than MAX_HTML_DEPTH: tags become text.
+_TEXT_PARSER = _build_parser(html=False)
+
+_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*>")
+_VOID_TAGS = {
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+    "source", "track", "wbr",
+}  # fmt: skip
+
+
+def _html_depth_exceeds(html: str, limit: int) -> bool:
+    """Whether open tags (closed or not) ever nest deeper than `limit`."""
+    depth = 0
+    for match in _TAG_RE.finditer(html):
+        if match[2].lower() in _VOID_TAGS or match[0].endswith("/>"):
+            continue
+        if match[1]:
+            depth = max(depth - 1, 0)
+        else:
+            depth += 1
+            if depth > limit:
+                return True
+    return False
 
 
 def render_markdown(text: str) -> tuple[str, list[dict]]:
     """Render Markdown to sanitised HTML and return it with its table of contents.
 
     The table of contents is a flat list of {"level", "id", "title"} for every
-    heading, in document order; ids match the anchors in the HTML.
+    heading, in document order; ids match the anchors in the HTML and titles
+    are plain text (templates escape them).
     """
     if not text:
         return "", []
-    md = markdown.Markdown(
-        extensions=MARKDOWN_EXTENSIONS,
-        extension_configs={
-            "toc": {"slugify": slugify_heading, "permalink": False},
-            "footnotes": {"BACKLINK_TEXT": "↩"},
-            # align="" rather than style="": no inline CSS survives sanitising.
-            "tables": {"use_align_attribute": True},
-        },
-        output_format="html",
-    )
-    html = md.convert(text)
+    env: dict = {}
+    html = _PARSER.render(text, env)
+    if "<" in text and _html_depth_exceeds(html, MAX_HTML_DEPTH):
+        env = {}
+        html = _TEXT_PARSER.render(text, env)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -78,17 +268,15 @@ def render_markdown(text: str) -> tuple[str, list[dict]]:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    toc = [
-        {**entry, "title": nh3.clean(entry["title"], tags=set())}
-        for entry in _flatten_toc(md.toc_tokens)
-    ]
-    return clean, toc
+    return clean, env.get("toc", [])
 
 
 # -- Reading the structure of a Markdown body (for revision diffs and checks) --
 
-_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_TABLE_SEPARATOR_RE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+# Headings and separator rows are read with string methods: the regexes they
+# replace (`^(#{1,6})\s+(.*?)\s*#*\s*$`, `^\s*\|?\s*:?-+:?\s*(\|…)*\|?\s*$`)
+# backtracked cubically or quadratically over long runs of spaces.
+_SEPARATOR_CELL_RE = re.compile(r":?-+:?")
 _CELL_SPLIT_RE = re.compile(r"(?<!\\)\|")
 
 
@@ -117,15 +305,32 @@ def split_blocks(text: str) -> list[Block]:
         # Lines between headings form one block; a heading line ends it.
         run: list[str] = []
         for line in chunk.strip("\n").split("\n"):
-            heading = _HEADING_RE.match(line.strip())
+            heading = _heading(line.strip())
             if heading and not line.startswith("    "):
                 blocks += _text_block(section, run)
-                section, run = heading.group(2), []
-                blocks.append(Block("heading", section, section, len(heading.group(1))))
+                level, section, run = *heading, []
+                blocks.append(Block("heading", section, section, level))
             else:
                 run.append(line)
         blocks += _text_block(section, run)
     return blocks
+
+
+def _heading(line: str) -> tuple[int, str] | None:
+    """(level, title) of an ATX heading line ("## Title ##"), else None."""
+    level = len(line) - len(line.lstrip("#"))
+    rest = line[level:]
+    if not 1 <= level <= 6 or not rest[:1].isspace():
+        return None
+    return level, rest.strip().rstrip("#").rstrip()
+
+
+def _is_separator_row(line: str) -> bool:
+    """Whether a line is a pipe table's `|---|:--:|` row."""
+    line = line.strip()
+    line = line.removeprefix("|")
+    line = line[:-1] if line.endswith("|") else line
+    return all(_SEPARATOR_CELL_RE.fullmatch(cell.strip()) for cell in line.split("|"))
 
 
 def _text_block(section: str, lines: list[str]) -> list[Block]:
@@ -137,11 +342,7 @@ def _text_block(section: str, lines: list[str]) -> list[Block]:
 
 def is_table(block: str) -> bool:
     lines = block.strip().split("\n")
-    return (
-        len(lines) >= 2
-        and "|" in lines[0]
-        and bool(_TABLE_SEPARATOR_RE.match(lines[1]))
-    )
+    return len(lines) >= 2 and "|" in lines[0] and _is_separator_row(lines[1])
 
 
 def table_rows(block: str) -> list[list[str]]:

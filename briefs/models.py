@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,28 @@ from django.utils import timezone
 
 from actors.models import Actor, Agreement
 from briefs.markdown import render_markdown
+
+# -- Limits on what editors type (README, *Limits*) -----------------------------
+# One constant per kind of text. Forms, the importer and `full_clean` all
+# enforce them through the fields below. Rendering is linear in the input (see
+# briefs/markdown.py), and these bounds keep the slowest input we know of
+# (bench/pathological.py) well under a second per save.
+TITLE_MAX_CHARS = 300  # brief and recommendation titles
+BODY_MAX_CHARS = 60_000  # a brief's Markdown body: 2.5 times the seed brief
+SUMMARY_MAX_CHARS = 2_000  # "two or three sentences", with room to spare
+RECOMMENDATION_BODY_MAX_CHARS = 5_000
+BIO_MAX_CHARS = 5_000
+
+
+def max_chars(limit: int, what: str) -> MaxLengthValidator:
+    """The validator behind each limit, with a message that names it."""
+    return MaxLengthValidator(
+        limit,
+        message=(
+            f"{what} may be at most %(limit_value)d characters; "
+            "this one has %(show_value)d."
+        ),
+    )
 
 
 def validate_orcid(value: str) -> None:
@@ -68,7 +91,9 @@ class Person(models.Model):
         blank=True,
         related_name="people",
     )
-    bio = models.TextField(blank=True)
+    bio = models.TextField(
+        blank=True, validators=[max_chars(BIO_MAX_CHARS, "A biography")]
+    )
     orcid = models.CharField(
         "ORCID iD",
         max_length=19,
@@ -254,7 +279,7 @@ class BriefQuerySet(models.QuerySet["Brief"]):
 
 
 class Brief(models.Model):
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=TITLE_MAX_CHARS)
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -263,9 +288,14 @@ class Brief(models.Model):
     kind = models.CharField(
         max_length=20, choices=BriefKind.choices, default=BriefKind.POLICY_BRIEF
     )
-    summary = models.TextField(blank=True, help_text="Two or three sentences.")
+    summary = models.TextField(
+        blank=True,
+        help_text="Two or three sentences.",
+        validators=[max_chars(SUMMARY_MAX_CHARS, "A summary")],
+    )
     body = models.TextField(
-        help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1]."
+        help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1].",
+        validators=[max_chars(BODY_MAX_CHARS, "A brief's body")],
     )
     # Rendered once per save, never per request: sanitised HTML and its contents.
     body_html = models.TextField(editable=False, blank=True)
@@ -536,8 +566,10 @@ class Recommendation(models.Model):
         Brief, on_delete=models.CASCADE, related_name="recommendations"
     )
     order = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
-    body = models.TextField()
+    title = models.CharField(max_length=TITLE_MAX_CHARS)
+    body = models.TextField(
+        validators=[max_chars(RECOMMENDATION_BODY_MAX_CHARS, "A recommendation's text")]
+    )
     addressees = models.ManyToManyField(
         Actor, blank=True, related_name="recommendations_received"
     )

@@ -4,10 +4,14 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from editorial.logins import StaffLoginForm
 from editorial.workflow import editorial_dashboard
 
 
 class ArchiveAdminSite(admin.AdminSite):
+    # Refuses sign-in for a while after repeated wrong passwords (editorial/logins.py).
+    login_form = StaffLoginForm
+
     def index(
         self, request: HttpRequest, extra_context: dict | None = None
     ) -> TemplateResponse:

@@ -319,13 +319,38 @@ class Change:
 
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+# SequenceMatcher (without autojunk) is quadratic when one item repeats, as in
+# a body of "[" * 60000. Past this many item pairs, only the common start and
+# end are found and the middle is shown as replaced (briefs/markdown.py and
+# bench/pathological.py have the other bounds).
+MAX_DIFF_PAIRS = 4_000_000
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    if len(a) * len(b) <= MAX_DIFF_PAIRS:
+        return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    opcodes: list[Opcode] = []
+    if start:
+        opcodes.append(("equal", 0, start, 0, start))
+    if start < len(a) - end or start < len(b) - end:
+        opcodes.append(("replace", start, len(a) - end, start, len(b) - end))
+    if end:
+        opcodes.append(("equal", len(a) - end, len(a), len(b) - end, len(b)))
+    return opcodes
 
 
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
     segments: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes(a, b):
         if tag == "equal":
             segments.append(("equal", "".join(a[i1:i2])))
             continue
@@ -412,10 +437,7 @@ def diff_body(old: str, new: str) -> list[Change]:
         if block.kind == "table":
             table_numbers[index] = len(table_numbers) + 1
     changes: list[Change] = []
-    matcher = difflib.SequenceMatcher(
-        None, [x.text for x in a], [x.text for x in b], autojunk=False
-    )
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in _opcodes([x.text for x in a], [x.text for x in b]):
         if tag == "equal":
             continue
         for k in range(max(i2 - i1, j2 - j1)):

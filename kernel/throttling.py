@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -32,7 +33,7 @@ def _parse(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
         return None
 
 
-def client_address(request: Request) -> str:
+def client_address(request: Request | HttpRequest) -> str:
     """The address a rate limit counts this request against."""
     trusted = _networks(tuple(settings.TRUSTED_PROXIES))
     remote = _parse(request.META.get("REMOTE_ADDR", ""))
@@ -90,3 +91,22 @@ class ApiKeyThrottle(SimpleRateThrottle):
         if not isinstance(request.auth, ApiClient):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.auth.prefix}
+
+
+class SearchPageThrottle(SimpleRateThrottle):
+    """The site's /search/ page: settings.SEARCH_RATE per client address.
+
+    The same bucket logic as the API's anonymous throttle (X-Forwarded-For is
+    believed only from TRUSTED_PROXIES), used directly by a plain Django view.
+    """
+
+    scope = "search"
+
+    def get_rate(self) -> str:
+        return settings.SEARCH_RATE
+
+    def get_cache_key(self, request: HttpRequest, view: Any) -> str:
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": client_address(request),
+        }

@@ -69,9 +69,16 @@ class BrowserThread:
         context = self.browser.new_context(**context_options)
         page = context.new_page()
         page.errors = []
+        # Chromium reports each CSP violation as a console error ("Refused to
+        # execute inline script because it violates the following Content
+        # Security Policy directive …"), so any violation fails the tests.
         page.on(
             "console",
-            lambda msg: page.errors.append(msg.text) if msg.type == "error" else None,
+            lambda msg: (
+                page.errors.append(msg.text)
+                if msg.type == "error" or "Content Security Policy" in msg.text
+                else None
+            ),
         )
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         return page
@@ -252,3 +259,68 @@ def test_brief_prints_cleanly_with_its_address(site, chromium):
         "address": f"http://127.0.0.1:8000{PAGES['seed_brief']}",
         "address_visible": True,
     }
+
+
+# -- Content-Security-Policy ---------------------------------------------------
+
+CSP_PAGES = {
+    "brief list": "/briefs/",
+    "search": "/search/?q=serbia",
+    "api docs": "/api/docs/",
+    "admin login": "/admin/login/",
+}
+
+
+def _csp_errors(chromium: BrowserThread, base: str, path: str, wait_for: str) -> dict:
+    page = chromium.page()
+    response = page.goto(base + path)
+    page.wait_for_selector(wait_for, timeout=30_000)
+    header = response.headers.get("content-security-policy", "")
+    errors = list(page.errors)
+    page.context.close()
+    return {"status": response.status, "csp": "script-src" in header, "errors": errors}
+
+
+@pytest.mark.parametrize("name", list(CSP_PAGES))
+def test_page_breaks_no_content_security_policy(site, chromium, name):
+    base, _ = site
+    # The API docs render with Swagger UI's scripts: wait until they have run.
+    wait_for = ".swagger-ui .info" if name == "api docs" else "body"
+    result = chromium.call(_csp_errors, chromium, base, CSP_PAGES[name], wait_for)
+    assert result == {"status": 200, "csp": True, "errors": []}
+
+
+def _admin_session(chromium: BrowserThread, base: str, paths: list[str]) -> dict:
+    page = chromium.page()
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", "csp-admin")
+    page.fill("#id_password", "a-browser-password-1")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    statuses = {}
+    for path in paths:
+        statuses[path] = page.goto(base + path).status
+        page.wait_for_selector("#content")
+    errors = list(page.errors)
+    page.context.close()
+    return {"statuses": statuses, "errors": errors}
+
+
+def test_admin_pages_break_no_content_security_policy(
+    site, chromium, django_user_model
+):
+    from briefs.models import Brief
+
+    base, _ = site
+    django_user_model.objects.create_superuser(
+        "csp-admin", "csp@example.org", "a-browser-password-1"
+    )
+    brief = Brief.objects.get(slug=SEED_SLUG)
+    paths = [
+        "/admin/",
+        "/admin/briefs/brief/",
+        f"/admin/briefs/brief/{brief.pk}/change/",
+        f"/admin/briefs/brief/{brief.pk}/history/",
+    ]
+    result = chromium.call(_admin_session, chromium, base, paths)
+    assert result == {"statuses": dict.fromkeys(paths, 200), "errors": []}

@@ -138,7 +138,9 @@ def test_last_word_is_not_a_prefix_after_a_space_or_in_quotes():
 
 
 def test_too_long_query_is_invalid():
-    with pytest.raises(search.InvalidQuery, match="200 characters"):
+    with pytest.raises(
+        search.InvalidQuery, match=f"{search.MAX_QUERY_LENGTH} characters"
+    ):
         search.parse_query("x" * 10_000)
 
 

@@ -155,12 +155,16 @@ class OffsetMap:
         return pos + 1 + (folded_pos - start - length)
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
-_MD_FOOTNOTE = re.compile(r"\[\^[^\]\s]+\]:?")
+# Labels stop at the next "[" as well as at "]": otherwise every "[" of a run
+# such as "[[[[…" scans to the end of the text, which is quadratic.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
+_MD_FOOTNOTE = re.compile(r"\[\^[^\[\]\s]+\]:?")
 _MD_LINE_MARKUP = re.compile(
     r"(?m)^[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+\.[ \t]+)"
 )
-_MD_TABLE_RULE = re.compile(r"(?m)^[ \t|:-]*-{3,}[ \t|:-]*$")
+# A line of only " \t|:-" with a "---" in it. Not `^[ \t|:-]*-{3,}[ \t|:-]*$`:
+# that backtracks cubically on a long run of "-" that ends in another letter.
+_MD_TABLE_RULE = re.compile(r"(?m)^(?=[^\n]*---)[ \t|:-]+$")
 _MD_TAGS = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _MD_INLINE = re.compile(r"[*_`|]+")
 _BLANKS = re.compile(r"[ \t]+")

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -159,11 +160,13 @@ def test_markdown_renders_tables_with_empty_cells():
 def test_markdown_output_is_sanitised(hostile):
     html, _ = render_markdown(f"Text\n\n{hostile}\n")
     lowered = html.lower()
+    # Markup may survive as visible text ("[click](javascript:…)" when the
+    # link is refused), never as a tag, an attribute or a link.
+    tags = re.findall(r"<[^>]*>", lowered)
     assert "<script" not in lowered
-    assert "onerror" not in lowered
-    assert "javascript:" not in lowered
+    assert not any("onerror" in tag or "style=" in tag for tag in tags)
+    assert not any("javascript:" in tag for tag in tags)
     assert "<iframe" not in lowered
-    assert "style=" not in lowered
 
 
 def test_heading_anchors_keep_cyrillic():
