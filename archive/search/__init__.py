@@ -315,7 +315,7 @@ def search_page(
         )
     hits = [Hit(obj) for obj in page]
     if snippets and index.snippets:
-        add_snippets(hits, query, engine)
+        add_snippets(hits, query, engine, text_of=index.snippet_text)
     return hits
 
 
