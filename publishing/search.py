@@ -53,6 +53,18 @@ def edition_document(edition: Any) -> Document:
     )
 
 
+def snippet_text(edition: Edition) -> str:
+    """The summary and body the edition published, which a hit's snippet quotes.
+
+    The site search annotates them (`archive.views.search_hits`) so the page
+    query never loads the snapshot; any other edition reads its snapshot.
+    """
+    if hasattr(edition, "summary") and hasattr(edition, "body"):
+        return f"{edition.summary}\n\n{edition.body}"
+    brief = edition.content["brief"]
+    return f"{brief['summary']}\n\n{brief['body']}"
+
+
 def _public(queryset: QuerySet) -> QuerySet:
     return queryset.public()
 
@@ -66,6 +78,7 @@ BRIEFS = SearchIndex(
     gate=_public,
     large=True,
     snippets=True,
+    snippet_text=snippet_text,
 )
 
 

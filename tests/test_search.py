@@ -16,6 +16,7 @@ from django.utils import timezone
 import archive.views
 from actors.models import Actor, Agreement
 from archive import search
+from briefs.hooks import public_record
 from briefs.models import Brief, BriefKind, Person, Status
 from briefs.services import refresh_brief
 from publishing.facets import brief_facets
@@ -28,6 +29,7 @@ from tests.factories import (
     make_institution,
     make_person,
     make_topic,
+    publish,
 )
 
 # --------------------------------------------------------------------------
@@ -162,7 +164,11 @@ def test_highlight_escapes_text_and_marks_the_original_script():
 
 
 def titles(queryset) -> list[str]:
-    return [brief.title for brief in queryset]
+    return [edition.title for edition in queryset]
+
+
+def current(brief: Brief) -> Edition:
+    return brief.editions.get(is_current=True)
 
 
 @pytest.fixture
@@ -178,7 +184,7 @@ def spellings(db):
 @pytest.mark.django_db
 @pytest.mark.parametrize("q", ["Vucic", "Vučić", "Вучић", "vučić", "ВУЧИЋ"])
 def test_every_spelling_of_vucic_finds_the_same_briefs(spellings, q):
-    assert sorted(titles(Brief.objects.search(q))) == ["ASCII", "Cyrillic", "Latin"]
+    assert sorted(titles(Edition.objects.search(q))) == ["ASCII", "Cyrillic", "Latin"]
 
 
 @pytest.mark.django_db
@@ -186,16 +192,16 @@ def test_every_spelling_of_vucic_finds_the_same_briefs(spellings, q):
 def test_every_spelling_of_pristina_finds_the_same_briefs(spellings, q):
     # "Prištini" (locative) is a different word; prefix matching finds it
     # only when the query is a prefix of it, so it is not expected here.
-    assert sorted(titles(Brief.objects.search(q))) == ["ASCII", "Cyrillic"]
+    assert sorted(titles(Edition.objects.search(q))) == ["ASCII", "Cyrillic"]
 
 
 @pytest.mark.django_db
 def test_english_stemming(db):
     make_brief(title="One", body="The new alliances were formed quickly.")
     make_brief(title="Two", body="Nothing relevant.")
-    assert titles(Brief.objects.search('"alliance formed"')) == []
-    assert titles(Brief.objects.search("alliance")) == ["One"]
-    assert titles(Brief.objects.search("forming alliance")) == ["One"]
+    assert titles(Edition.objects.search('"alliance formed"')) == []
+    assert titles(Edition.objects.search("alliance")) == ["One"]
+    assert titles(Edition.objects.search("forming alliance")) == ["One"]
 
 
 @pytest.mark.django_db
@@ -208,11 +214,10 @@ def test_title_outranks_summary_outranks_body(db):
     )
     summary = make_brief(title="Two", summary="On rearmament.", body="Other text.")
     title = make_brief(title="Rearmament", summary="Something.", body="Other text.")
-    assert [b.pk for b in Brief.objects.search("rearmament")] == [
-        title.pk,
-        summary.pk,
-        body.pk,
-    ]
+    expected = [title.pk, summary.pk, body.pk]
+    assert [e.brief_id for e in Edition.objects.search("rearmament")] == expected
+    hits = search.search_page(Edition.objects.public(), search.BRIEFS, "rearmament")
+    assert [hit.object.brief_id for hit in hits] == expected
 
 
 @pytest.mark.django_db
@@ -220,19 +225,38 @@ def test_phrase_or_and_exclusion(db):
     make_brief(title="A", body="Military neutrality of Serbia.")
     make_brief(title="B", body="Neutrality is military, not political. Croatia.")
     make_brief(title="C", body="Croatia and Albania.")
-    assert titles(Brief.objects.search('"military neutrality"')) == ["A"]
-    assert sorted(titles(Brief.objects.search("neutrality -croatia"))) == ["A"]
-    assert sorted(titles(Brief.objects.search("serbia OR albania"))) == ["A", "C"]
-    assert sorted(titles(Brief.objects.search("croatia neutrality"))) == ["B"]
+    assert titles(Edition.objects.search('"military neutrality"')) == ["A"]
+    assert sorted(titles(Edition.objects.search("neutrality -croatia"))) == ["A"]
+    assert sorted(titles(Edition.objects.search("serbia OR albania"))) == ["A", "C"]
+    assert sorted(titles(Edition.objects.search("croatia neutrality"))) == ["B"]
+
+
+@pytest.mark.django_db
+def test_exclusion_holds_for_the_whole_brief_when_the_title_matches(db):
+    """`Serbia -Dodik`: a title naming Serbia does not let a body naming Dodik in.
+
+    The ranking's first tier looks for the words sought in the title and
+    summary only; the excluded word must still exclude wherever it stands,
+    in the queryset and in the page of hits alike, on both engines.
+    """
+    make_brief(title="Serbia and its neighbours", body="Dodik spoke. Dodik left.")
+    make_brief(title="Serbia and Bosnia", summary="Dodik's return.", body="Plain.")
+    make_brief(title="On Bosnia", body="Serbia was named; so was Dodik.")
+    kept = make_brief(title="Serbia and Hungary", body="A defense plan.")
+    assert titles(Edition.objects.search("Serbia -Dodik")) == [kept.title]
+    assert Edition.objects.search("Serbia -Dodik").count() == 1
+    for queryset in (Edition.objects.public(), Edition.objects.all()):
+        hits = search.search_page(queryset, search.BRIEFS, "Serbia -Dodik")
+        assert [hit.object.title for hit in hits] == [kept.title]
 
 
 @pytest.mark.django_db
 def test_last_word_matches_as_prefix(db):
     make_brief(title="A", body="Vučića je podržao Orbán.")
     make_brief(title="B", body="Alliances continue.")
-    assert titles(Brief.objects.search("Vucic")) == ["A"]
-    assert titles(Brief.objects.search("allian")) == ["B"]
-    assert titles(Brief.objects.search("allian ")) == []
+    assert titles(Edition.objects.search("Vucic")) == ["A"]
+    assert titles(Edition.objects.search("allian")) == ["B"]
+    assert titles(Edition.objects.search("allian ")) == []
 
 
 @pytest.mark.django_db
@@ -247,11 +271,28 @@ def test_search_covers_authors_recommendations_actors_and_agreements(db):
         actors=[actor],
         agreements=[agreement],
         recommendations=1,
+        edition=False,
     )
     brief.recommendations.update(body="Restore trust in the security structure.")
     refresh_brief(brief=brief)
+    publish(brief)
     for q in ["Velebit", "Велебит", "Srpska", "Српска", "cooperation plan", "trust"]:
-        assert titles(Brief.objects.search(q)) == ["Plain"], q
+        assert titles(Edition.objects.search(q)) == ["Plain"], q
+
+
+@pytest.mark.django_db
+def test_a_linked_record_renamed_is_searched_in_the_next_edition_only(db):
+    """Editions are frozen: an actor renamed after publication is found under
+    its new name once the brief publishes its next edition, not before."""
+    actor = make_actor(name="Republika Srpska")
+    brief = make_brief(title="Plain", body="Body.", actors=[actor])
+    with commit():
+        Actor.objects.filter(pk=actor.pk).update(name="Entity of Srpska Zephyria")
+    assert titles(Edition.objects.search("zephyria")) == []
+    assert titles(Edition.objects.search("Republika Srpska")) == ["Plain"]
+    publish(brief, note="Actor renamed.")
+    assert titles(Edition.objects.search("zephyria")) == ["Plain"]
+    assert titles(Edition.objects.search('"Republika Srpska"')) == []
 
 
 @pytest.mark.django_db
@@ -274,9 +315,13 @@ def test_search_covers_authors_recommendations_actors_and_agreements(db):
 def test_nothing_unpublished_is_returned(db, overrides):
     make_brief(title="Secret", body="Confidential zephyr.", **overrides)
     make_brief(title="Public", body="Public zephyr.")
-    assert titles(Brief.objects.search("zephyr")) == ["Public"]
-    assert titles(Brief.objects.all().search("zephyr")) == ["Public"]
-    hits = search.search_page(Brief.objects.all(), search.BRIEFS, "zephyr")
+    assert titles(Edition.objects.search("zephyr")) == ["Public"]
+    # Whatever queryset a caller hands in, the index's gate (public()) holds.
+    assert titles(Edition.objects.all().search("zephyr")) == ["Public"]
+    everything = search.search_queryset(Edition.objects.all(), search.BRIEFS, "zephyr")
+    assert titles(everything) == ["Public"]
+    assert everything.count() == 1
+    hits = search.search_page(Edition.objects.all(), search.BRIEFS, "zephyr")
     assert [hit.object.title for hit in hits] == ["Public"]
 
 
@@ -289,58 +334,99 @@ def index_ids(index=search.BRIEFS) -> set[int]:
 
 @pytest.mark.django_db
 def test_drafts_are_never_indexed(db):
+    """The index holds editions: a draft has none, nor has a working copy."""
     draft = make_brief(title="Draft", body="Zephyr.", status=Status.DRAFT)
     published = make_brief(title="Published", body="Zephyr.")
-    assert index_ids() == {published.pk}
-    assert draft.pk not in index_ids()
+    copy = make_brief(
+        title="Published (correction in progress)",
+        body="Zephyr draft.",
+        status=Status.DRAFT,
+        draft_of=published,
+    )
+    assert not draft.editions.exists() and not copy.editions.exists()
+    assert index_ids() == {current(published).pk}
+    assert titles(Edition.objects.all().search("zephyr")) == ["Published"]
 
 
 @pytest.mark.django_db
 def test_withdrawing_or_trashing_removes_from_the_index_at_once(db):
     withdrawn = make_brief(title="W", body="Zephyr.")
     trashed = make_brief(title="T", body="Zephyr.")
-    assert index_ids() == {withdrawn.pk, trashed.pk}
+    assert index_ids() == {current(withdrawn).pk, current(trashed).pk}
 
     withdrawn.status = Status.WITHDRAWN
     withdrawn.withdrawn_reason = "Error in the figures."
+    withdrawn.withdrawn_at = timezone.now()
     withdrawn.save()
+    public_record().withdrawn(brief=withdrawn)
     trashed.deleted_at = timezone.now()
     trashed.save(update_fields=["deleted_at"])
+    public_record().trashed(brief=trashed, trashed=True)
 
+    # No commit needed: the write functions unindex in their own transaction.
     assert index_ids() == set()
-    assert titles(Brief.objects.search("zephyr")) == []
+    assert titles(Edition.objects.search("zephyr")) == []
+
+    # Restored from the trash, it is searchable again (the withdrawn one is not).
+    trashed.deleted_at = None
+    trashed.save(update_fields=["deleted_at"])
+    public_record().trashed(brief=trashed, trashed=False)
+    assert index_ids() == {current(trashed).pk}
+    assert titles(Edition.objects.search("zephyr")) == ["T"]
 
 
 @pytest.mark.django_db
-def test_publishing_and_editing_update_the_index(db):
+def test_publishing_and_a_correction_update_the_index_an_unpublished_edit_does_not(db):
+    """Search finds what the public sees: the current edition.
+
+    Before editions, saving a published brief re-indexed it. Now an edit of
+    the working brief changes nothing searchable until it is published as the
+    next edition (a correction), which replaces the previous edition's
+    document; purging the brief takes its editions' documents with it.
+    """
     brief = make_brief(title="Draft", body="Zephyr.", status=Status.DRAFT)
-    assert titles(Brief.objects.search("zephyr")) == []
+    assert titles(Edition.objects.search("zephyr")) == []
     brief.status = Status.PUBLISHED
     brief.published_at = timezone.now()
     brief.save()
-    assert titles(Brief.objects.search("zephyr")) == ["Draft"]
+    assert titles(Edition.objects.search("zephyr")) == []  # not published yet
+    first = publish(brief)
+    assert titles(Edition.objects.search("zephyr")) == ["Draft"]
+
     brief.body = "Mistral."
     brief.save()
-    assert titles(Brief.objects.search("zephyr")) == []
-    assert titles(Brief.objects.search("mistral")) == ["Draft"]
-    brief.delete()
+    assert titles(Edition.objects.search("zephyr")) == ["Draft"]
+    assert titles(Edition.objects.search("mistral")) == []
+    assert index_ids() == {first.pk}
+
+    second = publish(brief, note="Wind corrected.")
+    assert titles(Edition.objects.search("zephyr")) == []
+    assert list(Edition.objects.search("mistral")) == [second]
+    assert second.number == 2
+    # The superseded edition left the index; no queryset brings it back.
+    assert index_ids() == {second.pk}
+    assert titles(Edition.objects.all().search("zephyr")) == []
+
+    with commit():
+        brief.delete()
     assert index_ids() == set()
 
 
 @pytest.mark.django_db
-def test_scheduled_brief_appears_once_its_time_has_come(db):
-    brief = make_brief(
-        title="Later",
-        body="Zephyr.",
-        published_at=timezone.now() + datetime.timedelta(hours=1),
-    )
-    assert titles(Brief.objects.search("zephyr")) == []
-    # Time passes: no re-index happens, the gate is applied at query time.
-    Brief.objects.filter(pk=brief.pk).update(
-        published_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
-    search.index_objects(search.BRIEFS, [brief.pk])  # PostgreSQL keeps a copy
-    assert titles(Brief.objects.search("zephyr")) == ["Later"]
+def test_scheduled_brief_appears_once_its_time_has_come(db, monkeypatch):
+    release = timezone.now() + datetime.timedelta(hours=1)
+    brief = make_brief(title="Later", body="Zephyr.", published_at=release)
+    # Indexed when it was published: nothing happens when its time comes.
+    assert index_ids() == {current(brief).pk}
+    assert titles(Edition.objects.search("zephyr")) == []
+    assert search.search_page(Edition.objects.all(), search.BRIEFS, "zephyr") == []
+
+    # Time passes: no re-index, no write; the gate is applied at query time.
+    later = release + datetime.timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert titles(Edition.objects.search("zephyr")) == ["Later"]
+    hits = search.search_page(Edition.objects.all(), search.BRIEFS, "zephyr")
+    assert [hit.object.title for hit in hits] == ["Later"]
 
 
 @pytest.mark.django_db
@@ -348,10 +434,17 @@ def test_search_is_chainable_and_counts(db):
     topic = make_topic()
     make_brief(title="A", body="Zephyr.", kind=BriefKind.ANALYSIS, topics=[topic])
     make_brief(title="B", body="Zephyr.", kind=BriefKind.POLICY_BRIEF)
-    results = Brief.objects.search("zephyr")
+    results = Edition.objects.search("zephyr")
     assert results.count() == 2
     assert titles(results.filter(kind=BriefKind.ANALYSIS)) == ["A"]
-    assert titles(Brief.objects.filter(topics=topic).search("zephyr")) == ["A"]
+    assert titles(Edition.objects.filter(topics=topic).search("zephyr")) == ["A"]
+    narrowed = search.search_queryset(
+        Edition.objects.public().filter(topics=topic),
+        search.BRIEFS,
+        "zephyr",
+        restrict=True,
+    )
+    assert titles(narrowed) == ["A"] and narrowed.count() == 1
 
 
 @pytest.mark.django_db
@@ -374,11 +467,14 @@ def test_search_is_chainable_and_counts(db):
 )
 def test_hostile_queries_are_empty_or_invalid_never_errors(spellings, q):
     try:
-        results = list(Brief.objects.search(q))
+        results = list(Edition.objects.search(q))
+        hits = search.search_page(Edition.objects.public(), search.BRIEFS, q)
     except search.InvalidQuery:
         return
     assert len(results) <= len(spellings)
+    assert len(hits) == len(results)
     assert Brief.objects.count() == 4
+    assert Edition.objects.count() == 4
 
 
 @pytest.mark.django_db
@@ -414,17 +510,31 @@ def test_snippets_highlight_the_original_script(db):
         summary="Кратак опис.",
         body="Председник Вучић: 3 < 5 & <script>x</script>.",
     )
-    (hit,) = search.search_page(Brief.objects.published(), search.BRIEFS, "Vucic")
-    assert "<mark>Вучић</mark>" in hit.snippet
-    assert "3 &lt; 5 &amp;" in hit.snippet
-    assert "<script>" not in hit.snippet
-    assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+    # From the snapshot, and from the site search's annotated hits alike.
+    for queryset in (
+        Edition.objects.public(),
+        archive.views.search_hits(Edition.objects.public()),
+    ):
+        (hit,) = search.search_page(queryset, search.BRIEFS, "Vucic")
+        assert "<mark>Вучић</mark>" in hit.snippet
+        assert "3 &lt; 5 &amp;" in hit.snippet
+        assert "<script>" not in hit.snippet
+        assert re.sub(r"</?mark>", "", hit.snippet).count("<") == 0
+
+
+@pytest.mark.django_db
+def test_snippet_quotes_the_published_edition_not_the_working_brief(db):
+    brief = make_brief(title="T", summary="Short.", body="Vučić spoke in Pristina.")
+    brief.body = "Vučić spoke in Belgrade."
+    brief.save()
+    (hit,) = search.search_page(Edition.objects.public(), search.BRIEFS, "vucic")
+    assert "Pristina" in hit.snippet and "Belgrade" not in hit.snippet
 
 
 @pytest.mark.django_db
 def test_snippet_falls_back_to_a_summary_match(db):
     make_brief(title="T", summary="Orbán and Vučić met.", body="Nothing relevant.")
-    (hit,) = search.search_page(Brief.objects.published(), search.BRIEFS, "orban")
+    (hit,) = search.search_page(Edition.objects.public(), search.BRIEFS, "orban")
     assert "<mark>Orbán</mark>" in hit.snippet
 
 
@@ -466,16 +576,26 @@ def test_facets_count_the_matching_published_set(db):
 
 @pytest.mark.django_db
 def test_rebuild_search_index_command(db):
+    """The rebuild indexes each current public edition once: not a superseded
+    edition, nor a withdrawn or trashed brief's."""
     brief = make_brief(title="A", body="Zephyr.")
+    brief.body = "Zephyr, corrected."
+    brief.save()
+    publish(brief, note="Corrected.")
+    make_brief(
+        title="W", body="Zephyr.", status=Status.WITHDRAWN, withdrawn_reason="Error."
+    )
+    make_brief(title="T", body="Zephyr.", deleted_at=timezone.now())
     actor = make_actor(name="Kosovo")
     search.get_engine().clear(search.BRIEFS)
     search.get_engine().clear(search.ACTORS)
-    assert titles(Brief.objects.search("zephyr")) == []
+    assert titles(Edition.objects.search("zephyr")) == []
     out, err = StringIO(), StringIO()
     call_command("rebuild_search_index", stdout=out, stderr=err)
     assert "briefs_brief_search: 1 indexed" in out.getvalue()
     assert "100%" in err.getvalue()  # the progress bar
-    assert list(Brief.objects.search("zephyr")) == [brief]
+    assert index_ids() == {current(brief).pk}
+    assert list(Edition.objects.search("zephyr")) == [current(brief)]
     assert list(Actor.objects.search("kosovo")) == [actor]
 
 

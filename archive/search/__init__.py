@@ -46,8 +46,12 @@ Contract for callers (`QuerySet.search(q)`, FilterSets, views):
   word from ranking tens of thousands of rows.
 * `search_page()` is the site search's fast path: one page of ranked hits
   with highlighted snippets, loading only that page's objects.
-* Only public briefs are indexed (published, not trashed); `BriefQuerySet.search`
-  also applies `published()`, so a scheduled brief is never returned early.
+* An index may hold objects that are not public yet (the briefs index holds
+  every current edition that is not withdrawn or trashed, scheduled ones
+  included); each index's `gate` (briefs: `Edition.objects.public()`) is
+  applied to every result, so a scheduled brief is never returned early.
+* An excluded word (`-dodik`) excludes a document wherever it stands, in
+  both ranking tiers as in `filter_matches`.
 
 Layout: `text` (fold, offsets, Markdown to text), `query` (parsing),
 `indexes` (what an index is, and the registry), `engines` (the SQL of each
@@ -311,7 +315,7 @@ def search_page(
         )
     hits = [Hit(obj) for obj in page]
     if snippets and index.snippets:
-        add_snippets(hits, query, engine)
+        add_snippets(hits, query, engine, text_of=index.snippet_text)
     return hits
 
 

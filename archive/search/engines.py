@@ -205,6 +205,10 @@ class PostgresEngine(Engine):
         column = "head" if head else "document"
         if not head:
             where = " AND NOT head @@ q.q" + where
+        elif query.excluded:
+            # `head` holds only the title and summary: an excluded word in the
+            # body must exclude the document from the first tier too.
+            where = " AND document @@ q.q" + where
         recency = "c.published_at DESC NULLS LAST, " if index.has_published_at else ""
         # The LIMIT comes before ts_rank and before any ORDER BY: the GIN
         # bitmap yields matches, the first `limit` are read and ranked, and
@@ -313,10 +317,12 @@ class SQLiteEngine(Engine):
             for group in query.groups
         ]
         text = "(" + " AND ".join(groups) + ")"
+        if columns:
+            # Only the words sought are looked for in these columns: an
+            # excluded word excludes the document wherever it stands.
+            text = "({" + " ".join(columns) + "} : " + text + ")"
         if query.excluded:
             text += " NOT (" + " OR ".join(self._term(t) for t in query.excluded) + ")"
-        if columns:
-            text = "{" + " ".join(columns) + "} : (" + text + ")"
         return text
 
     def match_sql(self, index: SearchIndex, query: Query) -> tuple[str, list]:

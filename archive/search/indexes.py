@@ -50,8 +50,10 @@ class SearchIndex:
     # Large enough (thousands of long documents) that PostgreSQL must be kept
     # from scanning every TOASTed vector; see PostgresEngine.ranked_ids.
     large: bool = False
-    # Search results get highlighted snippets (see snippets.py).
+    # Search results get highlighted snippets (see snippets.py), cut from
+    # `snippet_text(object)`; without it, from the object's `summary` and `body`.
     snippets: bool = False
+    snippet_text: Callable[[Any], str] | None = None
 
     def public(self, queryset: QuerySet) -> QuerySet:
         return self.gate(queryset) if self.gate else queryset

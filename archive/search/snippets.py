@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,14 +70,20 @@ def snippet_window(text: str, keys: list[str]) -> tuple[int, int]:
     return start, end
 
 
-def add_snippets(hits: list[Hit], query: Query, engine: Engine | None = None) -> None:
+def add_snippets(
+    hits: list[Hit],
+    query: Query,
+    engine: Engine | None = None,
+    *,
+    text_of: Callable[[Any], str] | None = None,
+) -> None:
     """Set `hit.snippet` to safe HTML: the original text, matches in <mark>.
 
-    The window is found in Python on the summary and body (cheap: no engine
-    reads the whole document); the engine marks its own matches in the
-    window (`ts_headline` / FTS5 `highlight()`), so highlighting follows the
-    exact stemming and folding of the search itself, and the marks are mapped
-    back onto the original script by `highlight()`.
+    The window is found in Python on `text_of(object)`, by default the summary
+    and body (cheap: no engine reads the whole document); the engine marks
+    its own matches in the window (`ts_headline` / FTS5 `highlight()`), so
+    highlighting follows the exact stemming and folding of the search itself,
+    and the marks are mapped back onto the original script by `highlight()`.
     """
     if not hits:
         return
@@ -84,7 +91,8 @@ def add_snippets(hits: list[Hit], query: Query, engine: Engine | None = None) ->
     keys = _locator(query)
     windows = []
     for hit in hits:
-        source = f"{hit.object.summary}\n\n{hit.object.body}".strip()
+        obj = hit.object
+        source = (text_of(obj) if text_of else f"{obj.summary}\n\n{obj.body}").strip()
         start, end = snippet_window(source, keys)
         text = markdown_to_text(source[start:end])
         windows.append((text, start > 0, end < len(source)))
