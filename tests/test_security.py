@@ -117,7 +117,7 @@ def test_success_resets_the_account_count(client, staff):
 def test_lock_lifts_after_the_cooling_off_period(client, staff, monkeypatch):
     import time
 
-    from archive import logins
+    from editorial import logins
 
     for _ in range(5):
         sign_in(client, "chief", "wrong")
@@ -129,7 +129,7 @@ def test_lock_lifts_after_the_cooling_off_period(client, staff, monkeypatch):
 def test_refused_attempts_do_not_extend_the_lock(client, staff, monkeypatch):
     import time
 
-    from archive import logins
+    from editorial import logins
 
     for _ in range(5):
         sign_in(client, "chief", "wrong")

@@ -22,7 +22,7 @@ from briefs.models import (
 )
 from editorial.revisions import diff_body, word_diff
 from tests import factories
-from tests.briefs.test_admin_workflow import form_data, messages_of
+from tests.editorial.test_admin_workflow import form_data, messages_of
 from tests.fixtures import pathological
 
 
