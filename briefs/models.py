@@ -633,3 +633,87 @@ class BriefSlugHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old_slug} → {self.brief.slug}"
+
+
+# -- A brief's content in one pass ----------------------------------------------
+
+
+def content_prefetches() -> list[models.Prefetch]:
+    """The prefetches that load every related row a snapshot reads (7 queries).
+
+    One shape serves both snapshots (editorial revisions and published
+    editions), so publishing a correction loads the content once and derives
+    both from it. The orderings are the revision's; an edition re-sorts in
+    Python what it orders differently (publishing/editions.py).
+    """
+    return [
+        models.Prefetch(
+            "contributions",
+            queryset=Contribution.objects.select_related(
+                "person", "person__affiliation"
+            ).order_by("order", "id"),
+        ),
+        models.Prefetch("topics", queryset=Topic.objects.order_by("name", "pk")),
+        models.Prefetch(
+            "actor_links",
+            queryset=BriefActor.objects.select_related("actor")
+            .prefetch_related("actor__aliases")
+            .order_by("actor__name", "actor_id"),
+        ),
+        models.Prefetch(
+            "agreement_links",
+            queryset=BriefAgreement.objects.select_related("agreement").order_by(
+                "agreement__title", "agreement_id"
+            ),
+        ),
+        models.Prefetch(
+            "recommendations",
+            queryset=Recommendation.objects.prefetch_related(
+                models.Prefetch("addressees", queryset=Actor.objects.order_by("name"))
+            ).order_by("order"),
+        ),
+    ]
+
+
+CONTENT_RELATIONS = (
+    "contributions",
+    "topics",
+    "actor_links",
+    "agreement_links",
+    "recommendations",
+)
+
+
+def content_loaded(brief: Brief) -> bool:
+    """Has `brief` its content in hand (`content_prefetches`), so reading it is free?"""
+    cache = getattr(brief, "_prefetched_objects_cache", {})
+    return all(name in cache for name in CONTENT_RELATIONS)
+
+
+def load_content(*briefs: Brief) -> list[Brief]:
+    """Instances of `briefs` with their content loaded, in one set of queries.
+
+    Fresh instances (their field values and already-read foreign keys
+    copied), so that no caller's instance carries a prefetch cache that its
+    later writes would leave stale. One brief or two (a correction and its
+    live brief) cost the same 7 queries.
+    """
+    holders = []
+    for brief in briefs:
+        if content_loaded(brief):
+            holders.append(brief)
+            continue
+        holder = Brief(
+            **{
+                f.attname: getattr(brief, f.attname)
+                for f in Brief._meta.concrete_fields
+            }
+        )
+        holder._state.adding = False
+        holder._state.db = brief._state.db
+        holder._state.fields_cache = dict(brief._state.fields_cache)
+        holders.append(holder)
+    models.prefetch_related_objects(
+        [h for h in holders if not content_loaded(h)], *content_prefetches()
+    )
+    return holders

@@ -41,6 +41,7 @@ from briefs.models import (
     Recommendation,
     Status,
     Topic,
+    load_content,
 )
 from kernel import changes
 from publishing.models import (
@@ -71,37 +72,32 @@ def public_date(brief: Brief, released_at: datetime.datetime) -> datetime.date:
 # --- Snapshot -------------------------------------------------------------------
 
 
-def _load(brief_id: int) -> Brief:
-    """The brief with every relation an edition shows, in a fixed number of queries."""
-    return Brief.objects.prefetch_related(
-        models.Prefetch(
-            "contributions",
-            queryset=Contribution.objects.select_related(
-                "person", "person__affiliation"
-            ).order_by("order", "id"),
+def _confirmed_links(brief: Brief) -> list[BriefActor]:
+    """Confirmed actor links in the order the edition shows them.
+
+    First mentioned first, unmentioned ones last, ties by name: a stable
+    sort of the name-ordered rows `content_prefetches` loads.
+    """
+    links = [a for a in brief.actor_links.all() if a.state == MentionState.CONFIRMED]
+    return sorted(
+        links, key=lambda a: (a.first_position is None, a.first_position or 0)
+    )
+
+
+def _agreement_links(brief: Brief) -> list[BriefAgreement]:
+    """Agreement links, most recently signed first, undated ones last, by title.
+
+    (The same on SQLite and PostgreSQL: the databases put NULLs at opposite
+    ends of a descending ORDER BY, so the order is made here.)
+    """
+    links = list(brief.agreement_links.all())
+    return sorted(
+        links,
+        key=lambda a: (
+            a.agreement.signed_on is None,
+            -a.agreement.signed_on.toordinal() if a.agreement.signed_on else 0,
         ),
-        models.Prefetch("topics", queryset=Topic.objects.order_by("name")),
-        models.Prefetch(
-            "actor_links",
-            queryset=BriefActor.objects.filter(state=MentionState.CONFIRMED)
-            .select_related("actor")
-            .prefetch_related("actor__aliases")
-            .order_by(models.F("first_position").asc(nulls_last=True), "actor__name"),
-            to_attr="confirmed_links",
-        ),
-        models.Prefetch(
-            "agreement_links",
-            queryset=BriefAgreement.objects.select_related("agreement").order_by(
-                "-agreement__signed_on", "agreement__title"
-            ),
-        ),
-        models.Prefetch(
-            "recommendations",
-            queryset=Recommendation.objects.prefetch_related(
-                models.Prefetch("addressees", queryset=Actor.objects.order_by("name"))
-            ).order_by("order"),
-        ),
-    ).get(pk=brief_id)
+    )
 
 
 def _actor(actor: Actor) -> dict[str, Any]:
@@ -109,8 +105,12 @@ def _actor(actor: Actor) -> dict[str, Any]:
 
 
 def take_snapshot(brief: Brief) -> dict[str, Any]:
-    """Everything an edition shows of the brief and its linked records, as JSON."""
-    brief = _load(brief.pk)
+    """Everything an edition shows of the brief and its linked records, as JSON.
+
+    Reads no query when `brief` has its content loaded already (publishing a
+    correction loads it once for everything); else 7.
+    """
+    [brief] = load_content(brief)
     return {
         "brief": {
             "id": brief.pk,
@@ -165,7 +165,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                     for alias in link.actor.aliases.all()
                 ],
             }
-            for link in brief.confirmed_links
+            for link in _confirmed_links(brief)
         ],
         "agreements": [
             {
@@ -178,7 +178,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                     else None
                 ),
             }
-            for link in brief.agreement_links.all()
+            for link in _agreement_links(brief)
         ],
         "recommendations": [
             {
@@ -404,57 +404,117 @@ def _store_rendered(edition: Edition, history: list[Edition]) -> None:
         setattr(edition, name, value)
 
 
-def _write_links(edition: Edition) -> None:
-    """The current edition's link rows, from its snapshot (bulk inserts)."""
+def _write_links(edition: Edition, only: set[str] | None = None) -> None:
+    """The current edition's link rows, from its snapshot (bulk inserts).
+
+    `only` limits them to some tables (the names of `_LINKED`).
+    """
     content = edition.content
-    EditionCredit.objects.bulk_create(
-        EditionCredit(
-            edition=edition,
-            person_id=c["person"]["id"],
-            role=c["role"],
-            order=i,
+    wanted = set(_LINKED) if only is None else only
+    if "credits" in wanted:
+        EditionCredit.objects.bulk_create(
+            EditionCredit(
+                edition=edition, person_id=c["person"]["id"], role=c["role"], order=i
+            )
+            for i, c in enumerate(content["contributors"])
         )
-        for i, c in enumerate(content["contributors"])
-    )
-    EditionActor.objects.bulk_create(
-        EditionActor(edition=edition, actor_id=a["id"], position=i)
-        for i, a in enumerate(content["actors"])
-    )
-    edition.agreements.through.objects.bulk_create(
-        edition.agreements.through(edition_id=edition.pk, agreement_id=a["id"])
-        for a in content["agreements"]
-    )
-    edition.topics.through.objects.bulk_create(
-        edition.topics.through(edition_id=edition.pk, topic_id=t["id"])
-        for t in content["topics"]
-    )
-    recommendations = EditionRecommendation.objects.bulk_create(
-        EditionRecommendation(
-            edition=edition,
-            order=r["order"],
-            title=r["title"],
-            body=r["body"],
-            policy_area=r["policy_area"],
+    if "actors" in wanted:
+        EditionActor.objects.bulk_create(
+            EditionActor(edition=edition, actor_id=a["id"], position=i)
+            for i, a in enumerate(content["actors"])
         )
-        for r in content["recommendations"]
+    if "agreements" in wanted:
+        edition.agreements.through.objects.bulk_create(
+            edition.agreements.through(edition_id=edition.pk, agreement_id=a["id"])
+            for a in content["agreements"]
+        )
+    if "topics" in wanted:
+        edition.topics.through.objects.bulk_create(
+            edition.topics.through(edition_id=edition.pk, topic_id=t["id"])
+            for t in content["topics"]
+        )
+    if "recommendations" in wanted:
+        recommendations = EditionRecommendation.objects.bulk_create(
+            EditionRecommendation(
+                edition=edition,
+                order=r["order"],
+                title=r["title"],
+                body=r["body"],
+                policy_area=r["policy_area"],
+            )
+            for r in content["recommendations"]
+        )
+        through = EditionRecommendation.addressees.through
+        through.objects.bulk_create(
+            through(editionrecommendation_id=rec.pk, actor_id=a["id"])
+            for rec, r in zip(recommendations, content["recommendations"], strict=True)
+            for a in r["addressees"]
+        )
+
+
+# What each link table holds of a snapshot: equal projections, equal rows.
+_LINKED = {
+    "credits": lambda c: [(x["person"]["id"], x["role"]) for x in c["contributors"]],
+    "actors": lambda c: [a["id"] for a in c["actors"]],
+    "agreements": lambda c: [a["id"] for a in c["agreements"]],
+    "topics": lambda c: [t["id"] for t in c["topics"]],
+    "recommendations": lambda c: [
+        (
+            r["order"],
+            r["title"],
+            r["body"],
+            r["policy_area"],
+            [a["id"] for a in r["addressees"]],
+        )
+        for r in c["recommendations"]
+    ],
+}
+
+
+def _link_tables(edition: Edition) -> dict[str, models.QuerySet]:
+    return {
+        "credits": EditionCredit.objects.filter(edition_id=edition.pk),
+        "actors": EditionActor.objects.filter(edition_id=edition.pk),
+        "agreements": Edition.agreements.through.objects.filter(edition_id=edition.pk),
+        "topics": Edition.topics.through.objects.filter(edition_id=edition.pk),
+        "recommendations": EditionRecommendation.objects.filter(edition_id=edition.pk),
+    }
+
+
+def _pass_links(previous: Edition, edition: Edition) -> None:
+    """Link rows for a new edition: the previous one's where they would be equal.
+
+    A correction usually fixes text, not credits, actors, agreements, topics
+    or recommendations: rows that would come out identical are re-pointed at
+    the new edition (one UPDATE per table; a recommendation's addressees
+    follow it) instead of deleted and inserted again (two or three queries
+    per table). The rest are replaced.
+    """
+    same = {
+        name: project(previous.content) == project(edition.content)
+        for name, project in _LINKED.items()
+    }
+    for name, rows in _link_tables(previous).items():
+        if same[name]:
+            rows.update(edition_id=edition.pk)
+        else:
+            rows.delete()
+    _write_links(edition, only={name for name, kept in same.items() if not kept})
+
+
+def _history_for_update(brief: Brief) -> list[Edition]:
+    """The brief's editions, oldest first, locked; one query, no rendered parts."""
+    return list(
+        Edition.objects.select_for_update()
+        .filter(brief=brief)
+        .defer(*_RENDERED_FIELDS)
+        .order_by("number")
     )
-    through = EditionRecommendation.addressees.through
-    through.objects.bulk_create(
-        through(editionrecommendation_id=rec.pk, actor_id=a["id"])
-        for rec, r in zip(recommendations, content["recommendations"], strict=True)
-        for a in r["addressees"]
-    )
 
 
-def _drop_links(edition: Edition) -> None:
-    EditionCredit.objects.filter(edition=edition).delete()
-    EditionActor.objects.filter(edition=edition).delete()
-    edition.agreements.through.objects.filter(edition_id=edition.pk).delete()
-    edition.topics.through.objects.filter(edition_id=edition.pk).delete()
-    EditionRecommendation.objects.filter(edition=edition).delete()
-
-
-@transaction.atomic
+# No savepoint: every caller runs this inside its own transaction and lets
+# an error end it; a savepoint would cost two queries per publication.
+@transaction.atomic(savepoint=False)
 def publish_edition(
     *, brief: Brief, released_at: datetime.datetime, note: str = ""
 ) -> Edition:
@@ -465,24 +525,23 @@ def publish_edition(
     re-rendered as such. Called by the editorial workflow (through
     briefs.hooks), the importer and the demo loader; inside their
     transaction, so the edition exists exactly when the publication does.
+    `brief` may come with its content loaded (briefs.models.load_content):
+    then the snapshot reads nothing.
     """
-    previous = (
-        Edition.objects.select_for_update()
-        .filter(brief=brief, is_current=True)
-        .defer(*_RENDERED_FIELDS)
-        .first()
-    )
+    earlier = _history_for_update(brief)
+    previous = next((e for e in earlier if e.is_current), None)
     number = 1
     first_release = released_at
     if previous is not None:
         number = previous.number + 1
         # Every edition carries the first release (Edition.published_at).
         first_release = previous.published_at
+        # The old edition now says it is superseded; rendered and saved in
+        # one UPDATE, before the new one takes its place as the current one.
         previous.is_current = False
         previous.superseded_at = released_at
-        previous.save(update_fields=["is_current", "superseded_at"])
-        _drop_links(previous)
-        search.unindex(BRIEFS, [previous.pk])
+        _store_rendered(previous, earlier[: earlier.index(previous) + 1])
+        previous.save(update_fields=["is_current", "superseded_at", *_RENDERED_FIELDS])
     content = take_snapshot(brief)
     edition = Edition(
         brief=brief,
@@ -501,20 +560,22 @@ def publish_edition(
         content=content,
     )
     edition.related = related_scores(edition)
-    earlier = _history(brief.pk, upto=number - 1)
-    history = [*earlier, edition]
-    _store_rendered(edition, history)
+    _store_rendered(edition, [*earlier, edition])
     edition.save()
-    _write_links(edition)
-    # The document is made from the edition in hand (no query to read it back).
-    search.get_engine().upsert(BRIEFS, [edition_document(edition)])
+    if previous is None:
+        _write_links(edition)
+    else:
+        _pass_links(previous, edition)
+    # The document is made from the edition in hand (no query to read it
+    # back); the superseded edition's row goes in the same statement.
+    search.get_engine().upsert(
+        BRIEFS,
+        [edition_document(edition)],
+        also_delete=[previous.pk] if previous is not None else [],
+    )
     add_to_neighbours(edition)
     render_after_commit(edition)
     changes.changed("edition", [brief.pk])
-    if previous is not None:
-        # The old edition now says it is superseded, and by which.
-        _store_rendered(previous, earlier)
-        previous.save(update_fields=_RENDERED_FIELDS)
     return edition
 
 

@@ -48,7 +48,17 @@ class Engine:
         self.connection = connection
 
     # Index maintenance
-    def upsert(self, index: SearchIndex, documents: Sequence[Document]) -> None:
+    def upsert(
+        self,
+        index: SearchIndex,
+        documents: Sequence[Document],
+        also_delete: Iterable[int] = (),
+    ) -> None:
+        """Add or replace `documents`; drop the rows of `also_delete` too.
+
+        (`also_delete`: a superseded edition's row goes in the same step,
+        on SQLite in the same DELETE as the replaced rows.)
+        """
         raise NotImplementedError
 
     def delete(self, index: SearchIndex, pks: Iterable[int]) -> None:
@@ -130,7 +140,13 @@ class Engine:
 class PostgresEngine(Engine):
     CONFIG = "english"
 
-    def upsert(self, index: SearchIndex, documents: Sequence[Document]) -> None:
+    def upsert(
+        self,
+        index: SearchIndex,
+        documents: Sequence[Document],
+        also_delete: Iterable[int] = (),
+    ) -> None:
+        self.delete(index, also_delete)
         if not documents:
             return
         columns = list(zip(*((d.pk, d.published_at, d.title, d.summary, d.body, d.more,
@@ -292,10 +308,15 @@ class SQLiteEngine(Engine):
     key = "rowid"
     COLUMNS = ("title", "summary", "body", "more", "names")
 
-    def upsert(self, index: SearchIndex, documents: Sequence[Document]) -> None:
+    def upsert(
+        self,
+        index: SearchIndex,
+        documents: Sequence[Document],
+        also_delete: Iterable[int] = (),
+    ) -> None:
+        self.delete(index, [*also_delete, *(d.pk for d in documents)])
         if not documents:
             return
-        self.delete(index, [d.pk for d in documents])
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {index.table} (rowid, {', '.join(self.COLUMNS)}) "
