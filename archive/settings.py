@@ -191,6 +191,9 @@ PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 
 # page cache it needs the generation in a cache shared by every process, so it
 # is on by default only with REDIS_URL; it works with the page cache off.
 PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
+# Two pairs of eyes: whoever submitted a brief or a correction for review may
+# not approve it; a superuser may, giving a reason (editorial/workflow.py).
+FOUR_EYES = env_bool("FOUR_EYES", True)
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 # Staff sign-in pauses after repeated wrong passwords (editorial/logins.py).

@@ -70,6 +70,7 @@ from editorial.workflow import (
     clear_presence,
     editable_briefs,
     others_editing,
+    overrides_four_eyes,
     record_presence,
     refusal,
     restore_revision,
@@ -656,6 +657,9 @@ class BriefAdmin(admin.ModelAdmin):
                         "value": a.value,
                         "label": a.label,
                         "needs_comment": a in NEEDS_COMMENT,
+                        # A superuser approving their own submission: the
+                        # comment is the override's recorded reason.
+                        "needs_reason": overrides_four_eyes(user, obj, a),
                         "needs_public_note": a in NEEDS_PUBLIC_NOTE,
                         "publish": a == Action.PUBLISH,
                     }

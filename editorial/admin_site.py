@@ -1,8 +1,12 @@
 """The admin site: Django's own, with each user's editorial to-do list on its index."""
 
 from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import path
 
 from editorial.logins import StaffLoginForm
 from editorial.workflow import editorial_dashboard
@@ -22,3 +26,42 @@ class ArchiveAdminSite(admin.AdminSite):
             "dashboard": editorial_dashboard(request.user),
         }
         return super().index(request, extra_context)
+
+    def get_urls(self) -> list:
+        urls = super().get_urls()
+        # Django's "view on site" shortcut redirects any staff user to the
+        # public address of any object; ours asks the object's admin first.
+        for i, pattern in enumerate(urls):
+            if getattr(pattern, "name", None) == "view_on_site":
+                view = self.admin_view(self.view_on_site)
+                view.admin_site = self
+                view.login_url = pattern.callback.login_url
+                urls[i] = path(str(pattern.pattern), view, name="view_on_site")
+        return urls
+
+    def view_on_site(
+        self, request: HttpRequest, content_type_id: str, object_id: str
+    ) -> HttpResponse:
+        """Redirect to an object's public address, if its admin would show it.
+
+        An object the user may not see answers like one that does not exist
+        (the admin's own queryset and object permissions decide, so a brief
+        follows editorial.workflow.can_view_brief), and so does an object
+        whose admin offers no public address (a brief that is not public).
+        """
+        try:
+            model = ContentType.objects.get(pk=int(content_type_id)).model_class()
+        except (ValueError, ContentType.DoesNotExist):
+            raise Http404("No such object.") from None
+        model_admin = self._registry.get(model)
+        obj = model_admin and model_admin.get_object(request, unquote(object_id))
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404("No such object.")
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+            if not url:
+                raise Http404("No such object.")
+            return HttpResponseRedirect(url)
+        if not model_admin.view_on_site:
+            raise Http404("No such object.")
+        return shortcut(request, content_type_id, object_id)

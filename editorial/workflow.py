@@ -11,6 +11,10 @@ brief already moved and is refused with a message, and nothing changes.
 States: draft → in review → (changes requested → draft) → approved →
 published (now, or scheduled: `published_at` in the future) → withdrawn.
 
+Two pairs of eyes (`settings.FOUR_EYES`, on by default): whoever submitted a
+brief for review last may not approve it; a superuser may, giving a reason
+that the log records as an override.
+
 Stable publication: a published brief is never edited in place. "Start a
 correction" makes a working copy (a separate, never-public row with
 `draft_of` set) that goes through the same review; publishing it copies its
@@ -157,6 +161,8 @@ RULES: dict[Action, Rule] = {
     ),
     Action.PURGE: Rule(ALL_STATUSES, None, "superuser", done="purged"),
 }
+# How the log marks a superuser's approval of their own submission.
+FOUR_EYES_OVERRIDE = "Override of two pairs of eyes (approved by its submitter):"
 # Statuses in which a Contributor may still change an own brief.
 OWNER_EDITABLE = frozenset({Status.DRAFT, Status.CHANGES_REQUESTED})
 # CONTENT_FROZEN (statuses whose content nobody changes in place) is a fact
@@ -286,7 +292,37 @@ def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
                 f"The brief this corrects is {live.get_status_display().lower()}; "
                 "a correction can only be published onto a published brief."
             )
+    if overrides_four_eyes(user, brief, action) and not user.is_superuser:
+        return (
+            f"You submitted “{title}” for review, so someone else must approve "
+            "it (two pairs of eyes)."
+        )
     return None
+
+
+def submitter_id(brief: Brief) -> int | None:
+    """Who submitted `brief` for review last: the latest submit in its log."""
+    return (
+        BriefTransition.objects.filter(brief_id=brief.pk, action=Action.SUBMIT)
+        .order_by("-created_at", "-id")
+        .values_list("created_by_id", flat=True)
+        .first()
+    )
+
+
+def overrides_four_eyes(user: AbstractUser, brief: Brief, action: Action) -> bool:
+    """Would `user` approve a brief they submitted themselves?
+
+    With `settings.FOUR_EYES` on, `refusal()` refuses that to everybody but a
+    superuser, and `transition_brief` lets a superuser through only with a
+    reason, logged as an override.
+    """
+    return (
+        settings.FOUR_EYES
+        and action == Action.APPROVE
+        and user.pk is not None
+        and submitter_id(brief) == user.pk
+    )
 
 
 def available_actions(user: AbstractUser, brief: Brief) -> list[Action]:
@@ -363,6 +399,20 @@ def transition_brief(
     if reason:
         raise TransitionError(reason)
     comment, public_note = comment.strip(), public_note.strip()
+    if overrides_four_eyes(user, locked, action):  # only a superuser gets here
+        if not comment:
+            raise TransitionError(
+                f"You submitted “{Truncator(locked.title).chars(80)}” for review "
+                "yourself: approving it overrides two pairs of eyes, so give "
+                "the reason in the comment."
+            )
+        logger.warning(
+            "Brief %s approved by its own submitter %s (override): %s",
+            locked.pk,
+            user,
+            comment,
+        )
+        comment = f"{FOUR_EYES_OVERRIDE} {comment}"
     handler = {
         Action.SUBMIT: _submit,
         Action.RESUME: _simple,

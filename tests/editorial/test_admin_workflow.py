@@ -4,13 +4,17 @@ import datetime
 import re
 
 import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.messages import get_messages
+from django.test import Client
 from django.utils import timezone
 
 from briefs.importers import import_brief_file
 from briefs.models import Brief, Recommendation, Status
 from editorial.models import BriefRevision, BriefTransition, EditPresence, RevisionKind
 from editorial.revisions import record_revision
+from editorial.workflow import Action
 from publishing.models import Edition
 from tests import factories
 
@@ -161,6 +165,195 @@ def test_guessing_ids_reveals_nothing(client, people, view):
     assert answers[0] == answers[1] and answers[0] in {302, 404}
     changelist = client.get("/admin/briefs/brief/").content.decode()
     assert "Not yours" not in changelist
+
+
+# -- Every admin URL of a brief and its parts, for a brief one may not see ------
+
+
+def _brief_admins() -> list:
+    """The brief's admin and the admins of its parts, from the admin registry."""
+    from editorial.admin import BriefAdmin, BriefPartAdmin
+
+    return [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, BriefAdmin | BriefPartAdmin)
+    ]
+
+
+def _object_urls() -> list:
+    """(model, URL template) for every admin URL pattern that names one object.
+
+    Read from the admins' get_urls() and the site's, so that a URL added
+    later is walked too; a new URL parameter fails the test until the test
+    knows how to fill it.
+    """
+    site_patterns = [
+        p for p in admin.site.get_urls() if "object_id" in p.pattern.converters
+    ]
+    cases = []
+    for model, model_admin in _brief_admins():
+        prefix = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
+        cases += [
+            (model, prefix + str(p.pattern))
+            for p in model_admin.get_urls()
+            if "object_id" in p.pattern.converters
+        ]
+        cases += [(model, "/admin/" + str(p.pattern)) for p in site_patterns]
+    return cases
+
+
+OBJECT_URLS = _object_urls()
+
+
+def _fill(template: str, values: dict) -> str:
+    def value(match):
+        name = match.group(1)
+        if name not in values:
+            pytest.fail(f"Teach this test how to fill <{name}> in {template}")
+        return str(values[name])
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, template)
+
+
+def _answer(user, method: str, url: str, hidden: list[str], pk: int) -> tuple:
+    """What a response tells: status, where to, messages (with the id masked)."""
+    client = Client()  # no messages left over from the previous request
+    client.force_login(user)
+    if method == "GET":
+        response = client.get(url)
+    else:
+        # A forged POST that would change things if it were let through.
+        response = client.post(
+            url,
+            {"post": "yes", "comment": "x", "public_note": "x", "body": "x"},
+        )
+    text = response.content.decode() + response.get("Location", "")
+    text += " ".join(messages_of(response))
+    for secret in hidden:
+        assert secret not in text, (method, url)
+
+    def mask(value: str) -> str:
+        return re.sub(rf"\b{pk}\b", "PK", value)
+
+    return (
+        response.status_code,
+        mask(response.get("Location", "")),
+        [mask(m) for m in messages_of(response)],
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize(
+    ("model", "template"),
+    OBJECT_URLS,
+    ids=[f"{m._meta.model_name}:{t}" for m, t in OBJECT_URLS],
+)
+def test_every_admin_url_answers_for_an_unseen_brief_as_for_a_missing_one(
+    people, model, template, method
+):
+    others = draft_of(
+        people["contributor_other"],
+        title="Secret plan for Tirana",
+        slug="secret-plan-for-tirana",
+        actors=[factories.make_actor()],
+        agreements=[factories.make_agreement()],
+    )
+    revision = others.revisions.get()
+    target = (
+        others
+        if model is Brief
+        else model.objects.filter(brief=others).order_by("pk").first()
+    )
+    assert target is not None, f"make the brief a {model._meta.verbose_name}"
+    missing_pk = (model.objects.order_by("-pk").values_list("pk", flat=True)[0]) + 1000
+    hidden = [others.title, others.slug, str(target)]
+    before = fingerprint(others)
+    content_type = ContentType.objects.get_for_model(model).pk
+    answers = []
+    for pk in (target.pk, missing_pk):
+        actions = [a.value for a in Action] if "<slug:action>" in template else [""]
+        answers.append(
+            [
+                _answer(
+                    people["contributor_owner"],
+                    method,
+                    _fill(
+                        template,
+                        {
+                            "object_id": pk,
+                            "action": action,
+                            "revision_id": revision.pk,
+                            "content_type_id": content_type,
+                        },
+                    ),
+                    hidden,
+                    pk,
+                )
+                for action in actions
+            ]
+        )
+    assert answers[0] == answers[1]
+    assert fingerprint(others) == before
+
+
+AUTOCOMPLETES = [
+    (model, field)
+    for model, model_admin in admin.site._registry.items()
+    for field in model_admin.autocomplete_fields
+    if model._meta.get_field(field).related_model in {m for m, _ in _brief_admins()}
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "field"),
+    AUTOCOMPLETES,
+    ids=[f"{m._meta.model_name}.{f}" for m, f in AUTOCOMPLETES],
+)
+def test_autocomplete_offers_no_unseen_brief(client, people, model, field):
+    others = draft_of(people["contributor_other"], title="Secret plan for Tirana")
+    mine = draft_of(people["contributor_owner"], title="Secret plan, mine")
+    client.force_login(people["contributor_owner"])
+
+    def search(term: str) -> dict:
+        response = client.get(
+            "/admin/autocomplete/",
+            {
+                "app_label": model._meta.app_label,
+                "model_name": model._meta.model_name,
+                "field_name": field,
+                "term": term,
+            },
+        )
+        assert response.status_code == 200
+        assert others.slug not in response.content.decode()
+        return response.json()
+
+    related = model._meta.get_field(field).related_model
+    if related is Brief:
+        found = {r["id"] for r in search("Secret plan")["results"]}
+        assert found == {str(mine.pk)}
+    assert search("Secret plan for Tirana") == search("No such title anywhere")
+
+
+@pytest.mark.django_db
+def test_view_on_site_goes_only_to_public_briefs_one_may_see(client, people):
+    content_type = ContentType.objects.get_for_model(Brief).pk
+    own = draft_of(people["contributor_owner"])
+    live = factories.make_brief(created_by=people["contributor_owner"])
+    client.force_login(people["contributor_owner"])
+    response = client.get(f"/admin/r/{content_type}/{live.pk}/")
+    assert response.status_code == 302
+    assert response["Location"] == live.get_absolute_url()
+    # Not public yet: no public address to go to, for its owner either.
+    assert client.get(f"/admin/r/{content_type}/{own.pk}/").status_code == 404
+    assert client.get(f"/admin/r/{content_type}/x/").status_code == 404
+    assert client.get(f"/admin/r/nope/{own.pk}/").status_code == 404
+    client.force_login(people["editor"])
+    assert client.get(f"/admin/r/{content_type}/{live.pk}/").status_code == 302
+    assert client.get(f"/admin/r/{content_type}/{own.pk}/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -19,6 +19,8 @@ from tests import factories
 def staff(db):
     return {
         "editor": factories.make_user(role="Editor"),
+        # Two pairs of eyes: whoever submits a correction may not approve it.
+        "reviewer": factories.make_user(role="Editor"),
         "publisher": factories.make_user(role="Publisher"),
         "superuser": factories.make_user(is_superuser=True),
     }
@@ -67,7 +69,7 @@ def shown_anywhere(client, brief: Brief, text: str) -> list[str]:
 
 def publish_copy(copy: Brief, staff: dict, note: str = "") -> Brief:
     transition_brief(copy, user=staff["editor"], action="submit")
-    transition_brief(copy, user=staff["editor"], action="approve")
+    transition_brief(copy, user=staff["reviewer"], action="approve")
     return transition_brief(
         copy, user=staff["publisher"], action="publish", public_note=note
     ).brief
@@ -163,7 +165,7 @@ def test_one_correction_draft_at_a_time_and_never_scheduled(live, staff):
     with pytest.raises(TransitionError, match="already has a correction draft"):
         transition_brief(live, user=staff["editor"], action="start_correction")
     transition_brief(copy, user=staff["editor"], action="submit")
-    transition_brief(copy, user=staff["editor"], action="approve")
+    transition_brief(copy, user=staff["reviewer"], action="approve")
     with pytest.raises(TransitionError, match="published at once"):
         transition_brief(
             copy,
@@ -180,7 +182,7 @@ def test_one_correction_draft_at_a_time_and_never_scheduled(live, staff):
 def test_a_correction_of_a_withdrawn_brief_cannot_be_published(live, staff):
     copy = transition_brief(live, user=staff["editor"], action="start_correction").brief
     transition_brief(copy, user=staff["editor"], action="submit")
-    transition_brief(copy, user=staff["editor"], action="approve")
+    transition_brief(copy, user=staff["reviewer"], action="approve")
     transition_brief(
         live, user=staff["publisher"], action="withdraw", public_note="Wrong data."
     )

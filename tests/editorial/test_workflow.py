@@ -18,6 +18,7 @@ from editorial.workflow import (
     available_actions,
     can_edit_brief,
     editable_briefs,
+    submitter_id,
     transition_brief,
 )
 from tests import factories
@@ -276,7 +277,7 @@ def test_submit_logs_check_findings_and_publish_is_blocked_by_errors(people):
     result = transition_brief(brief, user=people["superuser"], action="submit")
     checks = {f["check"] for f in result.entry.checks}
     assert {"summary_present", "author_present", "recommendations_addressed"} <= checks
-    transition_brief(brief, user=people["superuser"], action="approve")
+    transition_brief(brief, user=people["editor"], action="approve")
     with pytest.raises(TransitionError, match="no summary") as refused:
         transition_brief(brief, user=people["superuser"], action="publish")
     assert "names no author" in refused.value.message
@@ -558,3 +559,137 @@ def test_the_editable_query_agrees_with_the_edit_rule(people):
             continue
         expected = {b.pk for b in briefs if can_edit_brief(user, b)}
         assert set(editable_briefs(user).values_list("pk", flat=True)) == expected, role
+
+
+# -- Two pairs of eyes -----------------------------------------------------------
+
+INTERFACES = ["function", "admin_button", "forged_post", "bulk_action", "command"]
+
+
+def submitted_by(submitter, *, correction: bool = False) -> Brief:
+    """A brief (or a published brief's correction draft) `submitter` submitted."""
+    if correction:
+        live = brief_in(Status.PUBLISHED, title="Live brief", created_by=submitter)
+        brief = transition_brief(
+            live, user=submitter, action=Action.START_CORRECTION
+        ).brief
+    else:
+        brief = brief_in(Status.DRAFT, title="Own work", created_by=submitter)
+    transition_brief(brief, user=submitter, action=Action.SUBMIT)
+    return brief
+
+
+def approve_through(interface: str, client, brief: Brief, user, comment: str = ""):
+    """Try to approve `brief` as `user` through `interface`; the refusal or None."""
+    if interface == "function":
+        try:
+            transition_brief(brief, user=user, action=Action.APPROVE, comment=comment)
+        except TransitionError as error:
+            return error.message
+        return None
+    if interface == "command":
+        try:
+            call_command(
+                "brief_transition",
+                brief.slug,
+                "approve",
+                "--user",
+                user.username,
+                "--comment",
+                comment,
+            )
+        except CommandError as error:
+            return str(error)
+        return None
+    client.force_login(user)
+    base = f"/admin/briefs/brief/{brief.pk}"
+    if interface == "admin_button":
+        page = client.get(f"{base}/change/")
+        offered = {a["value"]: a for a in page.context["workflow"]["actions"]}.get(
+            "approve"
+        )
+        # A submitter is not offered the button; a superuser is, asking why.
+        own = submitter_id(brief) == user.pk
+        assert (offered is not None) == (user.is_superuser or not own)
+        if offered:
+            assert offered["needs_reason"] == own
+            assert ("recorded as an override" in page.content.decode()) == own
+    if interface == "bulk_action":
+        response = client.post(
+            "/admin/briefs/brief/",
+            {"action": "approve_selected", "_selected_action": [brief.pk]},
+            follow=True,
+        )
+    else:
+        response = client.post(
+            f"{base}/workflow/approve/",
+            {"comment": comment, "expected_status": Status.IN_REVIEW},
+            follow=True,
+        )
+    errors = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    return " ".join(errors) or None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("correction", [False, True], ids=["brief", "correction"])
+@pytest.mark.parametrize("interface", INTERFACES)
+@pytest.mark.parametrize("role", ["editor", "superuser"])
+def test_the_submitter_cannot_approve_without_a_second_pair_of_eyes(
+    client, people, role, interface, correction
+):
+    user = people[role]
+    brief = submitted_by(user, correction=correction)
+    before = state(brief)
+    refused = approve_through(interface, client, brief, user)
+    assert refused is not None and "submitted" in refused
+    if role == "superuser":
+        assert "reason" in refused  # the override needs one
+    else:
+        assert "someone else must approve" in refused
+    assert state(brief) == before
+    # Another editor approves it.
+    other = factories.make_user(role="Editor")
+    assert approve_through(interface, client, brief, other) is None
+    brief.refresh_from_db()
+    assert brief.status == Status.APPROVED
+    entry = BriefTransition.objects.filter(brief=brief).last()
+    assert entry.created_by == other and "override" not in entry.comment.lower()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("correction", [False, True], ids=["brief", "correction"])
+@pytest.mark.parametrize(
+    "interface",
+    [i for i in INTERFACES if i != "bulk_action"],  # no comment there
+)
+def test_a_superuser_overrides_with_a_recorded_reason(
+    client, people, interface, correction
+):
+    user = people["superuser"]
+    brief = submitted_by(user, correction=correction)
+    reason = "The other editors are on leave; the text is a reprint."
+    assert approve_through(interface, client, brief, user, comment=reason) is None
+    brief.refresh_from_db()
+    assert brief.status == Status.APPROVED
+    entry = BriefTransition.objects.filter(brief=brief).last()
+    assert (entry.action, entry.created_by) == (Action.APPROVE, user)
+    assert entry.comment.startswith("Override of two pairs of eyes")
+    assert entry.comment.endswith(reason)
+
+
+@pytest.mark.django_db
+def test_the_latest_submitter_counts_and_the_rule_can_be_turned_off(people, settings):
+    editor, other = people["editor"], factories.make_user(role="Editor")
+    brief = submitted_by(editor)
+    transition_brief(brief, user=other, action=Action.REQUEST_CHANGES, comment="Fix.")
+    transition_brief(brief, user=other, action=Action.SUBMIT)
+    brief.refresh_from_db()
+    # The first submitter may approve now; the one who resubmitted may not.
+    assert Action.APPROVE not in available_actions(other, brief)
+    assert Action.APPROVE in available_actions(editor, brief)
+    settings.FOUR_EYES = False
+    assert Action.APPROVE in available_actions(other, brief)
+    transition_brief(brief, user=other, action=Action.APPROVE)
+    brief.refresh_from_db()
+    assert brief.status == Status.APPROVED
+    assert BriefTransition.objects.filter(brief=brief).last().comment == ""
