@@ -244,7 +244,7 @@ class PostgresEngine(Engine):
         if not index.large:
             return super().ranked_ids(index, query, restrict, need)
         with (
-            transaction.atomic(using=self.connection.alias),
+            time_limit(self.connection.alias),
             self.connection.cursor() as cursor,
         ):
             # The planner does not know that testing a TOASTed tsvector costs
@@ -253,20 +253,12 @@ class PostgresEngine(Engine):
             # plain matches without reading the vectors at all.
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), "
-                "current_setting('statement_timeout'), "
-                "set_config('enable_seqscan', 'off', true), "
-                "set_config('statement_timeout', %s, true)",
-                [str(time_limit_ms())],
+                "set_config('enable_seqscan', 'off', true)"
             )
-            seqscan, timeout = cursor.fetchone()[:2]
-            with _stopped_is_too_broad():
-                result = super().ranked_ids(index, query, restrict, need)
-            # Inside an outer transaction the settings would outlive this block.
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true), "
-                "set_config('statement_timeout', %s, true)",
-                [seqscan, timeout],
-            )
+            seqscan = cursor.fetchone()[0]
+            result = super().ranked_ids(index, query, restrict, need)
+            # Inside an outer transaction the setting would outlive this block.
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
             return result
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
