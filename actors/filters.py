@@ -1,6 +1,8 @@
 """Query-parameter filters for actors and agreements, shared by the API and pages."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import django_filters
@@ -11,6 +13,7 @@ from django.db.models import QuerySet
 from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.drainage import set_override
+from rest_framework import exceptions
 
 from actors.models import (
     Actor,
@@ -46,8 +49,16 @@ def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.search(value) if value else queryset
 
 
+# The 400 of a search that ran past the time limit (docs/api.md).
+TOO_BROAD = "This search is too broad: add words or a filter."
+
+
 class SearchFilter(django_filters.CharFilter):
-    """`q`: bounded length; NUL bytes are refused by Django's CharField itself."""
+    """`q`: bounded length; NUL bytes are refused by Django's CharField itself.
+
+    In the API, the whole list answer runs under the search time limit
+    (`time_limit`, entered by kernel.viewsets.ArchiveViewSet.list_limits).
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("method", search_filter)
@@ -66,6 +77,17 @@ class SearchFilter(django_filters.CharFilter):
                 "description": f"Search text (at most {MAX_QUERY_LENGTH} characters).",
             },
         )
+
+    @contextmanager
+    def time_limit(self, name: str) -> Iterator[None]:
+        """Every query in the block under the search page's limit; past it, a
+        400 naming `name`. The ranking alone is not enough: counting every
+        match of a broad query costs as much as ranking it."""
+        try:
+            with search.time_limit():
+                yield
+        except search.SearchTooBroad as exc:
+            raise exceptions.ValidationError({name: [TOO_BROAD]}) from exc
 
 
 class SlugsField(ModelMultipleChoiceField):

@@ -303,6 +303,12 @@ API_ANON_RATE = env_rate("API_ANON_RATE", "60/min")
 API_KEY_RATE = env_rate("API_KEY_RATE", "600/min")
 # Searches run by the /search/ page per client address (archive/views.py).
 SEARCH_RATE = env_rate("SEARCH_RATE", "30/min")
+# How long any search query may run, on the /search/ page and in every API
+# list with `q` (ranking, match, count, page); past it: "too broad", a 400.
+# At least 1: PostgreSQL reads a statement_timeout of 0 as "no limit".
+SEARCH_TIME_LIMIT_MS = int(os.environ.get("SEARCH_TIME_LIMIT_MS", 500))
+if SEARCH_TIME_LIMIT_MS < 1:
+    raise ImproperlyConfigured("SEARCH_TIME_LIMIT_MS must be at least 1.")
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or networks).
 # Empty: REMOTE_ADDR is the client, and X-Forwarded-For is ignored.

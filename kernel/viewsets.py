@@ -8,6 +8,8 @@ generation and with it every cached answer.
 """
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -164,7 +166,33 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
         cached = self._cached_answer(request)
         if cached is not None:
             return cached
+        with self.list_limits(request):
+            return self.answer_list(request, *args, **kwargs)
+
+    def answer_list(
+        self, request: Request, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
+        """The list's answer when it is not cached; subclasses may read it
+        their own way. Every query it runs is inside `list_limits()`."""
         return super().list(request, *args, **kwargs)
+
+    @contextmanager
+    def list_limits(self, request: Request) -> Iterator[None]:
+        """The limits of the filters this list was sent, around its queries.
+
+        A filter with a `time_limit(name)` context manager (the search filter,
+        `q`) gets the whole answer inside it: the filtering, the paginator's
+        count and the page, not only its own query. The filter turns running
+        past it into a 400 naming its parameter.
+        """
+        filterset_class = getattr(self, "filterset_class", None)
+        filters = filterset_class.base_filters if filterset_class else {}
+        with ExitStack() as stack:
+            for name, filter_ in filters.items():
+                limit = getattr(filter_, "time_limit", None)
+                if limit is not None and name in request.query_params:
+                    stack.enter_context(limit(name))
+            yield
 
     def last_modified(self, instance: Any) -> datetime | None:
         """When this item (and what it shows of related items) last changed."""

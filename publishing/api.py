@@ -185,10 +185,7 @@ class BriefViewSet(ArchiveViewSet):
         # A method, not a class attribute: "now" is each request's own.
         return Edition.objects.public()
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        cached = self._cached_answer(request)
-        if cached is not None:
-            return cached
+    def answer_list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         if set(request.query_params) - {
             self.paginator.page_query_param,
             self.paginator.page_size_query_param,
@@ -398,10 +395,7 @@ class RecommendationViewSet(ArchiveViewSet):
             edition__in=Edition.objects.public()
         )
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        cached = self._cached_answer(request)
-        if cached is not None:
-            return cached
+    def answer_list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         rows = self.paginate_queryset(queryset.values(*_RECOMMENDATION_FIELDS))
         return self.get_paginated_response(_recommendation_items(rows, request))

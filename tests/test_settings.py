@@ -84,3 +84,10 @@ def test_sqlite_url_is_parsed_relative_to_the_project():
 def test_unknown_database_scheme_is_refused():
     with pytest.raises(ImproperlyConfigured, match="not supported"):
         parse_database_url("mysql://root@localhost/archive")
+
+
+def test_a_search_time_limit_of_zero_is_refused():
+    # PostgreSQL reads statement_timeout 0 as "no limit": refused at start-up.
+    result = run_manage("check", DEBUG="1", SEARCH_TIME_LIMIT_MS="0")
+    assert result.returncode != 0
+    assert "SEARCH_TIME_LIMIT_MS must be at least 1" in result.stderr

@@ -88,6 +88,8 @@ from archive.search.engines import (
     SQLiteEngine,
     get_engine,
     time_limit,
+    time_limit_ms,
+    time_limited,
 )
 from archive.search.indexes import (
     Document,
@@ -157,6 +159,8 @@ __all__ = [
     "search_queryset",
     "snippet_window",
     "time_limit",
+    "time_limit_ms",
+    "time_limited",
     "unindex",
 ]
 

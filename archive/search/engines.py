@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
@@ -32,12 +33,20 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 
 
 class SearchTooBroad(InvalidQuery):
-    """The query ran past `TIME_LIMIT_MS` and was stopped (also a 400)."""
+    """The query ran past the time limit and was stopped (also a 400)."""
 
 
 # No search query may run longer than this: a phrase of two common words that
-# never meet would otherwise check every document that has both.
+# never meet would otherwise check every document that has both. The default
+# of the SEARCH_TIME_LIMIT_MS setting, which the search page and the API share.
 TIME_LIMIT_MS = 500
+
+
+def time_limit_ms() -> int:
+    """The search time limit in force: SEARCH_TIME_LIMIT_MS, read per use."""
+    return int(getattr(settings, "SEARCH_TIME_LIMIT_MS", TIME_LIMIT_MS))
+
+
 _TOO_BROAD = "This search is too broad to answer quickly; add or change words."
 
 
@@ -255,7 +264,7 @@ class PostgresEngine(Engine):
         if not index.large:
             return super().ranked_ids(index, query, restrict, need)
         with (
-            transaction.atomic(using=self.connection.alias),
+            time_limit(self.connection.alias),
             self.connection.cursor() as cursor,
         ):
             # The planner does not know that testing a TOASTed tsvector costs
@@ -264,20 +273,12 @@ class PostgresEngine(Engine):
             # plain matches without reading the vectors at all.
             cursor.execute(
                 "SELECT current_setting('enable_seqscan'), "
-                "current_setting('statement_timeout'), "
-                "set_config('enable_seqscan', 'off', true), "
-                "set_config('statement_timeout', %s, true)",
-                [str(TIME_LIMIT_MS)],
+                "set_config('enable_seqscan', 'off', true)"
             )
-            seqscan, timeout = cursor.fetchone()[:2]
-            with _stopped_is_too_broad():
-                result = super().ranked_ids(index, query, restrict, need)
-            # Inside an outer transaction the settings would outlive this block.
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true), "
-                "set_config('statement_timeout', %s, true)",
-                [seqscan, timeout],
-            )
+            seqscan = cursor.fetchone()[0]
+            result = super().ranked_ids(index, query, restrict, need)
+            # Inside an outer transaction the setting would outlive this block.
+            cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [seqscan])
             return result
 
     def order_key(self, column: str, ids: list[int]) -> tuple[str, list]:
@@ -453,13 +454,22 @@ def _stopped_is_too_broad() -> Iterator[None]:
 
 
 @contextmanager
-def time_limit(using: str = "default", ms: int = TIME_LIMIT_MS) -> Iterator[None]:
+def time_limit(using: str = "default", ms: int | None = None) -> Iterator[None]:
     """Stop any query in the block that runs past `ms`: `SearchTooBroad`.
 
-    PostgreSQL: a transaction-local `statement_timeout`. SQLite: a progress
-    handler that interrupts the statement once the deadline has passed.
+    `ms` defaults to `time_limit_ms()`. PostgreSQL: a transaction-local
+    `statement_timeout` (each statement). SQLite: a progress handler that
+    interrupts the statement once the block's deadline has passed. Blocks
+    nest: an inner one (the ranking inside an API list) never extends the
+    outer deadline and gives it back when it ends.
     """
+    if ms is None:
+        ms = time_limit_ms()
     connection = connections[using]
+    outer = getattr(connection, "search_deadline", None)
+    deadline = time.monotonic() + ms / 1000
+    if outer is not None:
+        deadline = min(deadline, outer)
     if connection.vendor == "postgresql":
         with transaction.atomic(using=using), connection.cursor() as cursor:
             cursor.execute(
@@ -468,23 +478,41 @@ def time_limit(using: str = "default", ms: int = TIME_LIMIT_MS) -> Iterator[None
                 [str(ms)],
             )
             previous = cursor.fetchone()[0]
-            with _stopped_is_too_broad():
-                yield
+            connection.search_deadline = deadline
+            try:
+                with _stopped_is_too_broad():
+                    yield
+            finally:
+                connection.search_deadline = outer
             cursor.execute(
                 "SELECT set_config('statement_timeout', %s, true)", [previous]
             )
     elif connection.vendor == "sqlite":
         connection.ensure_connection()
         raw = connection.connection
-        deadline = time.monotonic() + ms / 1000
-        raw.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
+        raw.set_progress_handler(_past(deadline), 10_000)
+        connection.search_deadline = deadline
         try:
             with _stopped_is_too_broad():
                 yield
         finally:
-            raw.set_progress_handler(None, 0)
+            connection.search_deadline = outer
+            if outer is None:
+                raw.set_progress_handler(None, 0)
+            else:
+                raw.set_progress_handler(_past(outer), 10_000)
     else:
         yield
+
+
+def _past(deadline: float) -> Callable[[], bool]:
+    """SQLite's progress handler: true (interrupt) once `deadline` has passed."""
+    return lambda: time.monotonic() > deadline
+
+
+def time_limited(using: str = "default") -> bool:
+    """Whether queries on `using` run under a search time limit right now."""
+    return getattr(connections[using], "search_deadline", None) is not None
 
 
 def get_engine(using: str = "default") -> Engine:
