@@ -7,6 +7,9 @@ never guessed. Descriptions are our own short, neutral wording.
 
 Natural keys: actors, agreements and topics by slug; everything else by the
 fields of its unique constraint (see `demo.loader`).
+
+Over 1,000 lines, and meant to be: it is data (tables of actors, memberships,
+offices, indicators), not logic; splitting it would only scatter the facts.
 """
 
 import datetime

@@ -4,6 +4,12 @@ Every workflow move on a brief, from a button, a bulk action or a forged
 POST, goes through `editorial.workflow.transition_brief`; every save records a
 revision (editorial/revisions.py); a save made on a stale form is kept as an
 unapplied revision instead of overwriting anyone.
+
+About 1,000 lines, above the house's ~800: one ModelAdmin for the brief with
+its workflow, history, compare, restore, preview and presence views, plus the
+parts' admins that share its per-object permission checks. Splitting it
+would put those checks in two places; the parts' admins are the first thing
+to move out if it grows.
 """
 
 import copy

@@ -21,6 +21,10 @@ correction" makes a working copy (a separate, never-public row with
 content onto the live row in one transaction and records a Correction (a new
 version, with its optional public note). Public surfaces only ever read
 `published()` rows.
+
+About 900 lines, above the house's ~800, on purpose: the rules (`RULES`,
+`refusal`) and the moves they govern are read together whenever one changes;
+split apart, a new move could be written without its rule beside it.
 """
 
 import datetime
