@@ -31,7 +31,7 @@ FIRST_PUBLICATION_QUERIES = 40
 # search, related), history moves and log (5), and deleting the working copy
 # (16: Django's collector visits each of the brief's 14 relations even when
 # they are empty; only database-level cascades would make it one DELETE).
-CORRECTION_QUERIES = 56
+CORRECTION_QUERIES = 46
 
 
 def _brief(n: int, **fields):
