@@ -18,7 +18,14 @@ from django.urls import Resolver404, ResolverMatch, resolve
 
 from actors.models import Actor
 from briefs.markdown import split_blocks, table_rows
-from briefs.models import Brief, BriefActor, Contribution, MentionState, Role
+from briefs.models import (
+    Brief,
+    BriefActor,
+    Contribution,
+    MentionState,
+    Role,
+    content_loaded,
+)
 
 ERROR = "error"
 WARNING = "warning"
@@ -63,19 +70,31 @@ def summary_present(brief: Brief) -> Iterator[Finding]:
         yield _error("summary_present", "The brief has no summary.")
 
 
+# A brief may come with its content loaded (`briefs.models.load_content`, as
+# publishing a correction does before it checks): then the checks read the
+# rows in hand instead of querying them again (issue #10's query budget).
+
+
 @editorial_check
 def author_present(brief: Brief) -> Iterator[Finding]:
-    if not Contribution.objects.filter(brief=brief, role=Role.AUTHOR).exists():
+    if content_loaded(brief):
+        named = any(c.role == Role.AUTHOR for c in brief.contributions.all())
+    else:
+        named = Contribution.objects.filter(brief=brief, role=Role.AUTHOR).exists()
+    if not named:
         yield _error("author_present", "The brief names no author.")
 
 
 @editorial_check
 def recommendations_addressed(brief: Brief) -> Iterator[Finding]:
-    unaddressed = (
-        brief.recommendations.annotate(n=Count("addressees"))
-        .filter(n=0)
-        .order_by("order")
-    )
+    if content_loaded(brief):  # loaded in "order", addressees with them
+        unaddressed = [r for r in brief.recommendations.all() if not r.addressees.all()]
+    else:
+        unaddressed = (
+            brief.recommendations.annotate(n=Count("addressees"))
+            .filter(n=0)
+            .order_by("order")
+        )
     for rec in unaddressed:
         yield _warning(
             "recommendations_addressed",
@@ -120,9 +139,12 @@ def mentioned_actors_linked(brief: Brief) -> Iterator[Finding]:
     Names match as written (proper nouns); aliases honour their own flag.
     """
     text = f"{brief.summary}\n{brief.body}"
-    states = dict(
-        BriefActor.objects.filter(brief=brief).values_list("actor_id", "state")
-    )
+    if content_loaded(brief):
+        states = {link.actor_id: link.state for link in brief.actor_links.all()}
+    else:
+        states = dict(
+            BriefActor.objects.filter(brief=brief).values_list("actor_id", "state")
+        )
     for actor in Actor.objects.prefetch_related("aliases").order_by("name"):
         if states.get(actor.pk) in {MentionState.CONFIRMED, MentionState.REJECTED}:
             continue

@@ -6,11 +6,11 @@ import threading
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
-from briefs.models import Brief, Status
-from editorial.models import BriefTransition, ReviewComment
+from briefs.models import Brief, BriefSlugHistory, Correction, Status
+from editorial.models import BriefTransition, EditPresence, ReviewComment
 from editorial.workflow import (
     Action,
     TransitionError,
@@ -422,6 +422,50 @@ def test_racing_correction_publications_apply_one_correction():
     live.refresh_from_db()
     assert live.version == 2
     assert live.corrections.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_child_row_left_on_a_published_copy_fails_the_publication():
+    """The copy's row is deleted with one DELETE, not Django's collector.
+
+    The foreign keys keep the collector's guarantee: a child row that the
+    correction did not move or delete (here a correction record on the copy,
+    which the workflow never makes) fails the publication at commit, and
+    nothing of it stays; no orphan row is left.
+    """
+    publisher = factories.make_user(role="Publisher")
+    live = brief_in(Status.PUBLISHED)
+    copy = transition_brief(live, user=publisher, action="start_correction").brief
+    Brief.objects.filter(pk=copy.pk).update(status=Status.APPROVED)
+    Correction.objects.create(brief_id=copy.pk, published_on=timezone.localdate())
+    logged = BriefTransition.objects.count()
+    with pytest.raises(IntegrityError):
+        transition_brief(
+            Brief.objects.get(pk=copy.pk), user=publisher, action="publish"
+        )
+    assert Brief.objects.filter(pk=copy.pk, draft_of=live).exists()
+    live.refresh_from_db()
+    assert live.version == 1
+    assert live.corrections.count() == 0
+    assert BriefTransition.objects.count() == logged
+
+
+@pytest.mark.django_db
+def test_publishing_a_correction_removes_every_row_of_its_copy(people):
+    """Presence, the copy's old slugs and its content rows go with it."""
+    publisher = people["publisher"]
+    live = brief_in(Status.PUBLISHED)
+    copy = transition_brief(live, user=publisher, action="start_correction").brief
+    EditPresence.objects.create(brief=copy, user=people["editor"])
+    call_command("rename_brief", copy.slug, "renamed-copy")
+    assert BriefSlugHistory.objects.filter(brief=copy).exists()
+    Brief.objects.filter(pk=copy.pk).update(status=Status.APPROVED)
+    transition_brief(Brief.objects.get(pk=copy.pk), user=publisher, action="publish")
+    assert not Brief.objects.filter(pk=copy.pk).exists()
+    assert not EditPresence.objects.filter(brief_id=copy.pk).exists()
+    assert not BriefSlugHistory.objects.filter(brief_id=copy.pk).exists()
+    assert live.contributions.exists()
+    connection.check_constraints()  # no row points at the deleted copy
 
 
 @pytest.mark.django_db
