@@ -228,6 +228,14 @@ class Edition(models.Model):
                 ],
                 name="edition_public_order",
             ),
+            # Used by the recommendations page (publishing/recommendation_rows.py),
+            # ordered by its brief's date and title: the first page walks this
+            # index newest first and stops after 50 rows, where it sorted every
+            # public recommendation per request.
+            models.Index(
+                fields=["is_current", "-public_date", "title"],
+                name="edition_public_title",
+            ),
             # Used by old edition pages: /briefs/<slug>/v<number>/.
             models.Index(fields=["slug", "number"], name="edition_slug_number"),
         ]
