@@ -18,6 +18,8 @@ Each page costs a fixed number of queries whatever the number of related rows
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.
 """
 
+import datetime
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -45,6 +47,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, ListView, View
 
@@ -70,6 +73,7 @@ from publishing.citations import (
     format_apa,
     record_from_json,
 )
+from publishing.compiled import CompiledQuery
 from publishing.editions import preview_edition
 from publishing.facets import (
     FACET_SIZE,
@@ -95,6 +99,7 @@ from publishing.pages import (
 )
 from publishing.pdf import PDFUnavailable
 from publishing.pdfs import ensure_edition_pdf
+from publishing.rendering import RELATED_CANDIDATES
 
 # How many cards the brief list, a topic's and a person's page show per page.
 LIST_PAGE_SIZE = 20
@@ -329,16 +334,11 @@ class BriefDetailView(View):
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        row = (
-            Edition.objects.public()
-            .filter(slug=kwargs["slug"])
-            .values_list("head_html", "article_html", "related")
-            .first()
-        )
-        if row is None:
+        rows = _CURRENT_PAGE(slug=kwargs["slug"], at=timezone.now(), limit=1)
+        if not rows:
             return self.missing(request, kwargs["slug"])
-        head_html, article_html, related = row
-        return edition_page(head_html, article_html, related_items(related))
+        head_html, article_html, related = rows[0]
+        return edition_page(head_html, article_html, related_items(load_json(related)))
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -787,6 +787,46 @@ def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf_response(edition, slug)
 
 
+# The brief page's two queries, compiled once per process (publishing/compiled.py):
+# building their SQL with the ORM cost more CPU than the rest of the page.
+_SLUG = "\x00slug-sentinel"
+# Pads the related candidates to the compiled length; no brief has this id.
+_NO_BRIEF = -1
+
+
+def _current_page_query(slug: str, at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(slug=slug)
+        .order_by()
+        .values_list("head_html", "article_html", "related")
+    )
+
+
+def _related_items_query(ids: list[int], at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(brief_id__in=ids)
+        .order_by()
+        .values_list("brief_id", "related_item_html")
+    )
+
+
+_CURRENT_PAGE = CompiledQuery(
+    _current_page_query, slug=_SLUG, at=CompiledQuery.time_sentinel()
+)
+_RELATED_ITEMS = CompiledQuery(
+    _related_items_query,
+    ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
+    at=CompiledQuery.time_sentinel(),
+)
+
+
+def load_json(value: object) -> object:
+    """A JSON column read through a cursor: text on SQLite and PostgreSQL alike."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
     """A brief page: the page shell around an edition's stored parts."""
     head, article, related_mark, tail = brief_page_shell()
@@ -814,11 +854,15 @@ def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
     if not related:
         return []
     ranked = [pk for pk, _ in related]
-    items = dict(
-        Edition.objects.public()
-        .filter(brief_id__in=ranked)
-        .values_list("brief_id", "related_item_html")
-    )
+    if len(ranked) <= RELATED_CANDIDATES:
+        padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
+        items = dict(_RELATED_ITEMS(ids=padded, at=timezone.now()))
+    else:  # not written by publishing (rendering.py caps the list); still served
+        items = dict(
+            Edition.objects.public()
+            .filter(brief_id__in=ranked)
+            .values_list("brief_id", "related_item_html")
+        )
     return [items[pk] for pk in ranked if pk in items][:limit]
 
 
