@@ -574,10 +574,75 @@ class AgreementListView(FilteredListView):
         return context
 
 
+# This process's prepared agreement pages: {slug: (generation, id, [before
+# the brief cards, after])}.
+_agreement_pages: dict[str, tuple[str, int, list[str]]] = {}
+AGREEMENT_PAGES_MAX = 500
+
+
+def _agreement_cards_query(agreement_id: int, at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(agreements=agreement_id)
+        .values_list("card_html")
+    )
+
+
+_AGREEMENT_CARDS = CompiledQuery(
+    _agreement_cards_query, agreement_id=-1_000_001, at=CompiledQuery.time_sentinel()
+)
+
+
 @method_decorator(public_page, name="dispatch")
 class AgreementDetailView(DetailView):
+    """An agreement, its parties and sources, and the public briefs discussing it.
+
+    Everything but the briefs comes from working records (agreement, parties,
+    signatories, sources, sibling agreements): four queries and a whole
+    template, about 4 ms, where the page's budget is about eight times a bare
+    view. Every committed change to those records retires the content
+    generation (kernel/changes.py), so, as for the brief list, that part is
+    rendered once per generation per process with a marker where the cards
+    go, and a request runs one compiled query for the public editions' cards
+    (publishing/compiled.py). Needs the generation shared by every process
+    (`PREPARED_LISTS`); otherwise the page is rendered per request.
+    """
+
     template_name = "actors/agreement_detail.html"
     context_object_name = "agreement"
+    preparing = False
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.PREPARED_LISTS or settings.DEBUG:
+            return super().get(request, *args, **kwargs)
+        slug = kwargs["slug"]
+        generation = current_generation()
+        prepared = _agreement_pages.get(slug)
+        if prepared is None or prepared[0] != generation:
+            prepared = self.prepare(request, generation, *args, **kwargs)
+        _, agreement_id, (before, after) = prepared
+        cards = _AGREEMENT_CARDS(agreement_id=agreement_id, at=timezone.now())
+        if cards:
+            middle = "".join(card for (card,) in cards)
+        else:
+            middle = "<p>No published brief discusses this agreement yet.</p>"
+        return HttpResponse(before + middle + after)
+
+    def prepare(
+        self, request: HttpRequest, generation: str, *args, **kwargs
+    ) -> tuple[str, int, list[str]]:
+        """The page rendered with a marker for its cards (404 if no agreement)."""
+        self.preparing = True
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        before, after = response.content.decode().split(_CARDS, 1)
+        if len(_agreement_pages) >= AGREEMENT_PAGES_MAX or any(
+            entry[0] != generation for entry in _agreement_pages.values()
+        ):
+            _agreement_pages.clear()  # only the current generation is ever used
+        prepared = (generation, self.object.pk, [before, after])
+        _agreement_pages[kwargs["slug"]] = prepared
+        return prepared
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return Agreement.objects.prefetch_related(
@@ -593,7 +658,10 @@ class AgreementDetailView(DetailView):
         agreement = self.object
         parties = list(agreement.parties.all())
         context["parties"] = parties
-        context["briefs"] = list(public_cards().filter(agreements=agreement))
+        if self.preparing:  # the cards are read per request (see get)
+            context["briefs"] = [_CardMarker()]
+        else:
+            context["briefs"] = list(public_cards().filter(agreements=agreement))
         party_ids = [party.actor_id for party in parties]
         others = Agreement.objects.none()
         if len(party_ids) >= 2:
