@@ -8,7 +8,7 @@ never from the working models, which editors keep changing.
 Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
 
-One module of about 900 lines, above the house's ~800: every public HTML page
+One module of about 1,000 lines, above the house's ~800: every public HTML page
 and download of a brief is here, sharing the filtered-list base, the page
 shells and the moved-address lookup; splitting brief, actor and download views
 apart would scatter those for no reader.
