@@ -6,7 +6,10 @@ list and detail (publishing/api.py), whose whole uncached budgets are 12x and
 8x a bare view, are a few such builds: their queries are written as ordinary
 querysets (starting from `Edition.objects.public()`, the one gate) and
 compiled once; each request substitutes its own values for the sentinels and
-runs the cached SQL through the connection's cursor.
+runs the cached SQL through the connection's cursor. The brief, actor and
+agreement pages (publishing/views.py, publishing/pages.py) read their rows the
+same way: at 1,000 briefs this took the brief page from about 13x to about 3x
+a bare view on SQLite.
 
 Only simple parameters are substituted: values equal to a sentinel. Lists are
 compiled at a fixed length, padded with ids that cannot exist. A page of the

@@ -16,16 +16,19 @@ Brief pages need none of this: editions store their rendered parts when they
 are published (publishing/editions.py).
 """
 
+import datetime
 import html
 import json
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from actors.models import Actor, ActorKind, AgreementParty, Membership, Office
+from publishing.compiled import CompiledQuery
 from publishing.models import Edition, EditionActor, EditionRecommendation
 from publishing.rendering import absolute_url, json_ld
 
@@ -173,15 +176,20 @@ class PreparedActor:
         return self.rendered_version == self.page_version
 
 
-def public_actor(slug: str) -> PreparedActor | None:
-    row = Actor.objects.filter(slug=slug).values_list(*ACTOR_FIELDS).first()
-    return PreparedActor(row) if row else None
+# The actor page's three queries are compiled once per process
+# (publishing/compiled.py): building their SQL with the ORM cost more CPU
+# than the rest of the page. Sentinels stand for the request's values.
+_SLUG = "\x00slug-sentinel"
+_ACTOR_ID = -1_000_001
 
 
-def actor_brief_cards(actor_id: int) -> str:
-    """Cards of the latest public editions that discuss the actor (one query)."""
+def _actor_row_query(slug: str) -> QuerySet:
+    return Actor.objects.filter(slug=slug).order_by().values_list(*ACTOR_FIELDS)
+
+
+def _brief_cards_query(actor_id: int, at: datetime.datetime) -> QuerySet:
     latest = (
-        Edition.objects.public()
+        Edition.objects.public(at=at)
         .filter(
             pk__in=EditionActor.objects.filter(actor_id=actor_id).values("edition_id")
         )
@@ -190,9 +198,39 @@ def actor_brief_cards(actor_id: int) -> str:
     # The newest ids are picked first and only their cards read (a LIMIT
     # subquery): sorting every discussing edition with its card made SQLite
     # read each one's long row, ~6 ms for a 100-brief actor at 1,000 briefs.
-    cards = list(
-        Edition.objects.filter(pk__in=latest).values_list("card_html", flat=True)
+    return Edition.objects.filter(pk__in=latest).values_list("card_html")
+
+
+def _recommendations_query(actor_id: int, at: datetime.datetime) -> QuerySet:
+    # EXISTS per row, not `edition__in` a list of every public edition: SQLite
+    # built that list (~1,000 ids) on each request, more than half the query.
+    public = Edition.objects.public(at=at).filter(pk=OuterRef("edition_id"))
+    return (
+        EditionRecommendation.objects.filter(
+            Exists(public.order_by()), addressees=actor_id
+        )
+        .order_by("-edition__public_date", "edition__title", "order")
+        .values_list("order", "title", "edition__slug", "edition__title")
     )
+
+
+_ACTOR_ROW = CompiledQuery(_actor_row_query, slug=_SLUG)
+_BRIEF_CARDS = CompiledQuery(
+    _brief_cards_query, actor_id=_ACTOR_ID, at=CompiledQuery.time_sentinel()
+)
+_RECOMMENDATIONS = CompiledQuery(
+    _recommendations_query, actor_id=_ACTOR_ID, at=CompiledQuery.time_sentinel()
+)
+
+
+def public_actor(slug: str) -> PreparedActor | None:
+    rows = _ACTOR_ROW(slug=slug, limit=1)
+    return PreparedActor(rows[0]) if rows else None
+
+
+def actor_brief_cards(actor_id: int) -> str:
+    """Cards of the latest public editions that discuss the actor (one query)."""
+    cards = [card for (card,) in _BRIEF_CARDS(actor_id=actor_id, at=timezone.now())]
     if not cards:
         return "<p>No published brief discusses it yet.</p>"
     return "".join(cards)
@@ -200,16 +238,7 @@ def actor_brief_cards(actor_id: int) -> str:
 
 def actor_recommendation_items(actor_id: int) -> str:
     """The latest public recommendations addressed to the actor (one query)."""
-    rows = (
-        EditionRecommendation.objects.filter(
-            addressees=actor_id,
-            edition__in=Edition.objects.public().order_by().values("pk"),
-        )
-        .order_by("-edition__public_date", "edition__title", "order")
-        .values_list("order", "title", "edition__slug", "edition__title")[
-            :ACTOR_PREVIEW
-        ]
-    )
+    rows = _RECOMMENDATIONS(actor_id=actor_id, at=timezone.now(), limit=ACTOR_PREVIEW)
     if not rows:
         return "<p>None yet.</p>"
     items = "".join(

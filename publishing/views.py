@@ -8,7 +8,7 @@ never from the working models, which editors keep changing.
 Actor and agreement pages live here, not in `actors`, because they list the
 briefs that discuss them and `actors` never imports `briefs`.
 
-One module of about 900 lines, above the house's ~800: every public HTML page
+One module of about 1,000 lines, above the house's ~800: every public HTML page
 and download of a brief is here, sharing the filtered-list base, the page
 shells and the moved-address lookup; splitting brief, actor and download views
 apart would scatter those for no reader.
@@ -18,6 +18,8 @@ Each page costs a fixed number of queries whatever the number of related rows
 `public_page` (kernel/pagecache.py): the page cache and conditional GET.
 """
 
+import datetime
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -45,6 +47,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, View
@@ -71,6 +74,7 @@ from publishing.citations import (
     format_apa,
     record_from_json,
 )
+from publishing.compiled import CompiledQuery
 from publishing.editions import preview_edition
 from publishing.facets import (
     FACET_SIZE,
@@ -103,6 +107,7 @@ from publishing.recommendation_rows import (
     public_recommendations,
     render_rows,
 )
+from publishing.rendering import RELATED_CANDIDATES
 
 # How many cards the brief list, a topic's and a person's page show per page.
 LIST_PAGE_SIZE = 20
@@ -337,16 +342,11 @@ class BriefDetailView(View):
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        row = (
-            Edition.objects.public()
-            .filter(slug=kwargs["slug"])
-            .values_list("head_html", "article_html", "related")
-            .first()
-        )
-        if row is None:
+        rows = _CURRENT_PAGE(slug=kwargs["slug"], at=timezone.now(), limit=1)
+        if not rows:
             return self.missing(request, kwargs["slug"])
-        head_html, article_html, related = row
-        return edition_page(head_html, article_html, related_items(related))
+        head_html, article_html, related = rows[0]
+        return edition_page(head_html, article_html, related_items(load_json(related)))
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -582,10 +582,75 @@ class AgreementListView(FilteredListView):
         return context
 
 
+# This process's prepared agreement pages: {slug: (generation, id, [before
+# the brief cards, after])}.
+_agreement_pages: dict[str, tuple[str, int, list[str]]] = {}
+AGREEMENT_PAGES_MAX = 500
+
+
+def _agreement_cards_query(agreement_id: int, at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(agreements=agreement_id)
+        .values_list("card_html")
+    )
+
+
+_AGREEMENT_CARDS = CompiledQuery(
+    _agreement_cards_query, agreement_id=-1_000_001, at=CompiledQuery.time_sentinel()
+)
+
+
 @method_decorator(public_page, name="dispatch")
 class AgreementDetailView(DetailView):
+    """An agreement, its parties and sources, and the public briefs discussing it.
+
+    Everything but the briefs comes from working records (agreement, parties,
+    signatories, sources, sibling agreements): four queries and a whole
+    template, about 4 ms, where the page's budget is about eight times a bare
+    view. Every committed change to those records retires the content
+    generation (kernel/changes.py), so, as for the brief list, that part is
+    rendered once per generation per process with a marker where the cards
+    go, and a request runs one compiled query for the public editions' cards
+    (publishing/compiled.py). Needs the generation shared by every process
+    (`PREPARED_LISTS`); otherwise the page is rendered per request.
+    """
+
     template_name = "actors/agreement_detail.html"
     context_object_name = "agreement"
+    preparing = False
+
+    def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not settings.PREPARED_LISTS or settings.DEBUG:
+            return super().get(request, *args, **kwargs)
+        slug = kwargs["slug"]
+        generation = current_generation()
+        prepared = _agreement_pages.get(slug)
+        if prepared is None or prepared[0] != generation:
+            prepared = self.prepare(request, generation, *args, **kwargs)
+        _, agreement_id, (before, after) = prepared
+        cards = _AGREEMENT_CARDS(agreement_id=agreement_id, at=timezone.now())
+        if cards:
+            middle = "".join(card for (card,) in cards)
+        else:
+            middle = "<p>No published brief discusses this agreement yet.</p>"
+        return HttpResponse(before + middle + after)
+
+    def prepare(
+        self, request: HttpRequest, generation: str, *args, **kwargs
+    ) -> tuple[str, int, list[str]]:
+        """The page rendered with a marker for its cards (404 if no agreement)."""
+        self.preparing = True
+        response = super().get(request, *args, **kwargs)
+        response.render()
+        before, after = response.content.decode().split(_CARDS, 1)
+        if len(_agreement_pages) >= AGREEMENT_PAGES_MAX or any(
+            entry[0] != generation for entry in _agreement_pages.values()
+        ):
+            _agreement_pages.clear()  # only the current generation is ever used
+        prepared = (generation, self.object.pk, [before, after])
+        _agreement_pages[kwargs["slug"]] = prepared
+        return prepared
 
     def get_queryset(self) -> QuerySet[Agreement]:
         return Agreement.objects.prefetch_related(
@@ -601,7 +666,10 @@ class AgreementDetailView(DetailView):
         agreement = self.object
         parties = list(agreement.parties.all())
         context["parties"] = parties
-        context["briefs"] = list(public_cards().filter(agreements=agreement))
+        if self.preparing:  # the cards are read per request (see get)
+            context["briefs"] = [_CardMarker()]
+        else:
+            context["briefs"] = list(public_cards().filter(agreements=agreement))
         party_ids = [party.actor_id for party in parties]
         others = Agreement.objects.none()
         if len(party_ids) >= 2:
@@ -816,6 +884,46 @@ def brief_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     return _pdf_response(edition, slug)
 
 
+# The brief page's two queries, compiled once per process (publishing/compiled.py):
+# building their SQL with the ORM cost more CPU than the rest of the page.
+_SLUG = "\x00slug-sentinel"
+# Pads the related candidates to the compiled length; no brief has this id.
+_NO_BRIEF = -1
+
+
+def _current_page_query(slug: str, at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(slug=slug)
+        .order_by()
+        .values_list("head_html", "article_html", "related")
+    )
+
+
+def _related_items_query(ids: list[int], at: datetime.datetime) -> QuerySet:
+    return (
+        Edition.objects.public(at=at)
+        .filter(brief_id__in=ids)
+        .order_by()
+        .values_list("brief_id", "related_item_html")
+    )
+
+
+_CURRENT_PAGE = CompiledQuery(
+    _current_page_query, slug=_SLUG, at=CompiledQuery.time_sentinel()
+)
+_RELATED_ITEMS = CompiledQuery(
+    _related_items_query,
+    ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
+    at=CompiledQuery.time_sentinel(),
+)
+
+
+def load_json(value: object) -> object:
+    """A JSON column read through a cursor: text on SQLite and PostgreSQL alike."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
     """A brief page: the page shell around an edition's stored parts."""
     head, article, related_mark, tail = brief_page_shell()
@@ -843,11 +951,15 @@ def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
     if not related:
         return []
     ranked = [pk for pk, _ in related]
-    items = dict(
-        Edition.objects.public()
-        .filter(brief_id__in=ranked)
-        .values_list("brief_id", "related_item_html")
-    )
+    if len(ranked) <= RELATED_CANDIDATES:
+        padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
+        items = dict(_RELATED_ITEMS(ids=padded, at=timezone.now()))
+    else:  # not written by publishing (rendering.py caps the list); still served
+        items = dict(
+            Edition.objects.public()
+            .filter(brief_id__in=ranked)
+            .values_list("brief_id", "related_item_html")
+        )
     return [items[pk] for pk in ranked if pk in items][:limit]
 
 

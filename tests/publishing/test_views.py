@@ -571,7 +571,9 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
         ("/actors/", 2),
         (f"/actors/{actor.slug}/", 3),
         ("/agreements/", 3),
-        (f"/agreements/{agreement.slug}/", 5),
+        # Prepared once per generation; the public cards (was 5: agreement,
+        # parties, sources, cards, sibling agreements).
+        (f"/agreements/{agreement.slug}/", 1),
         ("/recommendations/", 5),
         ("/feeds/briefs.rss", 3),
         (f"/actors/{actor.slug}/feed.atom", 4),
@@ -860,6 +862,30 @@ def test_prepared_actor_page_follows_every_change_it_shows(
     with factories.commit():
         change(world)
     assert expected in _actor_page(client)
+
+
+def test_prepared_agreement_page_is_the_page_rendered_per_request(
+    client, world, settings, django_assert_num_queries
+):
+    url = "/agreements/serbia-hungary-defense-cooperation-plan/"
+    prepared = html(client.get(url))
+    with django_assert_num_queries(1):  # the public cards; the rest is prepared
+        assert html(client.get(url)) == prepared
+    settings.PREPARED_LISTS = False
+    assert html(client.get(url)) == prepared
+    settings.PREPARED_LISTS = True
+    # Its briefs are read per request: a withdrawal leaves the page at once.
+    withdrawn = world.brief
+    withdrawn.status = Status.WITHDRAWN
+    withdrawn.withdrawn_reason = "Wrong figures."
+    withdrawn.save()
+    public_record().withdrawn(brief=withdrawn)
+    assert SEED_URL not in html(client.get(url))
+    # Its own data is prepared again once a change to it commits.
+    world.plan.title = "Serbia–Hungary defense plan, amended"
+    with factories.commit():
+        world.plan.save()
+    assert "defense plan, amended" in html(client.get(url))
 
 
 def test_actor_page_lists_are_live(client, world):
