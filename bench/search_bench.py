@@ -223,6 +223,8 @@ def make_editions() -> int:
         .order_by("pk")
     )
     total = todo.count()
+    if not total:
+        return 0
     through = Edition.topics.through
     made, last = 0, 0
     with tqdm(total=total, desc="editions", unit="edition") as bar:
