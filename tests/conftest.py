@@ -92,6 +92,7 @@ def _forget_generation() -> None:
     pagecache._seen["value"] = None
     views._list_shells.clear()
     views._agreement_pages.clear()
+    views._recommendation_shells.clear()
 
 
 @pytest.fixture(autouse=True)

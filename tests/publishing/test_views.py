@@ -888,6 +888,32 @@ def test_prepared_agreement_page_is_the_page_rendered_per_request(
     assert "defense plan, amended" in html(client.get(url))
 
 
+def test_prepared_recommendations_page_is_the_page_rendered_per_request(
+    client, world, settings, django_assert_num_queries
+):
+    prepared = html(client.get("/recommendations/"))
+    # The rows and their addressees; counts and facets are prepared.
+    with django_assert_num_queries(2):
+        assert html(client.get("/recommendations/")) == prepared
+    settings.PREPARED_LISTS = False
+    assert html(client.get("/recommendations/")) == prepared
+    settings.PREPARED_LISTS = True
+    # A withdrawal retires the content generation after commit, and with it
+    # the prepared counts: the brief's recommendations leave the page.
+    title = world.brief.recommendations.first().title
+    assert title in prepared
+    with factories.commit():
+        world.brief.status = Status.WITHDRAWN
+        world.brief.withdrawn_reason = "Wrong figures."
+        world.brief.save()
+        public_record().withdrawn(brief=world.brief)
+    after = html(client.get("/recommendations/"))
+    assert title not in after
+    # Counts and facets too: the prepared page equals one counted afresh.
+    settings.PREPARED_LISTS = False
+    assert html(client.get("/recommendations/")) == after
+
+
 def test_actor_page_lists_are_live(client, world):
     assert world.others[0].title in _actor_page(client)
     withdrawn = world.others[0]
