@@ -63,11 +63,11 @@ def test_the_current_number_redirects_and_unknown_versions_are_404(client):
 
 def test_earlier_versions_have_their_own_citation_files(client):
     _corrected()
-    bib = _text(client.get("/briefs/rival-pacts/v1/cite.ris"))
-    assert "/briefs/rival-pacts/v1/" in bib
+    ris = _text(client.get("/briefs/rival-pacts/v1/cite.ris"))
+    assert "/briefs/rival-pacts/v1/" in ris
     current = _text(client.get("/briefs/rival-pacts/cite.ris"))
     assert "version 2, updated 2025-05-28" in current.lower()
-    assert "version 2" not in bib.lower()
+    assert "version 2" not in ris.lower()
 
 
 @pytest.mark.parametrize("state", ["withdrawn", "trashed"])
