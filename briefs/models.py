@@ -189,12 +189,12 @@ LICENCE_URLS = {
 
 class BriefQuerySet(models.QuerySet["Brief"]):
     def published(self, at: datetime.datetime | None = None) -> "BriefQuerySet":
-        """The single gate for every public surface.
+        """Briefs whose editorial state is published and released, not trashed.
 
-        A brief is public when it is published, its release time has come (so a
-        scheduled brief turns public on its own, with no cron job) and it is not
-        in the trash. Drafts, briefs in review, withdrawn and trashed briefs
-        never pass.
+        The editorial view (dashboard, workflow, checks). No public surface
+        reads it: what the public sees is the brief's edition, and the one
+        public gate is `publishing.models.Edition.objects.public()`, kept in
+        step with this state by the workflow's write functions.
         """
         at = at or timezone.now()
         return self.filter(
@@ -218,64 +218,11 @@ class BriefQuerySet(models.QuerySet["Brief"]):
             deleted_at__isnull=True,
         )
 
-    def next_release_at(self) -> datetime.datetime | None:
-        """When the next scheduled brief becomes public (the page cache turns then)."""
-        return (
-            self.filter(
-                status=Status.PUBLISHED,
-                deleted_at__isnull=True,
-                published_at__gt=timezone.now(),
-            )
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-
-    def search(self, q: str) -> "BriefQuerySet":
-        """Public briefs matching `q`, best first; see `archive.search`.
-
-        Applies `published()` itself: search never returns anything else.
-        Raises `archive.search.InvalidQuery` for a query the reader must
-        change; a query with nothing searchable in it matches nothing.
-        """
-        from archive import search
-
-        return search.search_queryset(self.published(), search.BRIEFS, q)
-
     def for_actor(self, actor: Actor) -> "BriefQuerySet":
         """Briefs whose confirmed links include `actor`."""
         return self.filter(
             actor_links__actor=actor, actor_links__state=MentionState.CONFIRMED
         ).distinct()
-
-    def for_agreement(self, agreement: Agreement) -> "BriefQuerySet":
-        return self.filter(agreement_links__agreement=agreement).distinct()
-
-    def by_person(self, person: Person) -> "BriefQuerySet":
-        return self.filter(contributions__person=person).distinct()
-
-    def for_search_hits(self) -> "BriefQuerySet":
-        """What a search hit shows: its authors in order; not the rendered body."""
-        return self.defer("body_html", "toc").prefetch_related(
-            models.Prefetch(
-                "contributions",
-                queryset=Contribution.objects.filter(role=Role.AUTHOR)
-                .select_related("person")
-                .order_by("order", "id"),
-            )
-        )
-
-    def with_cards(self) -> "BriefQuerySet":
-        """Prefetch what a brief card shows: contributors in order and topics."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "contributions",
-                queryset=Contribution.objects.select_related("person").order_by(
-                    "order", "id"
-                ),
-            ),
-            "topics",
-        )
 
 
 class Brief(models.Model):

@@ -19,8 +19,10 @@ Stable publication: a published brief is never edited in place. "Start a
 correction" makes a working copy (a separate, never-public row with
 `draft_of` set) that goes through the same review; publishing it copies its
 content onto the live row in one transaction and records a Correction (a new
-version, with its optional public note). Public surfaces only ever read
-`published()` rows.
+version, with its optional public note). Every move that changes what the
+public sees (publish, correct, unschedule, withdraw, trash, restore) calls
+`briefs.hooks.public_record()` in the same transaction, which builds or
+updates the brief's editions: public surfaces read those, never these rows.
 
 About 900 lines, above the house's ~800, on purpose: the rules (`RULES`,
 `refusal`) and the moves they govern are read together whenever one changes;

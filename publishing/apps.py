@@ -10,7 +10,9 @@ class PublishingConfig(AppConfig):
 
     def ready(self) -> None:
         from briefs.hooks import provide_preview, register
+        from kernel import pagecache
         from publishing import changes, editions, search
+        from publishing.models import Edition
         from publishing.views import render_brief_preview
 
         # The workflow's publications, withdrawals... build and keep editions.
@@ -18,6 +20,8 @@ class PublishingConfig(AppConfig):
         search.register(self)
         # After a commit that changed actors, their pages are prepared again.
         changes.register()
+        # The page cache's generation turns when a scheduled edition goes public.
+        pagecache.register_release_source(Edition.objects.next_release_at)
 
         # The admin's preview (editorial) renders a brief as its public page.
         provide_preview(render_brief_preview)

@@ -61,6 +61,24 @@ class EditionQuerySet(models.QuerySet["Edition"]):
             in_trash=False,
         )
 
+    def next_release_at(self) -> datetime.datetime | None:
+        """When the next scheduled edition becomes public (the page cache turns then).
+
+        Read from editions, like everything public: `public()` lets an
+        edition through from its `released_at`.
+        """
+        return (
+            self.filter(
+                is_current=True,
+                withdrawn_at__isnull=True,
+                in_trash=False,
+                released_at__gt=timezone.now(),
+            )
+            .order_by("released_at")
+            .values_list("released_at", flat=True)
+            .first()
+        )
+
     def citable(self, at: datetime.datetime | None = None) -> "EditionQuerySet":
         """Current editions that were released, withdrawn ones included.
 

@@ -52,12 +52,13 @@ from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
 from django.views.generic import DetailView, ListView, View
 
-from actors.filters import ActorFilter, AgreementFilter
+from actors.filters import TOO_BROAD, ActorFilter, AgreementFilter
 from actors.models import (
     Actor,
     Agreement,
     AgreementParty,
 )
+from archive import search as search_engine
 from briefs.models import (
     Brief,
     BriefKind,
@@ -146,7 +147,23 @@ class FilteredListView(ListView):
         )
         if not self.filterset.is_valid():
             return filter_error_response(request, self.filterset, self.page_title)
-        return super().get(request, *args, **kwargs)
+        if not self.filterset.form.cleaned_data.get("q"):
+            return super().get(request, *args, **kwargs)
+        # A list with `q` runs whole (ranking, count, facets, rendering) under
+        # the search time limit, like the search page and the API; past it,
+        # the reader gets a 400 saying so, not a 500 or a stalled worker.
+        try:
+            with search_engine.time_limit():
+                response = super().get(request, *args, **kwargs)
+                response.render()
+        except search_engine.SearchTooBroad:
+            return render(
+                request,
+                "filter_error.html",
+                {"errors": {"q": [TOO_BROAD]}, "page_title": self.page_title},
+                status=400,
+            )
+        return response
 
     def get_queryset(self) -> QuerySet:
         return self.filterset.qs

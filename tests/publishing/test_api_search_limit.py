@@ -169,3 +169,31 @@ def test_the_search_page_shares_the_setting(client, world):
         response = client.get("/search/?q=vucic")
     assert response.status_code == 400
     assert "too broad" in response.content.decode()
+
+
+# The HTML lists that take `q` share the limit: a broad query is a 400 page.
+PAGES = ["/briefs/", "/actors/", "/agreements/"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_list_with_q_runs_under_the_limit(client, world, page):
+    with statements() as seen:
+        response = client.get(f"{page}?q=vucic")
+    assert response.status_code == 200
+    assert "vucic" in response.content.decode().lower()
+    assert seen
+    assert [sql for sql, limited in seen if not limited] == []
+
+
+@override_settings(SEARCH_TIME_LIMIT_MS=100)
+@pytest.mark.parametrize("stage", ["ranking", "count"])
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_list_with_q_past_the_limit_is_a_400_page(client, world, page, stage):
+    with statements(_slow_at(stage)):
+        response = client.get(f"{page}?q=vucic")
+    assert response.status_code == 400
+    assert "This search is too broad: add words or a filter." in (
+        response.content.decode()
+    )
+    assert not search.time_limited()
+    assert client.get(f"{page}?q=vucic").status_code == 200
