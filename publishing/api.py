@@ -270,14 +270,8 @@ class _Moved(Exception):
 
 
 def _public_links(links: QuerySet) -> QuerySet:
-    """Link rows (credits, topics) of public editions.
-
-    Each row's edition is looked up by its key (EXISTS), so the database
-    reads an item's links by the item's index: with `edition__in` SQLite
-    walked every public edition once per person or topic.
-    """
-    public = Edition.objects.public().filter(pk=OuterRef("edition_id"))
-    return links.filter(Exists(public))
+    """Link rows (credits, topics) of public editions: the one public gate."""
+    return Edition.objects.public().links_of(links)
 
 
 def _edition_count(links: QuerySet) -> Coalesce:
