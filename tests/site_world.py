@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
 
 from actors.models import (
     Actor,
@@ -23,6 +24,7 @@ from actors.models import (
     MutualDefense,
     Office,
 )
+from briefs.hooks import public_record
 from briefs.importers import parse_brief
 from briefs.models import (
     Brief,
@@ -30,7 +32,9 @@ from briefs.models import (
     Correction,
     PolicyArea,
     Recommendation,
+    Status,
 )
+from briefs.services import change_brief_slug
 from tests import factories
 
 SEED_PATH = (
@@ -243,3 +247,114 @@ def build_world(*, extra_briefs: int = 3) -> World:
         others=others,
         people=people,
     )
+
+
+def build_archive() -> tuple:
+    """The world, plus an old edition, a tombstone, a renamed brief, a scheduled one.
+
+    Returns (world, withdrawn, old_slug, renamed, scheduled), what
+    `public_urls` takes. Shared by the crawls of tests/test_no_writes.py and
+    tests/test_backups.py.
+    """
+    world = build_world()
+    factories.publish(world.brief, note="A figure corrected.")  # version 2
+    withdrawn = world.others[0]
+    with factories.commit():
+        withdrawn.status = Status.WITHDRAWN
+        withdrawn.withdrawn_at = timezone.now()
+        withdrawn.withdrawn_reason = "Wrong figures."
+        withdrawn.save()
+        public_record().withdrawn(brief=withdrawn)
+    renamed = world.others[1]
+    old_slug = renamed.slug
+    with factories.commit():
+        change_brief_slug(brief=renamed, new_slug=f"{old_slug}-renamed")
+    scheduled = factories.make_brief(
+        title="Not yet", published_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    return world, withdrawn, old_slug, renamed, scheduled
+
+
+def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
+    """Every kind of public URL of `build_archive`'s archive, errors included."""
+    brief = world.brief
+    person = next(iter(world.people.values()))
+    topic = brief.topics.first()
+    api = "/api/v1"
+    slug = SEED_SLUG
+    return [
+        "/",
+        "/robots.txt",
+        "/search/?q=serbia",
+        "/search/?q=serbia&kind=policy_brief",
+        "/search/?q=" + "x" * 500,  # a 400
+        f"/b/{brief.pk}/",
+        "/briefs/",
+        "/briefs/?page=2",
+        f"/briefs/?actor=serbia&topic={topic.slug}",
+        "/briefs/?year=2025&kind=policy_brief",
+        "/briefs/?actor=no-such-actor",  # a 400
+        f"/briefs/{slug}/",
+        f"/briefs/{slug}/v1/",
+        f"/briefs/{slug}/v1/cite.bib",
+        f"/briefs/{slug}/v1.pdf",
+        f"/briefs/{slug}/cite.bib",
+        f"/briefs/{slug}/cite.ris",
+        f"/briefs/{slug}/cite.json",
+        f"/briefs/{slug}.pdf",
+        f"/briefs/{withdrawn.slug}/",  # tombstone, 410
+        f"/briefs/{withdrawn.slug}/cite.bib",
+        f"/briefs/{old_slug}/",  # 301
+        f"/briefs/{old_slug}/cite.ris",
+        f"/briefs/{scheduled.slug}/",  # 404 until released
+        "/briefs/no-such-brief/",
+        f"/people/{person.slug}/",
+        f"/people/{person.slug}/feed.rss",
+        f"/people/{person.slug}/feed.atom",
+        f"/topics/{topic.slug}/",
+        f"/topics/{topic.slug}/feed.rss",
+        f"/topics/{topic.slug}/feed.atom",
+        "/actors/",
+        "/actors/?kind=state",
+        "/actors/serbia/",
+        "/actors/hungary/",
+        "/actors/nato/",
+        "/actors/serbia/feed.rss",
+        "/actors/serbia/feed.atom",
+        "/actors/no-such-actor/",
+        "/agreements/",
+        f"/agreements/{world.plan.slug}/",
+        f"/agreements/{world.declaration.slug}/",
+        "/recommendations/",
+        "/recommendations/?addressee=serbia",
+        "/feeds/briefs.rss",
+        "/feeds/briefs.atom",
+        "/sitemap.xml",
+        "/oai/?verb=Identify",
+        "/oai/?verb=ListMetadataFormats",
+        "/oai/?verb=ListSets",
+        "/oai/?verb=ListIdentifiers&metadataPrefix=oai_dc",
+        "/oai/?verb=ListRecords&metadataPrefix=oai_dc",
+        f"/oai/?verb=GetRecord&metadataPrefix=oai_dc&identifier=oai:x:briefs/{brief.pk}",
+        "/oai/?verb=Nonsense",
+        f"{api}/",
+        f"{api}/briefs/",
+        f"{api}/briefs/?q=serbia",
+        f"{api}/briefs/?actor=serbia&ordering=-published_at",
+        f"{api}/briefs/{slug}/",
+        f"{api}/briefs/{slug}/citation/",
+        f"{api}/briefs/{old_slug}/",
+        f"{api}/briefs/{withdrawn.slug}/",
+        f"{api}/people/",
+        f"{api}/people/{person.slug}/",
+        f"{api}/actors/",
+        f"{api}/actors/serbia/",
+        f"{api}/agreements/",
+        f"{api}/agreements/{world.plan.slug}/",
+        f"{api}/recommendations/",
+        f"{api}/topics/",
+        f"{api}/topics/{topic.slug}/",
+        f"{api}/schema/",
+        "/api/docs/",
+        f"{api}/no-such-thing/",
+    ]
