@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
 
-.PHONY: help run test lint format bench clean system-deps chromium
+.PHONY: help run test lint format bench clean system-deps chromium backup-pg restore-pg
 
 help:
 	@echo "make run   - set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000/"
@@ -106,6 +106,20 @@ test: $(VENV)/.installed-dev system-deps chromium
 BENCH_BRIEFS ?= 1000
 bench: $(VENV)/.installed-dev
 	$(PY) bench/run.py --briefs $(BENCH_BRIEFS)
+
+# PostgreSQL backups (README, Backups): everything, in pg_dump's custom format.
+# DATABASE_URL names the database (postgres://user:password@host:port/name).
+# Restore into an empty database (createdb): pg_restore stops at the first
+# error and, in one transaction, leaves nothing behind; then every derived
+# table is rebuilt and the page cache retired.
+backup-pg:
+	@test -n "$(FILE)" && test -n "$$DATABASE_URL" || { echo "usage: DATABASE_URL=postgres://... make backup-pg FILE=archive.dump" >&2; exit 1; }
+	pg_dump --format=custom --no-owner --no-privileges --file="$(FILE)" "$$DATABASE_URL"
+
+restore-pg:
+	@test -n "$(FILE)" && test -n "$$DATABASE_URL" || { echo "usage: DATABASE_URL=postgres://... make restore-pg FILE=archive.dump" >&2; exit 1; }
+	pg_restore --no-owner --no-privileges --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
+	$(PY) manage.py rebuild_derived
 
 lint:
 	$(VENV)/bin/ruff check --fix .

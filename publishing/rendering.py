@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from actors.models import Actor
 from briefs.mentions import scanner_for
@@ -134,7 +135,10 @@ def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) 
             for link in brief.confirmed_links
         ],
         "datePublished": edition.public_date.isoformat(),
-        "dateModified": edition.released_at.isoformat(),
+        # In the archive's time zone, whatever zone the value came in: the
+        # publishing code passes local times, the database gives back UTC,
+        # and rendering again (rebuild_editions, a restore) must not move it.
+        "dateModified": timezone.localtime(edition.released_at).isoformat(),
     }
     if brief.summary:
         data["abstract"] = brief.summary

@@ -15,10 +15,12 @@ Normalised, and only these: the CSP nonce and the CSRF token, which are
 per request by design, and OAI-PMH's `responseDate`, the time of the answer.
 """
 
+import datetime
 import hashlib
 import io
 import json
 import re
+import zoneinfo
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -33,6 +35,7 @@ from tests.test_leaks import _crawl
 pytestmark = pytest.mark.django_db
 
 DRAFT_MARKER = "zqxbackupdraft"
+BELGRADE = zoneinfo.ZoneInfo("Europe/Belgrade")
 SEARCHES = [
     "/search/?q=serbia",
     "/search/?q=velebit",
@@ -67,6 +70,15 @@ def site(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(pdf, "render_pdf", _fake_pdf)
     archive = build_archive()
     world = archive[0]
+    # Published with a local time, read back from the database in UTC: the
+    # rendering must not depend on the zone a value arrives in.
+    factories.make_brief(
+        title="Published at a Belgrade hour",
+        published_at=datetime.datetime(2025, 6, 3, 11, 30, tzinfo=BELGRADE),
+        authors=[world.people["petar-ivic"]],
+        actors=[world.hungary],
+        recommendations=2,
+    )
     factories.make_brief(
         title=f"Draft {DRAFT_MARKER}",
         summary=f"{DRAFT_MARKER} summary",
