@@ -32,7 +32,7 @@ import datetime
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,14 +135,31 @@ def _fields(model: type[models.Model]) -> list[str] | None:
     ]
 
 
+def _wanted(field: models.Field, fields: list[str] | None) -> bool:
+    return fields is None or field.name in fields
+
+
 def _applied_migrations(using: str) -> list[str]:
     recorder = MigrationRecorder(connections[using])
     return sorted(f"{app}.{name}" for app, name in recorder.applied_migrations())
 
 
-def _records(model: type[models.Model], using: str) -> Iterator[str]:
-    """The model's rows as JSON lines, in primary key order."""
-    queryset = model._base_manager.using(using).order_by("pk")
+def serialized(
+    model: type[models.Model],
+    queryset: models.QuerySet | None = None,
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    change: Callable[[models.Model], None] | None = None,
+) -> Iterator[str]:
+    """The rows (all, or `queryset`'s) as JSON lines, in primary key order.
+
+    Without the model's derived columns (DERIVED_FIELDS); `change(obj)` may
+    alter each row before it is written (never saved). References to content
+    types, permissions, groups and users are natural keys.
+    """
+    if queryset is None:
+        queryset = model._base_manager.using(using)
+    queryset = queryset.order_by("pk")
     fields = _fields(model)
     options = {
         "use_natural_foreign_keys": True,
@@ -153,17 +170,34 @@ def _records(model: type[models.Model], using: str) -> Iterator[str]:
     }
     if fields is not None:
         options["fields"] = fields
+    # Queries per chunk, not per row: many-to-many values and the rows that
+    # natural keys name are read with the chunk.
+    many = [f.name for f in model._meta.local_many_to_many if _wanted(f, fields)]
+    named = [
+        f.name
+        for f in model._meta.local_fields
+        if f.is_relation
+        and hasattr(f.related_model, "natural_key")
+        and _wanted(f, fields)
+    ]
+    queryset = queryset.prefetch_related(*many)
+    if named:
+        queryset = queryset.select_related(*named)
     last = None
     while True:
         page = queryset if last is None else queryset.filter(pk__gt=last)
         chunk = list(page[:CHUNK])
         if not chunk:
             return
+        if change is not None:
+            for obj in chunk:
+                change(obj)
         # One record a line: JSON escapes every newline inside a value
         # (splitlines() would also cut at U+2028 and the like, which it keeps).
-        yield from (
-            serializers.serialize("jsonl", chunk, **options).rstrip("\n").split("\n")
-        )
+        text = serializers.serialize("jsonl", chunk, **options)
+        yield from text.rstrip("\n").split("\n")
+        if len(chunk) < CHUNK:
+            return
         last = chunk[-1].pk
 
 
@@ -201,7 +235,7 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
             out.write(json.dumps(header) + "\n")
             for model in carried_models():
                 count = 0
-                for line in _records(model, using):
+                for line in serialized(model, using=using):
                     data = (line + "\n").encode()
                     digest.update(data)
                     out.write(line + "\n")
@@ -341,6 +375,59 @@ def _lines(path: Path) -> Iterator[str]:
             yield line
 
 
+def load_records(
+    lines: Iterable[str],
+    *,
+    using: str = DEFAULT_DB_ALIAS,
+    source: Path,
+    before_check: Callable[[], None] | None = None,
+) -> int:
+    """Save serialized records as they are (as loaddata does); returns how many.
+
+    Foreign keys are checked once at the end, after `before_check` (which may
+    add the rows the records point at); inside the caller's transaction.
+    """
+    connection = connections[using]
+    count = 0
+    deferred = []
+    with connection.constraint_checks_disabled():
+        try:
+            for obj in serializers.deserialize(
+                "jsonl", lines, using=using, handle_forward_references=True
+            ):
+                obj.save(using=using)
+                count += 1
+                if obj.deferred_fields:
+                    deferred.append(obj)
+            for obj in deferred:
+                obj.save_deferred_fields(using=using)
+        except DeserializationError as error:
+            raise BackupError(
+                f"{source}: a record cannot be restored: {error}"
+            ) from error
+        if before_check is not None:
+            before_check()
+    tables = _tables()
+    connection.check_constraints(table_names=[m._meta.db_table for m in tables])
+    statements = connection.ops.sequence_reset_sql(no_style(), tables)
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)
+    return count
+
+
+def refuse_occupied(using: str = DEFAULT_DB_ALIAS) -> None:
+    if found := occupied(using):
+        raise BackupError(
+            "This database is not empty (it holds "
+            + ", ".join(found[:5])
+            + (" …" if len(found) > 5 else "")
+            + "): use a fresh one (migrate an empty database), or pass "
+            "--force to replace everything in it."
+        )
+
+
 def restore_backup(
     path: Path, *, replace: bool = False, using: str = DEFAULT_DB_ALIAS
 ) -> RestoreResult:
@@ -349,43 +436,15 @@ def restore_backup(
     `replace` deletes the database's records first (in the same transaction).
     """
     expected = _check_file(path, using=using)
-    if not replace and (found := occupied(using)):
-        raise BackupError(
-            "This database is not empty (it holds "
-            + ", ".join(found[:5])
-            + (" …" if len(found) > 5 else "")
-            + "): restore into a fresh one (migrate an empty database), or pass "
-            "--force to replace everything in it."
-        )
-    connection = connections[using]
+    if not replace:
+        refuse_occupied(using)
     result = RestoreResult()
     with transaction.atomic(using=using):
         if replace:
             empty_database(using)
-        deferred = []
-        with connection.constraint_checks_disabled():
-            try:
-                for obj in serializers.deserialize(
-                    "jsonl", _lines(path), using=using, handle_forward_references=True
-                ):
-                    obj.save(using=using)
-                    result.records += 1
-                    if obj.deferred_fields:
-                        deferred.append(obj)
-                for obj in deferred:
-                    obj.save_deferred_fields(using=using)
-            except DeserializationError as error:
-                raise BackupError(
-                    f"{path}: a record cannot be restored: {error}"
-                ) from error
-        connection.check_constraints(table_names=[m._meta.db_table for m in _tables()])
+        result.records = load_records(_lines(path), using=using, source=path)
         if result.records != expected:
             raise BackupError(f"{path}: {result.records} of {expected} records read.")
-        statements = connection.ops.sequence_reset_sql(no_style(), _tables())
-        if statements:
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
         result.rebuilt = rebuild_derived(in_transaction=True)
     after_restore()
     return result

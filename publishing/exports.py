@@ -8,6 +8,8 @@
     actors.jsonl           every actor, with aliases
     agreements.jsonl       every agreement, with parties and sources
     recommendations.jsonl  the recommendations of public editions
+    records.jsonl          the public archive as database records, for
+                           `manage.py import_archive` (see below)
     pdf/<slug>.pdf         the current edition's PDF of each public brief
     manifest.json          counts, and the size and SHA-256 of every file above
 
@@ -23,9 +25,20 @@ two exports of an unchanged archive are byte-identical apart from the
 manifest's time and a mirror can diff them. The manifest is written last: a
 mirror that finds it knows the export is whole.
 
-Format 2 (this one) differs from 1: `publication_date` is the brief's public
-date (never empty), `released_at` (the current edition's release) replaces
-`updated_at`, and recommendations carry the id of the brief's recommendation.
+`records.jsonl` holds, in Django's serialization (publishing/backups.py),
+everything the public sees, so that `import_archive` can re-create the
+public archive byte for byte on an empty database: every edition (all
+versions) of the public and withdrawn briefs with their link rows, the old
+addresses of those briefs, the people and topics their current editions
+link with their institutions, and every actor and agreement with their
+aliases, memberships, offices, indicators, parties and sources. Never
+drafts, working copies, revisions, review comments, scheduled or trashed
+briefs, accounts or API keys; rendered parts are left out and rebuilt.
+
+Format 3 (this one) adds `records.jsonl` to format 2. Format 2 differs from
+1: `publication_date` is the brief's public date (never empty),
+`released_at` (the current edition's release) replaces `updated_at`, and
+recommendations carry the id of the brief's recommendation.
 """
 
 import datetime
@@ -40,20 +53,35 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
-from actors.models import Actor, Agreement, AgreementParty
-from briefs.models import Person
+from actors.models import (
+    Actor,
+    ActorAlias,
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    Indicator,
+    Membership,
+    Office,
+)
+from briefs.models import BriefSlugHistory, Institution, Person, Topic
+from publishing.backups import serialized
 from publishing.citations import csl_item, record_from_json, site_url
-from publishing.models import Edition, EditionCredit
+from publishing.models import (
+    Edition,
+    EditionActor,
+    EditionCredit,
+    EditionRecommendation,
+)
 from publishing.pdfs import ensure_edition_pdf
 
 # Editions are read a chunk at a time: the snapshot holds the whole text.
 CHUNK = 200
 
 MANIFEST = "manifest.json"
-FORMAT = "pupin-archive-export/2"
+FORMAT = "pupin-archive-export/3"
 
 
 class ExportError(Exception):
@@ -256,6 +284,71 @@ def _agreements() -> Iterator[dict]:
         }
 
 
+def _tombstone(edition: Edition) -> None:
+    """What a withdrawn brief still shows: its notice and its citation, no text."""
+    edition.content = {
+        **edition.content,
+        "brief": {**edition.content["brief"], "body": "", "body_html": "", "toc": []},
+        "recommendations": [],
+    }
+
+
+def public_records() -> Iterator[str]:
+    """The public archive as serialized records (`records.jsonl`, see above)."""
+    public = Edition.objects.public()
+    briefs = public.values("brief_id")
+    # Every version of a public brief is public (/briefs/<slug>/v<N>/).
+    editions = Edition.objects.filter(brief_id__in=briefs, in_trash=False)
+    tombstones = Edition.objects.withdrawn()
+    credited = EditionCredit.objects.filter(edition__in=public)
+    people = Person.objects.filter(pk__in=credited.values("person_id"))
+    sets = [
+        (Actor, None),
+        (ActorAlias, None),
+        (Membership, None),
+        (Office, None),
+        (Indicator, None),
+        (Agreement, None),
+        (AgreementParty, None),
+        (AgreementSource, None),
+        (Institution, Institution.objects.filter(pk__in=people.values("affiliation"))),
+        (Person, people),
+        # A tombstone's topics are its OAI sets (its deleted record says them).
+        (
+            Topic,
+            Topic.objects.filter(
+                Q(editions__in=public) | Q(editions__in=tombstones)
+            ).distinct(),
+        ),
+        (Edition, editions),
+        (EditionCredit, EditionCredit.objects.filter(edition__in=editions)),
+        (EditionActor, EditionActor.objects.filter(edition__in=editions)),
+        (
+            EditionRecommendation,
+            EditionRecommendation.objects.filter(edition__in=editions),
+        ),
+        (
+            BriefSlugHistory,
+            BriefSlugHistory.objects.filter(
+                Q(brief__in=briefs) | Q(brief__in=tombstones.values("brief_id"))
+            ),
+        ),
+    ]
+    for model, queryset in sets:
+        yield from serialized(model, queryset)
+    # A tombstone without its text (its notice, citation and OAI record stay).
+    yield from serialized(Edition, tombstones, change=_tombstone)
+
+
+def _write_lines(path: Path, lines: Iterable[str]) -> int:
+    count = 0
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for line in lines:
+            handle.write(line + "\n")
+            count += 1
+    return count
+
+
 def _prepare(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise ExportError(f"{directory} is a file, not a folder.")
@@ -309,6 +402,7 @@ def export_archive(*, directory: Path, with_pdfs: bool = True) -> ExportResult:
         "recommendations.jsonl": _write_jsonl(
             directory / "recommendations.jsonl", recommendations
         ),
+        "records.jsonl": _write_lines(directory / "records.jsonl", public_records()),
     }
     for stale in (directory / "pdf").iterdir():
         if f"pdf/{stale.name}" not in pdf_files:

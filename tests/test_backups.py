@@ -168,6 +168,19 @@ def test_restore_into_a_fresh_database_gives_back_every_public_byte(
     assert Brief.objects.filter(title__contains=DRAFT_MARKER, status="draft").exists()
 
 
+def test_import_of_an_export_gives_back_every_public_byte(
+    client, site, tmp_path, settings
+):
+    before = crawl(client, site)
+    out = tmp_path / "export"
+    call_command("export_archive", out, stdout=io.StringIO())
+    _make_fresh(tmp_path, settings)
+    call_command("import_archive", out, stdout=io.StringIO())
+    _check_round_trip(before, crawl(client, site))
+    # An export holds the public archive only: the draft is not in it.
+    assert not Brief.objects.filter(title__contains=DRAFT_MARKER).exists()
+
+
 def _small_backup(tmp_path) -> tuple:
     factories.make_brief(title="Kept")
     path = tmp_path / "small.jsonl"
@@ -216,3 +229,48 @@ def test_restore_refuses_a_database_that_holds_records_unless_forced(
     assert list(Brief.objects.values_list("title", flat=True).order_by("pk")) == [
         "Kept"
     ]
+
+
+def _small_export(tmp_path):
+    factories.make_brief(title="Kept", recommendations=1)
+    out = tmp_path / "small-export"
+    call_command("export_archive", out, "--no-pdf", stdout=io.StringIO())
+    return out
+
+
+def _rewrite_manifest(out, change) -> None:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    change(manifest)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _tamper(out) -> None:
+    records = out / "records.jsonl"
+    records.write_text(records.read_text().replace("Kept", "Kapt"))
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (_tamper, "records.jsonl does not match its SHA-256"),
+        (lambda out: (out / "briefs.jsonl").unlink(), "briefs.jsonl is missing"),
+        (lambda out: (out / "manifest.json").unlink(), "has no manifest.json"),
+        (
+            lambda out: _rewrite_manifest(
+                out, lambda m: m.update(format="pupin-archive-export/2")
+            ),
+            "format 'pupin-archive-export/2'",
+        ),
+        (lambda out: None, "not empty"),  # a whole export, an occupied database
+    ],
+    ids=["tampered", "partial", "no-manifest", "old-format", "occupied"],
+)
+def test_a_changed_or_partial_export_is_refused_and_nothing_is_written(
+    tmp_path, model_counts, damage, message
+):
+    out = _small_export(tmp_path)
+    damage(out)
+    counts = model_counts()
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("import_archive", out)
+    assert model_counts() == counts

@@ -116,6 +116,7 @@ def test_export_writes_every_public_record_with_a_manifest(archive, tmp_path):
         "actors": 2,
         "agreements": 1,
         "recommendations": 2,
+        "records": manifest["counts"]["records"],
         "pdfs": 1,
     }
     assert manifest["publisher"]["local_name"] == "Пупин Иницијатива"
@@ -126,6 +127,7 @@ def test_export_writes_every_public_record_with_a_manifest(archive, tmp_path):
         "actors.jsonl",
         "agreements.jsonl",
         "recommendations.jsonl",
+        "records.jsonl",
         f"pdf/{public.slug}.pdf",
     }
     for path, entry in listed.items():
@@ -139,9 +141,20 @@ def test_nothing_unpublished_leaks_into_the_export(archive, tmp_path):
     out = tmp_path / "export"
     call_command("export_archive", str(out))
     everything = "".join(p.read_text(encoding="utf-8") for p in out.glob("*.json*"))
-    for brief in archive["hidden"]:
+    partners = "".join(
+        p.read_text(encoding="utf-8")
+        for p in out.glob("*.json*")
+        if p.name != "records.jsonl"
+    )
+    *unpublished, withdrawn = archive["hidden"]
+    for brief in unpublished:
         assert brief.title not in everything
         assert brief.slug not in everything
+    # A withdrawn brief's notice and citation stay public (its 410 page, its
+    # cite files): the records for import_archive keep them, without its text.
+    assert withdrawn.title not in partners
+    assert withdrawn.title in everything
+    assert withdrawn.body.splitlines()[-1] not in everything
     assert "Unannounced Author" not in everything
     assert len(list((out / "pdf").iterdir())) == 1
     assert Recommendation.objects.count() == 5  # three were not exported
@@ -216,10 +229,12 @@ def test_export_queries_are_constant(db, tmp_path, django_assert_max_num_queries
                 recommendations=2,
             )
 
+    # 8 for the partners' files; records.jsonl: one per table (17) and one
+    # per many-to-many (3).
     add(1)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(28):
         export_archive(directory=tmp_path / "one", with_pdfs=False)
     add(5)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(28):
         result = export_archive(directory=tmp_path / "six", with_pdfs=False)
     assert result.counts["briefs"] == 6 and result.counts["recommendations"] == 12
