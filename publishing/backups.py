@@ -206,7 +206,8 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
 
     Read in one transaction, so the file is one moment of the archive (on
     PostgreSQL a REPEATABLE READ snapshot); written to `path.partial` and
-    renamed at the end, so a file at `path` is always whole.
+    renamed at the end, so a file at `path` is always whole. Readable by its
+    owner only: it holds password and API key hashes.
     """
     if path.exists() and path.is_dir():
         raise BackupError(f"{path} is a folder; give a file name.")
@@ -217,9 +218,11 @@ def write_backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
     own_transaction = not connection.in_atomic_block
     digest = hashlib.sha256()
     try:
+        partial.unlink(missing_ok=True)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with (
             transaction.atomic(using=using),
-            partial.open("w", encoding="utf-8", newline="\n") as out,
+            open(descriptor, "w", encoding="utf-8", newline="\n") as out,
         ):
             if connection.vendor == "postgresql" and own_transaction:
                 with connection.cursor() as cursor:

@@ -185,6 +185,7 @@ def _small_backup(tmp_path) -> tuple:
     factories.make_brief(title="Kept")
     path = tmp_path / "small.jsonl"
     backups.write_backup(path)
+    assert path.stat().st_mode & 0o777 == 0o600  # it holds password hashes
     return path, path.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
