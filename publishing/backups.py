@@ -38,12 +38,17 @@ from pathlib import Path
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    connections,
+    models,
+    transaction,
+)
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
@@ -311,13 +316,20 @@ def _check_file(path: Path, *, using: str) -> int:
         raise BackupError(
             f"{path} is incomplete: its end line is missing (a truncated copy?)."
         )
-    if end.get("records") != records or end.get("sha256") != digest.hexdigest():
+    if (
+        not isinstance(end, dict)
+        or end.get("records") != records
+        or end.get("sha256") != digest.hexdigest()
+    ):
         raise BackupError(
             f"{path} is damaged: it holds {records} records that do not match "
             "the count and SHA-256 its end line gives."
         )
     here = _applied_migrations(using)
-    theirs = sorted(header.get("migrations", []))
+    theirs = header.get("migrations")
+    if not isinstance(theirs, list) or not all(isinstance(m, str) for m in theirs):
+        raise BackupError(f"{path} is damaged: its header lists no migrations.")
+    theirs = sorted(theirs)
     if theirs != here:
         missing = sorted(set(theirs) - set(here))
         extra = sorted(set(here) - set(theirs))
@@ -393,8 +405,8 @@ def load_records(
     connection = connections[using]
     count = 0
     deferred = []
-    with connection.constraint_checks_disabled():
-        try:
+    try:
+        with connection.constraint_checks_disabled():
             for obj in serializers.deserialize(
                 "jsonl", lines, using=using, handle_forward_references=True
             ):
@@ -404,14 +416,13 @@ def load_records(
                     deferred.append(obj)
             for obj in deferred:
                 obj.save_deferred_fields(using=using)
-        except DeserializationError as error:
-            raise BackupError(
-                f"{source}: a record cannot be restored: {error}"
-            ) from error
-        if before_check is not None:
-            before_check()
-    tables = _tables()
-    connection.check_constraints(table_names=[m._meta.db_table for m in tables])
+            if before_check is not None:
+                before_check()
+        tables = _tables()
+        connection.check_constraints(table_names=[m._meta.db_table for m in tables])
+    except (DeserializationError, DatabaseError, ValueError) as error:
+        # Raised inside the caller's transaction, which rolls back.
+        raise BackupError(f"{source}: a record cannot be restored: {error}") from error
     statements = connection.ops.sequence_reset_sql(no_style(), tables)
     if statements:
         with connection.cursor() as cursor:
@@ -493,12 +504,3 @@ def render_pdfs() -> int:
         ensure_edition_pdf(edition)
         count += 1
     return count
-
-
-def describe() -> dict[str, Any]:
-    """What a backup carries and leaves out (for the README and --help)."""
-    return {
-        "carried": [m._meta.label for m in carried_models()],
-        "derived": {k: sorted(v) for k, v in DERIVED_FIELDS.items()},
-        "media_root": str(settings.MEDIA_ROOT),
-    }

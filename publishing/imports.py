@@ -88,6 +88,8 @@ def verify_export(directory: Path) -> dict:
         export_format = manifest["format"]
     except (ValueError, KeyError, TypeError):
         raise ArchiveImportError(f"{manifest_path} is damaged.") from None
+    if not isinstance(files, list) or not all(isinstance(f, dict) for f in files):
+        raise ArchiveImportError(f"{manifest_path} is damaged.")
     if export_format != FORMAT:
         raise ArchiveImportError(
             f"{directory} is an export in format {export_format!r}; this version "
