@@ -249,3 +249,16 @@ def test_reset_command_lets_a_locked_out_superuser_enrol_again(client, db):
     call_command("reset_second_factor", "chief")
     assert not list(second_factor.devices_for_user(chief, confirmed=None))
     assert password_step(client, "chief")["Location"] == "/admin/second-factor/enrol/"
+
+
+def test_an_optional_user_may_enrol_from_the_admin(client, editor):
+    password_step(client, "ed")
+    index = client.get("/admin/").content.decode()
+    assert 'href="/admin/second-factor/enrol/">Set up a second factor' in index
+    client.get("/admin/second-factor/enrol/")
+    device = TOTPDevice(user=editor, key=client.session[second_factor.PROPOSED_KEY])
+    response = client.post("/admin/second-factor/enrol/", {"token": code_of(device)})
+    assert "Your recovery codes" in response.content.decode()
+    assert "Set up a second factor" not in client.get("/admin/").content.decode()
+    client.logout()
+    assert password_step(client, "ed")["Location"] == "/admin/second-factor/"
