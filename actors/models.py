@@ -11,6 +11,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from kernel.limits import max_chars
+
+# -- Limits on what staff type (README, *Limits and security*) ------------------
+# Plain text, escaped by the templates: work is linear in the length.
+ACTOR_DESCRIPTION_MAX_CHARS = 2_000  # "one or two sentences", with room to spare
+STATUS_NOTE_MAX_CHARS = 1_000
+AGREEMENT_SUMMARY_MAX_CHARS = 5_000
+KEY_TERMS_MAX_CHARS = 5_000  # one term per line
+INDICATOR_NOTE_MAX_CHARS = 2_000
+
 
 class ActorKind(models.TextChoices):
     STATE = "state", "State"
@@ -50,7 +60,11 @@ class Actor(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=ActorKind.choices)
-    description = models.TextField(blank=True, help_text="One or two sentences.")
+    description = models.TextField(
+        blank=True,
+        help_text="One or two sentences.",
+        validators=[max_chars(ACTOR_DESCRIPTION_MAX_CHARS, "An actor's description")],
+    )
     iso_code = models.CharField(
         "ISO 3166 code",
         max_length=2,
@@ -60,6 +74,7 @@ class Actor(models.Model):
     status_note = models.TextField(
         blank=True,
         help_text="Shown to readers, e.g. that a state's recognition is disputed.",
+        validators=[max_chars(STATUS_NOTE_MAX_CHARS, "A status note")],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -283,7 +298,10 @@ class Agreement(models.Model):
     kind = models.CharField(max_length=30, choices=AgreementKind.choices)
     signed_on = models.DateField(null=True, blank=True)
     signed_at = models.CharField("place of signing", max_length=200, blank=True)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(
+        blank=True,
+        validators=[max_chars(AGREEMENT_SUMMARY_MAX_CHARS, "An agreement's summary")],
+    )
     status = models.CharField(
         max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED
     )
@@ -293,7 +311,11 @@ class Agreement(models.Model):
         choices=MutualDefense.choices,
         default=MutualDefense.NOT_STATED,
     )
-    key_terms = models.TextField(blank=True, help_text="One term per line.")
+    key_terms = models.TextField(
+        blank=True,
+        help_text="One term per line.",
+        validators=[max_chars(KEY_TERMS_MAX_CHARS, "Key terms")],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -422,7 +444,10 @@ class Indicator(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        validators=[max_chars(INDICATOR_NOTE_MAX_CHARS, "An indicator's note")],
+    )
 
     class Meta:
         ordering = ["actor__name", "metric", "-year"]

@@ -170,18 +170,20 @@ def _wait_for_port(port: int, timeout: float = 30) -> None:
     raise RuntimeError("gunicorn did not start")
 
 
-def start_gunicorn(env: dict[str, str], cache_seconds: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: dict[str, str], cache_seconds: int, *, workers: int = 2, port: int = PORT
+) -> subprocess.Popen:
     with socket.socket() as probe:
-        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
-            raise RuntimeError(f"port {PORT} is already in use; stop that server")
+        if probe.connect_ex(("127.0.0.1", port)) == 0:
+            raise RuntimeError(f"port {port} is already in use; stop that server")
     process = subprocess.Popen(
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
             "archive.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(workers),
             "--worker-class",
             "sync",
             "--log-level",
@@ -191,7 +193,7 @@ def start_gunicorn(env: dict[str, str], cache_seconds: int) -> subprocess.Popen:
         env={**os.environ, **env, "PAGE_CACHE_SECONDS": str(cache_seconds)},
         start_new_session=True,
     )
-    _wait_for_port(PORT)
+    _wait_for_port(port)
     time.sleep(0.5)
     if process.poll() is not None:
         raise RuntimeError("gunicorn exited at start")

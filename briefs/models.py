@@ -4,7 +4,6 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from actors.models import Actor, Agreement
 from briefs.markdown import render_markdown
+from kernel.limits import max_chars
 
 # -- Limits on what editors type (README, *Limits*) -----------------------------
 # One constant per kind of text. Forms, the importer and `full_clean` all
@@ -23,17 +23,10 @@ BODY_MAX_CHARS = 60_000  # a brief's Markdown body: 2.5 times the seed brief
 SUMMARY_MAX_CHARS = 2_000  # "two or three sentences", with room to spare
 RECOMMENDATION_BODY_MAX_CHARS = 5_000
 BIO_MAX_CHARS = 5_000
-
-
-def max_chars(limit: int, what: str) -> MaxLengthValidator:
-    """The validator behind each limit, with a message that names it."""
-    return MaxLengthValidator(
-        limit,
-        message=(
-            f"{what} may be at most %(limit_value)d characters; "
-            "this one has %(show_value)d."
-        ),
-    )
+TOPIC_DESCRIPTION_MAX_CHARS = 2_000
+# A correction's public note and a withdrawal's public reason (typed with the
+# workflow move; editorial.workflow.TransitionForm holds them to it too).
+PUBLIC_NOTE_MAX_CHARS = 5_000
 
 
 def validate_orcid(value: str) -> None:
@@ -130,7 +123,10 @@ class Person(models.Model):
 class Topic(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True,
+        validators=[max_chars(TOPIC_DESCRIPTION_MAX_CHARS, "A topic's description")],
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -268,7 +264,10 @@ class Brief(models.Model):
         blank=True,
         help_text="When the brief becomes public; a future time schedules it.",
     )
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(
+        blank=True,
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A withdrawal's reason")],
+    )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="Set when moved to the trash."
@@ -553,7 +552,10 @@ class Correction(models.Model):
     published_on = models.DateField()
     # Optional: every published correction is a version, with or without a
     # public word on what changed (editorial.workflow._publish_correction).
-    note = models.TextField(blank=True)
+    note = models.TextField(
+        blank=True,
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A correction's note")],
+    )
 
     class Meta:
         ordering = ["published_on", "id"]

@@ -38,6 +38,7 @@ from django.utils.html import format_html
 
 from briefs.hooks import render_preview
 from briefs.models import (
+    PUBLIC_NOTE_MAX_CHARS,
     Brief,
     BriefActor,
     BriefAgreement,
@@ -57,7 +58,7 @@ from briefs.services import (
     set_mention_state,
 )
 from editorial.checks import run_checks
-from editorial.models import RevisionKind
+from editorial.models import WORKFLOW_COMMENT_MAX_CHARS, RevisionKind
 from editorial.revisions import (
     current_edit_token,
     diff_contents,
@@ -226,8 +227,8 @@ class BriefAdminForm(forms.ModelForm):
 
 
 class TransitionForm(forms.Form):
-    comment = forms.CharField(required=False, max_length=5000)
-    public_note = forms.CharField(required=False, max_length=5000)
+    comment = forms.CharField(required=False, max_length=WORKFLOW_COMMENT_MAX_CHARS)
+    public_note = forms.CharField(required=False, max_length=PUBLIC_NOTE_MAX_CHARS)
     publish_at = forms.DateTimeField(required=False)
     expected_status = forms.ChoiceField(choices=Status.choices, required=False)
 

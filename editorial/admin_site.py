@@ -2,12 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth.views import LoginView
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
+from editorial import second_factor
 from editorial.logins import StaffLoginForm
 from editorial.workflow import editorial_dashboard
 
@@ -15,6 +18,36 @@ from editorial.workflow import editorial_dashboard
 class ArchiveAdminSite(admin.AdminSite):
     # Refuses sign-in for a while after repeated wrong passwords (editorial/logins.py).
     login_form = StaffLoginForm
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        # Whoever must use a second factor reaches no page without having
+        # given a code this session (editorial/second_factor.py).
+        return super().has_permission(request) and second_factor.satisfied(request)
+
+    def login(
+        self, request: HttpRequest, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Django's admin sign-in, going on to the code step when one is owed."""
+        redirect_url = LoginView().get_redirect_url(request) or reverse(
+            "admin:index", current_app=self.name
+        )
+        if request.method == "GET" and self.has_permission(request):
+            return HttpResponseRedirect(redirect_url)
+        context = {
+            **self.each_context(request),
+            "title": "Log in",
+            "subtitle": None,
+            "app_path": request.get_full_path(),
+            "username": request.user.get_username(),
+            REDIRECT_FIELD_NAME: redirect_url,
+            **(extra_context or {}),
+        }
+        request.current_app = self.name
+        return second_factor.StaffLoginView.as_view(
+            extra_context=context,
+            authentication_form=self.login_form,
+            template_name=self.login_template or "admin/login.html",
+        )(request)
 
     def index(
         self, request: HttpRequest, extra_context: dict | None = None
@@ -37,7 +70,23 @@ class ArchiveAdminSite(admin.AdminSite):
                 view.admin_site = self
                 view.login_url = pattern.callback.login_url
                 urls[i] = path(str(pattern.pattern), view, name="view_on_site")
-        return urls
+        # Not behind admin_view: whoever uses them is not signed in yet.
+        site = {"site": self}
+        return [
+            path(
+                "second-factor/",
+                second_factor.token_view,
+                site,
+                name="second_factor",
+            ),
+            path(
+                "second-factor/enrol/",
+                second_factor.enrol_view,
+                site,
+                name="second_factor_enrol",
+            ),
+            *urls,
+        ]
 
     def view_on_site(
         self, request: HttpRequest, content_type_id: str, object_id: str

@@ -139,6 +139,11 @@ def mentioned_actors_linked(brief: Brief) -> Iterator[Finding]:
     Names match as written (proper nouns); aliases honour their own flag.
     """
     text = f"{brief.summary}\n{brief.body}"
+    # Every name's regex search scans the whole text (its look-behind defeats
+    # the regex engine's literal scan): about 4 ms per name on a 60,000
+    # character body, 1.7 s for the demo's 400 names on "![" * 30000. A plain
+    # substring test first (C, fast) keeps a search for the names present.
+    lowered = text.lower()
     if content_loaded(brief):
         states = {link.actor_id: link.state for link in brief.actor_links.all()}
     else:
@@ -152,7 +157,12 @@ def mentioned_actors_linked(brief: Brief) -> Iterator[Finding]:
             (alias.alias, alias.case_sensitive) for alias in actor.aliases.all()
         ]
         for name, case_sensitive in names:
-            if name.strip() and _name_pattern(name, case_sensitive).search(text):
+            present = name in text if case_sensitive else name.lower() in lowered
+            if (
+                name.strip()
+                and present
+                and _name_pattern(name, case_sensitive).search(text)
+            ):
                 pending = " (its suggested link awaits a decision)" * (
                     actor.pk in states
                 )

@@ -5,8 +5,10 @@ After `LOGIN_FAILURES_PER_ACCOUNT` wrong passwords for one username, or
 throttle counts: `kernel.throttling.client_address`, so X-Forwarded-For is
 believed only from TRUSTED_PROXIES), every sign-in for that username or from
 that address is refused, right password or not, until `LOGIN_LOCKOUT_SECONDS`
-have passed since the last failure. A successful sign-in clears the account's
-count. Refused attempts do not extend the lock.
+have passed since the last failure. A complete sign-in (the password, and
+the second factor's code when one is asked: editorial/second_factor.py)
+clears the account's count; a wrong code counts like a wrong password.
+Refused attempts do not extend the lock.
 
 Counts live in the default cache (Redis in production, so all processes share
 them; `cache.incr` is atomic there). `LockoutBackend` enforces this for every
@@ -96,8 +98,8 @@ class LockoutBackend(ModelBackend):
         user = super().authenticate(request, username, password, **kwargs)
         if user is None:
             record_failure(request, username)
-        else:
-            unlock(username)
+        # Success clears nothing yet: the admin's sign-in does, once complete,
+        # so that a known password cannot reset the count of wrong codes.
         return user
 
 

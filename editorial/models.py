@@ -11,6 +11,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from briefs.models import Brief, Status
+from kernel.limits import max_chars
+
+# -- Limits on what staff type (README, *Limits and security*) ------------------
+REVIEW_COMMENT_MAX_CHARS = 10_000
+# The comment typed with a workflow move (the log adds its own words around
+# it, so the log's column itself is not capped; editorial.workflow checks).
+WORKFLOW_COMMENT_MAX_CHARS = 5_000
 
 
 class RevisionKind(models.TextChoices):
@@ -103,7 +110,9 @@ class ReviewComment(models.Model):
     brief = models.ForeignKey(
         Brief, on_delete=models.CASCADE, related_name="review_comments"
     )
-    body = models.TextField()
+    body = models.TextField(
+        validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, "A review comment")]
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.urls import reverse
@@ -44,6 +45,7 @@ from django.utils.text import Truncator
 
 from briefs.hooks import public_record
 from briefs.models import (
+    PUBLIC_NOTE_MAX_CHARS,
     Brief,
     BriefQuerySet,
     BriefSlugHistory,
@@ -54,6 +56,7 @@ from briefs.models import (
 from briefs.services import refresh_brief
 from editorial.checks import ERROR, Finding, run_checks
 from editorial.models import (
+    WORKFLOW_COMMENT_MAX_CHARS,
     BriefRevision,
     BriefTransition,
     EditPresence,
@@ -413,6 +416,15 @@ def transition_brief(
     if reason:
         raise TransitionError(reason)
     comment, public_note = comment.strip(), public_note.strip()
+    for text, limit, what in [
+        (comment, WORKFLOW_COMMENT_MAX_CHARS, "A comment"),
+        (public_note, PUBLIC_NOTE_MAX_CHARS, "A public note"),
+    ]:
+        if len(text) > limit:
+            raise TransitionError(
+                f"{what} may be at most {limit} characters; this one has "
+                f"{len(text)}. Nothing was done."
+            )
     if overrides_four_eyes(user, locked, action):  # only a superuser gets here
         if not comment:
             raise TransitionError(
@@ -819,9 +831,13 @@ def add_review_comment(*, brief: Brief, user: AbstractUser, body: str) -> Review
     body = body.strip()
     if not body:
         raise TransitionError("Write a comment first.")
-    if len(body) > 10_000:
-        raise TransitionError("A comment is at most 10,000 characters.")
-    return ReviewComment.objects.create(brief=brief, created_by=user, body=body)
+    comment = ReviewComment(brief=brief, created_by=user, body=body)
+    try:
+        comment.full_clean()
+    except ValidationError as error:
+        raise TransitionError(" ".join(error.message_dict["body"])) from None
+    comment.save()
+    return comment
 
 
 @transaction.atomic

@@ -47,6 +47,13 @@ def plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def second_factor_optional(settings):
+    # Tests sign staff in with force_login, which gives no second-factor code;
+    # tests/editorial/test_second_factor.py turns the production rule back on.
+    settings.OTP_REQUIRED = False
+
+
 @pytest.fixture
 def superuser(django_user_model):
     return django_user_model.objects.create_superuser(

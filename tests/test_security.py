@@ -240,3 +240,48 @@ def test_behind_a_trusted_proxy_search_counts_each_client(client, db, settings):
         "/search/?q=serbia", **proxied, HTTP_X_FORWARDED_FOR="198.51.100.8"
     )
     assert other.status_code == 200
+
+
+# -- Password rules (AUTH_PASSWORD_VALIDATORS) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("12345678", "This password is too common."),
+        ("k9x2", "This password is too short."),
+        ("4815162342", "This password is entirely numeric."),
+        ("newbie-archive", "The password is too similar to the username."),
+    ],
+)
+def test_admin_refuses_a_weak_password_for_a_new_user(admin_client, password, reason):
+    from django.contrib.auth.models import User
+
+    response = admin_client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "newbie-archive",
+            "usable_password": "true",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 200
+    assert reason in response.content.decode().replace("&#x27;", "'")
+    assert not User.objects.filter(username="newbie-archive").exists()
+
+
+def test_password_change_refuses_a_weak_password(client, staff):
+    client.force_login(staff)
+    response = client.post(
+        "/admin/password_change/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "password",
+            "new_password2": "password",
+        },
+    )
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
+    staff.refresh_from_db()
+    assert staff.check_password(PASSWORD)
