@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework.decorators import action
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 
 from actors.filters import ActorFilter, AgreementFilter, IndicatorFilter
@@ -78,6 +79,20 @@ def indicator_order(queryset: QuerySet[Indicator]) -> QuerySet[Indicator]:
     return queryset.order_by(
         "actor__name", "actor_id", "metric", F("year").desc(nulls_last=True), "id"
     )
+
+
+class CSVRenderer(BaseRenderer):
+    """Lets `Accept: text/csv` reach the CSV action (which answers a file
+    itself); its errors are JSON, as everywhere in the API."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> bytes:
+        return JSONRenderer().render(data)
 
 
 CSV_HEADER = [
@@ -153,7 +168,12 @@ class IndicatorViewSet(ArchiveViewSet):
         },
         filters=True,
     )
-    @action(detail=False, url_path="csv", pagination_class=None)
+    @action(
+        detail=False,
+        url_path="csv",
+        pagination_class=None,
+        renderer_classes=[JSONRenderer, CSVRenderer],
+    )
     def csv(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         indicators = self.filter_queryset(self.get_queryset())[:CSV_MAX_ROWS]
         rows = []
