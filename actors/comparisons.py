@@ -277,7 +277,21 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     """
     wanted = {m for group in spec.groups for m in group.members}
     if by_name:
-        condition = Q()
+        # iexact is ASCII-only on SQLite ("србија" is not "Србија" there), so
+        # the usual capitalisations are asked for exactly as well; the match
+        # itself is made below, case-folded.
+        variants = {
+            form
+            for member in wanted
+            for form in (
+                member,
+                member.lower(),
+                member.upper(),
+                member.title(),
+                member.capitalize(),
+            )
+        }
+        condition = Q(name__in=variants) | Q(aliases__alias__in=variants)
         for member in wanted:
             condition |= (
                 Q(name__iexact=member)

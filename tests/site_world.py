@@ -161,6 +161,28 @@ def build_world(*, extra_briefs: int = 3) -> World:
             order=order,
             signatory_capacity="Minister of Defence",
         )
+    # Indicators: a range, an order, a zero and an explicit unknown.
+    for actor, low, high in (
+        (serbia, 250, 300),
+        (hungary, 44, None),
+        (albania, 40, None),
+        (croatia, 75, None),
+        (kosovo, 0, None),
+    ):
+        factories.make_indicator(
+            actor, "main_battle_tanks", low, value_max=high, unit="tanks"
+        )
+    factories.make_indicator(
+        serbia,
+        "combat_aircraft",
+        12,
+        unit="aircraft",
+        status="ordered",
+        status_year=2024,
+        source="Ministry of Defence",
+        source_url="https://example.org/rafale",
+    )
+    factories.make_indicator(kosovo, "active_troops", None, unit="troops")
     pupin = factories.make_institution(name="Pupin Initiative", slug="pupin")
     people = {
         slug: factories.make_person(name=name, slug=slug, affiliation=pupin)
