@@ -268,6 +268,10 @@ def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+# What a table shows of an actor; its prepared page (long text) stays unread.
+_ACTOR_FIELDS = ("id", "slug", "name")
+
+
 def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     """The spec's actors, in the order given (one query).
 
@@ -299,7 +303,10 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
                 | Q(aliases__alias__iexact=member)
             )
         actors = list(
-            Actor.objects.filter(condition).distinct().prefetch_related("aliases")
+            Actor.objects.filter(condition)
+            .distinct()
+            .only(*_ACTOR_FIELDS)
+            .prefetch_related("aliases")
         )
         found: dict[str, Actor] = {}
         # Names first, then slugs, then aliases: "Serbia" is the state even
@@ -313,7 +320,7 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
             found[_fold(actor.name)] = actor
         lookup = {m: found.get(_fold(m)) for m in wanted}
     else:
-        actors = list(Actor.objects.filter(slug__in=wanted))
+        actors = list(Actor.objects.filter(slug__in=wanted).only(*_ACTOR_FIELDS))
         by_slug = {a.slug: a for a in actors}
         lookup = {m: by_slug.get(m) for m in wanted}
     errors = {}

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from actors import comparisons
+from actors.comparison_html import table_html
 from actors.models import Metric
 from kernel.csvexport import csv_response
 from kernel.pagecache import public_page
@@ -191,7 +192,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     context = {
         **_form_context(request),
         "table": table,
-        "caption": f"{' compared with '.join(names)}, figures valid on {table['on']}",
+        "table_html": table_html(
+            table,
+            prefix="comparison",
+            caption=f"{' compared with '.join(names)}, figures valid on {table['on']}",
+        ),
         "permalink": table["url"],
         "dated_permalink": comparisons.compare_url(
             [*[p for p in table["query"] if p[0] != "on"], ("on", table["on"])]

@@ -58,6 +58,8 @@ def main() -> None:
 
     fresh = not DB.exists()
     call_command("migrate", verbosity=0)
+    # Pages name hashed static files (DEBUG off): the manifest must exist.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if fresh:
         call_command("load_demo", verbosity=0)
     app = get_wsgi_application()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.template.loader import render_to_string
 
+from actors.comparison_html import table_html
 from actors.models import Actor
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
@@ -135,15 +136,11 @@ def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
             )
         table = entry["table"]
         names = [group["name"] for group in table["groups"]]
-        return render_to_string(
-            "actors/_comparison_table.html",
-            {
-                "table": table,
-                "prefix": f"comparison-{index + 1}",
-                "caption": f"{' compared with '.join(names)}, figures valid on "
-                f"{table['on']}",
-                "frozen": True,
-            },
+        return table_html(
+            table,
+            prefix=f"comparison-{index + 1}",
+            caption=f"{' compared with '.join(names)}, figures valid on {table['on']}",
+            frozen=True,
         )
 
     return _EMBED_RE.sub(fill, body_html)
