@@ -519,6 +519,19 @@ def _total(
     return total
 
 
+_actor_url_template: list[str] = []
+
+
+def _actor_url(slug: str) -> str:
+    """An actor page's address (Actor.get_absolute_url), reversed once per
+    process: slugs are [-a-zA-Z0-9_], safe in a path."""
+    if not _actor_url_template:
+        _actor_url_template.append(
+            reverse("briefs:actor-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+        )
+    return _actor_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+
+
 def build_table(
     groups: list[tuple[str, str, list[Actor]]],
     *,
@@ -550,7 +563,7 @@ def build_table(
             "name": name or " – ".join(a.name for a in actors),
             "named": bool(name),
             "actors": [
-                {"slug": a.slug, "name": a.name, "url": a.get_absolute_url()}
+                {"slug": a.slug, "name": a.name, "url": _actor_url(a.slug)}
                 for a in actors
             ],
         }

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
@@ -44,6 +44,41 @@ CSV_HEADER = [
     "source_url",
     "note",
 ]
+
+
+# Markers standing for the per-request parts in the page shell.
+_HEAD, _CONTENT = "\x00head\x00", "\x00content\x00"
+_shell: list[str] = []
+
+
+def comparison_shell() -> list[str]:
+    """The page around the comparison (header, navigation, footer), rendered
+    once per process and split at the markers: the same for every request,
+    and most of a template's cost. With DEBUG on it is rendered every time,
+    so template edits show at once."""
+    if _shell and not settings.DEBUG:
+        return _shell
+    page = render_to_string(
+        "actors/comparison_page.html",
+        {
+            "shell": {"head": _HEAD, "content": _CONTENT},
+            "publisher": settings.PUBLISHER,
+        },
+    )
+    before, rest = page.split(_HEAD)
+    middle, after = rest.split(_CONTENT)
+    _shell[:] = [before, middle, after]
+    return _shell
+
+
+def _page(
+    request: HttpRequest, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {**context, "publisher": settings.PUBLISHER}
+    head = render_to_string("actors/_comparison_head.html", context)
+    content = render_to_string("actors/_comparison_content.html", context, request)
+    before, middle, after = comparison_shell()
+    return HttpResponse("".join([before, head, middle, content, after]), status=status)
 
 
 def table_csv_rows(table: dict[str, Any]) -> list[list[Any]]:
@@ -141,10 +176,14 @@ def _error(request: HttpRequest, fmt: str, errors: dict[str, str]) -> HttpRespon
     context = {
         **_form_context(request),
         "errors": errors,
-        "meta": {"title": "Compare: invalid request", "robots": "noindex"},
+        "meta": {
+            "title": "Compare: invalid request",
+            "description": "This comparison cannot be made.",
+            "robots": "noindex",
+        },
         "canonical_url": settings.SITE_URL + reverse("actors:compare"),
     }
-    return render(request, "actors/comparison.html", context, status=400)
+    return _page(request, context, status=400)
 
 
 @require_safe
@@ -176,7 +215,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             },
             "canonical_url": settings.SITE_URL + reverse("actors:compare"),
         }
-        return render(request, "actors/comparison.html", context)
+        return _page(request, context)
     try:
         spec = comparisons.parse_query(request.GET)
         _resolved, table = comparisons.compute(spec)
@@ -210,4 +249,4 @@ def compare(request: HttpRequest) -> HttpResponse:
         },
         "canonical_url": settings.SITE_URL + table["url"],
     }
-    return render(request, "actors/comparison.html", context)
+    return _page(request, context)
