@@ -41,6 +41,7 @@ from actors.models import (
     MetricInfo,
     _plain_number,
 )
+from kernel.compiled import CompiledQuery
 
 # Limits: a comparison is a table a reader can take in, and each one is a
 # bounded amount of work (two queries, a few hundred cells).
@@ -320,7 +321,11 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
             found[_fold(actor.name)] = actor
         lookup = {m: found.get(_fold(m)) for m in wanted}
     else:
-        actors = list(Actor.objects.filter(slug__in=wanted).only(*_ACTOR_FIELDS))
+        # Compiled once per process (kernel/compiled.py); padded with a
+        # value no slug can have.
+        slugs = sorted(wanted)[:MAX_ACTORS]
+        rows = _ACTORS_BY_SLUG(slugs=slugs + [" "] * (MAX_ACTORS - len(slugs)))
+        actors = [Actor(id=pk, slug=slug, name=name) for pk, slug, name in rows]
         by_slug = {a.slug: a for a in actors}
         lookup = {m: by_slug.get(m) for m in wanted}
     errors = {}
@@ -339,11 +344,55 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     return resolved
 
 
+_INDICATOR_COLUMNS = (
+    "id",
+    "actor_id",
+    "metric",
+    "value",
+    "value_max",
+    "unit",
+    "year",
+    "status",
+    "status_year",
+    "source",
+    "source_url",
+    "note",
+)
+_ACTORS_BY_SLUG = CompiledQuery(
+    lambda slugs: (
+        Actor.objects.filter(slug__in=slugs).order_by().values_list(*_ACTOR_FIELDS)
+    ),
+    slugs=[f" sentinel {i}" for i in range(MAX_ACTORS)],
+)
+_INDICATORS = CompiledQuery(
+    lambda actor_ids: (
+        Indicator.objects.filter(actor_id__in=actor_ids)
+        .order_by("id")
+        .values_list(*_INDICATOR_COLUMNS)
+    ),
+    actor_ids=[-1_000_001 - i for i in range(MAX_ACTORS)],
+)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    # Raw rows: SQLite answers numbers, PostgreSQL Decimals.
+    return None if value is None else Decimal(str(value))
+
+
 def indicators_for(actors: Iterable[Actor]) -> list[Indicator]:
-    """Every indicator of these actors (one query): the table picks from them."""
-    return list(
-        Indicator.objects.filter(actor__in=[a.pk for a in actors]).order_by("id")
-    )
+    """Every indicator of these actors (one query, compiled once per process;
+    at most MAX_ACTORS actors): the table picks from them."""
+    ids = [a.pk for a in actors][:MAX_ACTORS]
+    if not ids:
+        return []
+    rows = _INDICATORS(actor_ids=ids + [-1] * (MAX_ACTORS - len(ids)))
+    indicators = []
+    for row in rows:
+        data = dict(zip(_INDICATOR_COLUMNS, row, strict=True))
+        data["value"] = _decimal(data["value"])
+        data["value_max"] = _decimal(data["value_max"])
+        indicators.append(Indicator(**data))
+    return indicators
 
 
 # --- The table ----------------------------------------------------------------------
