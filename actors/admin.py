@@ -39,7 +39,18 @@ class OfficeInline(admin.TabularInline):
 class IndicatorInline(admin.TabularInline):
     model = Indicator
     extra = 0
-    fields = ["metric", "value", "value_max", "unit", "year", "source", "note"]
+    fields = [
+        "metric",
+        "value",
+        "value_max",
+        "unit",
+        "year",
+        "status",
+        "status_year",
+        "source",
+        "source_url",
+        "note",
+    ]
 
 
 @admin.register(Actor)

@@ -27,7 +27,8 @@ class ActorsConfig(AppConfig):
             Office, "actor_page", lambda o: [o.holder_id, o.of_actor_id]
         )
         changes.record_on_save(AgreementParty, "actor_page", lambda p: [p.actor_id])
+        # The actor's page shows its indicators.
+        changes.record_on_save(Indicator, "actor_page", lambda i: [i.actor_id])
         # Shown directly by public pages; nothing to prepare, the bump retires
         # the cached pages.
         changes.record_on_save(AgreementSource, "content", lambda source: [])
-        changes.record_on_save(Indicator, "content", lambda indicator: [])

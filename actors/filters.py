@@ -21,7 +21,9 @@ from actors.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
+    Indicator,
     Membership,
+    Metric,
 )
 from archive import search
 
@@ -219,3 +221,22 @@ class AgreementFilter(FilterSet):
 
     def filter_party(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.with_all_parties(value) if value else queryset
+
+
+class IndicatorFilter(FilterSet):
+    actor = SlugsFilter(
+        field_name="actor",
+        queryset=Actor.objects.all(),
+        label="Actor slug; repeat for any of several",
+    )
+    metric = django_filters.MultipleChoiceFilter(
+        field_name="metric",
+        lookup_expr="exact",
+        choices=Metric.choices,
+        label="Metric; repeat for any of several",
+    )
+    year = YearFilter(field_name="year", lookup_expr="exact", label="Year")
+
+    class Meta:
+        model = Indicator
+        fields = ["actor", "metric", "year"]

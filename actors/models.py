@@ -5,6 +5,7 @@ This app never imports from `briefs`: briefs point at actors, not the reverse.
 
 import datetime
 import decimal
+from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
@@ -412,7 +413,47 @@ class Metric(models.TextChoices):
     DEFENSE_INDUSTRY = "defense_industry", "Defense industry"
     MODERNIZATION_FOCUS = "modernization_focus", "Modernization focus"
     PEACEKEEPERS = "peacekeepers", "Deployed troops"
+    DEFENSE_BUDGET = "defense_budget", "Defense budget"
+    GDP_PER_CAPITA = "gdp_per_capita", "GDP per capita"
     OTHER = "other", "Other"
+
+
+@dataclass(frozen=True)
+class MetricInfo:
+    """What a comparison may do with a metric's figures.
+
+    `additive`: the figures of several actors add up to a meaningful group
+    figure (troops, tanks, budgets), unlike rates and ratios (GDP per capita).
+    `qualitative`: the entry is words in `note`, never a number.
+    """
+
+    additive: bool
+    qualitative: bool = False
+
+
+# One home for the metric rules (actors/comparisons.py applies them).
+METRIC_INFO: dict[str, MetricInfo] = {
+    Metric.POPULATION: MetricInfo(additive=True),
+    Metric.ACTIVE_TROOPS: MetricInfo(additive=True),
+    Metric.MAIN_BATTLE_TANKS: MetricInfo(additive=True),
+    Metric.COMBAT_AIRCRAFT: MetricInfo(additive=True),
+    Metric.ROCKET_LAUNCHERS: MetricInfo(additive=True),
+    Metric.DEFENSE_INDUSTRY: MetricInfo(additive=False, qualitative=True),
+    Metric.MODERNIZATION_FOCUS: MetricInfo(additive=False, qualitative=True),
+    Metric.PEACEKEEPERS: MetricInfo(additive=True),
+    Metric.DEFENSE_BUDGET: MetricInfo(additive=True),
+    Metric.GDP_PER_CAPITA: MetricInfo(additive=False),
+    Metric.OTHER: MetricInfo(additive=False),
+}
+
+
+class IndicatorStatus(models.TextChoices):
+    """Whether a counted thing exists yet: an order is not a fleet in service."""
+
+    NOT_STATED = "", "Not stated"
+    IN_SERVICE = "in_service", "In service"
+    ORDERED = "ordered", "Ordered"
+    PLANNED = "planned", "Planned"
 
 
 def _plain_number(value: decimal.Decimal | int) -> str:
@@ -442,6 +483,17 @@ class Indicator(models.Model):
     )
     unit = models.CharField(max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(
+        max_length=12,
+        choices=IndicatorStatus.choices,
+        default=IndicatorStatus.NOT_STATED,
+        blank=True,
+        help_text="For equipment: ordered or planned is not in service. Group "
+        "totals add only figures in service (or with no status stated).",
+    )
+    status_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Year of the order or plan, e.g. 2024."
+    )
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500, blank=True)
     note = models.TextField(
@@ -451,7 +503,18 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["actor__name", "metric", "-year"]
+        indexes = [
+            # Used by the indicator API's filters and comparisons: per actor
+            # and metric, newest year first.
+            models.Index(
+                fields=["actor", "metric", "year"], name="indicator_actor_metric"
+            ),
+        ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=IndicatorStatus.values),
+                name="indicator_status_valid",
+            ),
             models.CheckConstraint(
                 condition=Q(value_max__isnull=True)
                 | (Q(value__isnull=False) & Q(value_max__gte=models.F("value"))),
@@ -472,6 +535,30 @@ class Indicator(models.Model):
     @property
     def is_known(self) -> bool:
         return self.value is not None
+
+    @property
+    def info(self) -> MetricInfo:
+        return METRIC_INFO.get(self.metric, MetricInfo(additive=False))
+
+    @property
+    def source_link(self) -> str:
+        """The source's address when it is a web address, else "" (never a
+        `javascript:` link, whatever was stored without validation)."""
+        url = self.source_url.strip()
+        return url if url.lower().startswith(("https://", "http://")) else ""
+
+    @property
+    def counts_in_total(self) -> bool:
+        """An order or a plan is not added to what is in service."""
+        return self.status in (IndicatorStatus.NOT_STATED, IndicatorStatus.IN_SERVICE)
+
+    @property
+    def status_text(self) -> str:
+        """ "ordered 2024", "in service"; empty when no status is stated."""
+        if not self.status:
+            return ""
+        text = IndicatorStatus(self.status).label.lower()
+        return f"{text} {self.status_year}" if self.status_year else text
 
     @property
     def display_value(self) -> str:

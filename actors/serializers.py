@@ -12,8 +12,52 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from actors.models import Actor, Agreement
+from actors.models import Actor, Agreement, Indicator, IndicatorStatus, Metric
 from kernel.rest import absolute_list_url, absolute_url
+
+NO_DATA = "no data"
+
+
+def _plain(value) -> str | None:
+    from actors.models import _plain_number
+
+    return None if value is None else _plain_number(value)
+
+
+def indicator_data(indicator: Indicator, context: dict) -> dict:
+    """One indicator as the API shows it (nested in an actor, or listed).
+
+    Values are decimal strings ("250"), a range stays a range (`value` and
+    `value_max`, never a midpoint) and an unknown figure is `known: false`
+    with `value: null` and `display: "no data"`.
+    """
+    info = indicator.info
+    known = indicator.value is not None or (
+        info.qualitative and bool(indicator.note.strip())
+    )
+    if indicator.value is not None:
+        display = indicator.display_value
+    elif known:
+        display = indicator.note.strip()
+    else:
+        display = NO_DATA
+    return {
+        "id": indicator.pk,
+        "metric": indicator.metric,
+        "metric_label": indicator.get_metric_display(),
+        "additive": info.additive,
+        "qualitative": info.qualitative,
+        "known": known,
+        "value": _plain(indicator.value),
+        "value_max": _plain(indicator.value_max),
+        "unit": indicator.unit,
+        "display": display,
+        "year": indicator.year,
+        "status": indicator.status,
+        "status_year": indicator.status_year,
+        "source": {"title": indicator.source, "url": indicator.source_url},
+        "note": indicator.note,
+    }
 
 
 def actor_summary(actor: Actor, context: dict) -> dict[str, str]:
@@ -69,6 +113,59 @@ class SourceSerializer(serializers.Serializer):
     url = serializers.CharField(help_text="May be empty.")
 
 
+class IndicatorSourceSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.CharField(help_text="May be empty.")
+
+
+class IndicatorSerializer(serializers.Serializer):
+    """Documents `indicator_data` (the schema); items are built as dicts."""
+
+    id = serializers.IntegerField()
+    metric = serializers.ChoiceField(choices=Metric.choices)
+    metric_label = serializers.CharField()
+    additive = serializers.BooleanField(
+        help_text="Whether figures of several actors add up (troops yes, "
+        "GDP per capita no)."
+    )
+    qualitative = serializers.BooleanField(
+        help_text="The entry is words (in `display` and `note`), not a number."
+    )
+    known = serializers.BooleanField(help_text="False: no data.")
+    value = serializers.CharField(
+        allow_null=True, help_text="Decimal string; null when unknown."
+    )
+    value_max = serializers.CharField(
+        allow_null=True, help_text="Upper bound of a range (value–value_max)."
+    )
+    unit = serializers.CharField()
+    display = serializers.CharField(
+        help_text='As the page shows it: "250–300 tanks", or "no data".'
+    )
+    year = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=IndicatorStatus.choices,
+        help_text='"ordered" or "planned" is not in service; "" when not stated.',
+    )
+    status_year = serializers.IntegerField(allow_null=True)
+    source = IndicatorSourceSerializer()
+    note = serializers.CharField()
+
+
+class IndicatorItemSerializer(serializers.Serializer):
+    """An item of /api/v1/indicators/: the indicator and its actor."""
+
+    def to_representation(self, indicator: Indicator) -> dict:
+        return {
+            **indicator_data(indicator, self.context),
+            "actor": actor_summary(indicator.actor, self.context),
+        }
+
+
+class IndicatorListItemSerializer(IndicatorSerializer):
+    actor = ActorSummarySerializer()
+
+
 class ItemLinksMixin(serializers.Serializer):
     """`url`: the public page; `api_url`: this item in the API."""
 
@@ -96,6 +193,7 @@ class ActorSerializer(ItemLinksMixin, serializers.ModelSerializer):
     agreement_count = serializers.IntegerField(
         read_only=True, help_text="Agreements to which the actor is a party."
     )
+    indicators = serializers.SerializerMethodField()
     briefs_url = serializers.SerializerMethodField()
     agreements_url = serializers.SerializerMethodField()
 
@@ -113,6 +211,7 @@ class ActorSerializer(ItemLinksMixin, serializers.ModelSerializer):
             "status_note",
             "memberships",
             "offices",
+            "indicators",
             "agreement_count",
             "briefs_url",
             "agreements_url",
@@ -142,6 +241,10 @@ class ActorSerializer(ItemLinksMixin, serializers.ModelSerializer):
             }
             for office in actor.offices.all()
         ]
+
+    @extend_schema_field(IndicatorSerializer(many=True))
+    def get_indicators(self, actor: Actor) -> list[dict]:
+        return [indicator_data(i, self.context) for i in actor.indicators.all()]
 
     @extend_schema_field(serializers.URLField(help_text="Briefs that discuss it."))
     def get_briefs_url(self, actor: Actor) -> str:

@@ -8,7 +8,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView
 from rest_framework.routers import DefaultRouter
 
-from actors.api import ActorViewSet, AgreementViewSet
+from actors.api import ActorViewSet, AgreementViewSet, IndicatorViewSet
 from publishing.api import (
     BriefViewSet,
     PersonViewSet,
@@ -29,6 +29,7 @@ router.register("briefs", BriefViewSet, basename="brief")
 router.register("people", PersonViewSet, basename="person")
 router.register("actors", ActorViewSet, basename="actor")
 router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("recommendations", RecommendationViewSet, basename="recommendation")
 router.register("topics", TopicViewSet, basename="topic")
 

@@ -383,6 +383,8 @@ SPECTACULAR_SETTINGS = {
         "AgreementKindEnum": "actors.models.AgreementKind",
         "AgreementStatusEnum": "actors.models.AgreementStatus",
         "MutualDefenseEnum": "actors.models.MutualDefense",
+        "IndicatorStatusEnum": "actors.models.IndicatorStatus",
+        "MetricEnum": "actors.models.Metric",
         "BriefKindEnum": "briefs.models.BriefKind",
         "LanguageEnum": "briefs.models.Language",
         "LicenceEnum": "briefs.models.Licence",

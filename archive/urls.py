@@ -19,6 +19,7 @@ urlpatterns = [
     path("b/<int:pk>/", views.permalink, name="permalink"),
     path("oai/", oai.endpoint, name="oai"),
     path("", include("publishing.urls")),
+    path("", include("actors.urls")),
     path("api/v1/", include("archive.api")),
     # Interactive docs for the current version; assets are local static files.
     path(

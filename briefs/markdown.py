@@ -201,6 +201,45 @@ def _render_footnote_anchor(
     )
 
 
+# A fenced block with this info string embeds a bloc comparison
+# (actors/comparisons.py): ```compare, then lines such as "a: Serbia, Hungary".
+# The body's HTML keeps a placeholder per block, numbered in document order;
+# the edition puts the table computed at publication in its place
+# (publishing/rendering.py, embed_comparisons).
+COMPARE_INFO = "compare"
+
+
+def comparison_placeholder(index: int) -> str:
+    return f'<div class="comparison-embed" id="comparison-embed-{index}"></div>\n'
+
+
+def _render_fence(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    token = tokens[idx]
+    if token.info.strip().lower() == COMPARE_INFO:
+        index = env.get("comparisons", 0)
+        env["comparisons"] = index + 1
+        return comparison_placeholder(index)
+    return RendererHTML.fence(self, tokens, idx, options, env)
+
+
+def comparison_blocks(text: str) -> list[str]:
+    """The text of each ```compare block, in the order their placeholders
+    are numbered (the same parser finds them). Cheap when there is none."""
+    if not text or COMPARE_INFO not in text:
+        return []
+    return [
+        token.content
+        for token in _PARSER.parse(text)
+        if token.type == "fence" and token.info.strip().lower() == COMPARE_INFO
+    ]
+
+
 def _build_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -217,6 +256,7 @@ def _build_parser(*, html: bool) -> MarkdownIt:
     md.add_render_rule("footnote_block_close", _render_footnote_block_close)
     md.add_render_rule("footnote_open", _render_footnote_open)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
+    md.add_render_rule("fence", _render_fence)
     return md
 
 

@@ -20,6 +20,7 @@ from actors.models import (
     ActorKind,
     AgreementKind,
     AgreementStatus,
+    IndicatorStatus,
     Metric,
     MutualDefense,
 )
@@ -874,6 +875,14 @@ INDICATORS: list[tuple[str, str, Decimal | None, Decimal | None, str, str]] = [
         ]
     ),
 ]
+
+# Status where it matters, by (actor, metric): the table says Serbia's
+# Rafales were "ordered 2024", which is not a fleet in service.
+INDICATOR_STATUS: dict[tuple[str, str], tuple[str, int | None]] = {
+    ("serbia", Metric.COMBAT_AIRCRAFT): (IndicatorStatus.ORDERED, 2024),
+    ("hungary", Metric.COMBAT_AIRCRAFT): (IndicatorStatus.IN_SERVICE, None),
+    ("croatia", Metric.COMBAT_AIRCRAFT): (IndicatorStatus.IN_SERVICE, None),
+}
 
 TOPICS: list[dict] = [
     {

@@ -302,7 +302,10 @@ def _load_indicators(actors: dict[str, Actor], result: DemoResult) -> None:
     )
     for slug, metric, value, value_max, unit, note in data.INDICATORS:
         actor = actors[slug]
+        status, status_year = data.INDICATOR_STATUS.get((slug, metric), ("", None))
         values = {
+            "status": status,
+            "status_year": status_year,
             "actor": actor,
             "metric": metric,
             "value": value,

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import Count
 from django.urls import Resolver404, ResolverMatch, resolve
 
+from actors import comparisons
 from actors.models import Actor
-from briefs.markdown import split_blocks, table_rows
+from briefs.markdown import comparison_blocks, split_blocks, table_rows
 from briefs.models import (
     Brief,
     BriefActor,
@@ -263,3 +264,43 @@ def heading_levels_in_order(brief: Brief) -> Iterator[Finding]:
                 f"a level is skipped (use {'#' * (previous + 1)}).",
             )
         previous = max(level, 1)
+
+
+@editorial_check
+def embedded_comparisons_complete(brief: Brief) -> Iterator[Finding]:
+    """A ```compare block that names an unknown actor or cannot be read would
+    publish a notice instead of a table (an error); one with gaps publishes
+    "no data" cells and totals withheld (a warning naming each gap). The
+    figures checked are today's: the ones publishing now would freeze."""
+    for number, text in enumerate(comparison_blocks(brief.body), start=1):
+        if number > comparisons.MAX_DIRECTIVES:
+            yield _error(
+                "embedded_comparisons_complete",
+                f"Comparison {number}: at most {comparisons.MAX_DIRECTIVES} "
+                "comparisons in one brief.",
+            )
+            return
+        try:
+            spec = comparisons.parse_directive(text)
+            _, table = comparisons.compute(spec, by_name=True)
+        except comparisons.ComparisonError as exc:
+            for part, message in exc.errors.items():
+                yield _error(
+                    "embedded_comparisons_complete",
+                    f"Comparison {number} ({part}): {message}",
+                )
+            continue
+        gaps = [
+            f"{cell['actor_name']} ({row['label']})"
+            for row in table["rows"]
+            for group in row["groups"]
+            for cell in group["cells"]
+            if not cell["known"]
+        ]
+        if gaps:
+            shown = ", ".join(gaps[:12]) + (" …" if len(gaps) > 12 else "")
+            yield _warning(
+                "embedded_comparisons_complete",
+                f"Comparison {number} has {len(gaps)} missing value"
+                f"{'s' if len(gaps) != 1 else ''}, shown as “no data”: {shown}.",
+            )

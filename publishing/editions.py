@@ -27,8 +27,10 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from actors import comparisons
 from actors.models import Actor, ActorAlias, Agreement
 from archive import search
+from briefs.markdown import comparison_blocks
 from briefs.models import (
     Brief,
     BriefActor,
@@ -104,14 +106,37 @@ def _actor(actor: Actor) -> dict[str, Any]:
     return {"id": actor.pk, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
 
 
+def embedded_comparisons(body: str) -> list[dict[str, Any]]:
+    """The tables of the body's ```compare blocks, computed now (at publication;
+    live in a preview). Stored in the snapshot, so the edition keeps the
+    figures it was published with: rendering again never recomputes them.
+    Each entry is {"table": …} or {"error": …}; two queries per block, at
+    most `comparisons.MAX_DIRECTIVES` blocks (the rest store an error)."""
+    today = timezone.localdate()
+    entries = []
+    for index, text in enumerate(comparison_blocks(body)):
+        if index >= comparisons.MAX_DIRECTIVES:
+            entries.append(
+                {
+                    "error": f"More than {comparisons.MAX_DIRECTIVES} comparisons "
+                    "in one brief."
+                }
+            )
+        else:
+            entries.append(comparisons.embed(text, today=today))
+    return entries
+
+
 def take_snapshot(brief: Brief) -> dict[str, Any]:
     """Everything an edition shows of the brief and its linked records, as JSON.
 
     Reads no query when `brief` has its content loaded already (publishing a
-    correction loads it once for everything); else 7.
+    correction loads it once for everything); else 7. Embedded comparisons
+    read two more each (`embedded_comparisons`).
     """
     [brief] = load_content(brief)
     return {
+        "comparisons": embedded_comparisons(brief.body),
         "brief": {
             "id": brief.pk,
             "title": brief.title,
@@ -324,6 +349,8 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
     ):
         row.brief = brief
     brief.confirmed_links = links
+    # Frozen at publication; editions made before comparisons have none.
+    brief.comparisons = content.get("comparisons", [])
     # What the API serializers read (publishing/serializers.py).
     brief.public_contributions = contributions
     brief.public_actor_links = links

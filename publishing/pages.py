@@ -27,7 +27,15 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.models import Actor, ActorKind, AgreementParty, Membership, Office
+from actors.models import (
+    Actor,
+    ActorKind,
+    AgreementParty,
+    Indicator,
+    Membership,
+    Metric,
+    Office,
+)
 from publishing.compiled import CompiledQuery
 from publishing.models import Edition, EditionActor, EditionRecommendation
 from publishing.rendering import absolute_url, json_ld
@@ -89,9 +97,19 @@ def render_actor_fragments(actor: Actor) -> dict:
         .select_related("agreement")
         .order_by("-agreement__signed_on", "agreement__title")
     )
+    metric_order = {metric: index for index, metric in enumerate(Metric.values)}
+    indicators = sorted(
+        Indicator.objects.filter(actor=actor),
+        key=lambda i: (
+            metric_order.get(i.metric, len(metric_order)),
+            -(i.year or 0),
+            i.pk,
+        ),
+    )
     context = {
         "actor": actor,
         "aliases": aliases,
+        "indicators": indicators,
         "memberships": memberships,
         "offices": offices,
         "parties": parties,

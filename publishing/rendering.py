@@ -17,6 +17,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from actors.comparison_html import table_html
 from actors.models import Actor
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
@@ -102,6 +103,50 @@ def _link_text(
     return "".join(pieces)
 
 
+_EMBED_RE = re.compile(
+    r'<div class="comparison-embed" id="comparison-embed-([0-9]{1,4})"></div>'
+)
+
+
+def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
+    """Put each stored comparison table in its placeholder (briefs/markdown.py).
+
+    `entries` come from the edition's snapshot: the figures it was published
+    with. A block whose directive was bad shows a visible notice saying why;
+    a placeholder with no entry (a body rendered before comparisons) shows
+    one too. Each placeholder is filled once.
+    """
+    if "comparison-embed" not in body_html:
+        return body_html
+    used: set[int] = set()
+
+    def fill(match: re.Match) -> str:
+        index = int(match[1])
+        if index in used:
+            return ""
+        used.add(index)
+        entry = (
+            entries[index]
+            if index < len(entries)
+            else {"error": "This comparison was not computed; publish the brief again."}
+        )
+        if "table" not in entry:
+            return render_to_string(
+                "actors/_comparison_notice.html",
+                {"message": entry.get("error", ""), "number": index + 1},
+            )
+        table = entry["table"]
+        names = [group["name"] for group in table["groups"]]
+        return table_html(
+            table,
+            prefix=f"comparison-{index + 1}",
+            caption=f"{' compared with '.join(names)}, figures valid on {table['on']}",
+            frozen=True,
+        )
+
+    return _EMBED_RE.sub(fill, body_html)
+
+
 def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) -> dict:
     publisher = {
         "@type": "Organization",
@@ -170,7 +215,10 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     agreements = [link.agreement for link in brief.agreement_links.all()]
     topics = list(brief.topics.all())
     url = absolute_url(edition.get_absolute_url())
-    body_html = link_first_mentions(brief.body_html, actors)
+    body_html = embed_comparisons(
+        link_first_mentions(brief.body_html, actors),
+        getattr(brief, "comparisons", []),
+    )
     context = {
         "brief": brief,
         "edition": edition,

@@ -17,6 +17,7 @@ from actors.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
+    Indicator,
     Membership,
 )
 from briefs.hooks import public_record
@@ -86,6 +87,57 @@ def make_actor(*, aliases=(), **overrides) -> Actor:
             actor=actor, alias=text, case_sensitive=case_sensitive
         )
     return actor
+
+
+@committed
+def make_indicator(actor: Actor, metric: str, value=None, **overrides) -> Indicator:
+    """A figure (None: an explicit unknown), year 2025 unless said otherwise."""
+    fields = {
+        "actor": actor,
+        "metric": metric,
+        "value": value,
+        "unit": "",
+        "year": 2025,
+        "source": f"Source {_n()}",
+    }
+    fields.update(overrides)
+    return Indicator.objects.create(**fields)
+
+
+def make_blocs() -> dict[str, Actor]:
+    """The seed's two blocs with tank and aircraft figures (as the demo has)."""
+    actors = {
+        slug: make_actor(name=slug.title(), slug=slug)
+        for slug in ("serbia", "hungary", "albania", "croatia", "kosovo")
+    }
+    survey = {"source": "Survey", "source_url": "https://example.org/survey"}
+    for slug, low, high in (
+        ("serbia", 250, 300),
+        ("hungary", 44, None),
+        ("albania", 40, None),
+        ("croatia", 75, None),
+        ("kosovo", 0, None),
+    ):
+        make_indicator(
+            actors[slug],
+            "main_battle_tanks",
+            low,
+            value_max=high,
+            unit="tanks",
+            **survey,
+        )
+    make_indicator(
+        actors["serbia"],
+        "combat_aircraft",
+        12,
+        unit="aircraft",
+        status="ordered",
+        status_year=2024,
+        **survey,
+    )
+    make_indicator(actors["hungary"], "combat_aircraft", 14, unit="aircraft", **survey)
+    make_indicator(actors["kosovo"], "active_troops", None, unit="troops", **survey)
+    return actors
 
 
 @committed

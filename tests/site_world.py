@@ -165,6 +165,28 @@ def build_world(*, extra_briefs: int = 3) -> World:
             order=order,
             signatory_capacity="Minister of Defence",
         )
+    # Indicators: a range, an order, a zero and an explicit unknown.
+    for actor, low, high in (
+        (serbia, 250, 300),
+        (hungary, 44, None),
+        (albania, 40, None),
+        (croatia, 75, None),
+        (kosovo, 0, None),
+    ):
+        factories.make_indicator(
+            actor, "main_battle_tanks", low, value_max=high, unit="tanks"
+        )
+    factories.make_indicator(
+        serbia,
+        "combat_aircraft",
+        12,
+        unit="aircraft",
+        status="ordered",
+        status_year=2024,
+        source="Ministry of Defence",
+        source_url="https://example.org/rafale",
+    )
+    factories.make_indicator(kosovo, "active_troops", None, unit="troops")
     pupin = factories.make_institution(name="Pupin Initiative", slug="pupin")
     people = {
         slug: factories.make_person(name=name, slug=slug, affiliation=pupin)
@@ -327,6 +349,12 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"/agreements/{world.declaration.slug}/",
         "/recommendations/",
         "/recommendations/?addressee=serbia",
+        "/compare/",
+        "/compare/?a=serbia,hungary&b=albania,croatia,kosovo&a_name=Pair",
+        "/compare/?a=serbia&b=kosovo&on=2025-06-01&metrics=main_battle_tanks",
+        "/compare/?a=serbia,hungary&b=albania&format=csv",
+        "/compare/?a=serbia,hungary&b=albania&format=json",
+        "/compare/?a=serbia,nowhere&b=albania",  # a 400
         "/feeds/briefs.rss",
         "/feeds/briefs.atom",
         "/sitemap.xml",
@@ -351,6 +379,9 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"{api}/actors/serbia/",
         f"{api}/agreements/",
         f"{api}/agreements/{world.plan.slug}/",
+        f"{api}/indicators/",
+        f"{api}/indicators/?actor=serbia&metric=main_battle_tanks&year=2025",
+        f"{api}/indicators/csv/?actor=serbia",
         f"{api}/recommendations/",
         f"{api}/topics/",
         f"{api}/topics/{topic.slug}/",

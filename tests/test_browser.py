@@ -32,6 +32,8 @@ PAGES = {
     "seed_brief": f"/briefs/{SEED_SLUG}/",
     "actor": "/actors/serbia/",
     "agreement": PLAN,
+    "compare": "/compare/?a=serbia,hungary&b=albania,croatia,kosovo&a_name=Belgrade",
+    "compare_form": "/compare/",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -261,11 +263,36 @@ def test_brief_prints_cleanly_with_its_address(site, chromium):
     }
 
 
+def _compare_print_view(chromium: BrowserThread, base: str) -> dict:
+    page = chromium.page(viewport={"width": 390, "height": 800})
+    page.goto(base + PAGES["compare"])
+    page.emulate_media(media="print")
+    result = {
+        "form_hidden": page.locator(".compare-form").is_hidden(),
+        "table_visible": page.locator(".comparison-table").is_visible(),
+        "sources_visible": page.locator(".comparison .sources").is_visible(),
+    }
+    page.screenshot(path=str(ARTIFACTS / "compare_print.png"), full_page=True)
+    page.context.close()
+    return result
+
+
+def test_comparison_prints_its_table_and_sources_without_the_form(site, chromium):
+    base, _ = site
+    result = chromium.call(_compare_print_view, chromium, base)
+    assert result == {
+        "form_hidden": True,
+        "table_visible": True,
+        "sources_visible": True,
+    }
+
+
 # -- Content-Security-Policy ---------------------------------------------------
 
 CSP_PAGES = {
     "brief list": "/briefs/",
     "search": "/search/?q=serbia",
+    "compare": "/compare/?a=serbia,hungary&b=albania,croatia,kosovo",
     "api docs": "/api/docs/",
     "admin login": "/admin/login/",
 }

@@ -54,7 +54,8 @@ def _hidden_briefs(world) -> list:
             title=f"{name} {MARKER} title",
             slug=f"{name}-hidden",
             summary=f"{MARKER} summary",
-            body=f"## {MARKER} heading\n\n{MARKER} body about Serbia.",
+            body=f"## {MARKER} heading\n\n{MARKER} body about Serbia.\n\n"
+            f"```compare\na: Serbia\na_name: {MARKER} bloc\nb: Hungary\n```\n",
             publication_date=datetime.date(2031, 1, 1),  # a year of its own
             authors=[
                 world.people["vuk-velebit"],
@@ -143,6 +144,8 @@ def _check_no_leak(client, world, hidden) -> dict[str, str]:
         "/actors/nato/feed.atom",
         "/people/vuk-velebit/feed.rss",
         "/topics/security/feed.atom",
+        "/compare/?a=serbia,hungary&b=albania,croatia,kosovo",
+        "/compare/",
     ]
     pages = _crawl(client, starts)
     assert len(pages) > 60  # the crawl really went round the site

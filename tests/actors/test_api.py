@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from actors.models import AgreementParty, AgreementSource, Office
+from actors.models import AgreementParty, AgreementSource, Indicator, Office
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +22,25 @@ def test_actor_detail_payload(client):
         title="Minister of Defence",
         of_actor=croatia,
         since=datetime.date(2024, 5, 17),
+    )
+    tanks = Indicator.objects.create(
+        actor=croatia,
+        metric="main_battle_tanks",
+        value=75,
+        value_max=80,
+        unit="tanks",
+        year=2025,
+        status="in_service",
+        source="A survey",
+        source_url="https://example.org/s",
+        note="M-84.",
+    )
+    troops = Indicator.objects.create(
+        actor=croatia,
+        metric="active_troops",
+        unit="troops",
+        year=2025,
+        source="A survey",
     )
 
     data = client.get("/api/v1/actors/croatia/").json()
@@ -49,6 +68,42 @@ def test_actor_detail_payload(client):
             }
         ],
         "offices": [],
+        "indicators": [
+            {
+                "id": troops.pk,
+                "metric": "active_troops",
+                "metric_label": "Active troops",
+                "additive": True,
+                "qualitative": False,
+                "known": False,
+                "value": None,
+                "value_max": None,
+                "unit": "troops",
+                "display": "no data",
+                "year": 2025,
+                "status": "",
+                "status_year": None,
+                "source": {"title": "A survey", "url": ""},
+                "note": "",
+            },
+            {
+                "id": tanks.pk,
+                "metric": "main_battle_tanks",
+                "metric_label": "Main battle tanks",
+                "additive": True,
+                "qualitative": False,
+                "known": True,
+                "value": "75",
+                "value_max": "80",
+                "unit": "tanks",
+                "display": "75–80 tanks",
+                "year": 2025,
+                "status": "in_service",
+                "status_year": None,
+                "source": {"title": "A survey", "url": "https://example.org/s"},
+                "note": "M-84.",
+            },
+        ],
         "agreement_count": 2,
         "briefs_url": "http://testserver/api/v1/briefs/?actor=croatia",
         "agreements_url": "http://testserver/api/v1/agreements/?party=croatia",
@@ -208,12 +263,15 @@ def test_actor_list_query_count_is_constant(
                 of_actor=organization,
             )
             factories.make_agreement(parties=[actor, organization])
+            Indicator.objects.create(
+                actor=actor, metric="other", source=organization.slug, value=1
+            )
 
-    # count, page, memberships, offices
-    with django_assert_max_num_queries(4):
+    # count, page, memberships, offices, indicators
+    with django_assert_max_num_queries(5):
         response = client.get("/api/v1/actors/?page_size=100")
     assert response.status_code == 200
-    with django_assert_max_num_queries(5):  # + the slug lookup for member_of
+    with django_assert_max_num_queries(6):  # + the slug lookup for member_of
         response = client.get(f"/api/v1/actors/?member_of={organizations[0].slug}")
     assert response.json()["count"] == 3
     assert len(response.json()["results"][0]["memberships"]) == links
@@ -249,11 +307,15 @@ def test_actor_and_agreement_detail_query_counts_are_constant(
     agreement = factories.make_agreement(
         slug="deal", parties=[factories.make_actor() for _ in range(links)]
     )
-    for _ in range(links):
+    for number in range(links):
         AgreementSource.objects.create(agreement=agreement, title="Source")
+        Indicator.objects.create(
+            actor=actor, metric="other", source=f"Source {number}", value=number
+        )
 
-    with django_assert_max_num_queries(3):
-        assert client.get("/api/v1/actors/subject/").status_code == 200
+    with django_assert_max_num_queries(4):  # + indicators
+        response = client.get("/api/v1/actors/subject/")
+    assert len(response.json()["indicators"]) == links
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/agreements/deal/")
     assert len(response.json()["sources"]) == links

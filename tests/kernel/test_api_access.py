@@ -356,6 +356,7 @@ def test_api_root_lists_the_resources(client):
         "actors",
         "agreements",
         "briefs",
+        "indicators",
         "people",
         "recommendations",
         "topics",

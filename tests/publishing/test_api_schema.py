@@ -24,6 +24,7 @@ OPERATIONS = [
     ("/api/v1/recommendations/", "/api/v1/recommendations/{slug}/"),
     ("/api/v1/topics/", "/api/v1/topics/{slug}/"),
     ("/api/v1/briefs/{slug}/citation/",),
+    ("/api/v1/indicators/", "/api/v1/indicators/{id}/", "/api/v1/indicators/csv/"),
 ]
 
 
