@@ -713,10 +713,18 @@ def lay_out_network(graph: Graph, centre: list[int]) -> NetworkPicture:
             leaders.append(pk)  # linked to nothing placed: at the end
     leaders.sort(key=lambda pk: (key[pk] is None, key[pk] or 0.0, *by_name(pk)))
     sides: tuple[list[int], list[int]] = ([], [])
-    for index, pk in enumerate(leaders):
-        side = sides[index % 2]
-        side.append(pk)
-        side.extend(followers[pk])
+    side_of: dict[int, int] = {}
+    turn = 0
+    for pk in leaders:
+        # Linked to no centre actor: beside a linked actor already dealt.
+        dealt = [side_of[n] for n in sorted(adjacency[pk]) if n in side_of]
+        if key[pk] is None and dealt:
+            index = dealt[0]
+        else:
+            index, turn = turn, 1 - turn
+        for member in (pk, *followers[pk]):
+            sides[index].append(member)
+            side_of[member] = index
     left, right = sides
 
     rows = max(len(left), len(right), len(middle), 1)

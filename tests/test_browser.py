@@ -32,6 +32,8 @@ PAGES = {
     "seed_brief": f"/briefs/{SEED_SLUG}/",
     "actor": "/actors/serbia/",
     "agreement": PLAN,
+    "network": "/actors/network/",
+    "network_on_a_day": "/actors/network/?on=2025-05-01&actor=serbia",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")

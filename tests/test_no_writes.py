@@ -146,6 +146,10 @@ def _urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         "/actors/serbia/feed.rss",
         "/actors/serbia/feed.atom",
         "/actors/no-such-actor/",
+        "/actors/network/",
+        "/actors/network/?on=2025-05-01",
+        "/actors/network/?on=2025-05-01&actor=serbia",
+        "/actors/network/?on=not-a-day",  # a 400
         "/agreements/",
         f"/agreements/{world.plan.slug}/",
         f"/agreements/{world.declaration.slug}/",
@@ -204,6 +208,8 @@ def test_no_public_get_writes_to_the_database(client, archive, settings, page_ca
     assert statuses[f"/briefs/{SEED_SLUG}/v1/"] == 200
     assert statuses[f"/briefs/{SEED_SLUG}.pdf"] == 200
     assert statuses["/actors/serbia/"] == 200
+    assert statuses["/actors/network/?on=2025-05-01&actor=serbia"] == 200
+    assert statuses["/actors/network/?on=not-a-day"] == 400
     assert statuses[f"/briefs/{archive[1].slug}/"] == 410
     assert statuses[f"/briefs/{archive[2]}/"] == 301
     assert statuses["/briefs/no-such-brief/"] == 404
