@@ -433,6 +433,19 @@ class LinkKind:
 LINK_KINDS = (LinkKind.MEMBERSHIP, LinkKind.AGREEMENT, LinkKind.OFFICE)
 
 
+_actor_url_template: list[str] = []
+
+
+def actor_url(slug: str) -> str:
+    """An actor page's address; reverse() once per process, not once per node."""
+    if not _actor_url_template:
+        _actor_url_template.append(
+            reverse("briefs:actor-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+        )
+    # Slugs are [-a-zA-Z0-9_]: safe in a URL path as they are.
+    return _actor_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+
+
 @dataclass(frozen=True)
 class Node:
     id: int
@@ -442,7 +455,7 @@ class Node:
 
     @property
     def url(self) -> str:
-        return reverse("briefs:actor-detail", kwargs={"slug": self.slug})
+        return actor_url(self.slug)
 
     @property
     def kind_label(self) -> str:
@@ -727,7 +740,8 @@ def lay_out_network(graph: Graph, centre: list[int]) -> NetworkPicture:
             side_of[member] = index
     left, right = sides
 
-    rows = max(len(left), len(right), len(middle), 1)
+    # A centre actor's label sits above it: two rows each.
+    rows = max(len(left), len(right), 2 * len(middle), 1)
     height_inner = rows * ROW
 
     def spread(count: int, index: int) -> float:

@@ -104,10 +104,17 @@ def _table_rows(graph: Graph) -> list[dict]:
     return rows
 
 
+_agreement_url_template: list[str] = []
+
+
 def _agreement_url(link: Link) -> str:
     if not link.slug:
         return ""
-    return reverse("briefs:agreement-detail", kwargs={"slug": link.slug})
+    if not _agreement_url_template:  # reverse() once per process
+        _agreement_url_template.append(
+            reverse("briefs:agreement-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+        )
+    return _agreement_url_template[0].replace("SLUG-PLACEHOLDER", link.slug)
 
 
 def _counted(graph: Graph) -> str:
