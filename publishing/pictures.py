@@ -203,7 +203,9 @@ def actor_pictures(actor_id: int, name: str, slug: str) -> str:
                     prefix="actor-timeline",
                     title=f"Timeline of {name}",
                     what="Memberships, offices and agreements",
-                ),
+                )
+                if timeline.items or timeline.undated
+                else "",
                 "network": render_network(
                     graph,
                     [actor_id],
@@ -250,7 +252,7 @@ def agreement_pictures(agreement: Agreement, party_ids: list[int]) -> str:
                     title=f"History of {agreement.title}",
                     what="Its history",
                 )
-                if timeline.items
+                if timeline.items or timeline.undated
                 else "",
                 "network": network,
             },
@@ -286,7 +288,7 @@ def network_page(on: datetime.date, actor: Actor | None) -> dict:
                 caption=f"Links on {long_date(on)}",
                 open_table=True,
             )
-        return {"network": network, "shown": shown}
+        return {"network": network}
 
     return _cached(("network", on, actor.pk if actor else None), build)  # type: ignore[return-value]
 

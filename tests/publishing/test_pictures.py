@@ -201,3 +201,10 @@ def test_an_actor_cannot_take_the_network_address(world):
 
     with pytest.raises(ValidationError, match="reserved"):
         Actor(name="Network", slug="network", kind="organization").full_clean()
+
+
+def test_an_actor_with_nothing_dated_or_linked_shows_no_empty_picture(client, world):
+    factories.make_actor(name="Lonely", slug="lonely")
+    page = _page(client, "/actors/lonely/")
+    assert "Timeline" not in page and "Alliance map" not in page
+    assert _svgs(page) == []
