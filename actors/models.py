@@ -57,6 +57,10 @@ class ActorQuerySet(models.QuerySet["Actor"]):
         ).distinct()
 
 
+# Addresses under /actors/ that are site pages, never an actor's slug.
+RESERVED_ACTOR_SLUGS = ["network"]
+
+
 class Actor(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
@@ -109,6 +113,12 @@ class Actor(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=ActorKind.values), name="actor_kind_valid"
+            ),
+            # /actors/network/ is the alliance map, not an actor's page.
+            models.CheckConstraint(
+                condition=~Q(slug__in=RESERVED_ACTOR_SLUGS),
+                name="actor_slug_not_reserved",
+                violation_error_message="This address is reserved for a site page.",
             ),
         ]
 
@@ -285,6 +295,31 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
 
         return search.search_queryset(self, search.AGREEMENTS, q)
 
+    def in_effect_on(self, on: datetime.date | None = None) -> "AgreementQuerySet":
+        """Agreements that bound their parties on date `on` (default today).
+
+        From the day it entered into force, else the day it was signed, to its
+        last day (`expires_on`, inclusive). A proposal never signed, and an
+        agreement expired or withdrawn on a day not recorded, bind nobody: a
+        link is drawn only where the record says when it held. An agreement
+        with no date at all but signed or in force counts as always in effect,
+        as an undated membership does.
+        """
+        on = on or timezone.localdate()
+        started = Q(in_force_on__lte=on) | Q(
+            in_force_on__isnull=True, signed_on__lte=on
+        )
+        undated = Q(
+            in_force_on__isnull=True,
+            signed_on__isnull=True,
+            status__in=[AgreementStatus.SIGNED, AgreementStatus.IN_FORCE],
+        )
+        not_ended = Q(expires_on__gte=on) | Q(
+            expires_on__isnull=True,
+            status__in=[AgreementStatus.SIGNED, AgreementStatus.IN_FORCE],
+        )
+        return self.filter((started | undated) & not_ended)
+
     def with_all_parties(self, actors) -> "AgreementQuerySet":
         """Agreements to which every one of `actors` is a party."""
         qs = self
@@ -297,8 +332,25 @@ class Agreement(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=AgreementKind.choices)
+    # Its history, each date where known: shown on a timeline on its page and
+    # used for "in effect on" (`AgreementQuerySet.in_effect_on`).
+    proposed_on = models.DateField(
+        null=True, blank=True, help_text="When the agreement was first proposed."
+    )
     signed_on = models.DateField(null=True, blank=True)
     signed_at = models.CharField("place of signing", max_length=200, blank=True)
+    in_force_on = models.DateField(
+        "in force from",
+        null=True,
+        blank=True,
+        help_text="The day it entered into force, if that differs from signing.",
+    )
+    expires_on = models.DateField(
+        "last day in effect",
+        null=True,
+        blank=True,
+        help_text="The last day it applied (or will apply, for a fixed term).",
+    )
     summary = models.TextField(
         blank=True,
         validators=[max_chars(AGREEMENT_SUMMARY_MAX_CHARS, "An agreement's summary")],
@@ -335,6 +387,27 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(mutual_defense__in=MutualDefense.values),
                 name="agreement_mutual_defense_valid",
+            ),
+            # Its history runs forward: proposed, signed, in force, expired.
+            models.CheckConstraint(
+                condition=Q(proposed_on__isnull=True)
+                | Q(signed_on__isnull=True)
+                | Q(proposed_on__lte=models.F("signed_on")),
+                name="agreement_proposed_before_signed",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | (
+                    (
+                        Q(signed_on__isnull=True)
+                        | Q(expires_on__gte=models.F("signed_on"))
+                    )
+                    & (
+                        Q(in_force_on__isnull=True)
+                        | Q(expires_on__gte=models.F("in_force_on"))
+                    )
+                ),
+                name="agreement_expires_after_start",
             ),
         ]
         indexes = [

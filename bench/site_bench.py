@@ -11,9 +11,9 @@
    300 actors, 200 agreements, ~30,000 mentions. Done once; reused after.
 2. In-process CPU time per request (time.process_time over N requests through
    the WSGI handler, after a warm-up) for the minimal view, the seed brief, the
-   brief list and an actor page: page cache off, then on; plus a conditional
-   request (If-None-Match) with the cache on, checked to be a 304 that ran no
-   query and rendered no template.
+   brief list, an actor page and the alliance map (/actors/network/): page
+   cache off, then on; plus a conditional request (If-None-Match) with the
+   cache on, checked to be a 304 that ran no query and rendered no template.
 3. Load: gunicorn (2 sync workers) on 127.0.0.1, and `wrk` (or a Python client
    when wrk is missing) in a separate process, for the same URLs, cache off and
    on: requests per second, p50 and p99 latency.
@@ -21,8 +21,9 @@
 Every figure is printed beside the minimal view's from the same run and as a
 ratio to it. Runtime is bounded: a few seconds per load run. Results are also
 written to bench/out/site_bench.json. Targets (from the issue): uncached CPU
-per request, brief page <= 7x the minimal view, list and actor page <= 10x;
-with the page cache on, brief page throughput >= 0.5x the minimal view's.
+per request, brief page <= 7x the minimal view, list, actor page and alliance
+map <= 10x; with the page cache on, brief page throughput >= 0.5x the
+minimal view's.
 """
 
 import argparse
@@ -48,8 +49,9 @@ URLS = {
     "brief": SEED,
     "list": "/briefs/",
     "actor": "/actors/serbia/",
+    "network": "/actors/network/",
 }
-TARGETS = {"brief": 7.0, "list": 10.0, "actor": 10.0}
+TARGETS = {"brief": 7.0, "list": 10.0, "actor": 10.0, "network": 10.0}
 
 
 def configure(

@@ -713,7 +713,10 @@ AGREEMENTS: list[dict] = [
         "kind": AgreementKind.DEFENSE_COOPERATION_PLAN,
         "signed_on": D(2025, 4, 1),
         "signed_at": "Belgrade",
-        "status": AgreementStatus.SIGNED,
+        # A plan for the year 2025 (its title): its activities end with the
+        # year, so its last day in effect is the year's last day.
+        "expires_on": D(2025, 12, 31),
+        "status": AgreementStatus.EXPIRED,
         # "No mutual-defense clause was announced" is not the same as "the text
         # has none": the plan itself was not published, so the clause is
         # recorded as not stated rather than as absent.

@@ -51,9 +51,12 @@ ACTOR_FIELDS = (
     "rendered_head",
     "rendered_parts",
 )
-# Markers in the prepared content where the per-request lists go.
+# Markers in the prepared content where the per-request parts go: the
+# pictures (they depend on the day; publishing/pictures.py) and the lists.
+_PICTURES_MARK = "\x00pictures\x00"
 _BRIEFS_MARK = "\x00briefs\x00"
 _RECOMMENDATIONS_MARK = "\x00recommendations\x00"
+ACTOR_PAGE_PARTS = 4
 # How many briefs and recommendations an actor's page lists; the filtered
 # lists it links to have the rest.
 ACTOR_PREVIEW = 20
@@ -121,15 +124,17 @@ def render_actor_fragments(actor: Actor) -> dict:
             "description": actor.description[:200]
             or f"{actor.name}: agreements, briefs and recommendations.",
         },
+        "pictures_marker": _PICTURES_MARK,
         "briefs_marker": _BRIEFS_MARK,
         "recommendations_marker": _RECOMMENDATIONS_MARK,
     }
     content = render_to_string("actors/_actor_page.html", context)
-    first, rest = content.split(_BRIEFS_MARK)
-    second, third = rest.split(_RECOMMENDATIONS_MARK)
+    first, rest = content.split(_PICTURES_MARK)
+    second, rest = rest.split(_BRIEFS_MARK)
+    third, fourth = rest.split(_RECOMMENDATIONS_MARK)
     return {
         "rendered_head": render_to_string("actors/_actor_head.html", context),
-        "rendered_parts": [first, second, third],
+        "rendered_parts": [first, second, third, fourth],
     }
 
 
@@ -164,8 +169,12 @@ def prepare_actor_pages(actor_ids: Iterable[int]) -> int:
 
 
 def ensure_actor_page(actor: "Actor | PreparedActor") -> None:
-    """Fill in an unprepared page for this request only: a GET never writes."""
-    if actor.page_is_current:
+    """Fill in an unprepared page for this request only: a GET never writes.
+
+    A page prepared before its parts changed shape (by an older release,
+    until `rebuild_editions` prepares it again) counts as unprepared.
+    """
+    if actor.page_is_current and len(actor.rendered_parts) == ACTOR_PAGE_PARTS:
         return
     fragments = render_actor_fragments(
         Actor.objects.prefetch_related("aliases").get(pk=actor.pk)

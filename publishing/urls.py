@@ -30,6 +30,8 @@ urlpatterns = [
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("actors/", views.ActorListView.as_view(), name="actor-list"),
+    # Before actors/<slug>/: "network" is a reserved actor slug (actors.models).
+    path("actors/network/", views.alliance_network, name="actor-network"),
     path("actors/<slug:slug>/", views.ActorDetailView.as_view(), name="actor-detail"),
     path("agreements/", views.AgreementListView.as_view(), name="agreement-list"),
     path(

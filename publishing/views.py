@@ -101,6 +101,12 @@ from publishing.pages import (
 )
 from publishing.pdf import PDFUnavailable
 from publishing.pdfs import ensure_edition_pdf
+from publishing.pictures import (
+    NetworkForm,
+    actor_pictures,
+    agreement_pictures,
+    network_page,
+)
 from publishing.recommendation_rows import (
     PAGE_SIZE,
     ROW_FIELDS,
@@ -545,7 +551,9 @@ class ActorDetailView(View):
 
     Three queries: the actor's prepared row (publishing/pages.py), the latest
     public editions that discuss it, and the latest recommendations of public
-    editions addressed to it.
+    editions addressed to it; plus its pictures (timeline and map), kept per
+    content generation and day (publishing/pictures.py): six more queries
+    when they are drawn, none after.
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -554,22 +562,47 @@ class ActorDetailView(View):
             raise Http404("No actor at this address.")
         ensure_actor_page(actor)
         head, content, tail = actor_page_shell()
-        first, second, third = actor.rendered_parts
+        before_pictures, before_briefs, before_recommendations, rest = (
+            actor.rendered_parts
+        )
         return HttpResponse(
             "".join(
                 (
                     head,
                     actor.rendered_head,
                     content,
-                    first,
+                    before_pictures,
+                    actor_pictures(actor.pk, actor.name, actor.slug),
+                    before_briefs,
                     actor_brief_cards(actor.pk),
-                    second,
+                    before_recommendations,
                     actor_recommendation_items(actor.pk),
-                    third,
+                    rest,
                     tail,
                 )
             )
         )
+
+
+@public_page
+def alliance_network(request: HttpRequest) -> HttpResponse:
+    """The alliance map on a day (`?on=`, default today), whole or around `?actor=`.
+
+    Four queries at most, none once this day's map is kept
+    (publishing/pictures.py); a bad address is a 400 that says why.
+    """
+    form = NetworkForm(request.GET)
+    context: dict = {"form": form, "meta": {"title": "Alliance map"}}
+    if not form.is_valid():
+        return render(request, "actors/network.html", context, status=400)
+    on, actor = form.cleaned_data["on"], form.cleaned_data["actor"]
+    context.update(network_page(on, actor), on=on, actor=actor)
+    context["meta"] = {
+        "title": f"Alliance map around {actor.name}" if actor else "Alliance map",
+        "description": "Actors linked by memberships, agreements and offices "
+        f"on {on:%Y-%m-%d}.",
+    }
+    return render(request, "actors/network.html", context)
 
 
 @method_decorator(public_page, name="dispatch")
@@ -627,10 +660,12 @@ class AgreementDetailView(DetailView):
     template, about 4 ms, where the page's budget is about eight times a bare
     view. Every committed change to those records retires the content
     generation (kernel/changes.py), so, as for the brief list, that part is
-    rendered once per generation per process with a marker where the cards
-    go, and a request runs one compiled query for the public editions' cards
+    rendered once per generation (and day: its history and map run to
+    today) per process with a marker where the cards go, and a request runs
+    one compiled query for the public editions' cards
     (publishing/compiled.py). Needs the generation shared by every process
-    (`PREPARED_LISTS`); otherwise the page is rendered per request.
+    (`PREPARED_LISTS`); otherwise the page is rendered per request, with its
+    map's three queries (publishing/pictures.py).
     """
 
     template_name = "actors/agreement_detail.html"
@@ -641,7 +676,8 @@ class AgreementDetailView(DetailView):
         if not settings.PREPARED_LISTS or settings.DEBUG:
             return super().get(request, *args, **kwargs)
         slug = kwargs["slug"]
-        generation = current_generation()
+        # Per day too: its pictures run to today (publishing/pictures.py).
+        generation = f"{current_generation()}:{timezone.localdate():%Y-%m-%d}"
         prepared = _agreement_pages.get(slug)
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
@@ -701,6 +737,7 @@ class AgreementDetailView(DetailView):
                 .order_by("-signed_on", "title")
             )
         context["others"] = list(others)
+        context["pictures"] = agreement_pictures(agreement, party_ids)
         context["meta"] = {
             "title": agreement.title,
             "description": agreement.summary[:200]

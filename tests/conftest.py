@@ -94,12 +94,13 @@ def _forget_generation() -> None:
     # and the pages prepared for it; the database is rolled back between tests
     # without a content change, so both must be forgotten with the cache.
     from kernel import pagecache
-    from publishing import views
+    from publishing import pictures, views
 
     pagecache._seen["value"] = None
     views._list_shells.clear()
     views._agreement_pages.clear()
     views._recommendation_shells.clear()
+    pictures.forget()
 
 
 @pytest.fixture(autouse=True)

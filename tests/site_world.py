@@ -344,6 +344,10 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         "/actors/serbia/feed.rss",
         "/actors/serbia/feed.atom",
         "/actors/no-such-actor/",
+        "/actors/network/",
+        "/actors/network/?on=2025-05-01",
+        "/actors/network/?on=2025-05-01&actor=serbia",
+        "/actors/network/?on=not-a-day",  # a 400
         "/agreements/",
         f"/agreements/{world.plan.slug}/",
         f"/agreements/{world.declaration.slug}/",

@@ -34,6 +34,8 @@ PAGES = {
     "agreement": PLAN,
     "compare": "/compare/?a=serbia,hungary&b=albania,croatia,kosovo&a_name=Belgrade",
     "compare_form": "/compare/",
+    "network": "/actors/network/",
+    "network_on_a_day": "/actors/network/?on=2025-05-01&actor=serbia",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")

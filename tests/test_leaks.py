@@ -138,6 +138,8 @@ def _check_no_leak(client, world, hidden) -> dict[str, str]:
         "/briefs/?year=2031",
         "/briefs/?actor=serbia&actor=nato",
         "/recommendations/?addressee=serbia",
+        "/actors/network/",
+        "/actors/network/?on=2025-05-01&actor=serbia",
         "/feeds/briefs.rss",
         "/feeds/briefs.atom",
         "/actors/serbia/feed.rss",

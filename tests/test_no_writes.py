@@ -99,6 +99,8 @@ def test_no_public_get_writes_to_the_database(client, archive, settings, page_ca
     assert statuses[f"/briefs/{SEED_SLUG}/v1/"] == 200
     assert statuses[f"/briefs/{SEED_SLUG}.pdf"] == 200
     assert statuses["/actors/serbia/"] == 200
+    assert statuses["/actors/network/?on=2025-05-01&actor=serbia"] == 200
+    assert statuses["/actors/network/?on=not-a-day"] == 400
     assert statuses[f"/briefs/{archive[1].slug}/"] == 410
     assert statuses[f"/briefs/{archive[2]}/"] == 301
     assert statuses["/briefs/no-such-brief/"] == 404

@@ -174,8 +174,11 @@ def test_agreement_detail_payload(client):
         "title": "Joint declaration",
         "kind": "joint_declaration",
         "status": "signed",
+        "proposed_on": None,
         "signed_on": "2025-03-18",
         "signed_at": "Tirana",
+        "in_force_on": None,
+        "expires_on": None,
         "mutual_defense": "not_stated",
         "summary": "",
         "parties": [

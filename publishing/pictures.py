@@ -1,0 +1,340 @@
+"""The pictures on public pages: timelines and alliance maps, as inline SVG.
+
+The one module that renders pictures. The geometry and the rows are
+`actors.pictures` (pure layout, fixed queries); the markup is two templates,
+templates/actors/_timeline.html and _network.html, so every name is escaped
+by the template engine like any other text on the site (the SVG is inline,
+parsed as XML by tests). No JavaScript, no style attributes: presentation
+attributes and classes styled by static/css/site.css.
+
+Cost: a picture depends on the reference records and on the day (an
+open-ended span runs to today; a map shows the links of a day), so each is
+rendered once per content generation, per day, per process, and reused
+(`_cached`); every committed change to actors, memberships, offices or
+agreements retires the generation (kernel/changes.py). Like the prepared
+agreement pages this needs the generation shared by every process
+(`PREPARED_LISTS`); without it each request renders its pictures, with the
+same fixed number of queries. A GET never writes: the cache is a dict.
+"""
+
+import datetime
+from collections.abc import Callable
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from django.utils.safestring import SafeString, mark_safe
+
+from actors.models import Actor, ActorKind, Agreement
+from actors.pictures import (
+    NEIGHBOURHOOD_MAX_NODES,
+    NETWORK_MAX_NODES,
+    Graph,
+    Link,
+    LinkKind,
+    Timeline,
+    actor_timeline,
+    agreement_history,
+    alliance_graph,
+    hubs,
+    last_day_in_effect,
+    lay_out_network,
+    lay_out_timeline,
+)
+from kernel.pagecache import current_generation
+
+# This process's pictures for one (generation, day): {key: html or graph}.
+_store: dict[str, object] = {"for": None, "items": {}}
+PICTURES_MAX = 300
+
+
+def forget() -> None:
+    """Drop every kept picture (tests roll the database back under them)."""
+    _store["for"], _store["items"] = None, {}
+
+
+def _cached(key: tuple, build: Callable[[], object]) -> object:
+    if not settings.PREPARED_LISTS or settings.DEBUG:
+        return build()
+    current = (current_generation(), timezone.localdate())
+    items: dict = _store["items"]  # type: ignore[assignment]
+    if _store["for"] != current or len(items) >= PICTURES_MAX:
+        items.clear()  # only this generation's day is ever read
+        _store["for"] = current
+    if key not in items:
+        items[key] = build()
+    return items[key]
+
+
+def graph_on(on: datetime.date) -> Graph:
+    """The whole network on a day (three queries, or none when kept)."""
+    return _cached(("graph", on), lambda: alliance_graph(on))  # type: ignore[return-value]
+
+
+def long_date(day: datetime.date) -> str:
+    return format_date(day, "j F Y")
+
+
+_LINK_WORDS = {
+    LinkKind.MEMBERSHIP: "Member of",
+    LinkKind.AGREEMENT: "Agreement",
+    LinkKind.OFFICE: "Office",
+}
+
+
+def _table_rows(graph: Graph) -> list[dict]:
+    """The map as rows: who is linked to whom, by what, since when."""
+    rows = []
+    for link in graph.links:
+        rows.append(
+            {
+                "source": graph.nodes[link.source],
+                "target": graph.nodes[link.target],
+                "kind": _LINK_WORDS[link.kind],
+                "label": link.label,
+                "url": _agreement_url(link),
+                "since": link.since,
+            }
+        )
+    rows.sort(key=lambda r: (r["source"].name, r["target"].name, r["kind"], r["label"]))
+    return rows
+
+
+_agreement_url_template: list[str] = []
+
+
+def _agreement_url(link: Link) -> str:
+    if not link.slug:
+        return ""
+    if not _agreement_url_template:  # reverse() once per process
+        _agreement_url_template.append(
+            reverse("briefs:agreement-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+        )
+    return _agreement_url_template[0].replace("SLUG-PLACEHOLDER", link.slug)
+
+
+def _counted(graph: Graph) -> str:
+    counts = {
+        kind: sum(1 for link in graph.links if link.kind == kind)
+        for kind in _LINK_WORDS
+    }
+    words = {
+        LinkKind.MEMBERSHIP: ("membership", "memberships"),
+        LinkKind.AGREEMENT: ("agreement link", "agreement links"),
+        LinkKind.OFFICE: ("office", "offices"),
+    }
+    parts = [f"{n} {words[kind][n != 1]}" for kind, n in counts.items() if n] or [
+        "no links"
+    ]
+    return ", ".join(parts)
+
+
+def render_network(
+    graph: Graph,
+    centre: list[int],
+    *,
+    prefix: str,
+    title: str,
+    caption: str,
+    open_table: bool = False,
+) -> SafeString:
+    picture = lay_out_network(graph, centre)
+    desc = (
+        f"{len(graph.nodes)} actors on {long_date(graph.on)}: {_counted(graph)}. "
+        "Each actor links to its page; the table lists every link."
+    )
+    if graph.truncated:
+        desc += f" {graph.truncated} less connected actors are left out."
+    return mark_safe(  # rendered by the template engine, which escaped every name
+        render_to_string(
+            "actors/_network.html",
+            {
+                "picture": picture,
+                "graph": graph,
+                "rows": _table_rows(graph),
+                "prefix": prefix,
+                "title": title,
+                "desc": desc,
+                "caption": caption,
+                "open_table": open_table,
+            },
+        )
+    )
+
+
+def render_timeline(
+    timeline: Timeline, *, prefix: str, title: str, what: str
+) -> SafeString:
+    if timeline.items:
+        span = f"from {long_date(timeline.items[0].start)} to today"
+        desc = (
+            f"{what} {span}, on one time axis: {len(timeline.items)} dated "
+            "items. The list that follows gives each with its dates."
+        )
+    else:
+        desc = f"No dated {what.lower()} recorded."
+    return mark_safe(
+        render_to_string(
+            "actors/_timeline.html",
+            {"timeline": timeline, "prefix": prefix, "title": title, "desc": desc},
+        )
+    )
+
+
+def actor_pictures(actor_id: int, name: str, slug: str) -> str:
+    """The actor page's timeline and neighbourhood map (per generation and day)."""
+
+    def build() -> str:
+        today = timezone.localdate()
+        timeline = lay_out_timeline(actor_timeline(actor_id), today)
+        graph = graph_on(today).around({actor_id}, NEIGHBOURHOOD_MAX_NODES)
+        return render_to_string(
+            "actors/_actor_pictures.html",
+            {
+                "name": name,
+                "slug": slug,
+                "today": today,
+                "timeline": render_timeline(
+                    timeline,
+                    prefix="actor-timeline",
+                    title=f"Timeline of {name}",
+                    what="Memberships, offices and agreements",
+                )
+                if timeline.items or timeline.undated
+                else "",
+                "network": render_network(
+                    graph,
+                    [actor_id],
+                    prefix="actor-map",
+                    title=f"Alliance map around {name}",
+                    caption=f"Who {name} was linked to on {long_date(today)}",
+                )
+                if graph.links
+                else "",
+            },
+        )
+
+    return _cached(("actor", actor_id), build)  # type: ignore[return-value]
+
+
+def agreement_pictures(agreement: Agreement, party_ids: list[int]) -> str:
+    """The agreement page's history and the map of its parties."""
+
+    def build() -> str:
+        today = timezone.localdate()
+        timeline = lay_out_timeline(agreement_history(agreement, today), today)
+        on = last_day_in_effect(agreement, today)
+        network = ""
+        if on is not None:
+            graph = graph_on(on).around(set(party_ids), NEIGHBOURHOOD_MAX_NODES)
+            if graph.links:
+                when = "today" if on == today else f"on {long_date(on)}"
+                network = render_network(
+                    graph,
+                    party_ids,
+                    prefix="agreement-map",
+                    title=f"Alliance map of the parties to {agreement.title}",
+                    caption=f"The parties and their links {when}",
+                )
+        return render_to_string(
+            "actors/_agreement_pictures.html",
+            {
+                "agreement": agreement,
+                "on": on,
+                "today": today,
+                "timeline": render_timeline(
+                    timeline,
+                    prefix="agreement-timeline",
+                    title=f"History of {agreement.title}",
+                    what="Its history",
+                )
+                if timeline.items or timeline.undated
+                else "",
+                "network": network,
+            },
+        )
+
+    return _cached(("agreement", agreement.pk), build)  # type: ignore[return-value]
+
+
+def network_page(on: datetime.date, actor: Actor | None) -> dict:
+    """The whole network on a day, or one actor's neighbourhood in it."""
+
+    def build() -> dict:
+        graph = graph_on(on)
+        if actor is not None:
+            shown = graph.around({actor.pk}, NEIGHBOURHOOD_MAX_NODES)
+            centre = [actor.pk]
+            title = f"Alliance map around {actor.name}"
+        else:
+            shown = graph.subgraph(set(graph.nodes), NETWORK_MAX_NODES)
+            centre = [pk for pk in hubs(graph) if pk in shown.nodes] or [
+                pk
+                for pk, node in shown.nodes.items()
+                if node.kind in (ActorKind.ORGANIZATION, ActorKind.MISSION)
+            ]
+            title = "Alliance map"
+        network = ""
+        if shown.links:
+            network = render_network(
+                shown,
+                centre,
+                prefix="network-map",
+                title=title,
+                caption=f"Links on {long_date(on)}",
+                open_table=True,
+            )
+        return {"network": network}
+
+    return _cached(("network", on, actor.pk if actor else None), build)  # type: ignore[return-value]
+
+
+class NetworkForm(forms.Form):
+    """The network page's address: `?on=YYYY-MM-DD` and `?actor=<slug>`, both optional.
+
+    Anything else in the address, a date not written YYYY-MM-DD or outside
+    EARLIEST..LATEST, or an unknown actor is the reader's mistake: the page
+    answers 400 and says which (never 500).
+    """
+
+    EARLIEST = datetime.date(1800, 1, 1)
+    LATEST = datetime.date(2199, 12, 31)
+
+    on = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m-%d"],
+        label="Day",
+        error_messages={"invalid": "Write the day as YYYY-MM-DD, e.g. 2025-04-01."},
+    )
+    actor = forms.SlugField(required=False, max_length=200)
+
+    def clean(self) -> dict:
+        unknown = sorted(set(self.data) - set(self.fields))
+        if unknown:
+            raise ValidationError(
+                "Unknown in the address: %(names)s.",
+                params={"names": ", ".join(unknown)},
+            )
+        return super().clean()
+
+    def clean_on(self) -> datetime.date:
+        on = self.cleaned_data["on"] or timezone.localdate()
+        if not self.EARLIEST <= on <= self.LATEST:
+            raise ValidationError(
+                "Choose a day between %(first)s and %(last)s.",
+                params={"first": self.EARLIEST, "last": self.LATEST},
+            )
+        return on
+
+    def clean_actor(self) -> Actor | None:
+        slug = self.cleaned_data["actor"]
+        if not slug:
+            return None
+        actor = Actor.objects.filter(slug=slug).only("id", "slug", "name").first()
+        if actor is None:
+            raise ValidationError("No actor has this address.")
+        return actor
