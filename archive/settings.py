@@ -376,6 +376,7 @@ SPECTACULAR_SETTINGS = {
         "AgreementStatusEnum": "actors.models.AgreementStatus",
         "MutualDefenseEnum": "actors.models.MutualDefense",
         "BriefKindEnum": "briefs.models.BriefKind",
+        "ImplementationStatusEnum": "briefs.models.ImplementationStatus",
         "LanguageEnum": "briefs.models.Language",
         "LicenceEnum": "briefs.models.Licence",
         "PolicyAreaEnum": "briefs.models.PolicyArea",

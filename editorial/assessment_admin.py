@@ -29,6 +29,7 @@ from briefs.models import (
     AssessmentSource,
     AssessmentState,
     Recommendation,
+    validate_web_url,
 )
 from editorial.assessments import (
     AssessmentError,
@@ -111,8 +112,24 @@ class SourceFormSet(BaseInlineFormSet):
             raise forms.ValidationError("Give at least one evidence source.")
 
 
+class AssessmentSourceForm(forms.ModelForm):
+    # Only web pages: the form says so itself (a form URLField takes ftp:).
+    url = forms.URLField(
+        label="Address",
+        max_length=500,
+        assume_scheme="https",
+        validators=[validate_web_url],
+        error_messages={"invalid": "Give an http:// or https:// address."},
+    )
+
+    class Meta:
+        model = AssessmentSource
+        fields = ["url", "title", "published_on", "order"]
+
+
 class AssessmentSourceInline(admin.TabularInline):
     model = AssessmentSource
+    form = AssessmentSourceForm
     formset = SourceFormSet
     fields = ["url", "title", "published_on", "order"]
     extra = 1
@@ -252,6 +269,11 @@ class AssessmentAdmin(admin.ModelAdmin):
             kind=AssessmentRevisionKind.EDIT,
             comment="Changed in the admin." if change else "Created in the admin.",
         )
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "_assessment_stale", False):
+            return []  # nothing was saved
+        return super().construct_change_message(request, form, formsets, add)
 
     def log_change(self, request: HttpRequest, obj, message):
         if getattr(request, "_assessment_stale", False):

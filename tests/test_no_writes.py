@@ -97,6 +97,11 @@ def archive(db, settings, tmp_path, monkeypatch):
     scheduled = factories.make_brief(
         title="Not yet", published_at=timezone.now() + datetime.timedelta(days=2)
     )
+    # The recommendation tracker: a published and a draft assessment.
+    for published in (True, False):
+        factories.make_assessment(
+            world.brief.recommendations.first(), published=published
+        )
     return world, withdrawn, old_slug, renamed, scheduled
 
 
@@ -151,6 +156,12 @@ def _urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"/agreements/{world.declaration.slug}/",
         "/recommendations/",
         "/recommendations/?addressee=serbia",
+        "/recommendations/?addressee=nato&status=in_progress",
+        f"/recommendations/?brief={slug}&assessed_after=2025-01-01",
+        "/feeds/recommendation-status.rss",
+        "/feeds/recommendation-status.atom",
+        "/actors/nato/recommendation-status.rss",
+        "/actors/nato/recommendation-status.atom",
         "/feeds/briefs.rss",
         "/feeds/briefs.atom",
         "/sitemap.xml",
@@ -176,6 +187,8 @@ def _urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"{api}/agreements/",
         f"{api}/agreements/{world.plan.slug}/",
         f"{api}/recommendations/",
+        f"{api}/recommendations/?status=in_progress&assessed_after=2025-01-01",
+        f"{api}/recommendations/{slug}-1/",
         f"{api}/topics/",
         f"{api}/topics/{topic.slug}/",
         f"{api}/schema/",
