@@ -119,13 +119,16 @@ def load_assessments(*, seed_slug: str) -> tuple[int, list[str]]:
     """
     created, warnings = 0, []
     slugs = {seed_slug if slug == "seed" else slug for slug, _, _ in DEMO_ASSESSMENTS}
-    # Three reads whatever the number (a second run makes no other query).
-    briefs = {b.slug: b for b in Brief.objects.filter(slug__in=slugs, draft_of=None)}
+    # Two reads whatever the number (a second run makes no other query).
+    briefs: dict[str, Brief] = {}
     rows: dict[int, list[Recommendation]] = {}
-    for rec in Recommendation.objects.filter(brief__in=briefs.values()):
+    for rec in Recommendation.objects.filter(
+        brief__slug__in=slugs, brief__draft_of=None
+    ).select_related("brief"):
+        briefs[rec.brief.slug] = rec.brief
         rows.setdefault(rec.brief_id, []).append(rec)
     have = set(
-        Assessment.objects.filter(brief__in=briefs.values()).values_list(
+        Assessment.objects.filter(brief__slug__in=slugs).values_list(
             "brief_id", "recommendation_key", "assessed_on"
         )
     )
