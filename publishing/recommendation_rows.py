@@ -6,7 +6,9 @@ addressees, `get_absolute_url`/`reverse`, `truncatewords`, autoescaping) and in
 building querysets. So the page's rows are read with `values_list` and their
 addressees with one more query for the whole page, and the `<li>`s are joined
 here, escaped as the template escaped them: the output is byte for byte what
-templates/briefs/recommendation_list.html produced per row before.
+templates/briefs/recommendation_list.html produced per row before, plus each
+row's current status from the tracker (publishing/tracker.py, one more query
+for the page).
 
 The unfiltered first page's rows are one compiled query (publishing/compiled.py):
 building the SQL of the gated, ordered join cost more CPU than running it.
