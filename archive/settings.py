@@ -200,6 +200,11 @@ PREPARED_LISTS = env_bool("PREPARED_LISTS", bool(REDIS_URL))
 # Two pairs of eyes: whoever submitted a brief or a correction for review may
 # not approve it; a superuser may, giving a reason (editorial/workflow.py).
 FOUR_EYES = env_bool("FOUR_EYES", True)
+# The editorial dashboard lists public recommendations whose latest published
+# assessment (or, never assessed, whose publication) is older than this.
+REASSESS_AFTER_DAYS = int(os.environ.get("REASSESS_AFTER_DAYS", 183))
+if REASSESS_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("REASSESS_AFTER_DAYS must be at least 1 (days).")
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 # Staff sign-in pauses after repeated wrong passwords (editorial/logins.py).
@@ -386,6 +391,7 @@ SPECTACULAR_SETTINGS = {
         "IndicatorStatusEnum": "actors.models.IndicatorStatus",
         "MetricEnum": "actors.models.Metric",
         "BriefKindEnum": "briefs.models.BriefKind",
+        "ImplementationStatusEnum": "briefs.models.ImplementationStatus",
         "LanguageEnum": "briefs.models.Language",
         "LicenceEnum": "briefs.models.Licence",
         "PolicyAreaEnum": "briefs.models.PolicyArea",

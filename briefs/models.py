@@ -1,9 +1,11 @@
 """The content layer: briefs, the people who write them and what they recommend."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -27,6 +29,8 @@ TOPIC_DESCRIPTION_MAX_CHARS = 2_000
 # A correction's public note and a withdrawal's public reason (typed with the
 # workflow move; editorial.workflow.TransitionForm holds them to it too).
 PUBLIC_NOTE_MAX_CHARS = 5_000
+# An assessment of a recommendation: "a short justification", a paragraph.
+JUSTIFICATION_MAX_CHARS = 1_000
 
 
 def validate_orcid(value: str) -> None:
@@ -522,12 +526,22 @@ class Recommendation(models.Model):
     policy_area = models.CharField(
         max_length=20, choices=PolicyArea.choices, default=PolicyArea.OTHER
     )
+    # The recommendation's identity across versions. Rows come and go (a
+    # published correction moves the working copy's rows onto the live
+    # brief; restoring a revision writes new rows), but every snapshot
+    # carries the key and every write puts it back, so the assessments of a
+    # recommendation (keyed by brief and key) survive corrections.
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         ordering = ["brief", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["brief", "order"], name="recommendation_unique_order"
+            ),
+            # Used by the tracker: a brief's recommendation by its identity.
+            models.UniqueConstraint(
+                fields=["brief", "key"], name="recommendation_unique_key"
             ),
             models.CheckConstraint(
                 condition=Q(policy_area__in=PolicyArea.values),
@@ -537,6 +551,151 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.title}"
+
+
+class ImplementationStatus(models.TextChoices):
+    """What became of a recommendation, as an assessment finds it."""
+
+    NOT_ASSESSED = "not_assessed", "Not yet assessed"
+    NO_ACTION = "no_action", "No action"
+    IN_PROGRESS = "in_progress", "In progress"
+    PARTLY_IMPLEMENTED = "partly_implemented", "Partly implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    REJECTED = "rejected", "Rejected"
+    OVERTAKEN = "overtaken", "Overtaken by events"
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def published(self) -> "AssessmentQuerySet":
+        """Published assessments: the editorial state only.
+
+        What the public sees is narrower still: a published assessment of a
+        recommendation that a public edition makes (publishing/tracker.py).
+        """
+        return self.filter(state=AssessmentState.PUBLISHED)
+
+    def newest_first(self) -> "AssessmentQuerySet":
+        """The order of a recommendation's history: its latest status first."""
+        return self.order_by("-assessed_on", "-published_at", "-id")
+
+
+class Assessment(models.Model):
+    """A dated finding on what became of one recommendation, with its evidence.
+
+    Recommendations are frozen in their editions; assessments are live facts
+    about them, like an actor's record. An assessment belongs to the live
+    brief and to the recommendation's `key`, not to a recommendation row:
+    rows are replaced when a correction is published, keys are not. Written
+    and reviewed in the admin (editorial/assessments.py): a draft becomes
+    public only when someone with `publish_assessment` publishes it.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="assessments"
+    )
+    recommendation_key = models.UUIDField()
+    status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
+    assessed_on = models.DateField(help_text="The day the status is stated as of.")
+    justification = models.TextField(
+        validators=[max_chars(JUSTIFICATION_MAX_CHARS, "A justification")],
+        help_text=f"Why this status, in at most {JUSTIFICATION_MAX_CHARS:,} "
+        "characters of plain text.",
+    )
+    state = models.CharField(
+        max_length=12,
+        choices=AssessmentState.choices,
+        default=AssessmentState.DRAFT,
+        editable=False,
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-assessed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ImplementationStatus.values),
+                name="assessment_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AssessmentState.values),
+                name="assessment_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AssessmentState.PUBLISHED)
+                | Q(published_at__isnull=False),
+                name="assessment_published_has_time",
+            ),
+        ]
+        indexes = [
+            # Used by every public reader: a recommendation's published
+            # history, newest first (current status = the first row).
+            models.Index(
+                fields=["brief", "recommendation_key", "state", "-assessed_on"],
+                name="assessment_history",
+            ),
+            # Used by the status feeds: newest publications first.
+            models.Index(fields=["state", "-published_at"], name="assessment_feed"),
+        ]
+        permissions = [
+            (
+                "publish_assessment",
+                "Can publish and unpublish assessments of recommendations",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} as of {self.assessed_on:%Y-%m-%d}"
+
+
+def validate_web_url(value: str) -> None:
+    """Evidence is a web page: http or https only (no javascript:, data:, ftp:)."""
+    URLValidator(
+        schemes=["http", "https"], message="Give an http:// or https:// address."
+    )(value)
+
+
+class AssessmentSource(models.Model):
+    """A public source an assessment rests on: where, what, of when."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="sources"
+    )
+    url = models.URLField("address", max_length=500, validators=[validate_web_url])
+    title = models.CharField(max_length=TITLE_MAX_CHARS)
+    published_on = models.DateField("date", help_text="The source's own date.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "evidence source"
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Correction(models.Model):

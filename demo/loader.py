@@ -53,6 +53,7 @@ from briefs.models import (
 )
 from briefs.services import refresh_brief
 from demo import data, own_briefs
+from demo.assessments import load_assessments
 from editorial.checks import run_checks
 from editorial.models import BriefRevision, BriefTransition, RevisionKind
 from editorial.revisions import record_revision
@@ -110,6 +111,10 @@ def load_demo(*, seed_path: Path | None = None) -> DemoResult:
     if result.seed_path.is_file():
         _load_seed_brief(actors, agreements, topics, result)
     _load_own_briefs(actors, agreements, topics, people, result)
+    # The recommendation tracker's illustrative assessments (demo/assessments.py).
+    created, warnings = load_assessments(seed_slug=data.SEED_BRIEF_SLUG)
+    result.tally("assessments").created += created
+    result.warnings.extend(warnings)
     return result
 
 

@@ -983,3 +983,7 @@ class BriefAgreementAdmin(BriefPartAdmin):
     list_select_related = ["agreement", "brief"]
     search_fields = ["agreement__title", "brief__title"]
     autocomplete_fields = ["agreement", "brief"]
+
+
+# Assessments of recommendations have their own module (editorial/assessments.py).
+from editorial import assessment_admin  # noqa: E402, F401

@@ -1,5 +1,6 @@
 """The admin site: Django's own, with each user's editorial to-do list on its index."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import REDIRECT_FIELD_NAME
@@ -11,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from editorial import second_factor
+from editorial.assessments import recommendations_due
 from editorial.logins import StaffLoginForm
 from editorial.workflow import editorial_dashboard
 
@@ -58,6 +60,10 @@ class ArchiveAdminSite(admin.AdminSite):
             **(extra_context or {}),
             "dashboard": editorial_dashboard(request.user),
         }
+        # Recommendations whose follow-up is due (editorial/assessments.py).
+        if request.user.has_perm("briefs.add_assessment"):
+            extra_context["due_assessments"] = recommendations_due()
+            extra_context["reassess_after_days"] = settings.REASSESS_AFTER_DAYS
         return super().index(request, extra_context)
 
     def get_urls(self) -> list:

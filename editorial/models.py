@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from briefs.models import Brief, Status
+from briefs.models import Assessment, Brief, Status
 from kernel.limits import max_chars
 
 # -- Limits on what staff type (README, *Limits and security*) ------------------
@@ -154,3 +154,58 @@ class EditPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} editing {self.brief}"
+
+
+class AssessmentRevisionKind(models.TextChoices):
+    EDIT = "edit", "Edit"
+    RESTORE = "restore", "Restore"
+    PUBLISH = "publish", "Published"
+    UNPUBLISH = "unpublish", "Taken back to draft"
+    # An edit made on a stale form: kept, not applied (editorial/assessments.py).
+    CONFLICT = "conflict", "Conflicting edit, not applied"
+
+
+# Kinds whose content is what the assessment said from then on (the others
+# record a move or an edit that was not applied).
+APPLIED_KINDS = (AssessmentRevisionKind.EDIT, AssessmentRevisionKind.RESTORE)
+
+
+class AssessmentRevision(models.Model):
+    """One entry of an assessment's history: its content then, who, when, why.
+
+    Every save, restore, publication and unpublication writes one, so the
+    history is the review log too. Never changed or deleted.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="revisions"
+    )
+    kind = models.CharField(max_length=12, choices=AssessmentRevisionKind.choices)
+    content = models.JSONField()
+    comment = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AssessmentRevisionKind.values),
+                name="assessmentrevision_kind_valid",
+            ),
+        ]
+        indexes = [
+            # Used by the edit token (latest applied revision) and the history.
+            models.Index(
+                fields=["assessment", "-id"], name="assessmentrevision_latest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Revision {self.pk} of assessment {self.assessment_id}"

@@ -13,6 +13,7 @@ what, then calls `apply_content` and `record_revision`.
 import datetime
 import difflib
 import re
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -100,6 +101,7 @@ def snapshot_brief(brief: Brief) -> dict:
         ],
         "recommendations": [
             {
+                "key": str(r.key),
                 "order": r.order,
                 "title": r.title,
                 "body": r.body,
@@ -235,6 +237,12 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
         )
     Contribution.objects.bulk_create(contributions)
 
+    # A recommendation keeps its identity (its key, which its assessments
+    # follow). Revisions written before keys existed give none: those take
+    # the key of the recommendation that has their number now.
+    keys_now = dict(
+        Recommendation.objects.filter(brief=brief).values_list("order", "key")
+    )
     Recommendation.objects.filter(brief=brief).delete()
     recommendations = content.get("recommendations", [])
     addressees = Actor.objects.in_bulk(
@@ -247,6 +255,7 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
             title=r["title"],
             body=r["body"],
             policy_area=r["policy_area"],
+            key=_recommendation_key(r, keys_now),
         )
         for r in recommendations
     )
@@ -298,6 +307,12 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
     return notes
 
 
+def _recommendation_key(data: dict, keys_now: dict[int, uuid.UUID]) -> uuid.UUID:
+    if data.get("key"):
+        return uuid.UUID(data["key"])
+    return keys_now.get(data["order"]) or uuid.uuid4()
+
+
 def _rows(brief: Brief, relation: str) -> list:
     return list(brief._prefetched_objects_cache[relation])
 
@@ -309,6 +324,7 @@ _CONTENT_KEYS = {
     "actor_links": lambda a: (a.actor_id, a.state, a.mention_count, a.first_position),
     "agreement_links": lambda a: a.agreement_id,
     "recommendations": lambda r: (
+        r.key,
         r.order,
         r.title,
         r.body,

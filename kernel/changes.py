@@ -21,7 +21,9 @@ the handlers run at once, as `on_commit` does.
 Kinds in use: "actor", "agreement", "person" (working records the public sees
 directly: their search indexes, actor pages), "actor_page" (an actor's page
 shows a changed membership, office or agreement), "edition" (a brief's public
-record changed: nothing to prepare, the bump is the point).
+record changed: nothing to prepare, the bump is the point), "assessment" (an
+assessment of a recommendation was published or taken back: the bump retires
+the brief pages, scorecards, feeds and API answers that show it).
 """
 
 import logging

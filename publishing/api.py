@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -67,6 +68,7 @@ from publishing.serializers import (
     RecommendationSerializer,
     TopicSerializer,
 )
+from publishing.tracker import NOT_ASSESSED, histories
 from publishing.views import moved_edition
 
 
@@ -352,6 +354,8 @@ _RECOMMENDATION_FIELDS = (
     "edition__slug",
     "edition__title",
     "edition__released_at",
+    "edition__brief_id",
+    "key",
 )
 
 
@@ -359,7 +363,11 @@ _RECOMMENDATION_FIELDS = (
     list=extend_schema(
         summary="List recommendations",
         description="Recommendations of published briefs, as their current "
-        "version makes them. `?addressee=nato` for those addressed to NATO.",
+        "version makes them, each with its current `status` and its published "
+        "`assessments` (newest first, with evidence). `?addressee=nato` for "
+        "those addressed to NATO; `?status=in_progress` by current status; "
+        "`?assessed_after=2026-01-31` for those with an assessment dated after "
+        "that day.",
     ),
     retrieve=extend_schema(
         summary="One recommendation",
@@ -413,6 +421,10 @@ class RecommendationViewSet(ArchiveViewSet):
         return Response(_recommendation_items([row], request)[0])
 
 
+# Moments in an item as DRF writes them everywhere else in the API.
+_DATETIME = serializers.DateTimeField()
+
+
 def _recommendation_items(
     rows: list[dict[str, Any]], request: Request
 ) -> list[dict[str, Any]]:
@@ -434,10 +446,16 @@ def _recommendation_items(
         for edition_id, recommendations in snapshots.items()
         for r in recommendations
     }
+    # The tracker: each recommendation's published assessments (two queries
+    # for the page; the rows are public editions', which is the gate).
+    found = histories(
+        {row["edition__brief_id"] for row in rows}, {str(row["key"]) for row in rows}
+    )
     context = {"request": request}
     items = []
     for row in rows:
         published = as_published[row["edition_id"], row["order"]]
+        history = found.get((row["edition__brief_id"], str(row["key"])), [])
         slug = f"{row['edition__slug']}-{row['order']}"
         items.append(
             {
@@ -464,6 +482,24 @@ def _recommendation_items(
                         ),
                     }
                     for actor in published["addressees"]
+                ],
+                "status": history[0]["status"] if history else NOT_ASSESSED,
+                "assessments": [
+                    {
+                        "status": a["status"],
+                        "assessed_on": a["assessed_on"].isoformat(),
+                        "justification": a["justification"],
+                        "published_at": _DATETIME.to_representation(a["published_at"]),
+                        "sources": [
+                            {
+                                "url": s["url"],
+                                "title": s["title"],
+                                "date": s["published_on"].isoformat(),
+                            }
+                            for s in a["sources"]
+                        ],
+                    }
+                    for a in history
                 ],
             }
         )

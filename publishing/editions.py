@@ -208,6 +208,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
         "recommendations": [
             {
                 "id": r.pk,
+                "key": str(r.key),
                 "order": r.order,
                 "title": r.title,
                 "body": r.body,
@@ -310,6 +311,7 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
     for r in content["recommendations"]:
         recommendation = Recommendation(
             id=r["id"],
+            key=r.get("key"),
             brief_id=brief.pk,
             order=r["order"],
             title=r["title"],
@@ -464,6 +466,7 @@ def _write_links(edition: Edition, only: set[str] | None = None) -> None:
         recommendations = EditionRecommendation.objects.bulk_create(
             EditionRecommendation(
                 edition=edition,
+                key=r["key"],
                 order=r["order"],
                 title=r["title"],
                 body=r["body"],
@@ -487,6 +490,7 @@ _LINKED = {
     "topics": lambda c: [t["id"] for t in c["topics"]],
     "recommendations": lambda c: [
         (
+            r.get("key"),
             r["order"],
             r["title"],
             r["body"],

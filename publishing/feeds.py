@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: all briefs, and per topic, actor and person.
+"""RSS 2.0 and Atom feeds: all briefs, and per topic, actor and person; and the
+recommendation tracker's status changes, all and per addressee.
 
 Items are public editions (`Edition.objects.public()`), newest first by their
 public date, and everything an item says comes from its edition: title,
@@ -30,7 +31,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import F, Model
+from django.db import models
+from django.db.models import Exists, F, Model, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -39,9 +41,10 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from actors.models import Actor
-from briefs.models import Person, Role, Topic
-from publishing.models import Edition, EditionQuerySet
+from briefs.models import Assessment, AssessmentSource, Person, Role, Topic
+from publishing.models import Edition, EditionQuerySet, EditionRecommendation
 from publishing.pages import absolute_url
+from publishing.tracker import NOT_ASSESSED, STATUS_LABELS
 
 FEED_SIZE = 30
 
@@ -236,3 +239,171 @@ class PersonFeed(BriefFeed):
 
 class PersonAtomFeed(PersonFeed, BriefAtomFeed):
     url_name = "briefs:person-feed-atom"
+
+
+# --- The recommendation tracker: status changes -----------------------------------
+
+
+class StatusChangeFeed(Feed):
+    """Published assessments, newest publication first: a recommendation's
+    status as of a date, why, and the status it had before.
+
+    Items pass the tracker's gate (publishing/tracker.py): published, and
+    about a recommendation a public edition makes. What an item names of
+    the recommendation (number, title, brief) is the public edition's. A
+    justification is text: HTML-escaped in RSS descriptions, plain in Atom.
+    """
+
+    feed_type = Rss201rev2Feed
+    url_name = "briefs:status-feed-rss"
+
+    def title(self, obj: Actor | None = None) -> str:
+        to = f" addressed to {obj.name}" if obj is not None else ""
+        return f"{settings.PUBLISHER['name']}: status of recommendations{to}"
+
+    def description(self, obj: Actor | None = None) -> str:
+        return "New assessments of what became of the recommendations in our briefs."
+
+    def link(self, obj: Actor | None = None) -> str:
+        query = f"?addressee={obj.slug}" if obj is not None else ""
+        return absolute_url(reverse("briefs:recommendation-list") + query)
+
+    def feed_url(self, obj: Actor | None = None) -> str:
+        kwargs = {"slug": obj.slug} if obj is not None else {}
+        return absolute_url(reverse(self.url_name, kwargs=kwargs))
+
+    def recommendations(self, obj: Actor | None = None) -> models.QuerySet:
+        """The public recommendations this feed follows."""
+        rows = EditionRecommendation.objects.filter(
+            edition__in=Edition.objects.public().order_by().values("pk")
+        )
+        return rows.filter(addressees=obj) if obj is not None else rows
+
+    def items(self, obj: Actor | None = None) -> list[dict]:
+        """Three queries whatever the number of items: the assessments (with
+        the status before each), the recommendations they are about, the
+        sources."""
+        made = self.recommendations(obj).filter(
+            edition__brief_id=OuterRef("brief_id"), key=OuterRef("recommendation_key")
+        )
+        before = (
+            Assessment.objects.published()
+            .filter(
+                brief_id=OuterRef("brief_id"),
+                recommendation_key=OuterRef("recommendation_key"),
+            )
+            .filter(
+                Q(assessed_on__lt=OuterRef("assessed_on"))
+                | Q(assessed_on=OuterRef("assessed_on"), pk__lt=OuterRef("pk"))
+            )
+            .newest_first()
+            .values("status")[:1]
+        )
+        assessments = list(
+            Assessment.objects.published()
+            .filter(Exists(made))
+            .annotate(before=Subquery(before))
+            .order_by("-published_at", "-id")
+            .values(
+                "pk",
+                "brief_id",
+                "recommendation_key",
+                "status",
+                "before",
+                "assessed_on",
+                "justification",
+                "published_at",
+            )[:FEED_SIZE]
+        )
+        pairs = {(a["brief_id"], a["recommendation_key"]) for a in assessments}
+        about = {
+            (row["edition__brief_id"], row["key"]): row
+            for row in EditionRecommendation.objects.filter(
+                edition__in=Edition.objects.public().order_by().values("pk"),
+                key__in={key for _, key in pairs},
+            ).values(
+                "edition__brief_id",
+                "key",
+                "order",
+                "title",
+                "edition__slug",
+                "edition__title",
+            )
+        }
+        sources = {}
+        for row in (
+            AssessmentSource.objects.filter(
+                assessment_id__in=[a["pk"] for a in assessments]
+            )
+            .order_by("order", "id")
+            .values("assessment_id", "title", "url")
+        ):
+            sources.setdefault(row["assessment_id"], []).append(row)
+        for a in assessments:
+            a["recommendation"] = about[a["brief_id"], a["recommendation_key"]]
+            a["sources"] = sources.get(a["pk"], [])
+        return assessments
+
+    def item_title(self, item: dict) -> str:
+        rec = item["recommendation"]
+        return (
+            f"{STATUS_LABELS[item['status']]}: {rec['title']} "
+            f"({rec['edition__title']}, recommendation {rec['order']})"
+        )
+
+    def _text(self, item: dict) -> str:
+        before = item["before"] or NOT_ASSESSED
+        change = (
+            f"unchanged, {STATUS_LABELS[before].lower()}"
+            if before == item["status"]
+            else f"was {STATUS_LABELS[before].lower()}"
+        )
+        evidence = "; ".join(f"{s['title']} <{s['url']}>" for s in item["sources"])
+        return (
+            f"As of {item['assessed_on']:%Y-%m-%d}: {STATUS_LABELS[item['status']]} "
+            f"({change}). {item['justification']} Evidence: {evidence}"
+        )
+
+    def item_description(self, item: dict) -> str:
+        return escape(self._text(item))
+
+    def item_link(self, item: dict) -> str:
+        rec = item["recommendation"]
+        url = reverse("briefs:detail", kwargs={"slug": rec["edition__slug"]})
+        return absolute_url(f"{url}#recommendation-{rec['order']}")
+
+    def item_guid(self, item: dict) -> str:
+        return absolute_url(reverse("permalink", kwargs={"pk": item["brief_id"]})) + (
+            f"#assessment-{item['pk']}"
+        )
+
+    def item_pubdate(self, item: dict) -> datetime.datetime:
+        return item["published_at"]
+
+    def item_updateddate(self, item: dict) -> datetime.datetime:
+        return item["published_at"]
+
+
+class StatusChangeAtomFeed(StatusChangeFeed):
+    url_name = "briefs:status-feed-atom"
+    feed_type = TextAtom1Feed
+
+    def subtitle(self, obj: Actor | None = None) -> str:
+        return self.description(obj)
+
+    def item_description(self, item: dict) -> str:
+        return self._text(item)
+
+
+class AddresseeStatusFeed(StatusChangeFeed):
+    url_name = "briefs:addressee-status-feed-rss"
+
+    def get_object(self, request: HttpRequest, slug: str) -> Actor:
+        actor = get_object_or_404(Actor, slug=slug)
+        if not self.recommendations(actor).exists():
+            raise Http404("No published recommendation is addressed to this actor.")
+        return actor
+
+
+class AddresseeStatusAtomFeed(AddresseeStatusFeed, StatusChangeAtomFeed):
+    url_name = "briefs:addressee-status-feed-atom"

@@ -13,6 +13,7 @@ from actors.filters import SearchFilter, SlugsFilter, YearFilter
 from actors.models import Actor, Agreement
 from briefs.models import (
     BriefKind,
+    ImplementationStatus,
     Language,
     Person,
     PolicyArea,
@@ -25,6 +26,7 @@ from publishing.models import (
     EditionCredit,
     EditionRecommendation,
 )
+from publishing.tracker import filter_assessed_after, filter_status
 
 
 class BriefFilter(FilterSet):
@@ -146,10 +148,30 @@ class RecommendationFilter(FilterSet):
     policy_area = django_filters.MultipleChoiceFilter(
         field_name="policy_area", lookup_expr="exact", choices=PolicyArea.choices
     )
+    # The tracker (publishing/tracker.py): current status, latest assessment.
+    status = django_filters.MultipleChoiceFilter(
+        field_name="key",
+        lookup_expr="exact",
+        choices=ImplementationStatus.choices,
+        method="filter_status",
+        label="Current status (repeat: any of them)",
+    )
+    assessed_after = django_filters.DateFilter(
+        field_name="key",
+        lookup_expr="exact",
+        method="filter_assessed_after",
+        label="Has a published assessment dated after this day (YYYY-MM-DD)",
+    )
 
     class Meta:
         model = EditionRecommendation
-        fields = ["addressee", "brief", "policy_area"]
+        fields = ["addressee", "brief", "policy_area", "status", "assessed_after"]
+
+    def filter_status(self, queryset: QuerySet, name: str, value: list) -> QuerySet:
+        return filter_status(queryset, value) if value else queryset
+
+    def filter_assessed_after(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return filter_assessed_after(queryset, value) if value else queryset
 
     @property
     def qs(self) -> QuerySet:

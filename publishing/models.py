@@ -342,6 +342,9 @@ class EditionRecommendation(models.Model):
     edition = models.ForeignKey(
         Edition, on_delete=models.CASCADE, related_name="recommendations"
     )
+    # The recommendation's identity (briefs.models.Recommendation.key): with
+    # the edition's brief, what its assessments are keyed by.
+    key = models.UUIDField()
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=300)
     body = models.TextField()
@@ -354,6 +357,11 @@ class EditionRecommendation(models.Model):
             models.UniqueConstraint(
                 fields=["edition", "order"], name="editionrecommendation_unique"
             ),
+        ]
+        indexes = [
+            # Used by the tracker's gate: is this assessed recommendation in
+            # a public edition?
+            models.Index(fields=["key"], name="editionrecommendation_key"),
         ]
 
     def __str__(self) -> str:

@@ -6,7 +6,9 @@ addressees, `get_absolute_url`/`reverse`, `truncatewords`, autoescaping) and in
 building querysets. So the page's rows are read with `values_list` and their
 addressees with one more query for the whole page, and the `<li>`s are joined
 here, escaped as the template escaped them: the output is byte for byte what
-templates/briefs/recommendation_list.html produced per row before.
+templates/briefs/recommendation_list.html produced per row before, plus each
+row's current status from the tracker (publishing/tracker.py, one more query
+for the page).
 
 The unfiltered first page's rows are one compiled query (publishing/compiled.py):
 building the SQL of the gated, ordered join cost more CPU than running it.
@@ -27,6 +29,7 @@ from django.utils.timezone import now
 from briefs.models import PolicyArea
 from publishing.compiled import CompiledQuery
 from publishing.models import Edition, EditionRecommendation
+from publishing.tracker import badge, statuses_of
 
 # The columns a row shows, in the order `render_rows` reads them.
 ROW_FIELDS = (
@@ -124,6 +127,9 @@ def render_rows(rows: Iterable[tuple]) -> str:
     if not rows:
         return "<li>No recommendation matches.</li>"
     addressees = _addressees([row[0] for row in rows])
+    # Each row's current status (one query for the page): a live fact beside
+    # the text as its edition makes it.
+    statuses = statuses_of([row[0] for row in rows])
     # Two reverses per page, not one per brief and addressee: only the slug
     # differs (and slugs need no escaping).
     brief_url = _url_pattern("briefs:detail")
@@ -137,9 +143,17 @@ def render_rows(rows: Iterable[tuple]) -> str:
         ]
         to = f" · Addressed to {', '.join(links)}" if links else ""
         body_text = escape(Truncator(body).words(60, truncate=" …"))
+        status, day = statuses.get(pk, ("not_assessed", None))
+        since = (
+            f' <span class="meta">as of <time datetime="{day.isoformat()}">'
+            f"{day.isoformat()}</time></span>"
+            if day
+            else ""
+        )
         parts.append(
             f"\n      <li><h3>{escape(title)}</h3>\n"
             f"        <p>{body_text}</p>\n"
+            f'        <p class="tracker-status">Status: {badge(status)}{since}</p>\n'
             f'        <p class="meta">{escape(_AREAS.get(area, area))} · '
             f'Recommendation {order} of <a href="{url}#recommendation-{order}">'
             f"{escape(brief_title)}</a>{to}</p>\n      </li>"

@@ -23,7 +23,13 @@ from actors.serializers import (
     actor_summary,
     agreement_summary,
 )
-from briefs.models import Brief, Person, Recommendation, Topic
+from briefs.models import (
+    Brief,
+    ImplementationStatus,
+    Person,
+    Recommendation,
+    Topic,
+)
 from kernel.rest import absolute_list_url, absolute_url
 
 
@@ -297,11 +303,39 @@ class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):
         return absolute_list_url(self.context, "api:brief-list", topic=topic.slug)
 
 
+class EvidenceSourceSerializer(serializers.Serializer):
+    url = serializers.URLField(help_text="An http(s) address.")
+    title = serializers.CharField()
+    date = serializers.DateField(help_text="The source's own date.")
+
+
+class AssessmentSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ImplementationStatus.choices)
+    assessed_on = serializers.DateField(help_text="The day the status is stated as of.")
+    justification = serializers.CharField(
+        help_text="Plain text, at most 1,000 characters."
+    )
+    published_at = serializers.DateTimeField()
+    sources = EvidenceSourceSerializer(many=True)
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     slug = serializers.SerializerMethodField()
     api_url = serializers.SerializerMethodField()
     brief = serializers.SerializerMethodField()
     addressees = serializers.SerializerMethodField()
+    # The tracker: live facts about the recommendation, not part of its edition.
+    status = serializers.ChoiceField(
+        choices=ImplementationStatus.choices,
+        read_only=True,
+        help_text="The current status: the newest published assessment's, else "
+        "`not_assessed`.",
+    )
+    assessments = AssessmentSerializer(
+        many=True,
+        read_only=True,
+        help_text="Published assessments, newest first, with their evidence.",
+    )
 
     class Meta:
         model = Recommendation
@@ -315,6 +349,8 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "body",
             "policy_area",
             "addressees",
+            "status",
+            "assessments",
         )
         read_only_fields = fields
 

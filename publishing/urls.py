@@ -55,6 +55,27 @@ urlpatterns = [
     path(
         "people/<slug:slug>/feed.atom", feeds.PersonAtomFeed(), name="person-feed-atom"
     ),
+    # The recommendation tracker's status changes: all, and per addressee.
+    path(
+        "feeds/recommendation-status.rss",
+        feeds.StatusChangeFeed(),
+        name="status-feed-rss",
+    ),
+    path(
+        "feeds/recommendation-status.atom",
+        feeds.StatusChangeAtomFeed(),
+        name="status-feed-atom",
+    ),
+    path(
+        "actors/<slug:slug>/recommendation-status.rss",
+        feeds.AddresseeStatusFeed(),
+        name="addressee-status-feed-rss",
+    ),
+    path(
+        "actors/<slug:slug>/recommendation-status.atom",
+        feeds.AddresseeStatusAtomFeed(),
+        name="addressee-status-feed-atom",
+    ),
 ]
 
 # Outside the namespace: `/sitemap.xml` is site-wide and robots.txt reverses it.

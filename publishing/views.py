@@ -115,6 +115,7 @@ from publishing.recommendation_rows import (
     render_rows,
 )
 from publishing.rendering import RELATED_CANDIDATES
+from publishing.tracker import scorecard, status_counts, with_tracker
 
 # How many cards the brief list, a topic's and a person's page show per page.
 LIST_PAGE_SIZE = 20
@@ -361,14 +362,20 @@ class BriefDetailView(View):
     """The brief's current public edition, plus the related briefs public now.
 
     Two queries: the edition's stored parts and which related briefs are
-    public. The page is the shell (page_shell) joined with those parts.
+    public; two more when it makes recommendations: their assessments and
+    evidence (publishing/tracker.py). The page is the shell (page_shell)
+    joined with those parts.
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         rows = _CURRENT_PAGE(slug=kwargs["slug"], at=timezone.now(), limit=1)
         if not rows:
             return self.missing(request, kwargs["slug"])
-        head_html, article_html, related = rows[0]
+        head_html, article_html, related, brief_id = rows[0]
+        # The frozen text, with each recommendation's live status beside it.
+        article_html = with_tracker(
+            article_html, brief_id=brief_id, slug=kwargs["slug"]
+        )
         return edition_page(head_html, article_html, related_items(load_json(related)))
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -823,6 +830,16 @@ class RecommendationListView(FilteredListView):
             .annotate(n=Count("*"))
             .order_by("-n", "actor__name")[:FACET_SIZE]
         )
+        # The scorecard: the filtered recommendations by current status.
+        card = scorecard(status_counts(self.filterset.qs))
+        context["scorecard"] = {
+            "title": self.scorecard_title(),
+            "rows": [
+                (status, label, n, toggle_link(params, "status", status)[0])
+                for status, label, n in card
+            ],
+            "total": sum(n for _, _, n in card),
+        }
         areas = dict(PolicyArea.choices)
         area_rows = (
             EditionRecommendation.objects.filter(pk__in=ids)
@@ -843,6 +860,11 @@ class RecommendationListView(FilteredListView):
                     "Policy area",
                     [FacetValue(k, areas.get(k, k), n) for k, n in area_rows],
                 ),
+                Facet(
+                    "status",
+                    "Status",
+                    [FacetValue(k, label, n) for k, label, n in card if n],
+                ),
             ],
         )
         context["facets"] = facets.links(
@@ -851,9 +873,16 @@ class RecommendationListView(FilteredListView):
         context["meta"] = {
             "title": "Recommendations",
             "description": "Every recommendation in the published briefs, by "
-            "addressee and policy area.",
+            "addressee, policy area and status.",
         }
         return context
+
+    def scorecard_title(self) -> str:
+        """Whose scorecard: the addressees or briefs filtered on (already read)."""
+        data = self.filterset.form.cleaned_data
+        names = [actor.name for actor in data.get("addressee") or []]
+        names += [edition.title for edition in data.get("brief") or []]
+        return "Scorecard: " + "; ".join(names) if names else "Scorecard"
 
 
 def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
@@ -950,7 +979,7 @@ def _current_page_query(slug: str, at: datetime.datetime) -> QuerySet:
         Edition.objects.public(at=at)
         .filter(slug=slug)
         .order_by()
-        .values_list("head_html", "article_html", "related")
+        .values_list("head_html", "article_html", "related", "brief_id")
     )
 
 

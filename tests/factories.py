@@ -276,3 +276,37 @@ def make_user(*, role: str | None = None, **overrides):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+@committed
+def make_assessment(
+    recommendation: Recommendation,
+    *,
+    status: str = "in_progress",
+    assessed_on: datetime.date = datetime.date(2026, 3, 1),
+    justification: str = "Talks have started.",
+    published: bool = True,
+    sources=(("https://example.org/report", "A report", datetime.date(2026, 2, 1)),),
+    user=None,
+):
+    """An assessment of `recommendation` (keyed to its brief and key),
+    published unless `published=False`, with its evidence sources."""
+    from briefs.models import Assessment, AssessmentSource, AssessmentState
+
+    assessment = Assessment.objects.create(
+        brief_id=recommendation.brief.draft_of_id or recommendation.brief_id,
+        recommendation_key=recommendation.key,
+        status=status,
+        assessed_on=assessed_on,
+        justification=justification,
+        state=AssessmentState.PUBLISHED if published else AssessmentState.DRAFT,
+        published_at=timezone.now() if published else None,
+        created_by=user,
+    )
+    for order, (url, title, day) in enumerate(sources):
+        AssessmentSource.objects.create(
+            assessment=assessment, url=url, title=title, published_on=day, order=order
+        )
+    if published:
+        changes.changed("assessment", [assessment.brief_id])
+    return assessment

@@ -294,6 +294,11 @@ def build_archive() -> tuple:
     scheduled = factories.make_brief(
         title="Not yet", published_at=timezone.now() + datetime.timedelta(days=2)
     )
+    # The recommendation tracker: a published and a draft assessment.
+    for published in (True, False):
+        factories.make_assessment(
+            world.brief.recommendations.first(), published=published
+        )
     return world, withdrawn, old_slug, renamed, scheduled
 
 
@@ -353,6 +358,12 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"/agreements/{world.declaration.slug}/",
         "/recommendations/",
         "/recommendations/?addressee=serbia",
+        "/recommendations/?addressee=nato&status=in_progress",
+        f"/recommendations/?brief={slug}&assessed_after=2025-01-01",
+        "/feeds/recommendation-status.rss",
+        "/feeds/recommendation-status.atom",
+        "/actors/nato/recommendation-status.rss",
+        "/actors/nato/recommendation-status.atom",
         "/compare/",
         "/compare/?a=serbia,hungary&b=albania,croatia,kosovo&a_name=Pair",
         "/compare/?a=serbia&b=kosovo&on=2025-06-01&metrics=main_battle_tanks",
@@ -387,6 +398,8 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"{api}/indicators/?actor=serbia&metric=main_battle_tanks&year=2025",
         f"{api}/indicators/csv/?actor=serbia",
         f"{api}/recommendations/",
+        f"{api}/recommendations/?status=in_progress&assessed_after=2025-01-01",
+        f"{api}/recommendations/{slug}-1/",
         f"{api}/topics/",
         f"{api}/topics/{topic.slug}/",
         f"{api}/schema/",

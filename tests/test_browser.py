@@ -13,6 +13,7 @@ data is created in the test's thread as usual. Set CHROMIUM to use another
 browser binary.
 """
 
+import datetime
 import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.conf import settings
 
+from tests import factories
 from tests.site_world import SEED_SLUG, build_world
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -36,6 +38,8 @@ PAGES = {
     "compare_form": "/compare/",
     "network": "/actors/network/",
     "network_on_a_day": "/actors/network/?on=2025-05-01&actor=serbia",
+    # The recommendation tracker's scorecard, with status badges.
+    "scorecard": "/recommendations/?addressee=nato",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -107,6 +111,10 @@ def chromium():
 def site(live_server):
     # live_server makes the test transactional, so the server thread sees this.
     world = build_world()
+    # The seed brief's page and the scorecard show a status history and badges.
+    for day in (datetime.date(2025, 9, 1), datetime.date(2026, 3, 1)):
+        for recommendation in world.brief.recommendations.all()[:2]:
+            factories.make_assessment(recommendation, assessed_on=day)
     briefs_discussing_plan = sorted(
         [world.brief.get_absolute_url()] + [b.get_absolute_url() for b in world.others]
     )

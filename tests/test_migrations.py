@@ -133,3 +133,89 @@ def test_briefs_published_before_editions_get_them_and_stay_public(client):
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+BEFORE_TRACKER = [
+    ("briefs", "0009_text_limits"),
+    ("editorial", "0002_content_types"),
+    ("publishing", "0002_recommendation_order_index"),
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recommendations_and_editions_get_their_keys_when_migrated():
+    """Each recommendation gets its own key; a working copy shares its live
+    brief's; editions' snapshots and link rows get the keys of theirs."""
+    import datetime
+
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+    from django.utils import timezone
+
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate(BEFORE_TRACKER)
+        executor.loader.build_graph()
+        old = executor.loader.project_state(BEFORE_TRACKER).apps
+        Brief = old.get_model("briefs", "Brief")
+        Recommendation = old.get_model("briefs", "Recommendation")
+        now = timezone.now()
+        live = Brief.objects.create(
+            title="Live", slug="live", status="published", published_at=now, body="."
+        )
+        copy = Brief.objects.create(
+            title="Live", slug="live--draft-1", status="draft", body=".", draft_of=live
+        )
+        made = [
+            Recommendation.objects.create(brief=live, order=n, title=f"R{n}", body=".")
+            for n in (1, 2)
+        ]
+        Recommendation.objects.create(brief=copy, order=1, title="R1", body=".")
+        content = {
+            "recommendations": [
+                {"id": r.pk, "order": r.order, "title": r.title, "body": "."}
+                for r in made
+            ]
+        }
+        edition = old.get_model("publishing", "Edition").objects.create(
+            brief=live,
+            number=1,
+            released_at=now,
+            published_at=now,
+            slug="live",
+            title="Live",
+            kind="policy_brief",
+            language="en",
+            public_date=datetime.date(2025, 5, 21),
+            content=content,
+        )
+        for r in made:
+            old.get_model("publishing", "EditionRecommendation").objects.create(
+                edition=edition,
+                order=r.order,
+                title=r.title,
+                body=".",
+                policy_area="other",
+            )
+
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        from briefs.models import Recommendation as Now
+        from publishing.models import Edition, EditionRecommendation
+
+        keys = dict(Now.objects.filter(brief_id=live.pk).values_list("order", "key"))
+        assert len(set(keys.values())) == 2
+        assert Now.objects.get(brief_id=copy.pk).key == keys[1]
+        snapshot = Edition.objects.get(pk=edition.pk).content["recommendations"]
+        assert [r["key"] for r in snapshot] == [str(keys[1]), str(keys[2])]
+        assert (
+            dict(
+                EditionRecommendation.objects.filter(edition_id=edition.pk).values_list(
+                    "order", "key"
+                )
+            )
+            == keys
+        )
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())

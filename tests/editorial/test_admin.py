@@ -51,6 +51,8 @@ def build_archive(rows: int) -> None:
         )
         for rec in Recommendation.objects.filter(brief=brief):
             rec.addressees.set([nato, state])
+            factories.make_assessment(rec)
+            factories.make_assessment(rec, published=False)
 
 
 def admin_url(model, view: str, *args) -> str:

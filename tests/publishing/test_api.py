@@ -408,6 +408,8 @@ def test_question_every_recommendation_addressed_to_nato(client):
                 "api_url": "http://testserver/api/v1/actors/nato/",
             }
         ],
+        "status": "not_assessed",
+        "assessments": [],
     }
     both = client.get("/api/v1/recommendations/?addressee=nato&addressee=eu").json()
     assert both["count"] == 3  # any of them
@@ -482,12 +484,13 @@ def test_people_topics_recommendations_query_counts_are_constant(
         assert client.get("/api/v1/people/?page_size=100").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/api/v1/topics/?page_size=100").status_code == 200
-    # The count, the page, and the snapshots of its editions (ids, addressees).
-    with django_assert_max_num_queries(3):
+    # The count, the page, the snapshots of its editions (ids, addressees),
+    # the assessments (publishing/tracker.py; their sources when there are).
+    with django_assert_max_num_queries(4):
         response = client.get("/api/v1/recommendations/?page_size=100")
     assert response.json()["results"][0]["addressees"].__len__() == links
     slug = response.json()["results"][0]["slug"]
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         response = client.get(f"/api/v1/recommendations/{slug}/")
     assert len(response.json()["addressees"]) == links
 

@@ -565,7 +565,10 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
         # language and year are one GROUP BY over the editions since the
         # facets have one builder (publishing/facets.py); it was 11.
         (f"/briefs/?actor={actor.slug}&topic={topic.slug}", 9),
-        (brief.get_absolute_url(), 2),  # the edition; which related ones are public
+        # The edition; which related ones are public; the recommendations'
+        # assessments (publishing/tracker.py) and, when there are some, their
+        # sources.
+        (brief.get_absolute_url(), 4),
         (f"/people/{person.slug}/", 2),
         (f"/topics/{topic.slug}/", 3),
         ("/actors/", 2),
@@ -574,7 +577,8 @@ def _urls(brief, actor, agreement, topic, person) -> list[tuple[str, int]]:
         # Prepared once per generation; the public cards (was 5: agreement,
         # parties, sources, cards, sibling agreements).
         (f"/agreements/{agreement.slug}/", 1),
-        ("/recommendations/", 5),
+        # With the tracker: the scorecard's GROUP BY and the page's statuses.
+        ("/recommendations/", 7),
         ("/feeds/briefs.rss", 3),
         (f"/actors/{actor.slug}/feed.atom", 4),
         ("/sitemap.xml", 11),
@@ -629,11 +633,12 @@ def test_prepared_empty_list_says_so(client):
     assert "No published brief matches." in page
 
 
-def test_brief_page_is_two_queries(client, django_assert_num_queries):
-    # The public edition at the address, then which related briefs are public.
+def test_brief_page_is_three_queries(client, django_assert_num_queries):
+    # The public edition at the address, then which related briefs are public,
+    # then its recommendations' assessments (none here: no sources to read).
     brief, *_ = _rich(4)
     client.get(brief.get_absolute_url())
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         response = client.get(brief.get_absolute_url())
     assert 'id="related-h"' in response.content.decode()
 
@@ -892,8 +897,9 @@ def test_prepared_recommendations_page_is_the_page_rendered_per_request(
     client, world, settings, django_assert_num_queries
 ):
     prepared = html(client.get("/recommendations/"))
-    # The rows and their addressees; counts and facets are prepared.
-    with django_assert_num_queries(2):
+    # The rows, their addressees and their statuses; counts, facets and the
+    # scorecard are prepared.
+    with django_assert_num_queries(3):
         assert html(client.get("/recommendations/")) == prepared
     settings.PREPARED_LISTS = False
     assert html(client.get("/recommendations/")) == prepared

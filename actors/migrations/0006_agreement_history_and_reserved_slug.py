@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actors', '0003_prepared_actor_page'),
+        ('actors', '0005_indicator_status_and_metrics'),
     ]
 
     operations = [
