@@ -398,3 +398,19 @@ def test_sitemap_lists_people_and_topics_only_while_public(client, db):
     urls = " ".join(sitemap_urls(client))
     assert f"/people/{person.slug}/" in urls
     assert f"/topics/{topic.slug}/" in urls
+
+
+@pytest.mark.parametrize(
+    "url", ["/feeds/recommendation-status.rss", "/feeds/recommendation-status.atom"]
+)
+def test_a_feed_with_no_items_carries_a_fixed_date_not_the_clock(client, url):
+    # The same archive answers the same bytes: Django would date an empty feed
+    # by the request's second.
+    first = client.get(url)
+    second = client.get(url)
+
+    assert first.status_code == 200
+    parsed = feedparser.parse(first.content)
+    assert parsed.entries == []
+    assert parsed.feed.updated_parsed[:3] == (1970, 1, 1)
+    assert first.content == second.content
