@@ -33,7 +33,9 @@ addresses of those briefs, the people and topics their current editions
 link with their institutions, and every actor and agreement with their
 aliases, memberships, offices, indicators, parties and sources. Never
 drafts, working copies, revisions, review comments, scheduled or trashed
-briefs, accounts or API keys; rendered parts are left out and rebuilt.
+briefs, accounts or API keys; rendered parts are left out and rebuilt. The
+recommendation tracker's published assessments of public recommendations
+come with their sources, without who wrote or published them.
 
 Format 3 (this one) adds `records.jsonl` to format 2. Format 2 differs from
 1: `publication_date` is the brief's public date (never empty),
@@ -66,7 +68,14 @@ from actors.models import (
     Membership,
     Office,
 )
-from briefs.models import BriefSlugHistory, Institution, Person, Topic
+from briefs.models import (
+    Assessment,
+    AssessmentSource,
+    BriefSlugHistory,
+    Institution,
+    Person,
+    Topic,
+)
 from publishing.backups import serialized
 from publishing.citations import csl_item, record_from_json, site_url
 from publishing.models import (
@@ -76,6 +85,7 @@ from publishing.models import (
     EditionRecommendation,
 )
 from publishing.pdfs import ensure_edition_pdf
+from publishing.tracker import public_assessments
 
 # Editions are read a chunk at a time: the snapshot holds the whole text.
 CHUNK = 200
@@ -293,6 +303,12 @@ def _tombstone(edition: Edition) -> None:
     }
 
 
+def _anonymous(assessment: Assessment) -> None:
+    """An assessment as the public sees it: who wrote and published it stays home."""
+    assessment.created_by_id = None
+    assessment.published_by_id = None
+
+
 def public_records() -> Iterator[str]:
     """The public archive as serialized records (`records.jsonl`, see above)."""
     public = Edition.objects.public()
@@ -302,6 +318,7 @@ def public_records() -> Iterator[str]:
     tombstones = Edition.objects.withdrawn()
     credited = EditionCredit.objects.filter(edition__in=public)
     people = Person.objects.filter(pk__in=credited.values("person_id"))
+    assessments = public_assessments()
     sets = [
         (Actor, None),
         (ActorAlias, None),
@@ -327,6 +344,9 @@ def public_records() -> Iterator[str]:
             EditionRecommendation,
             EditionRecommendation.objects.filter(edition__in=editions),
         ),
+        # The tracker: published assessments of public recommendations.
+        (Assessment, assessments),
+        (AssessmentSource, AssessmentSource.objects.filter(assessment__in=assessments)),
         (
             BriefSlugHistory,
             BriefSlugHistory.objects.filter(
@@ -335,7 +355,8 @@ def public_records() -> Iterator[str]:
         ),
     ]
     for model, queryset in sets:
-        yield from serialized(model, queryset)
+        change = _anonymous if model is Assessment else None
+        yield from serialized(model, queryset, change=change)
     # A tombstone without its text (its notice, citation and OAI record stay).
     yield from serialized(Edition, tombstones, change=_tombstone)
 

@@ -216,6 +216,8 @@ def working_copies() -> int:
                     title=r["title"],
                     body=r["body"],
                     policy_area=r["policy_area"],
+                    # Its published assessments are keyed by it.
+                    **({"key": r["key"]} if r.get("key") else {}),
                 )
             )
             rows[Recommendation.addressees.through] += [

@@ -223,18 +223,40 @@ def test_export_is_the_published_edition_not_the_working_copy(archive, tmp_path)
 def test_export_queries_are_constant(db, tmp_path, django_assert_max_num_queries):
     def add(n: int) -> None:
         for _ in range(n):
-            factories.make_brief(
+            brief = factories.make_brief(
                 authors=[factories.make_person()],
                 topics=[factories.make_topic()],
                 recommendations=2,
             )
+            factories.make_assessment(brief.recommendations.first(), published=True)
 
-    # 8 for the partners' files; records.jsonl: one per table (17) and one
-    # per many-to-many (3).
+    # 8 for the partners' files; records.jsonl: one per table (19, with the
+    # tracker's assessments and their sources) and one per many-to-many (3).
     add(1)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(30):
         export_archive(directory=tmp_path / "one", with_pdfs=False)
     add(5)
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(30):
         result = export_archive(directory=tmp_path / "six", with_pdfs=False)
     assert result.counts["briefs"] == 6 and result.counts["recommendations"] == 12
+
+
+def test_the_export_carries_published_assessments_only_and_not_their_authors(
+    db, tmp_path
+):
+    brief = factories.make_brief(recommendations=1)
+    recommendation = brief.recommendations.get()
+    author = factories.make_user(username="assessor-x")
+    factories.make_assessment(
+        recommendation, justification="Public finding.", user=author
+    )
+    factories.make_assessment(
+        recommendation, justification="Draft finding.", published=False
+    )
+
+    export_archive(directory=tmp_path / "out", with_pdfs=False)
+    records = (tmp_path / "out" / "records.jsonl").read_text()
+
+    assert "Public finding." in records
+    assert "Draft finding." not in records
+    assert "assessor-x" not in records
