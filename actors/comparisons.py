@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -379,20 +380,46 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def indicators_for(actors: Iterable[Actor]) -> list[Indicator]:
+class IndicatorRow:
+    """An indicator as the table reads it: the columns of `_INDICATOR_COLUMNS`
+    and the model's own rules (`source_link`, `counts_in_total`,
+    `status_text`), without building a model instance per figure."""
+
+    __slots__ = _INDICATOR_COLUMNS
+    source_link = Indicator.source_link
+    counts_in_total = Indicator.counts_in_total
+    status_text = Indicator.status_text
+
+    def __init__(
+        self,
+        id: int,
+        actor_id: int,
+        metric: str,
+        value: Any,
+        value_max: Any,
+        unit: str,
+        year: int | None,
+        status: str,
+        status_year: int | None,
+        source: str,
+        source_url: str,
+        note: str,
+    ) -> None:
+        self.id, self.actor_id, self.metric = id, actor_id, metric
+        self.value, self.value_max = _decimal(value), _decimal(value_max)
+        self.unit, self.year, self.status = unit, year, status
+        self.status_year, self.source, self.source_url = status_year, source, source_url
+        self.note = note
+
+
+def indicators_for(actors: Iterable[Actor]) -> list[IndicatorRow]:
     """Every indicator of these actors (one query, compiled once per process;
     at most MAX_ACTORS actors): the table picks from them."""
     ids = [a.pk for a in actors][:MAX_ACTORS]
     if not ids:
         return []
     rows = _INDICATORS(actor_ids=ids + [-1] * (MAX_ACTORS - len(ids)))
-    indicators = []
-    for row in rows:
-        data = dict(zip(_INDICATOR_COLUMNS, row, strict=True))
-        data["value"] = _decimal(data["value"])
-        data["value_max"] = _decimal(data["value_max"])
-        indicators.append(Indicator(**data))
-    return indicators
+    return [IndicatorRow(*row) for row in rows]
 
 
 # --- The table ----------------------------------------------------------------------
@@ -678,10 +705,18 @@ def compute(
     return resolved, table
 
 
-def compare_url(pairs: list[tuple[str, str]]) -> str:
-    from urllib.parse import urlencode
+_compare_path: list[str] = []
 
-    return f"{reverse('actors:compare')}?{urlencode(pairs, safe=',')}"
+
+def compare_path() -> str:
+    """/compare/'s address, reversed once per process (as `_actor_url`)."""
+    if not _compare_path:
+        _compare_path.append(reverse("actors:compare"))
+    return _compare_path[0]
+
+
+def compare_url(pairs: list[tuple[str, str]]) -> str:
+    return f"{compare_path()}?{urlencode(pairs, safe=',')}"
 
 
 def embed(text: str, *, today: datetime.date) -> dict[str, Any]:
