@@ -274,6 +274,20 @@ def _fold(text: str) -> str:
 _ACTOR_FIELDS = ("id", "slug", "name")
 
 
+class ActorRef:
+    """What a table shows of an actor (`_ACTOR_FIELDS`), without building a
+    model instance: one object per actor, so members are told apart as they are."""
+
+    __slots__ = _ACTOR_FIELDS
+
+    def __init__(self, id: int, slug: str, name: str) -> None:
+        self.id, self.slug, self.name = id, slug, name
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     """The spec's actors, in the order given (one query).
 
@@ -326,7 +340,7 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
         # value no slug can have.
         slugs = sorted(wanted)[:MAX_ACTORS]
         rows = _ACTORS_BY_SLUG(slugs=slugs + [" "] * (MAX_ACTORS - len(slugs)))
-        actors = [Actor(id=pk, slug=slug, name=name) for pk, slug, name in rows]
+        actors = [ActorRef(pk, slug, name) for pk, slug, name in rows]
         by_slug = {a.slug: a for a in actors}
         lookup = {m: by_slug.get(m) for m in wanted}
     errors = {}
@@ -701,7 +715,7 @@ def compute(
         indicators=indicators_for(actors),
     )
     table["query"] = spec.query(resolved=resolved)
-    table["url"] = compare_url(spec.query(resolved=resolved))
+    table["url"] = compare_url(table["query"])
     return resolved, table
 
 

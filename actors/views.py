@@ -152,8 +152,8 @@ def _form_context(request: HttpRequest) -> dict[str, Any]:
         ],
         "form_on": params.get("on", "")[:20],
         "form_metrics": [
-            {"value": m.value, "label": m.label, "checked": m.value in chosen}
-            for m in Metric
+            {"value": value, "label": label, "checked": value in chosen}
+            for value, label in Metric.choices
         ],
         "example_url": comparisons.compare_path()
         + "?a=serbia,hungary&b=albania,croatia,kosovo",
