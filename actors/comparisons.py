@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -273,6 +274,20 @@ def _fold(text: str) -> str:
 _ACTOR_FIELDS = ("id", "slug", "name")
 
 
+class ActorRef:
+    """What a table shows of an actor (`_ACTOR_FIELDS`), without building a
+    model instance: one object per actor, so members are told apart as they are."""
+
+    __slots__ = _ACTOR_FIELDS
+
+    def __init__(self, id: int, slug: str, name: str) -> None:
+        self.id, self.slug, self.name = id, slug, name
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+
 def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     """The spec's actors, in the order given (one query).
 
@@ -325,7 +340,7 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
         # value no slug can have.
         slugs = sorted(wanted)[:MAX_ACTORS]
         rows = _ACTORS_BY_SLUG(slugs=slugs + [" "] * (MAX_ACTORS - len(slugs)))
-        actors = [Actor(id=pk, slug=slug, name=name) for pk, slug, name in rows]
+        actors = [ActorRef(pk, slug, name) for pk, slug, name in rows]
         by_slug = {a.slug: a for a in actors}
         lookup = {m: by_slug.get(m) for m in wanted}
     errors = {}
@@ -379,20 +394,46 @@ def _decimal(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
-def indicators_for(actors: Iterable[Actor]) -> list[Indicator]:
+class IndicatorRow:
+    """An indicator as the table reads it: the columns of `_INDICATOR_COLUMNS`
+    and the model's own rules (`source_link`, `counts_in_total`,
+    `status_text`), without building a model instance per figure."""
+
+    __slots__ = _INDICATOR_COLUMNS
+    source_link = Indicator.source_link
+    counts_in_total = Indicator.counts_in_total
+    status_text = Indicator.status_text
+
+    def __init__(
+        self,
+        id: int,
+        actor_id: int,
+        metric: str,
+        value: Any,
+        value_max: Any,
+        unit: str,
+        year: int | None,
+        status: str,
+        status_year: int | None,
+        source: str,
+        source_url: str,
+        note: str,
+    ) -> None:
+        self.id, self.actor_id, self.metric = id, actor_id, metric
+        self.value, self.value_max = _decimal(value), _decimal(value_max)
+        self.unit, self.year, self.status = unit, year, status
+        self.status_year, self.source, self.source_url = status_year, source, source_url
+        self.note = note
+
+
+def indicators_for(actors: Iterable[Actor]) -> list[IndicatorRow]:
     """Every indicator of these actors (one query, compiled once per process;
     at most MAX_ACTORS actors): the table picks from them."""
     ids = [a.pk for a in actors][:MAX_ACTORS]
     if not ids:
         return []
     rows = _INDICATORS(actor_ids=ids + [-1] * (MAX_ACTORS - len(ids)))
-    indicators = []
-    for row in rows:
-        data = dict(zip(_INDICATOR_COLUMNS, row, strict=True))
-        data["value"] = _decimal(data["value"])
-        data["value_max"] = _decimal(data["value_max"])
-        indicators.append(Indicator(**data))
-    return indicators
+    return [IndicatorRow(*row) for row in rows]
 
 
 # --- The table ----------------------------------------------------------------------
@@ -674,14 +715,22 @@ def compute(
         indicators=indicators_for(actors),
     )
     table["query"] = spec.query(resolved=resolved)
-    table["url"] = compare_url(spec.query(resolved=resolved))
+    table["url"] = compare_url(table["query"])
     return resolved, table
 
 
-def compare_url(pairs: list[tuple[str, str]]) -> str:
-    from urllib.parse import urlencode
+_compare_path: list[str] = []
 
-    return f"{reverse('actors:compare')}?{urlencode(pairs, safe=',')}"
+
+def compare_path() -> str:
+    """/compare/'s address, reversed once per process (as `_actor_url`)."""
+    if not _compare_path:
+        _compare_path.append(reverse("actors:compare"))
+    return _compare_path[0]
+
+
+def compare_url(pairs: list[tuple[str, str]]) -> str:
+    return f"{compare_path()}?{urlencode(pairs, safe=',')}"
 
 
 def embed(text: str, *, today: datetime.date) -> dict[str, Any]:

@@ -11,11 +11,10 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from actors import comparisons
-from actors.comparison_html import table_html
+from actors.comparison_html import page_content, page_head, table_html
 from actors.models import Metric
 from kernel.csvexport import csv_response
 from kernel.pagecache import public_page
@@ -74,9 +73,10 @@ def comparison_shell() -> list[str]:
 def _page(
     request: HttpRequest, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    context = {**context, "publisher": settings.PUBLISHER}
-    head = render_to_string("actors/_comparison_head.html", context)
-    content = render_to_string("actors/_comparison_content.html", context, request)
+    head = page_head(
+        context["meta"], context["canonical_url"], settings.PUBLISHER["name"]
+    )
+    content = page_content(context)
     before, middle, after = comparison_shell()
     return HttpResponse("".join([before, head, middle, content, after]), status=status)
 
@@ -152,11 +152,12 @@ def _form_context(request: HttpRequest) -> dict[str, Any]:
         ],
         "form_on": params.get("on", "")[:20],
         "form_metrics": [
-            {"value": m.value, "label": m.label, "checked": m.value in chosen}
-            for m in Metric
+            {"value": value, "label": label, "checked": value in chosen}
+            for value, label in Metric.choices
         ],
-        "example_url": reverse("actors:compare")
+        "example_url": comparisons.compare_path()
         + "?a=serbia,hungary&b=albania,croatia,kosovo",
+        "action": comparisons.compare_path(),
         "limits": {
             "groups": comparisons.MAX_GROUPS,
             "actors": comparisons.MAX_ACTORS,
@@ -181,7 +182,7 @@ def _error(request: HttpRequest, fmt: str, errors: dict[str, str]) -> HttpRespon
             "description": "This comparison cannot be made.",
             "robots": "noindex",
         },
-        "canonical_url": settings.SITE_URL + reverse("actors:compare"),
+        "canonical_url": settings.SITE_URL + comparisons.compare_path(),
     }
     return _page(request, context, status=400)
 
@@ -213,7 +214,7 @@ def compare(request: HttpRequest) -> HttpResponse:
                 "description": "Compare groups of states and organizations "
                 "metric by metric, from sourced indicators.",
             },
-            "canonical_url": settings.SITE_URL + reverse("actors:compare"),
+            "canonical_url": settings.SITE_URL + comparisons.compare_path(),
         }
         return _page(request, context)
     try:

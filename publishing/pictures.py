@@ -45,6 +45,7 @@ from actors.pictures import (
     lay_out_network,
     lay_out_timeline,
 )
+from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation
 
 # This process's pictures for one (generation, day): {key: html or graph}.
@@ -293,6 +294,15 @@ def network_page(on: datetime.date, actor: Actor | None) -> dict:
     return _cached(("network", on, actor.pk if actor else None), build)  # type: ignore[return-value]
 
 
+# The network page's `?actor=`: its SQL built once per process (kernel/compiled.py).
+_ACTOR_BY_SLUG = CompiledQuery(
+    lambda slug: (
+        Actor.objects.filter(slug=slug).order_by().values_list("id", "slug", "name")
+    ),
+    slug=" sentinel slug ",
+)
+
+
 class NetworkForm(forms.Form):
     """The network page's address: `?on=YYYY-MM-DD` and `?actor=<slug>`, both optional.
 
@@ -334,7 +344,8 @@ class NetworkForm(forms.Form):
         slug = self.cleaned_data["actor"]
         if not slug:
             return None
-        actor = Actor.objects.filter(slug=slug).only("id", "slug", "name").first()
-        if actor is None:
+        rows = _ACTOR_BY_SLUG(slug=slug)
+        if not rows:
             raise ValidationError("No actor has this address.")
-        return actor
+        pk, slug, name = rows[0]
+        return Actor(id=pk, slug=slug, name=name)

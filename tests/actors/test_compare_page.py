@@ -202,3 +202,28 @@ def test_query_count_is_constant_in_actors_and_indicators(
 def test_head_and_post(client, blocs):
     assert client.head(BLOCS).status_code == 200
     assert client.post(BLOCS).status_code == 405
+
+
+def test_the_reader_s_values_are_escaped_once_in_head_and_form(client, blocs):
+    """The head and the form are written in Python (actors/comparison_html.py):
+    what the reader typed comes back in the form, escaped exactly once."""
+    hostile = "<b>\"Bel\" & 'Tir'</b>"
+    response = client.get(
+        "/compare/",
+        {"a": "serbia,hungary", "a_name": hostile, "b": "albania", "on": '"><x'},
+    )
+    assert response.status_code == 400  # the date is wrong: the form is filled in
+    page = response.content.decode()
+    escaped = "&lt;b&gt;&quot;Bel&quot; &amp; &#x27;Tir&#x27;&lt;/b&gt;"
+    assert f'name="a_name" value="{escaped}"' in page
+    assert 'name="on" value="&quot;&gt;&lt;x"' in page
+    assert "<b>" not in page and "&amp;amp;" not in page and "&amp;lt;" not in page
+
+    response = client.get(
+        "/compare/", {"a": "serbia", "a_name": hostile, "b": "albania"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"<title>Compare: {escaped} / Albania · " in page
+    assert f'<meta property="og:title" content="Compare: {escaped} / Albania">' in page
+    assert "<b>" not in page and "&amp;amp;" not in page
