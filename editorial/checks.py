@@ -8,6 +8,7 @@ test in tests/editorial/test_checks.py (one that fails without the check).
 """
 
 import bisect
+import contextvars
 import datetime
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -15,7 +16,8 @@ from dataclasses import asdict, dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db import connection
+from django.db.models import Count
 from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils import timezone
 
@@ -32,7 +34,7 @@ from actors.models import (
 )
 from archive.search import fold
 from briefs.markdown import comparison_blocks, split_blocks, table_rows
-from briefs.mentions import MentionScanner, alias_fingerprint, get_scanner
+from briefs.mentions import MentionScanner
 from briefs.models import (
     Brief,
     BriefActor,
@@ -69,9 +71,20 @@ def editorial_check(func: Check) -> Check:
     return func
 
 
+# What the checks of one `run_checks` share (the reference snapshot, the
+# brief's reading): read once per run, not once per check.
+_run: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "editorial_checks_run", default=None
+)
+
+
 def run_checks(brief: Brief) -> list[Finding]:
     """Every registered check's findings for `brief`, errors first."""
-    findings = [finding for check in CHECKS for finding in check(brief)]
+    token = _run.set({})
+    try:
+        findings = [finding for check in CHECKS for finding in check(brief)]
+    finally:
+        _run.reset(token)
     return sorted(findings, key=lambda f: f.level != ERROR)
 
 
@@ -164,12 +177,11 @@ def mentioned_actors_linked(brief: Brief) -> Iterator[Finding]:
         states = dict(
             BriefActor.objects.filter(brief=brief).values_list("actor_id", "state")
         )
-    for actor in Actor.objects.prefetch_related("aliases").order_by("name"):
+    snapshot = _snapshot()
+    for actor in snapshot.actors.values():  # by name, as the model orders them
         if states.get(actor.pk) in {MentionState.CONFIRMED, MentionState.REJECTED}:
             continue
-        names = [(actor.name, True)] + [
-            (alias.alias, alias.case_sensitive) for alias in actor.aliases.all()
-        ]
+        names = [(actor.name, True)] + snapshot.aliases.get(actor.pk, [])
         for name, case_sensitive in names:
             if name.strip() and _name_pattern(name, case_sensitive).search(text):
                 pending = " (its suggested link awaits a decision)" * (
@@ -358,6 +370,7 @@ class _Reading:
     on: datetime.date
     sentences: list[_Sentence]
     spans: list[tuple[int, int, int]]
+    snapshot: "_Snapshot"
 
     def quote(self, sentence: _Sentence) -> str:
         return record_checks.quote(self.text, sentence.start, sentence.end)
@@ -365,6 +378,121 @@ class _Reading:
     def marker_text(self, sentence: _Sentence, marker: int) -> str:
         start, end, _ = sentence.spans[marker]
         return self.text[start:end]
+
+
+@dataclass(frozen=True)
+class _ActorRow:
+    pk: int
+    name: str
+    kind: str
+
+
+@dataclass
+class _Snapshot:
+    """What the record checks read of the reference layer on every run, kept
+    per process and rebuilt when `_fingerprint()` changes."""
+
+    scanner: MentionScanner  # actor names and aliases (as briefs.mentions)
+    actors: dict[int, _ActorRow]  # in the model's order (by name)
+    aliases: dict[int, list[tuple[str, bool]]]  # (alias, case_sensitive) by alias
+    titles: set[str]  # every Office title
+    index: record_checks.NameIndex  # actors, aliases, people, institutions
+    spellings: dict[int, set[str]]  # actor id -> letters() of name and aliases
+    people: MentionScanner  # people and institutions, keys index `records`
+    records: list[tuple[str, int, str]]  # (model, pk, name)
+    twins: dict[tuple[str, int], tuple[str, int, str]]  # near-duplicate records
+
+
+_snapshot_cache: dict[str, tuple[tuple, _Snapshot]] = {}
+
+
+def _fingerprint() -> tuple:
+    """One query: changes when an actor, alias, person, institution or
+    office title is added, removed or edited (counts, highest ids, latest
+    edits; aliases and office titles, which have no edit time, by their
+    total length and flags: an edit that keeps those is missed until the
+    next change, as the mention scanner's fingerprint would miss it)."""
+    tables = {
+        model: connection.ops.quote_name(model._meta.db_table)
+        for model in (Actor, ActorAlias, Person, Institution, Office)
+    }
+    parts = [
+        f"SELECT COUNT(*) FROM {tables[Actor]}",
+        f"SELECT MAX(updated_at) FROM {tables[Actor]}",
+        f"SELECT COUNT(*) FROM {tables[ActorAlias]}",
+        f"SELECT MAX(id) FROM {tables[ActorAlias]}",
+        f"SELECT SUM(LENGTH(alias) + CASE WHEN case_sensitive THEN 1000 ELSE 0 END)"
+        f" FROM {tables[ActorAlias]}",
+        f"SELECT COUNT(*) FROM {tables[Person]}",
+        f"SELECT MAX(updated_at) FROM {tables[Person]}",
+        f"SELECT COUNT(*) FROM {tables[Institution]}",
+        f"SELECT MAX(updated_at) FROM {tables[Institution]}",
+        f"SELECT COUNT(*) FROM {tables[Office]}",
+        f"SELECT MAX(id) FROM {tables[Office]}",
+        f"SELECT SUM(LENGTH(title)) FROM {tables[Office]}",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"({part})" for part in parts))
+        return tuple(cursor.fetchone())
+
+
+def _snapshot() -> _Snapshot:
+    run = _run.get()
+    if run is not None and "snapshot" in run:
+        return run["snapshot"]
+    fingerprint = _fingerprint()
+    cached = _snapshot_cache.get("snapshot")
+    if cached and cached[0] == fingerprint:
+        if run is not None:
+            run["snapshot"] = cached[1]
+        return cached[1]
+    actors = {
+        pk: _ActorRow(pk, name, kind)
+        for pk, name, kind in Actor.objects.values_list("id", "name", "kind")
+    }
+    aliases = list(
+        ActorAlias.objects.values_list("actor_id", "alias", "case_sensitive")
+    )
+    by_actor: dict[int, list[tuple[str, bool]]] = {}
+    for pk, alias, case_sensitive in aliases:
+        by_actor.setdefault(pk, []).append((alias, case_sensitive))
+    names: list[tuple[object, str]] = []
+    spellings: dict[int, set[str]] = {}
+    for pk, row in actors.items():
+        names.append((("actor", pk), row.name))
+        spellings.setdefault(pk, set()).add(record_checks.letters(row.name))
+    for pk, alias, _ in aliases:
+        names.append((("actor", pk), alias))
+        spellings.setdefault(pk, set()).add(record_checks.letters(alias))
+    records: list[tuple[str, int, str]] = []
+    for pk, name in Person.objects.values_list("id", "name"):
+        records.append(("person", pk, name))
+    for pk, name, local in Institution.objects.values_list("id", "name", "local_name"):
+        records.append(("institution", pk, name))
+        if local.strip():
+            records.append(("institution", pk, local))
+    names += [((model, pk), name) for model, pk, name in records]
+    index = record_checks.NameIndex(names)
+    twins = _near_twins(index, records)
+    snapshot = _Snapshot(
+        scanner=MentionScanner(
+            [(pk, row.name, False) for pk, row in actors.items()] + aliases
+        ),
+        actors=actors,
+        aliases=by_actor,
+        titles=set(Office.objects.values_list("title", flat=True).distinct()),
+        index=index,
+        spellings=spellings,
+        people=MentionScanner(
+            (i, name, False) for i, (_, _, name) in enumerate(records)
+        ),
+        records=records,
+        twins=twins,
+    )
+    _snapshot_cache["snapshot"] = (fingerprint, snapshot)
+    if run is not None:
+        run["snapshot"] = snapshot
+    return snapshot
 
 
 _reading_cache: dict[str, tuple] = {}
@@ -378,10 +506,11 @@ def _reading(brief: Brief) -> _Reading:
     """
     text = record_checks.without_fences(f"{brief.summary}\n\n{brief.body}")
     on = brief_date(brief)
-    scanner = get_scanner()
+    snapshot = _snapshot()
     cached = _reading_cache.get("last")
-    if cached and cached[0] == (text, on) and cached[1] is scanner:
+    if cached and cached[0] == (text, on) and cached[1] is snapshot:
         return cached[2]
+    scanner = snapshot.scanner
     spans = scanner.spans(text)
     starts = [s[0] for s in spans]
     sentences = []
@@ -404,13 +533,9 @@ def _reading(brief: Brief) -> _Reading:
                 start, end, masked, ids, inside, record_checks.years(text[start:end])
             )
         )
-    reading = _Reading(text, on, sentences, spans)
-    _reading_cache["last"] = ((text, on), scanner, reading)
+    reading = _Reading(text, on, sentences, spans, snapshot)
+    _reading_cache["last"] = ((text, on), snapshot, reading)
     return reading
-
-
-def _actors(ids: Iterable[int]) -> dict[int, Actor]:
-    return Actor.objects.only("id", "name", "kind", "slug").in_bulk(set(ids))
 
 
 @editorial_check
@@ -418,7 +543,8 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
     """ "President X" when X was not President on the brief's date, by X's
     Office records. A title the records do not know for X is not judged
     (the records may be incomplete); neither is "then-President X"."""
-    titles = set(Office.objects.values_list("title", flat=True).distinct())
+    reading = _reading(brief)
+    titles = set(reading.snapshot.titles)
     if not titles:
         return
     titles |= {
@@ -428,7 +554,6 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
     }
     prefix = record_checks.title_pattern(titles)
     appositive = record_checks.appositive_pattern(titles)
-    reading = _reading(brief)
     found = []
     for sentence in reading.sentences:
         for claim in record_checks.title_claims(sentence.masked, prefix, appositive):
@@ -438,7 +563,10 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
     ids = {s.ids[c.person] for s, c in found} | {
         s.ids[c.of] for s, c in found if c.of is not None
     }
-    actors = _actors(ids)
+    actors = reading.snapshot.actors
+    ids = {i for i in ids if i in actors and actors[i].kind == ActorKind.PERSON}
+    if not ids:
+        return
     offices: dict[int, list[Office]] = {}
     for office in Office.objects.filter(holder_id__in=ids).select_related("of_actor"):
         offices.setdefault(office.holder_id, []).append(office)
@@ -530,10 +658,7 @@ def agreement_parties_as_recorded(brief: Brief) -> Iterator[Finding]:
         if a.signed_on is None or a.signed_on <= reading.on
     ]
     parties = {a.pk: [p.actor_id for p in a.parties.all()] for a in agreements}
-    actor_ids = {i for ids in parties.values() for i in ids} | {
-        i for s, _ in found for i in s.ids
-    }
-    actors = _actors(actor_ids)
+    actors = reading.snapshot.actors
     count = 0
     for sentence, claim in found:
         listed = [sentence.ids[m] for m in claim.parties]
@@ -602,7 +727,7 @@ def memberships_as_recorded(brief: Brief) -> Iterator[Finding]:
         records.setdefault(
             (membership.member_id, membership.organization_id), []
         ).append(membership)
-    actors = _actors({i for s, _ in found for i in s.ids})
+    actors = reading.snapshot.actors
     count = 0
     seen = set()
     for sentence, claim in found:
@@ -634,7 +759,7 @@ def memberships_as_recorded(brief: Brief) -> Iterator[Finding]:
                 f"{org.name}; the membership records show none on {date}"
                 + (f" (recorded: {history})." if history else ".")
             )
-            link = admin_link(held[0]) if held else admin_link(org)
+            link = admin_link(held[0]) if held else _record_link("actor", org.pk)
         else:
             current = [
                 m for m in held if record_checks.held_on(m.since, m.until, reading.on)
@@ -669,11 +794,11 @@ def figures_as_recorded(brief: Brief) -> Iterator[Finding]:
             found.append((sentence, claim))
     if not found:
         return
-    actors = _actors({s.ids[c.actor] for s, c in found})
+    actors = reading.snapshot.actors
     wanted_years = {next(iter(s.years), reading.on.year) for s, _ in found}
     indicators: dict[tuple[int, str, int], list[Indicator]] = {}
     for indicator in Indicator.objects.filter(
-        actor_id__in=actors,
+        actor_id__in={s.ids[c.actor] for s, c in found},
         metric__in={c.metric for _, c in found},
         year__in=wanted_years,
         value__isnull=False,
@@ -725,60 +850,6 @@ def figures_as_recorded(brief: Brief) -> Iterator[Finding]:
             return
 
 
-# Near misses: known names (actors and their aliases, people, institutions)
-# in one index, rebuilt when any of them changes.
-_names_cache: dict[str, tuple[tuple, "_KnownNames"]] = {}
-
-
-@dataclass
-class _KnownNames:
-    index: record_checks.NameIndex
-    spellings: dict[int, set[str]]  # actor id -> letters() of name and aliases
-    people: MentionScanner  # people and institutions, keys index `records`
-    records: list[tuple[str, int, str]]  # (model, pk, name)
-
-
-def _known_names() -> _KnownNames:
-    fingerprint = (
-        alias_fingerprint(),
-        tuple(Person.objects.aggregate(n=Count("id"), last=Max("updated_at")).values()),
-        tuple(
-            Institution.objects.aggregate(
-                n=Count("id"), last=Max("updated_at")
-            ).values()
-        ),
-    )
-    cached = _names_cache.get("names")
-    if cached and cached[0] == fingerprint:
-        return cached[1]
-    names: list[tuple[object, str]] = []
-    spellings: dict[int, set[str]] = {}
-    for pk, name in Actor.objects.values_list("id", "name"):
-        names.append((("actor", pk), name))
-        spellings.setdefault(pk, set()).add(record_checks.letters(name))
-    for pk, alias in ActorAlias.objects.values_list("actor_id", "alias"):
-        names.append((("actor", pk), alias))
-        spellings.setdefault(pk, set()).add(record_checks.letters(alias))
-    records: list[tuple[str, int, str]] = []
-    for pk, name in Person.objects.values_list("id", "name"):
-        records.append(("person", pk, name))
-    for pk, name, local in Institution.objects.values_list("id", "name", "local_name"):
-        records.append(("institution", pk, name))
-        if local.strip():
-            records.append(("institution", pk, local))
-    names += [((model, pk), name) for model, pk, name in records]
-    known = _KnownNames(
-        index=record_checks.NameIndex(names),
-        spellings=spellings,
-        people=MentionScanner(
-            (i, name, False) for i, (_, _, name) in enumerate(records)
-        ),
-        records=records,
-    )
-    _names_cache["names"] = (fingerprint, known)
-    return known
-
-
 _MODELS = {"actor": Actor, "person": Person, "institution": Institution}
 MAX_NEAR_MISS_WORDS = 5000  # distinct capitalised words looked up per brief
 
@@ -801,8 +872,8 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
     first letter and no inflection). In the summary and body, and in the
     credits: a credited person or affiliation whose name nearly matches
     another record is probably a duplicate."""
-    known = _known_names()
     reading = _reading(brief)
+    known = reading.snapshot
     text = reading.text
     findings: dict[str, Finding] = {}
 
@@ -831,20 +902,9 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
         written = text[start:end]
         if record_checks.letters(written) not in known.spellings.get(actor_id, set()):
             actor_names.setdefault(written, (start, actor_id))
-    if actor_names:
-        names = dict(
-            Actor.objects.filter(
-                pk__in={a for _, a in actor_names.values()}
-            ).values_list("id", "name")
-        )
-        for written, (start, actor_id) in actor_names.items():
-            add(
-                written,
-                names.get(actor_id, ""),
-                "actor",
-                actor_id,
-                f"“{sentence_of(start)}”",
-            )
+    for written, (start, actor_id) in actor_names.items():
+        name = known.actors[actor_id].name if actor_id in known.actors else ""
+        add(written, name, "actor", actor_id, f"“{sentence_of(start)}”")
     # People and institutions, the same way.
     for start, end, i in known.people.spans(text):
         model, pk, name = known.records[i]
@@ -852,7 +912,7 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
         if record_checks.letters(written) != record_checks.letters(name):
             add(written, name, model, pk, f"“{sentence_of(start)}”")
     # One edit from a known name.
-    taken = [(s, e) for s, e, _ in reading.spans]
+    taken_starts = [s for s, _, _ in reading.spans]
     looked_up = 0
     seen: set[str] = set()
     for words, spans in record_checks.capitalised_runs(text):
@@ -871,8 +931,9 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
             if looked_up > MAX_NEAR_MISS_WORDS:
                 break
             start = spans[at][0]
-            if any(s <= start < e for s, e in taken):
-                continue
+            i = bisect.bisect_right(taken_starts, start) - 1
+            if i >= 0 and start < reading.spans[i][1]:
+                continue  # inside a name the scanner found
             miss = known.index.near_miss(words, at)
             if miss is None:
                 continue
@@ -880,8 +941,9 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
             count = len(record_checks._WORD.findall(name))
             written = text[spans[first][0] : spans[first + count - 1][1]]
             add(written, name, model, pk, f"“{sentence_of(start)}”")
-    # Credits and affiliations: a near twin of another record.
-    if brief.pk is None:
+    # Credits and affiliations: a near twin of another record. The twins are
+    # known in advance, so a brief is read for its credits only if any exist.
+    if brief.pk is None or not known.twins:
         contributions = []
     elif content_loaded(brief):
         contributions = brief.contributions.all()
@@ -897,7 +959,7 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
                 ("institution", person.affiliation_id, person.affiliation.name)
             )
         for model, pk, name in credited:
-            twin = _near_twin(known, model, pk, name)
+            twin = known.twins.get((model, pk))
             if twin:
                 add(
                     name,
@@ -909,18 +971,27 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
     yield from findings.values()
 
 
-def _near_twin(known: _KnownNames, model: str, pk: int, name: str):
-    """Another person or institution whose name is `name` folded, or one edit
-    from it in one word."""
-    folded = fold(" ".join(record_checks._WORD.findall(name)))
-    for other_model, other_pk, other in known.records:
-        if (other_model, other_pk) == (model, pk) or other_model != model:
-            continue
-        if fold(" ".join(record_checks._WORD.findall(other))) == folded:
-            return other_model, other_pk, other
-    words = record_checks._WORD.findall(name)
-    for at in range(len(words)):
-        miss = known.index.near_miss(words, at)
-        if miss and miss[0][0] == model and miss[0][1] != pk and miss[2] == 0:
-            return miss[0][0], miss[0][1], miss[1]
-    return None
+def _near_twins(
+    index: record_checks.NameIndex, records: list[tuple[str, int, str]]
+) -> dict[tuple[str, int], tuple[str, int, str]]:
+    """Each person or institution whose name is another record's of the same
+    model once folded, or one edit from it in one word: (model, pk) -> the
+    other (model, pk, name)."""
+    twins: dict[tuple[str, int], tuple[str, int, str]] = {}
+    by_folded: dict[tuple[str, str], list[tuple[str, int, str]]] = {}
+    for model, pk, name in records:
+        folded = fold(" ".join(record_checks._WORD.findall(name)))
+        by_folded.setdefault((model, folded), []).append((model, pk, name))
+    for group in by_folded.values():
+        for model, pk, _ in group:
+            other = next((g for g in group if g[1] != pk), None)
+            if other:
+                twins.setdefault((model, pk), other)
+    for model, pk, name in records:
+        words = record_checks._WORD.findall(name)
+        for at in range(len(words)):
+            miss = index.near_miss(words, at)
+            if miss and miss[0][0] == model and miss[0][1] != pk and miss[2] == 0:
+                twins.setdefault((model, pk), (model, miss[0][1], miss[1]))
+                break
+    return twins
