@@ -618,3 +618,18 @@ def test_the_seed_brief_shows_only_its_two_real_slips(seed_path):
     assert "as Albania, North Macedonia and Kosovo" in found[0][1]
     assert "the record has Albania, Croatia and Kosovo" in found[0][1]
     assert "says Kosovo is a member of NATO" in found[1][1]
+
+
+def test_the_admin_page_links_each_finding_to_its_record(record, admin_client):
+    brief = brief_saying(
+        "Kosovo, a NATO member, agreed. Secretary General Jens Stoltenberg said it.",
+        status="draft",
+        edition=False,
+    )
+    page = admin_client.get(f"/admin/briefs/brief/{brief.pk}/change/")
+    html = page.content.decode()
+    office = f"/admin/actors/office/{record['office'].pk}/change/"
+    nato = f"/admin/actors/actor/{record['nato'].pk}/change/"
+    assert f'<a href="{office}">See the record</a>' in html
+    assert f'<a href="{nato}">See the record</a>' in html
+    assert "says Kosovo is a member of NATO" in html
