@@ -397,7 +397,7 @@ class _Snapshot:
     aliases: dict[int, list[tuple[str, bool]]]  # (alias, case_sensitive) by alias
     titles: set[str]  # every Office title
     index: record_checks.NameIndex  # actors, aliases, people, institutions
-    spellings: dict[int, set[str]]  # actor id -> letters() of name and aliases
+    spellings: dict[int, list[str]]  # actor id -> its name and aliases
     people: MentionScanner  # people and institutions, keys index `records`
     records: list[tuple[str, int, str]]  # (model, pk, name)
     twins: dict[tuple[str, int], tuple[str, int, str]]  # near-duplicate records
@@ -457,13 +457,13 @@ def _snapshot() -> _Snapshot:
     for pk, alias, case_sensitive in aliases:
         by_actor.setdefault(pk, []).append((alias, case_sensitive))
     names: list[tuple[object, str]] = []
-    spellings: dict[int, set[str]] = {}
+    spellings: dict[int, list[str]] = {}
     for pk, row in actors.items():
         names.append((("actor", pk), row.name))
-        spellings.setdefault(pk, set()).add(record_checks.letters(row.name))
+        spellings.setdefault(pk, []).append(row.name)
     for pk, alias, _ in aliases:
         names.append((("actor", pk), alias))
-        spellings.setdefault(pk, set()).add(record_checks.letters(alias))
+        spellings.setdefault(pk, []).append(alias)
     records: list[tuple[str, int, str]] = []
     for pk, name in Person.objects.values_list("id", "name"):
         records.append(("person", pk, name))
@@ -900,7 +900,7 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
     actor_names = {}
     for start, end, actor_id in reading.spans:
         written = text[start:end]
-        if record_checks.letters(written) not in known.spellings.get(actor_id, set()):
+        if record_checks.misspelled(written, known.spellings.get(actor_id, [])):
             actor_names.setdefault(written, (start, actor_id))
     for written, (start, actor_id) in actor_names.items():
         name = known.actors[actor_id].name if actor_id in known.actors else ""
@@ -909,7 +909,7 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
     for start, end, i in known.people.spans(text):
         model, pk, name = known.records[i]
         written = text[start:end]
-        if record_checks.letters(written) != record_checks.letters(name):
+        if record_checks.misspelled(written, [name]):
             add(written, name, model, pk, f"“{sentence_of(start)}”")
     # One edit from a known name.
     taken_starts = [s for s, _, _ in reading.spans]

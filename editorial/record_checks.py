@@ -249,6 +249,12 @@ _TITLE_MODIFIERS = {
     "defence",
     "defense",
 }
+# "hosted in Budapest President X": the place is not whose office it is.
+_PLACE_WORDS = {
+    "in", "to", "from", "at", "into", "across", "for", "against", "between",
+    "than", "over", "visited", "visits", "hosted", "hosts", "toward", "towards",
+    "via", "on", "near", "outside", "inside", "within", "around", "through",
+}  # fmt: skip
 _FORMER = re.compile(r"(?:\b[Ff]ormer|\b[Ee]x-)\s*$")
 
 
@@ -304,11 +310,17 @@ def title_claims(
         if re.search(r"-\s*$", before):
             continue  # "then-President X"
         title = match.group("title")
+        of = match.group("of")
+        possessive = of and re.match(r"['’]s", masked_sentence[match.end("of") :])
+        if of and not possessive:
+            word = re.search(r"(\w+)\s*$", masked_sentence[: match.start("of")])
+            if word and word.group(1).lower() in _PLACE_WORDS:
+                of = None  # judge the title alone
         claims.append(
             TitleClaim(
                 person=int(match.group("p")[1:-1]),
                 title=TITLE_ABBREVIATIONS.get(title, title),
-                of=int(match.group("of")[1:-1]) if match.group("of") else None,
+                of=int(of[1:-1]) if of else None,
                 former=bool(_FORMER.search(masked_sentence[: match.start()])),
             )
         )
@@ -551,6 +563,24 @@ _WORD = re.compile(r"[^\W\d_]+")
 def letters(text: str) -> str:
     """Only the letters, case-folded, diacritics kept: how a name is written."""
     return "".join(c for c in text if c.isalpha()).casefold()
+
+
+def _script(word: str) -> str:
+    return "cyrillic" if any("\u0400" <= c <= "\u04ff" for c in word) else "latin"
+
+
+def misspelled(written: str, spellings: Iterable[str]) -> bool:
+    """`written` folds like a recorded spelling in its own script but is none
+    of them: "Vućić" for "Vučić". A spelling in another script is a
+    transliteration ("Moskva" for "Москва"), not a slip."""
+    word = letters(written)
+    key, script = fold(word), _script(word)
+    same = set()
+    for spelling in spellings:
+        candidate = letters(spelling)
+        if _script(candidate) == script and fold(candidate) == key:
+            same.add(candidate)
+    return bool(same) and word not in same
 
 
 def within_one_edit(a: str, b: str) -> bool:

@@ -128,6 +128,10 @@ APPOSITIVE = rc.appositive_pattern(["President", "Prime Minister", "PM"])
             "Aleksandar Vučić, the president of Serbia, spoke.",
             [("Aleksandar Vučić", "President", "Serbia", False)],
         ),
+        (
+            "Orbán hosted in Hungary President Aleksandar Vučić.",
+            [("Aleksandar Vučić", "President", None, False)],
+        ),
         ("Vice President Aleksandar Vučić spoke.", []),
         ("Then-President Aleksandar Vučić spoke.", []),
         ("Aleksandar Vučić, President at the time, spoke.", []),
@@ -235,6 +239,21 @@ def test_figure_claims(sentence, expected):
         for c in rc.figure_claims(text)
     ]
     assert got == expected
+
+
+@pytest.mark.parametrize(
+    "written, spellings, slip",
+    [
+        ("Vućić", ["Aleksandar Vučić", "Vučić", "Vucic"], True),
+        ("Vucic", ["Vučić", "Vucic"], False),  # an alias as recorded
+        ("VUČIĆ’S", ["Vučić"], False),  # case and punctuation do not count
+        ("Moskva", ["Москва"], False),  # another script: a transliteration
+        ("Москва", ["Москва", "Moscow"], False),
+        ("Petar Ivic", ["Petar Ivić"], True),
+    ],
+)
+def test_misspelled(written, spellings, slip):
+    assert rc.misspelled(written, spellings) is slip
 
 
 @pytest.mark.parametrize(
