@@ -396,11 +396,14 @@ def load_records(
     using: str = DEFAULT_DB_ALIAS,
     source: Path,
     before_check: Callable[[], None] | None = None,
+    allowed: frozenset[type[models.Model]] | None = None,
 ) -> int:
     """Save serialized records as they are (as loaddata does); returns how many.
 
     Foreign keys are checked once at the end, after `before_check` (which may
     add the rows the records point at); inside the caller's transaction.
+    With `allowed`, a record of any other model is refused before it is
+    saved: a file written elsewhere must not bring accounts or keys.
     """
     connection = connections[using]
     count = 0
@@ -410,6 +413,11 @@ def load_records(
             for obj in serializers.deserialize(
                 "jsonl", lines, using=using, handle_forward_references=True
             ):
+                if allowed is not None and type(obj.object) not in allowed:
+                    raise BackupError(
+                        f"{source}: record {count + 1} is a "
+                        f"{obj.object._meta.label}, which this file may not hold"
+                    )
                 obj.save(using=using)
                 count += 1
                 if obj.deferred_fields:

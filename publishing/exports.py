@@ -303,6 +303,31 @@ def _tombstone(edition: Edition) -> None:
     }
 
 
+# What `records.jsonl` may hold, and all `import_archive` accepts from it.
+RECORD_MODELS = frozenset(
+    {
+        Actor,
+        ActorAlias,
+        Membership,
+        Office,
+        Indicator,
+        Agreement,
+        AgreementParty,
+        AgreementSource,
+        Institution,
+        Person,
+        Topic,
+        Edition,
+        EditionCredit,
+        EditionActor,
+        EditionRecommendation,
+        Assessment,
+        AssessmentSource,
+        BriefSlugHistory,
+    }
+)
+
+
 def _anonymous(assessment: Assessment) -> None:
     """An assessment as the public sees it: who wrote and published it stays home."""
     assessment.created_by_id = None
@@ -354,6 +379,7 @@ def public_records() -> Iterator[str]:
             ),
         ),
     ]
+    assert {model for model, _ in sets} == RECORD_MODELS
     for model, queryset in sets:
         change = _anonymous if model is Assessment else None
         yield from serialized(model, queryset, change=change)

@@ -47,7 +47,7 @@ from publishing.backups import (
     rebuild_derived,
     refuse_occupied,
 )
-from publishing.exports import FORMAT, MANIFEST
+from publishing.exports import FORMAT, MANIFEST, RECORD_MODELS
 from publishing.models import Edition
 
 RECORDS = "records.jsonl"
@@ -255,7 +255,10 @@ def import_archive(directory: Path, *, replace: bool = False) -> ImportResult:
         if replace:
             empty_database()
         result.records = load_records(
-            lines(), source=path, before_check=add_working_copies
+            lines(),
+            source=path,
+            before_check=add_working_copies,
+            allowed=RECORD_MODELS,
         )
         result.rebuilt = rebuild_derived(in_transaction=True)
     after_restore()

@@ -23,6 +23,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from archive import search
@@ -275,3 +276,34 @@ def test_a_changed_or_partial_export_is_refused_and_nothing_is_written(
     with pytest.raises(CommandError, match=re.escape(message)):
         call_command("import_archive", out)
     assert model_counts() == counts
+
+
+def test_an_export_that_brings_an_account_is_refused_even_with_a_matching_manifest(
+    tmp_path, model_counts
+):
+    # A mirror imports exports written elsewhere: the manifest only shows the
+    # files match each other, so what records.jsonl may hold is checked too.
+    out = _small_export(tmp_path)
+    records = out / "records.jsonl"
+    intruder = {
+        "model": "auth.user",
+        "pk": 999,
+        "fields": {"username": "intruder", "password": "x", "is_superuser": True},
+    }
+    with records.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(intruder) + "\n")
+    data = records.read_bytes()
+
+    def matching(manifest):
+        for entry in manifest["files"]:
+            if entry["path"] == "records.jsonl":
+                entry["bytes"] = len(data)
+                entry["sha256"] = hashlib.sha256(data).hexdigest()
+
+    _rewrite_manifest(out, matching)
+    counts = model_counts()
+
+    with pytest.raises(CommandError, match="auth.User, which this file may not hold"):
+        call_command("import_archive", out, "--force")
+    assert model_counts() == counts
+    assert not User.objects.filter(username="intruder").exists()
