@@ -11,7 +11,7 @@ class PublishingConfig(AppConfig):
     def ready(self) -> None:
         from briefs.hooks import provide_preview, register
         from kernel import pagecache
-        from publishing import changes, editions, search
+        from publishing import changes, editions, pictures, search
         from publishing.models import Edition
         from publishing.views import render_brief_preview
 
@@ -22,6 +22,8 @@ class PublishingConfig(AppConfig):
         changes.register()
         # The page cache's generation turns when a scheduled edition goes public.
         pagecache.register_release_source(Edition.objects.next_release_at)
+        # ... and at midnight, when pages that show today change by themselves.
+        pagecache.register_release_source(pictures.next_midnight)
 
         # The admin's preview (editorial) renders a brief as its public page.
         provide_preview(render_brief_preview)

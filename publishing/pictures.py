@@ -58,6 +58,18 @@ def forget() -> None:
     _store["for"], _store["items"] = None, {}
 
 
+def next_midnight() -> datetime.datetime:
+    """When "today" next changes in the archive's time zone.
+
+    Pages that show today (maps and timelines drawn to today, /compare/
+    without `on`) are cached per content generation; registered as a release
+    source (publishing/apps.py), this turns the generation at midnight, so no
+    cache or ETag keeps yesterday's picture.
+    """
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time()))
+
+
 def _cached(key: tuple, build: Callable[[], object]) -> object:
     if not settings.PREPARED_LISTS or settings.DEBUG:
         return build()

@@ -12,6 +12,8 @@ from lxml import etree
 
 from actors.models import Membership, Office
 from briefs.models import Status
+from kernel import pagecache
+from publishing.pictures import next_midnight
 from tests import factories
 from tests.site_world import build_world
 
@@ -208,3 +210,14 @@ def test_an_actor_with_nothing_dated_or_linked_shows_no_empty_picture(client, wo
     page = _page(client, "/actors/lonely/")
     assert "Timeline" not in page and "Alliance map" not in page
     assert _svgs(page) == []
+
+
+def test_pages_that_show_today_are_not_kept_past_midnight(db, monkeypatch):
+    # Maps and timelines are drawn to today: the page cache's generation (its
+    # keys and ETags) turns at the archive's midnight even when nothing changes.
+    token = pagecache.bump_generation()
+    assert pagecache.current_generation() == token
+
+    after_midnight = next_midnight().timestamp() + 1
+    monkeypatch.setattr(pagecache.time, "time", lambda: after_midnight)
+    assert pagecache.current_generation() != token
