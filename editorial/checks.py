@@ -46,6 +46,7 @@ from briefs.models import (
     content_loaded,
 )
 from editorial import record_checks
+from kernel.pagecache import current_generation
 
 ERROR = "error"
 WARNING = "warning"
@@ -420,8 +421,9 @@ def _fingerprint() -> tuple:
     """One query: changes when an actor, alias, person, institution or
     office title is added, removed or edited (counts, highest ids, latest
     edits; aliases and office titles, which have no edit time, by their
-    total length and flags: an edit that keeps those is missed until the
-    next change, as the mention scanner's fingerprint would miss it)."""
+    total length and flags), plus the page cache's generation, which every
+    committed change to those records retires (an edit that keeps the
+    lengths is caught by it)."""
     tables = {
         model: connection.ops.quote_name(model._meta.db_table)
         for model in (Actor, ActorAlias, Person, Institution, Office)
@@ -443,7 +445,10 @@ def _fingerprint() -> tuple:
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"({part})" for part in parts))
-        return tuple(cursor.fetchone())
+        row = tuple(cursor.fetchone())
+    # Every committed change to those records also retires the page cache's
+    # generation (kernel.changes): that catches the edits the sums miss.
+    return (*row, current_generation())
 
 
 def _snapshot() -> _Snapshot:
