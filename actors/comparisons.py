@@ -124,8 +124,10 @@ def _split(values: Iterable[str]) -> list[str]:
 
 
 def _parse_date(value: str) -> datetime.date:
+    # strptime, not fromisoformat: the page says YYYY-MM-DD and means only
+    # that (fromisoformat also takes week dates such as 2025-W01-1).
     try:
-        return datetime.date.fromisoformat(value.strip())
+        return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
         raise ValueError("Give a date as YYYY-MM-DD, e.g. 2025-06-01.") from None
 

@@ -143,6 +143,7 @@ def test_a_figure_valid_on_a_date_is_chosen_by_on(client, blocs):
         ("a=serbia,nowhere&b=albania", "Unknown actor: nowhere"),
         ("a=serbia", "at least two groups"),
         ("a=serbia&b=albania&on=2025-02-30", "YYYY-MM-DD"),
+        ("a=serbia&b=albania&on=2025-W01-1", "YYYY-MM-DD"),  # a week date
         ("a=serbia&b=albania&metrics=happiness", "Unknown metric"),
         ("a=serbia&b=albania&zz=1", "Unknown parameter"),
         ("a=serbia&b=albania&format=xlsx", "html, csv or json"),
