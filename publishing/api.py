@@ -48,10 +48,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from briefs.models import Person, Topic
+from kernel.compiled import CompiledQuery
 from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
 from publishing.citations import citation_payload, record_from_json
-from publishing.compiled import CompiledQuery
 from publishing.editions import API_ORIGIN
 from publishing.filters import (
     BriefFilter,

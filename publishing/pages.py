@@ -36,7 +36,7 @@ from actors.models import (
     Metric,
     Office,
 )
-from publishing.compiled import CompiledQuery
+from kernel.compiled import CompiledQuery
 from publishing.models import Edition, EditionActor, EditionRecommendation
 from publishing.rendering import absolute_url, json_ld
 

@@ -27,9 +27,9 @@ from django.utils.text import Truncator
 from django.utils.timezone import now
 
 from briefs.models import PolicyArea
-from publishing.compiled import CompiledQuery
+from kernel.compiled import CompiledQuery
 from publishing.models import Edition, EditionRecommendation
-from publishing.tracker import badge, statuses_of
+from publishing.tracker import NOT_ASSESSED, badge, statuses_of
 
 # The columns a row shows, in the order `render_rows` reads them.
 ROW_FIELDS = (
@@ -143,7 +143,7 @@ def render_rows(rows: Iterable[tuple]) -> str:
         ]
         to = f" · Addressed to {', '.join(links)}" if links else ""
         body_text = escape(Truncator(body).words(60, truncate=" …"))
-        status, day = statuses.get(pk, ("not_assessed", None))
+        status, day = statuses.get(pk, (NOT_ASSESSED, None))
         since = (
             f' <span class="meta">as of <time datetime="{day.isoformat()}">'
             f"{day.isoformat()}</time></span>"

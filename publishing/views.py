@@ -69,13 +69,13 @@ from briefs.models import (
     Role,
     Topic,
 )
+from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
 from publishing.citations import (
     EXPORT_FORMATS,
     format_apa,
     record_from_json,
 )
-from publishing.compiled import CompiledQuery
 from publishing.editions import preview_edition
 from publishing.facets import (
     FACET_SIZE,
