@@ -54,12 +54,12 @@ def _total(total: dict[str, Any], qualitative: bool) -> str:
     return f'<td class="total">{out}</td>'
 
 
-def table_html(
-    table: dict[str, Any], *, prefix: str, caption: str, frozen: bool = False
-) -> str:
+def table_html(table: dict[str, Any], *, prefix: str, frozen: bool = False) -> str:
     """The accessible table (caption, column groups, row headers), its note
     on how figures are chosen and added, and its numbered sources."""
     groups = table["groups"]
+    names = " compared with ".join(group["name"] for group in groups)
+    caption = f"{names}, figures valid on {table['on']}"
     parts = [
         f'<figure class="comparison" id="{prefix}">',
         f'<div class="table-scroll" role="region" aria-labelledby="{prefix}-caption"'

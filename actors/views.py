@@ -232,11 +232,7 @@ def compare(request: HttpRequest) -> HttpResponse:
     context = {
         **_form_context(request),
         "table": table,
-        "table_html": table_html(
-            table,
-            prefix="comparison",
-            caption=f"{' compared with '.join(names)}, figures valid on {table['on']}",
-        ),
+        "table_html": table_html(table, prefix="comparison"),
         "permalink": table["url"],
         "dated_permalink": comparisons.compare_url(
             [*[p for p in table["query"] if p[0] != "on"], ("on", table["on"])]

@@ -341,6 +341,13 @@ class NetworkForm(forms.Form):
                 "Unknown in the address: %(names)s.",
                 params={"names": ", ".join(unknown)},
             )
+        # A QueryDict answers a repeated key with its last value: say so instead.
+        repeated = sorted(k for k in self.fields if len(self.data.getlist(k)) > 1)
+        if repeated:
+            raise ValidationError(
+                "Give each of these once: %(names)s.",
+                params={"names": ", ".join(repeated)},
+            )
         return super().clean()
 
     def clean_on(self) -> datetime.date:

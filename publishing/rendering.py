@@ -136,13 +136,7 @@ def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
                 {"message": entry.get("error", ""), "number": index + 1},
             )
         table = entry["table"]
-        names = [group["name"] for group in table["groups"]]
-        return table_html(
-            table,
-            prefix=f"comparison-{index + 1}",
-            caption=f"{' compared with '.join(names)}, figures valid on {table['on']}",
-            frozen=True,
-        )
+        return table_html(table, prefix=f"comparison-{index + 1}", frozen=True)
 
     return _EMBED_RE.sub(fill, body_html)
 

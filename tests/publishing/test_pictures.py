@@ -101,6 +101,7 @@ def test_network_page_draws_the_day_asked_for(client, world):
         ("actor=atlantis", "No actor has this address"),
         ("actor=%3Cscript%3E", "valid"),
         ("colour=red", "Unknown in the address: colour"),
+        ("actor=serbia&actor=hungary", "Give each of these once: actor"),
     ],
 )
 def test_bad_network_address_is_a_400_that_says_why(client, world, query, message):
