@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kernel.limits import max_chars
+from languages.models import SerbianName
 
 # -- Limits on what staff type (README, *Limits and security*) ------------------
 # Plain text, escaped by the templates: work is linear in the length.
@@ -61,7 +62,7 @@ class ActorQuerySet(models.QuerySet["Actor"]):
 RESERVED_ACTOR_SLUGS = ["network"]
 
 
-class Actor(models.Model):
+class Actor(SerbianName):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=ActorKind.choices)
@@ -328,7 +329,8 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return qs.distinct()
 
 
-class Agreement(models.Model):
+class Agreement(SerbianName):
+    english_name_field = "title"
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=AgreementKind.choices)

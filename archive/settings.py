@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     # kernel); its search engine (archive/search/) has no models.
     "archive",
     "kernel",
+    "languages",
     "actors",
     "briefs",
     "editorial",
@@ -227,7 +228,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATORS}.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
+# English, Serbian Cyrillic, Serbian Latin (languages/codes.py): English
+# unprefixed, /sr/ and /sr-latn/ for Serbian in its two scripts.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("sr", "Српски"), ("sr-latn", "Srpski")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Belgrade")
 USE_I18N = True
 USE_TZ = True

@@ -14,6 +14,7 @@ from django.utils import timezone
 from actors.models import Actor, Agreement
 from briefs.markdown import render_markdown
 from kernel.limits import max_chars
+from languages.models import SerbianName
 
 # -- Limits on what editors type (README, *Limits*) -----------------------------
 # One constant per kind of text. Forms, the importer and `full_clean` all
@@ -49,7 +50,7 @@ def validate_orcid(value: str) -> None:
         raise ValidationError(f"{value} is not a valid ORCID iD (checksum fails).")
 
 
-class Institution(models.Model):
+class Institution(SerbianName):
     """An affiliation shared by many people (one record per institution)."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -76,7 +77,7 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return search.search_queryset(self, search.PEOPLE, q)
 
 
-class Person(models.Model):
+class Person(SerbianName):
     """An author, researcher, editor or translator of briefs."""
 
     name = models.CharField(max_length=200)
@@ -124,7 +125,7 @@ class Person(models.Model):
         return f"https://orcid.org/{self.orcid}" if self.orcid else ""
 
 
-class Topic(models.Model):
+class Topic(SerbianName):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(

@@ -1,6 +1,6 @@
 """The arrows between the apps point one way (README, Layout).
 
-    actors ← briefs ← editorial, publishing;  demo imports what it needs,
+    languages ← actors ← briefs ← editorial, publishing;  demo imports what it needs,
     nothing imports demo;  kernel and archive.search are imported by apps and
     import no project app;  archive (settings, root URLs, home and search
     views) may import any app, and no app imports it.
@@ -15,8 +15,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ["actors", "archive", "briefs", "demo", "editorial", "kernel", "publishing"]
-SHARED = {"kernel", "archive.search"}  # plumbing every app may import
+PACKAGES = [
+    "actors",
+    "archive",
+    "briefs",
+    "demo",
+    "editorial",
+    "kernel",
+    "languages",
+    "publishing",
+]
+# Plumbing every app may import; languages (scripts, names) sits on kernel.
+SHARED = {"kernel", "archive.search", "languages"}
 
 # Room → the rooms its modules may import (its own is always allowed).
 ALLOWED = {
@@ -26,6 +36,7 @@ ALLOWED = {
     "publishing": SHARED | {"actors", "briefs"},
     "demo": SHARED | {"actors", "briefs", "editorial", "publishing"},
     "kernel": set(),
+    "languages": {"kernel"},
     "archive.search": set(),
     "archive": SHARED | {"actors", "briefs", "editorial", "publishing"},
 }
