@@ -15,6 +15,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Mapping
+from types import MappingProxyType
 
 _CYRILLIC_TO_LATIN = {
     "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "ђ": "đ", "е": "e",
@@ -37,19 +38,41 @@ _LATIN_LETTER = re.compile(
     "|".join(sorted(map(re.escape, _LATIN_TO_CYRILLIC), key=len, reverse=True))
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-_FOREIGN_LETTERS = re.compile(r"[qwxyQWXY]")
+# A letter Serbian Latin does not have (q, w, x, y, and every letter with
+# another language's accent: é, ü, ø, ł…) makes a word foreign: "Washington",
+# "Müller", "Orbán" stay as written.
+_FOREIGN_LETTERS = re.compile(r"[^a-pr-vzA-PR-VZčćđšžČĆĐŠŽ\u0400-\u04FF]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
+# Roman numerals stay Latin in Cyrillic text ("XXI век", "II светски рат").
+# Only from two letters up ("I" is the conjunction), and not MI and VI, the
+# pronouns, which a heading in capitals has.
+_ROMAN_NUMERAL = re.compile(
+    r"(?=[MDCLXVI]{2})M{0,4}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+)
+_NOT_NUMERALS = frozenset({"MI", "VI"})
 
-# Words (by their lower-case start) where "dž", "nj" or "lj" are two letters:
-# a prefix ending in d before ž (nad-, od-, pod-, pred-), and loan words
-# with n + j (in-jekcija, kon-junkcija) — the standard lists of the
-# Serbian orthography (Pravopis srpskoga jezika, t. 111).
+# Word starts (lower case) where "dž" or "nj" are two letters, not one: a
+# prefix ending in d before a word that starts with ž (nad-, od-, pod-,
+# pred-), and loan words with n + j. Each stem reaches past the pair, so that
+# "odžak" (оџак) and "nadžak" (наџак), whose dž is one letter, are not
+# caught. Only words of the standard language (Pravopis srpskoga jezika);
+# inflected and derived forms follow from the stem.
 DIGRAPH_EXCEPTIONS = (
-    "nadžanj", "nadžet", "nadživ", "nadžnj", "nadžup",
-    "odžal", "odžvak", "odživ",
-    "podžanr", "podžel", "podžnj", "podžup",
-    "predželud", "predživ",
-    "injek", "konjug", "konjunk", "vanjezi", "tanjug",
+    "nadživ",  # nadživeti, nadživljavati
+    "nadžnj", "nadžanj",  # nadžnjeti, nadžanjem
+    "odžal",  # odžaliti
+    "odživ",  # odživeti, odživljavati
+    "podžanr",  # podžanr
+    "podželud",  # podželudačni, podželudačna žlezda
+    "podžup",  # podžupan, podžupanija
+    "predželud",  # predželudac
+    "feldžandarm",  # feldžandarm, feldžandarmerija
+    "injek",  # injekcija, injektirati
+    "konjug",  # konjugacija, konjugovati
+    "konjunk",  # konjunkcija, konjunktura, konjunktiv, konjunktivitis
+    "vanjezi",  # vanjezički
+    "anjon",  # anjon (anion)
+    "tanjug",  # Tanjug (TAN-JUG)
 )  # fmt: skip
 
 
@@ -61,18 +84,34 @@ def to_latin(text: str) -> str:
     return text.translate(_TO_LATIN_TABLE)
 
 
-def _letters_to_cyrillic(word: str, split_digraph: bool) -> str:
-    if split_digraph:
-        # Every letter on its own: "dž" → "дж", "nj" → "нј".
-        return "".join(_LATIN_TO_CYRILLIC.get(char, char) for char in word)
+def _letters_to_cyrillic(word: str) -> str:
     return _LATIN_LETTER.sub(lambda m: _LATIN_TO_CYRILLIC[m.group()], word)
 
 
-def word_to_cyrillic(word: str, exceptions: Mapping[str, str] | None = None) -> str:
-    """One Latin word in Cyrillic, by the rules and the exception list.
+def _split_stem(lower: str) -> int:
+    """How long the digraph-exception stem `lower` starts with is (0: none)."""
+    if lower.startswith(DIGRAPH_EXCEPTIONS):
+        return max(len(stem) for stem in DIGRAPH_EXCEPTIONS if lower.startswith(stem))
+    return 0
 
-    `exceptions` maps a word (any case) to how the house writes it in
-    Cyrillic; a value equal to the word keeps it in Latin.
+
+def is_foreign(word: str) -> bool:
+    """Whether a Latin word is written as its own language writes it (letters
+    Serbian has not) or is a Roman numeral: such words stay Latin."""
+    if _FOREIGN_LETTERS.search(word):
+        return True
+    return word not in _NOT_NUMERALS and _ROMAN_NUMERAL.fullmatch(word) is not None
+
+
+def word_to_cyrillic(word: str, exceptions: Mapping[str, str] | None = None) -> str:
+    """One Latin word in Cyrillic, by the exception list, then the rules.
+
+    `exceptions` maps a word (lower case; the exact spelling is tried first)
+    to how the house writes it in Cyrillic; a value equal to the word keeps
+    it in Latin. The case of the word is kept: "NATO" and "Nato" → "НАТО",
+    "Njegoš" → "Његош", "NJEGOŠ" → "ЊЕГОШ". A foreign word (see is_foreign)
+    is kept; in a word starting with a DIGRAPH_EXCEPTIONS stem the digraph of
+    the stem is two letters ("nadživljavati" → "надживљавати").
     """
     if exceptions:
         written = exceptions.get(word) or exceptions.get(word.lower())
@@ -80,11 +119,15 @@ def word_to_cyrillic(word: str, exceptions: Mapping[str, str] | None = None) -> 
             if written.lower() == word.lower():
                 return word
             return _match_case(written, word)
-    if _FOREIGN_LETTERS.search(word):
+    if is_foreign(word):
         return word
-    lower = word.lower()
-    split = lower.startswith(DIGRAPH_EXCEPTIONS)
-    return _letters_to_cyrillic(word, split)
+    split = _split_stem(word.lower())
+    if split:
+        # The stem letter by letter ("dž" → "дж", "nj" → "нј"), the rest
+        # by the rules.
+        stem = "".join(_LATIN_TO_CYRILLIC.get(char, char) for char in word[:split])
+        return stem + _letters_to_cyrillic(word[split:])
+    return _letters_to_cyrillic(word)
 
 
 def _match_case(written: str, word: str) -> str:
@@ -96,22 +139,106 @@ def _match_case(written: str, word: str) -> str:
 
 
 def to_cyrillic(text: str, exceptions: Mapping[str, str] | None = None) -> str:
-    """Serbian Latin to Cyrillic, word by word (see word_to_cyrillic)."""
+    """Serbian Latin to Cyrillic, word by word (see word_to_cyrillic).
+
+    Text typed with combining accents (NFD) is composed first, so that "č"
+    is one letter whichever way it was typed.
+    """
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     return _WORD.sub(lambda m: word_to_cyrillic(m.group(), exceptions), text)
 
 
-_FOLD_LATIN = str.maketrans({"đ": "dj", "č": "c", "ć": "c", "š": "s", "ž": "z"})
+# -- Search folding ---------------------------------------------------------
+
+# Letters of other Cyrillic alphabets that appear in names (Macedonian,
+# Russian, Ukrainian, Belarusian), for folding only; Serbian's come from
+# the table above. "_" is a letter that folds to nothing (ъ, ь).
+_OTHER_CYRILLIC = dict(
+    zip(
+        "ѓќѕйыэюящъьёєіїґў",
+        "gj kj dz j y e ju ja šč _ _ e je i ji g u".split(),
+        strict=True,
+    )
+)
+_FOLD_CYRILLIC = {
+    cyr: lat for cyr, lat in _CYRILLIC_TO_LATIN.items() if cyr.islower()
+} | {k: ("" if v == "_" else v) for k, v in _OTHER_CYRILLIC.items()}
+_FOLD_CYRILLIC |= {k.upper(): v[:1].upper() + v[1:] for k, v in _FOLD_CYRILLIC.items()}
+# Latin letters that do not decompose under NFKD.
+_FOLD_SPECIAL = {
+    "đ": "dj", "Đ": "Dj", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae",
+    "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "þ": "th", "Þ": "Th", "ð": "d",
+    "Ð": "D", "ı": "i", "ħ": "h", "Ħ": "H", "\u00ad": "",
+}  # fmt: skip
+_FOLD_RANGES = (
+    (0x00A0, 0x0250),  # Latin-1 supplement, Latin extended A and B
+    (0x0300, 0x0370),  # combining diacritical marks (text typed in NFD)
+    (0x0400, 0x0530),  # Cyrillic
+    (0x1E00, 0x1F00),  # Latin extended additional
+    (0xE000, 0xF900),  # private use: reserved for the search engines' markers
+    (0xFB00, 0xFB07),  # Latin ligatures (ﬁ, ﬂ)
+)
 
 
-def fold(text: str) -> str:
-    """A script- and diacritic-free form for search: both scripts match alike.
+def _fold_char(char: str) -> str:
+    out = []
+    for ch in _FOLD_CYRILLIC.get(char, char):
+        if ch in _FOLD_SPECIAL:
+            out.append(_FOLD_SPECIAL[ch])
+            continue
+        decomposed = unicodedata.normalize("NFKD", ch)
+        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
+    return "".join(out)
 
-    "Вучић", "Vučić" and "Vucic" all fold to "vucic"; "Đukanović" and
-    "Djukanovic" to "djukanovic".
+
+def _fold_tables() -> tuple[dict[int, str], dict[int, str]]:
+    cased: dict[int, str] = {}
+    for start, end in _FOLD_RANGES:
+        for cp in range(start, end):
+            char = chr(cp)
+            folded = "" if 0xE000 <= cp < 0xF900 else _fold_char(char)
+            if folded != char:
+                cased[cp] = folded
+    # str.lower() changes length for this one letter only; keep it out of
+    # the way so that folding stays char-by-char predictable.
+    cased[0x130] = "I"
+    lowered = {cp: value.lower() for cp, value in cased.items()}
+    return cased, lowered
+
+
+_FOLD_TABLE_CASED, FOLD_TABLE = _fold_tables()
+# FOLD_TABLE: code point → its folded form, for every character that folding
+# changes (archive.search maps positions in folded text back through it).
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def fold(text: str, *, lower: bool = True) -> str:
+    """A script- and diacritic-free form for search and name matching.
+
+    Cyrillic (Serbian, and the other alphabets' letters names use) becomes
+    Latin, diacritics go (č/ć → c, š → s, ž → z, đ → dj), and by default the
+    result is lower case: "Вучић", "Vučić" and "Vucic" all fold to "vucic",
+    "Ђукановић" and "Djukanović" to "djukanovic". Character by character:
+    only a few characters change length (љ → lj, đ → dj, combining marks →
+    nothing), which FOLD_TABLE says.
     """
-    latin = to_latin(text).lower().translate(_FOLD_LATIN)
-    decomposed = unicodedata.normalize("NFKD", latin)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Only non-ASCII runs need the table: str.translate with a dict costs a
+    # lookup per character, which on mostly-ASCII text is most of the time.
+    if lower:
+        return _NON_ASCII.sub(lambda m: m.group().translate(FOLD_TABLE), text).lower()
+    return _NON_ASCII.sub(lambda m: m.group().translate(_FOLD_TABLE_CASED), text)
+
+
+def ascii_fold(text: str) -> str:
+    """`fold` keeping case, then ASCII only: for slugs and name matching.
+
+    Characters outside the folding table that NFKD decomposes (ﬁ, ²,
+    full-width letters) become ASCII; anything else that is not ASCII is
+    dropped: "Ђорђе Љубичић" → "Djordje Ljubicic".
+    """
+    latin = unicodedata.normalize("NFKD", fold(text, lower=False))
+    return latin.encode("ascii", "ignore").decode()
 
 
 # The house style's own spellings, in code: words the rules would get wrong
@@ -120,17 +247,61 @@ def fold(text: str) -> str:
 # translation the editor writes, not a transliteration. Editors extend the
 # list in the admin (languages.models.ScriptException).
 DEFAULT_EXCEPTIONS: dict[str, str] = {
-    "nato": "НАТО",
-    "eu": "ЕУ",
-    "kfor": "КФОР",
-    "eulex": "ЕУЛЕКС",
-    "frontex": "Фронтекс",
+    "NATO": "НАТО",
+    "EU": "ЕУ",
+    "KFOR": "КФОР",
+    "EULEX": "ЕУЛЕКС",
+    "Frontex": "Фронтекс",
 }
 
 
+# This process's copy of the merged list and the content generation it was
+# read in (kernel.pagecache): saving an exception records a change
+# (languages/apps.py), whose after-commit step retires the generation in
+# every process and clears this copy at once in the one that saved it.
+_house: dict[str, object] = {"generation": None, "exceptions": None}
+
+
 def house_exceptions() -> Mapping[str, str]:
-    """The house exception list: the defaults above."""
-    return DEFAULT_EXCEPTIONS
+    """The house exception list: DEFAULT_EXCEPTIONS, then the editors' own
+    (languages.models.ScriptException, which win), by lower-case Latin word.
+
+    Read once per content generation and process: one query after each
+    committed change anywhere, none otherwise (a GET reads, never writes).
+    """
+    from kernel.pagecache import current_generation
+    from languages.models import ScriptException
+
+    generation = current_generation()
+    if _house["generation"] == generation and _house["exceptions"] is not None:
+        return _house["exceptions"]  # type: ignore[return-value]
+    merged = {latin.lower(): cyrillic for latin, cyrillic in DEFAULT_EXCEPTIONS.items()}
+    merged.update(
+        (latin.lower(), cyrillic)
+        for latin, cyrillic in ScriptException.objects.values_list("latin", "cyrillic")
+    )
+    exceptions = MappingProxyType(merged)
+    _house["generation"], _house["exceptions"] = generation, exceptions
+    return exceptions
+
+
+def forget_house_exceptions(ids: object = None) -> None:
+    """Drop this process's copy (a kernel.changes handler: `ids` unused)."""
+    _house["generation"] = _house["exceptions"] = None
+
+
+def is_word(text: str) -> bool:
+    """Whether `text` is one word as the conversion reads words: letters only."""
+    return _WORD.fullmatch(text) is not None
+
+
+def has_cyrillic(text: str) -> bool:
+    return _CYRILLIC_LETTER.search(text) is not None
+
+
+def is_cyrillic_word(text: str) -> bool:
+    """Letters of the Serbian Cyrillic alphabet only."""
+    return all(char in _CYRILLIC_TO_LATIN for char in text) and bool(text)
 
 
 # -- Markup: Markdown bodies and rendered HTML, converted around what is not text --
