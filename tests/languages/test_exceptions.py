@@ -133,9 +133,12 @@ def test_editors_add_and_change_exceptions_in_the_admin(client):
     assert listing.status_code == 200
     assert "Хуавеј" in listing.content.decode()
     assert "EULEX → ЕУЛЕКС" in listing.content.decode()
-    assert client.get(
-        f"/admin/languages/scriptexception/{exception.pk}/change/"
-    ).status_code == 200
+    assert (
+        client.get(
+            f"/admin/languages/scriptexception/{exception.pk}/change/"
+        ).status_code
+        == 200
+    )
     # Taking a word off the list is for superusers.
     assert editor.has_perm("languages.change_scriptexception")
     assert not editor.has_perm("languages.delete_scriptexception")
