@@ -42,6 +42,9 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # another language's accent: é, ü, ø, ł…) makes a word foreign: "Washington",
 # "Müller", "Orbán" stay as written.
 _FOREIGN_LETTERS = re.compile(r"[^a-pr-vzA-PR-VZčćđšžČĆĐŠŽ\u0400-\u04FF]")
+# A capital after a small letter is a brand or a name as its owner writes it
+# ("iPhone", "McDonald", "PhD"): no Serbian word is spelt so.
+_INNER_CAPITAL = re.compile(r"[a-zčćđšž][A-ZČĆĐŠŽ]")
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
 # Roman numerals stay Latin in Cyrillic text ("XXI век", "II светски рат").
 # Only from two letters up ("I" is the conjunction), and not MI and VI, the
@@ -88,17 +91,23 @@ def _letters_to_cyrillic(word: str) -> str:
     return _LATIN_LETTER.sub(lambda m: _LATIN_TO_CYRILLIC[m.group()], word)
 
 
-def _split_stem(lower: str) -> int:
-    """How long the digraph-exception stem `lower` starts with is (0: none)."""
+_PAIR = re.compile("dž|nj")
+
+
+def _split_at(lower: str) -> int:
+    """Where the two letters of a digraph exception part, or 0: after the
+    first letter of the stem's first pair ("nad|žnjeti", "in|jekcija"); the
+    rest of the word, the stem's other pairs included, follows the rules."""
     if lower.startswith(DIGRAPH_EXCEPTIONS):
-        return max(len(stem) for stem in DIGRAPH_EXCEPTIONS if lower.startswith(stem))
+        return _PAIR.search(lower).start() + 1  # type: ignore[union-attr]
     return 0
 
 
 def is_foreign(word: str) -> bool:
     """Whether a Latin word is written as its own language writes it (letters
-    Serbian has not) or is a Roman numeral: such words stay Latin."""
-    if _FOREIGN_LETTERS.search(word):
+    Serbian has not, a capital inside: "iPhone") or is a Roman numeral: such
+    words stay Latin."""
+    if _FOREIGN_LETTERS.search(word) or _INNER_CAPITAL.search(word):
         return True
     return word not in _NOT_NUMERALS and _ROMAN_NUMERAL.fullmatch(word) is not None
 
@@ -110,8 +119,8 @@ def word_to_cyrillic(word: str, exceptions: Mapping[str, str] | None = None) -> 
     to how the house writes it in Cyrillic; a value equal to the word keeps
     it in Latin. The case of the word is kept: "NATO" and "Nato" → "НАТО",
     "Njegoš" → "Његош", "NJEGOŠ" → "ЊЕГОШ". A foreign word (see is_foreign)
-    is kept; in a word starting with a DIGRAPH_EXCEPTIONS stem the digraph of
-    the stem is two letters ("nadživljavati" → "надживљавати").
+    is kept; in a word starting with a DIGRAPH_EXCEPTIONS stem the stem's
+    first pair is two letters, and only it ("nadžnjeti" → "наджњети").
     """
     if exceptions:
         written = exceptions.get(word) or exceptions.get(word.lower())
@@ -121,12 +130,10 @@ def word_to_cyrillic(word: str, exceptions: Mapping[str, str] | None = None) -> 
             return _match_case(written, word)
     if is_foreign(word):
         return word
-    split = _split_stem(word.lower())
+    split = _split_at(word.lower())
     if split:
-        # The stem letter by letter ("dž" → "дж", "nj" → "нј"), the rest
-        # by the rules.
-        stem = "".join(_LATIN_TO_CYRILLIC.get(char, char) for char in word[:split])
-        return stem + _letters_to_cyrillic(word[split:])
+        # Converted on each side of the split: "nad" + "žnjeti" → "над" + "жњети".
+        return _letters_to_cyrillic(word[:split]) + _letters_to_cyrillic(word[split:])
     return _letters_to_cyrillic(word)
 
 
