@@ -369,9 +369,13 @@ def test_search_folds_both_scripts_and_diacritics_alike(spellings, folded):
     assert {fold(spelling) for spelling in spellings} == {folded}
 
 
+@pytest.mark.django_db
 def test_a_name_in_each_public_language():
     assert name_in("en", "Serbia", "Srbija") == "Serbia"
     assert name_in("sr", "Serbia", "Srbija") == "Србија"
     assert name_in("sr-latn", "Serbia", "Србија") == "Srbija"
     assert name_in("sr", "Washington", "", "Вашингтон") == "Вашингтон"
     assert name_in("sr-latn", "Washington", "", "Вашингтон") == "Washington"
+    # Names follow the house list, as text does.
+    assert name_in("sr", "EULEX") == "ЕУЛЕКС"
+    assert name_in("sr", "EULEX", exceptions={}) == "EULEX"
