@@ -395,12 +395,14 @@ class _Finder:
 
 def _trim_address(text: str, start: int, end: int) -> int:
     """End of an address without the punctuation of the sentence around it."""
+    opened, closed = text.count("(", start, end), text.count(")", start, end)
     while end > start:
         last = text[end - 1]
         if last in _ADDRESS_TRAILING:
             end -= 1
-        elif last == ")" and text.count("(", start, end) < text.count(")", start, end):
+        elif last == ")" and opened < closed:  # a bracket around the address
             end -= 1
+            closed -= 1
         else:
             break
     return end
@@ -491,11 +493,14 @@ class _Converter:
         scan = 0  # where to look for the next construct
         breaks = self.markdown and "\n" in text
         next_break = self._next_break(0) if breaks else n
+        found = -1  # where the next special character is, from `scan` on
         while scan < n:
             while k < len(kept) and kept[k][0] < scan:
                 k += 1
-            match = special.search(text, scan)
-            at = match.start() if match else n
+            if found < scan:  # else the next special character is still ahead
+                match = special.search(text, scan)
+                found = match.start() if match else n
+            at = found
             if k < len(kept) and kept[k][0] <= at:
                 start, end = kept[k]
                 self._text(pos, start)

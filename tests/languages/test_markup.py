@@ -8,7 +8,7 @@ import pytest
 from briefs.markdown import render_markdown
 from languages.codes import CYRILLIC, LATIN
 from languages.transliteration import html_to_script, markdown_to_script
-from tests.fixtures.pathological import bodies
+from tests.fixtures.pathological import bodies, fill
 
 HOUSE = {"nato": "НАТО", "microsoft": "Microsoft"}
 
@@ -84,6 +84,53 @@ def _timings(function, small, large, runs=2):
 def _scaling(function, small, large):
     small_time, large_time = _timings(function, small, large)
     return large_time / max(small_time, 1e-4)
+
+
+def _growing_backtick_runs(size):
+    # Runs of 1, 2, 3… backticks, none closed: each looks for its twin.
+    parts, total, length = [], 0, 1
+    while total < size:
+        parts.append("`" * length + "a")
+        total += length + 1
+        length += 1
+    return "".join(parts)[:size]
+
+
+# Worst cases of the conversion's own constructs, beyond the renderer's.
+CONVERSION_CASES = {
+    "address closed by brackets": lambda n: "https://a" + ")" * (n - 9),
+    "address run": lambda n: fill("https://a.rs/nj ", n),
+    "e-mail openers": lambda n: fill("a@", n),
+    "domain labels": lambda n: fill("a.", n),
+    "www run": lambda n: fill("www.", n),
+    "link destination run": lambda n: fill("](", n),
+    "keep openers": lambda n: fill("{=", n),
+    "keep openers with text": lambda n: fill("{=nj ", n),
+    "attribute openers": lambda n: fill('<a title="', n),
+    "tag attributes": lambda n: "<a " + fill("title=x ", n - 3),
+    "growing backtick runs": _growing_backtick_runs,
+    "entity openers": lambda n: fill("&#", n),
+    "footnote label openers": lambda n: fill("[^", n),
+    "reference definitions": lambda n: fill("[nj]: /nj\n", n),
+    "comment openers": lambda n: fill("<!--", n),
+    "code block lines": lambda n: fill("    nj\n", n),
+    "fences": lambda n: fill("```\nnj\n", n),
+    "raw code openers": lambda n: fill("<code>nj", n),
+    "words": lambda n: fill("njegov nadživljavati Washington ", n),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CONVERSION_CASES))
+def test_conversion_grows_linearly_on_its_own_worst_cases(name):
+    build = CONVERSION_CASES[name]
+    small, large = build(6_000), build(60_000)
+    for script, house in ((CYRILLIC, HOUSE), (LATIN, None)):
+        ratio = _scaling(
+            lambda text, s=script, h=house: markdown_to_script(text, s, h), small, large
+        )
+        assert ratio < 35, f"{name} to {script}: {ratio:.0f}x for 10x the input"
+    ratio = _scaling(lambda html: html_to_script(html, CYRILLIC, HOUSE), small, large)
+    assert ratio < 35, f"{name} (HTML): {ratio:.0f}x for 10x the input"
 
 
 @pytest.mark.parametrize("name", sorted(bodies(100)))
