@@ -1,14 +1,22 @@
 """Serbian between its two scripts: the one transliteration module.
 
-Content, names, search folding and the interface all go through here.
+Content, names, search folding and the interface all go through here
+(README, *Serbian in two scripts*).
 
-- Cyrillic → Latin is exact: every Serbian Cyrillic letter has one Latin
-  spelling (љ → lj, њ → nj, џ → dž); anything else passes through.
-- Latin → Cyrillic is not a letter swap. "lj", "nj" and "dž" are usually one
-  letter (љ, њ, џ) but two in some words (nadživeti, podžupan, injekcija,
-  konjunkcija); words spelt with letters Serbian does not have (q, w, x, y)
-  are foreign and kept; the house style's exception list says how other
-  foreign names and acronyms are written.
+- Cyrillic → Latin is exact (`to_latin`): every Serbian Cyrillic letter has
+  one Latin spelling (љ → lj, њ → nj, џ → dž); anything else passes through.
+- Latin → Cyrillic is not a letter swap (`to_cyrillic`, `word_to_cyrillic`).
+  "lj", "nj" and "dž" are usually one letter (љ, њ, џ) but two in some words
+  (`DIGRAPH_EXCEPTIONS`: nadživeti, podžupan, injekcija, konjunkcija);
+  foreign words (letters Serbian does not have, a capital inside) and Roman
+  numerals are kept; the house exception list (`house_exceptions()`: the
+  built-in `DEFAULT_EXCEPTIONS` and the editors' ScriptException rows) says
+  how acronyms and other names are written.
+- Bodies: `markdown_to_script` and `html_to_script` convert the text of a
+  Markdown body or of rendered HTML and keep code, addresses, link targets,
+  footnote labels, markup and what the editor marked {=like this=}.
+- Search: `fold` gives both scripts, with or without diacritics, one
+  spelling ("Вучић", "Vučić", "Vucic" → "vucic"); `ascii_fold` for slugs.
 """
 
 import bisect

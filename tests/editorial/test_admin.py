@@ -16,9 +16,10 @@ from actors.models import (
     Office,
 )
 from briefs.models import Brief, Recommendation
+from languages.models import ScriptException
 from tests import factories
 
-PROJECT_APPS = {"actors", "briefs"}
+PROJECT_APPS = {"actors", "briefs", "languages"}
 PROJECT_MODELS = [
     model for model in admin.site._registry if model._meta.app_label in PROJECT_APPS
 ]
@@ -29,7 +30,8 @@ def build_archive(rows: int) -> None:
     nato = factories.make_actor(name="NATO", kind=ActorKind.ORGANIZATION)
     institution = factories.make_institution()
     topic = factories.make_topic()
-    for _ in range(rows):
+    for n in range(rows):
+        ScriptException.objects.create(latin=f"Brand{n}", cyrillic=f"Brand{n}")
         state = factories.make_actor()
         person = factories.make_actor(kind=ActorKind.PERSON)
         ActorAlias.objects.create(actor=state, alias=f"{state.name} alias")
