@@ -12,6 +12,8 @@ For each entry of tests/fixtures/pathological.py, at `BODY_MAX_CHARS` (or
   (revision diffs and editorial checks, which run on submit and publish);
 - diff:    `briefs.revisions.diff_body` against the entry with one character
   inserted in the middle (the History page's comparison);
+- script:  `languages.transliteration.markdown_to_script` to Cyrillic, then
+  `html_to_script` of the rendered body (a Serbian body in its other script);
 - import:  `briefs.importers.parse_brief` on the entry as a plain-text file, then
   rendering of the Markdown it produced. Escaping makes the Markdown longer
   than the file, so an entry refused for its body's length is also imported
@@ -50,6 +52,8 @@ from briefs.markdown import render_markdown, split_blocks  # noqa: E402
 from briefs.models import BODY_MAX_CHARS  # noqa: E402
 from editorial.checks import linked_briefs  # noqa: E402
 from editorial.revisions import diff_body  # noqa: E402
+from languages.codes import CYRILLIC  # noqa: E402
+from languages.transliteration import html_to_script, markdown_to_script  # noqa: E402
 from tests.fixtures import pathological  # noqa: E402
 
 TARGET_SECONDS = 1.0
@@ -93,7 +97,7 @@ def main() -> None:
 
     bodies = pathological.bodies(args.size)
     files = pathological.import_bodies(args.size)
-    columns = ["render", "index", "blocks", "diff", "import"]
+    columns = ["render", "index", "blocks", "diff", "script", "import"]
     print(f"Pathological corpus at {args.size:,} characters (CPU seconds)\n")
     print(f"| {'input':<38} | {'chars':>7} | " + " | ".join(columns) + " | note |")
     print(f"|{'-' * 40}|{'-' * 9}|" + "|".join("-" * 8 for _ in columns) + "|---|")
@@ -109,6 +113,15 @@ def main() -> None:
             middle = len(text) // 2
             edited = text[:middle] + "x" + text[middle:]
             row["diff"], _ = timed(diff_body, text, edited)
+            html, _ = render_markdown(text)
+            row["script"], _ = timed(
+                lambda t, h: (
+                    markdown_to_script(t, CYRILLIC, {}),
+                    html_to_script(h, CYRILLIC, {}),
+                ),
+                text,
+                html,
+            )
         row["import"], note = import_time(text)
         row["note"] = note[:70]
         rows.append(row)

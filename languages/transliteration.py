@@ -339,16 +339,26 @@ _VOID_ELEMENTS = frozenset(
      "source", "track", "wbr"}
 )  # fmt: skip
 
-# Addresses, written in Latin in both scripts. Each pattern may only start
-# where a run of its characters starts (the look-behinds), so a long word
-# costs one attempt, not one per letter.
-_ADDRESS = re.compile(
+# Addresses, written in Latin in both scripts: URLs, e-mail addresses and
+# domain names. Each pattern may only start where a run of its characters
+# starts (the look-behinds), so a long word costs one attempt, not one per
+# letter; and each runs only when its cheap trigger is in the text at all.
+_URL_ADDRESS = re.compile(
     r"(?<![A-Za-z0-9+.-])(?:[A-Za-z][A-Za-z0-9+.-]{0,20}://|www\.|mailto:)"
     r"[^\s<>\[\]\"'`{}|\\^*]*"
-    r"|(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|(?<![\w.@/-])(?:[A-Za-z0-9-]+\.)+"
-    r"(?i:com|org|net|int|edu|gov|eu|rs|srb|me|ba|hr|mk|si|info|io)"
-    r"(?![\w-])(?:/[^\s<>\[\]\"'`{}|\\^*]*)?"
+)
+_EMAIL_ADDRESS = re.compile(
+    r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+)
+_TOP_LEVEL_DOMAINS = r"(?i:com|org|net|int|edu|gov|eu|rs|srb|me|ba|hr|mk|si|info|io)"
+_DOMAIN_ADDRESS = re.compile(
+    r"(?<![\w.@/-])(?:[A-Za-z0-9-]+\.)+" + _TOP_LEVEL_DOMAINS + r"(?![\w-])"
+    r"(?:/[^\s<>\[\]\"'`{}|\\^*]*)?"
+)
+_ADDRESSES = (
+    (re.compile(r"://|www\.|mailto:"), _URL_ADDRESS),
+    (re.compile(r"@[A-Za-z0-9-]+\."), _EMAIL_ADDRESS),
+    (re.compile(r"\." + _TOP_LEVEL_DOMAINS + r"(?![\w-])"), _DOMAIN_ADDRESS),
 )
 _ADDRESS_TRAILING = ".,:;!?_'\""
 
@@ -477,16 +487,26 @@ class _Converter:
     def _kept_spans(self) -> list[tuple[int, int]]:
         text = self.text
         spans = []
-        for match in _ADDRESS.finditer(text):
-            end = _trim_address(text, match.start(), match.end())
-            if end > match.start():
-                spans.append((match.start(), end))
+        for trigger, pattern in _ADDRESSES:
+            if not trigger.search(text):
+                continue
+            for match in pattern.finditer(text):
+                end = _trim_address(text, match.start(), match.end())
+                if end > match.start():
+                    spans.append((match.start(), end))
         if self.markdown:
             spans += _code_block_spans(text)
             if "]:" in text:
                 spans += [m.span(1) for m in _REFERENCE_DEFINITION.finditer(text)]
         spans.sort()
-        return spans
+        kept: list[tuple[int, int]] = []
+        for start, end in spans:  # one address inside another: the outer one
+            if kept and start < kept[-1][1]:
+                if end > kept[-1][1]:
+                    kept[-1] = (kept[-1][0], end)
+                continue
+            kept.append((start, end))
+        return kept
 
     @property
     def skipping(self) -> bool:
@@ -584,13 +604,17 @@ class _Converter:
 
     def _angle(self, at: int) -> tuple[int | None, str | None]:
         text = self.text
-        for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")):
-            if text.startswith(opener, at):
-                close = self.find(closer, at + len(opener))
-                return (close + len(closer), None) if close != -1 else (None, None)
-        if text.startswith("<!", at):
-            close = self.find(">", at + 2)
-            return (close + 1, None) if close != -1 else (None, None)
+        if text[at + 1 : at + 2] in ("!", "?"):
+            for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")):
+                if text.startswith(opener, at):
+                    close = self.find(closer, at + len(opener))
+                    if close == -1:
+                        return None, None
+                    return (close + len(closer), None)
+            if text.startswith("<!", at):
+                close = self.find(">", at + 2)
+                return (close + 1, None) if close != -1 else (None, None)
+            return None, None
         if self.markdown:
             match = _AUTOLINK.match(text, at)
             if match:
