@@ -15,6 +15,8 @@ Content, names, search folding and the interface all go through here
 - Bodies: `markdown_to_script` and `html_to_script` convert the text of a
   Markdown body or of rendered HTML and keep code, addresses, link targets,
   footnote labels, markup and what the editor marked {=like this=}.
+- Plain text (titles, summaries): `text_to_script`, which also drops the
+  {=…=} marks.
 - Search: `fold` gives both scripts, with or without diacritics, one
   spelling ("Вучић", "Vučić", "Vucic" → "vucic"); `ascii_fold` for slugs.
 """
@@ -22,7 +24,7 @@ Content, names, search folding and the interface all go through here
 import bisect
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 _CYRILLIC_TO_LATIN = {
@@ -721,6 +723,46 @@ def markdown_to_script(
         return text
     convert = _converter(script, exceptions)
     return _Converter(text, convert, markdown=True).run()
+
+
+# {=kept as written=} in plain text. An attempt stops at the next "{=" or line
+# end, so a run of openers without a closer is one scan.
+_KEEP_SPAN = re.compile(r"\{=((?:[^=\n{]|=(?!\})|\{(?!=))+)=\}")
+
+
+def _around_addresses(text: str, convert: Callable[[str], str]) -> str:
+    if not any(trigger.search(text) for trigger, _ in _ADDRESSES):
+        return convert(text)
+    out, pos = [], 0
+    spans = _Converter(text, convert, markdown=False).kept
+    for start, end in spans:
+        out += [convert(text[pos:start]), text[start:end]]
+        pos = end
+    out.append(convert(text[pos:]))
+    return "".join(out)
+
+
+def text_to_script(
+    text: str, script: str, exceptions: Mapping[str, str] | None = None
+) -> str:
+    """Plain text (a title, a summary, a caption) as readers of `script` see it.
+
+    Words are converted as in `to_latin` / `to_cyrillic` (with `exceptions`;
+    None: the house list), addresses are kept, and what the editor marked
+    {=like this=} is kept as written with the marks removed: call it for the
+    script a text was written in too, so that no reader sees the marks.
+    """
+    if not text:
+        return text
+    convert = _converter(script, exceptions)
+    if KEEP_OPEN not in text:
+        return _around_addresses(text, convert)
+    out, pos = [], 0
+    for match in _KEEP_SPAN.finditer(text):
+        out += [_around_addresses(text[pos : match.start()], convert), match.group(1)]
+        pos = match.end()
+    out.append(_around_addresses(text[pos:], convert))
+    return "".join(out)
 
 
 def html_to_script(

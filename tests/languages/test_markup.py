@@ -7,7 +7,11 @@ import pytest
 
 from briefs.markdown import render_markdown
 from languages.codes import CYRILLIC, LATIN
-from languages.transliteration import html_to_script, markdown_to_script
+from languages.transliteration import (
+    html_to_script,
+    markdown_to_script,
+    text_to_script,
+)
 from tests.fixtures.pathological import bodies, fill
 
 HOUSE = {"nato": "НАТО", "microsoft": "Microsoft"}
@@ -131,6 +135,8 @@ def test_conversion_grows_linearly_on_its_own_worst_cases(name):
         assert ratio < 35, f"{name} to {script}: {ratio:.0f}x for 10x the input"
     ratio = _scaling(lambda html: html_to_script(html, CYRILLIC, HOUSE), small, large)
     assert ratio < 35, f"{name} (HTML): {ratio:.0f}x for 10x the input"
+    ratio = _scaling(lambda text: text_to_script(text, CYRILLIC, HOUSE), small, large)
+    assert ratio < 35, f"{name} (plain text): {ratio:.0f}x for 10x the input"
 
 
 @pytest.mark.parametrize("name", sorted(bodies(100)))

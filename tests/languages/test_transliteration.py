@@ -16,6 +16,7 @@ from languages.transliteration import (
     fold,
     html_to_script,
     markdown_to_script,
+    text_to_script,
     to_cyrillic,
     to_latin,
 )
@@ -293,6 +294,33 @@ def test_markdown_to_latin(source, converted):
 )
 def test_markdown_to_cyrillic(source, converted):
     assert markdown_to_script(source, CYRILLIC, HOUSE) == converted
+
+
+# -- Plain text: titles, summaries, captions ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "script", "converted"),
+    [
+        ("NATO i EU u Briselu", CYRILLIC, "НАТО и ЕУ у Бриселу"),
+        (
+            "Kompanija {=Jugoimport SDPR=} i EULEX",
+            CYRILLIC,
+            "Компанија Jugoimport SDPR и ЕУЛЕКС",
+        ),
+        # In its own script too the marks go: no reader ever sees them.
+        ("Kompanija {=Jugoimport SDPR=}", LATIN, "Kompanija Jugoimport SDPR"),
+        ("Компанија {=Тесла=} и НАТО", LATIN, "Kompanija Тесла i NATO"),
+        (
+            "Više na www.primer.rs i info@primer.rs",
+            CYRILLIC,
+            "Више на www.primer.rs и info@primer.rs",
+        ),
+        ("Nezatvoren {=znak", CYRILLIC, "Незатворен {=знак"),
+    ],
+)
+def test_plain_text_to_script(text, script, converted):
+    assert text_to_script(text, script, HOUSE) == converted
 
 
 # -- HTML: text nodes and readable attributes only -----------------------------
