@@ -25,6 +25,8 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from actors import comparisons
@@ -257,7 +259,7 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _name(data: dict[str, Any], language: str, english: str = "name") -> str:
+def snapshot_name(data: dict[str, Any], language: str, english: str = "name") -> str:
     """A snapshot record's name for readers of `language` (Django code).
 
     Snapshots made before names had Serbian forms give the name as it is,
@@ -301,11 +303,18 @@ def markdown_in_script(text: str, script: str) -> str:
     return plain_in_script(text, script)
 
 
+def text_in(text: str, content_language: str, language: str | None = None) -> str:
+    """A brief's plain text (its title, a recommendation) for readers of
+    `language` (default: the active one); see `text_script`."""
+    script = text_script(content_language, language or translation.get_language())
+    return plain_in_script(text, script) if script and text else text
+
+
 def _actor_instance(data: dict[str, Any], language: str = codes.ENGLISH) -> Actor:
     actor = Actor(
         id=data["id"],
         slug=data["slug"],
-        name=_name(data, language),
+        name=snapshot_name(data, language),
         kind=data["kind"],
     )
     aliases = [
@@ -367,12 +376,13 @@ def restore_brief(
         person = Person(
             id=person_data["id"],
             slug=person_data["slug"],
-            name=_name(person_data, language),
+            name=snapshot_name(person_data, language),
             orcid=person_data["orcid"],
         )
         if person_data["affiliation"]:
-            person.affiliation = Institution(**person_data["affiliation"])
-            person.affiliation.name = _name(person_data["affiliation"], language)
+            affiliation = person_data["affiliation"]
+            person.affiliation = Institution(**affiliation)
+            person.affiliation.name = snapshot_name(affiliation, language)
         else:
             person.affiliation = None
         contribution = Contribution(
@@ -392,7 +402,7 @@ def restore_brief(
         link.agreement = Agreement(
             id=a["id"],
             slug=a["slug"],
-            title=_name(a, language, english="title"),
+            title=snapshot_name(a, language, english="title"),
             signed_on=_date(a["signed_on"]),
         )
         agreement_links.append(link)
@@ -420,7 +430,7 @@ def restore_brief(
         for e in history[1:]
     ]
     topics = [
-        Topic(id=t["id"], slug=t["slug"], name=_name(t, language))
+        Topic(id=t["id"], slug=t["slug"], name=snapshot_name(t, language))
         for t in content["topics"]
     ]
     brief._prefetched_objects_cache = {
@@ -866,6 +876,37 @@ def build_missing_editions() -> list[Edition]:
                 set_editions_trashed(brief=brief, trashed=True)
         built.append(edition)
     return built
+
+
+def render_missing_languages() -> int:
+    """Render every edition not rendered in all public languages yet.
+
+    Editions made by a release before languages have their English parts
+    only (pages fall back to them, `EditionQuerySet.rendered_in`); this
+    renders them in every language, brief by brief. Idempotent; run by
+    `manage.py build_editions` after `migrate`. Returns how many briefs.
+    """
+    complete = (
+        EditionRendering.objects.filter(edition__brief_id=OuterRef("brief_id"))
+        .values("edition__brief_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    editions = (
+        Edition.objects.values("brief_id")
+        .annotate(n=Count("*"))
+        .annotate(rendered=Coalesce(Subquery(complete), Value(0)))
+        .exclude(rendered=F("n") * len(RENDERED_LANGUAGES))
+        .values_list("brief_id", flat=True)
+        .order_by("brief_id")
+    )
+    count = 0
+    for brief_id in list(editions):
+        with transaction.atomic():
+            rerender_editions(brief_id=brief_id)
+            changes.changed("edition", [brief_id])
+        count += 1
+    return count
 
 
 def rebuild_editions() -> int:
