@@ -201,6 +201,9 @@ def test_pages_read_the_request_language(client, named):
             path = named.topics.get().get_absolute_url()
         assert "Марко Марковић" in page(client, "sr", path), path
         assert "Marko Marković" in page(client, "sr-latn", path), path
+    # The list's facets name actors, topics and authors in the page's script.
+    facets = page(client, "sr", "/briefs/?kind=policy_brief")
+    assert "Србија" in facets and "Безбедност" in facets
     # Person and topic pages name them in the page's script.
     assert "Марко Марковић</h1>" in page(client, "sr", "/people/marko-markovic/")
     topic = named.topics.get().get_absolute_url()
