@@ -28,6 +28,7 @@ fact from the working models (briefs.models), which editors keep changing.
 """
 
 import datetime
+from collections.abc import Iterator
 
 from django.db import models
 from django.db.models import F, FilteredRelation, Q
@@ -84,7 +85,7 @@ class _RenderedIterable(ModelIterable):
     editions (`edition.card_html`) read the language's part unchanged.
     """
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[models.Model]:
         parts = self.queryset._rendered_parts
         for obj in super().__iter__():
             values = obj.__dict__
@@ -130,7 +131,7 @@ class EditionQuerySet(models.QuerySet["Edition"]):
                 for part in parts
             }
         queryset = queryset.annotate(**values)
-        queryset._rendered_parts = (*self._rendered_parts, *parts)
+        queryset._rendered_parts = tuple(dict.fromkeys((*self._rendered_parts, *parts)))
         if queryset._iterable_class is ModelIterable:
             queryset._iterable_class = _RenderedIterable
         return queryset
