@@ -2,8 +2,11 @@
 
     take_snapshot(brief)      the brief as published: content, credits, links (queries)
     render_edition(edition)   every rendered part, a pure function of the snapshot,
-                              the edition's number, address and history (no query
-                              but the related-brief ranking at publication)
+                              the edition's number, address, history and language
+                              (no query but the related-brief ranking at
+                              publication); render_languages: once per public
+                              language (English on the edition, the others as
+                              EditionRendering rows)
     publish_edition(...)      a new current edition, the previous one superseded
     withdraw / trash / untrash / unschedule / rename: the brief's editorial state
                               copied onto its editions, in the same transaction
