@@ -73,6 +73,7 @@ from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
 from publishing.citations import (
     EXPORT_FORMATS,
+    edition_record,
     format_apa,
     record_from_json,
 )
@@ -1077,10 +1078,13 @@ def _edition_citation_response(
     if ext not in EXPORT_FORMATS:
         raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
     formatter, content_type = EXPORT_FORMATS[ext]
+    # In the reader's language: a Serbian brief cited in /sr/'s Cyrillic or
+    # /sr-latn/'s Latin (an English brief is the same in every language).
+    record = edition_record(edition)
     response = HttpResponse(
-        formatter(record_from_json(edition.citation)),
-        content_type=f"{content_type}; charset=utf-8",
+        formatter(record), content_type=f"{content_type}; charset=utf-8"
     )
+    response["Content-Language"] = record.language
     # A download with a sensible name; reference managers also recognise the
     # media type and offer to import it.
     response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
