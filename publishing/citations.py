@@ -700,7 +700,8 @@ def citation_payload(record: CitationRecord) -> dict:
 def _fold(value: str) -> str:
     """Fold "Ivić" (and "Ивић") to "Ivic": BibTeX keys must be ASCII for older
     tools, and a brief's key is the same in both scripts."""
-    return unicodedata.normalize("NFKD", to_latin(value)).encode("ascii", "ignore").decode()
+    decomposed = unicodedata.normalize("NFKD", to_latin(value))
+    return decomposed.encode("ascii", "ignore").decode()
 
 
 def _ascii(value: str) -> str:

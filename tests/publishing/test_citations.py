@@ -554,9 +554,7 @@ def test_bibtex_of_a_serbian_brief_is_in_the_pages_script(
     assert library.failed_blocks == []
     fields = {field.key: field.value for field in library.entries[0].fields}
     assert fields["title"] == "{" + title + "}"
-    assert [(n.first, n.last) for n in fields["author"]] == [
-        ([author[0]], [author[1]])
-    ]
+    assert [(n.first, n.last) for n in fields["author"]] == [([author[0]], [author[1]])]
     # biblatex: the language by name, babel's module (serbianc: Cyrillic).
     assert (fields["language"], fields["langid"]) == ("serbian", langid)
 
@@ -605,9 +603,7 @@ def test_csl_json_of_a_serbian_brief_carries_its_locale(
 
 
 @pytest.mark.parametrize("language", ["en", "sr", "sr-latn"])
-def test_an_english_briefs_files_are_english_on_every_language(
-    client, brief, language
-):
+def test_an_english_briefs_files_are_english_on_every_language(client, brief, language):
     response = get_as(
         client, language, "briefs:cite", slug="balkan-military-alliances", ext="bib"
     )
@@ -632,6 +628,9 @@ def test_a_serbian_title_escapes_once_in_bibtex(db):
         response = get_as(Client(), language, "briefs:cite", slug="troskovi", ext="bib")
         text = response.content.decode()
         assert text.count(r"\&") == 1 and text.count(r"\%") == 1
-    assert r"title = {{Трошкови \& 50\%}}" in get_as(
-        Client(), "sr", "briefs:cite", slug="troskovi", ext="bib"
-    ).content.decode()
+    assert (
+        r"title = {{Трошкови \& 50\%}}"
+        in get_as(
+            Client(), "sr", "briefs:cite", slug="troskovi", ext="bib"
+        ).content.decode()
+    )
