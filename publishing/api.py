@@ -48,10 +48,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from briefs.models import Person, Topic
+from kernel import negotiation
 from kernel.compiled import CompiledQuery
 from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
-from publishing.citations import citation_payload, record_from_json
+from publishing.citations import citation_payload, record_from_json, record_in
 from publishing.editions import API_ORIGIN
 from publishing.filters import (
     BriefFilter,
@@ -191,6 +192,7 @@ class BriefViewSet(ArchiveViewSet):
         if set(request.query_params) - {
             self.paginator.page_query_param,
             self.paginator.page_size_query_param,
+            negotiation.PARAMETER,
         }:
             editions = self.filter_queryset(self.get_queryset())
             items = editions.values_list(_stored("api_item"), flat=True)
@@ -255,7 +257,8 @@ class BriefViewSet(ArchiveViewSet):
         if cached is not None:
             return cached
         text, self._last_modified = self._current("citation")
-        return Response(citation_payload(record_from_json(json.loads(text))))
+        record = record_in(record_from_json(json.loads(text)), self.language)
+        return Response(citation_payload(record))
 
     def handle_exception(self, exc: Exception) -> Any:
         if isinstance(exc, _Moved):
