@@ -25,7 +25,6 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from briefs.models import Brief, Role
 from languages import codes
@@ -317,13 +316,6 @@ def record_in(record: CitationRecord, language: str | None) -> CitationRecord:
         keywords=tuple(convert(k) for k in record.keywords),
         language=reader.tag,
     )
-
-
-def edition_record(edition: "Edition", language: str | None = None) -> CitationRecord:
-    """The citation record `edition` stored, for readers of `language`
-    (the active language when not given): what the cite files, the PDF and
-    the API give in each language."""
-    return record_in(record_from_json(edition.citation), language or get_language())
 
 
 # Formatted citations (APA 7, Chicago 17 author-date, MLA 9) ------------------

@@ -181,3 +181,35 @@ def test_the_schema_documents_lang_on_every_operation(client, db):
         }, path
         headers = operations["get"]["responses"]["200"]["headers"]
         assert "Content-Language" in headers, path
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "summary", "author", "actor"),
+    [
+        ("sr", SR_TITLE, "Мини-савези.", "Петар Ивић", "Србија"),
+        ("sr-latn", "Savezi na Balkanu", "Mini-savezi.", "Petar Ivić", "Srbija"),
+        # English readers get a Serbian brief as it was written; names in English.
+        ("en", SR_TITLE, "Мини-савези.", "Petar Ivić", "Serbia"),
+    ],
+)
+def test_a_serbian_brief_is_served_in_the_asked_script(
+    client, world, lang, title, summary, author, actor
+):
+    detail = client.get(f"/api/v1/briefs/savezi/?lang={lang}").json()
+    assert (detail["title"], detail["summary"]) == (title, summary)
+    assert [a["name"] for a in detail["actors"]] == [actor]
+    assert author in str(detail)
+    # The list, unfiltered (compiled per language) and filtered (the ORM).
+    for address in ("/api/v1/briefs/", "/api/v1/briefs/?topic=security"):
+        separator = "&" if "?" in address else "?"
+        (item,) = client.get(f"{address}{separator}lang={lang}").json()["results"]
+        assert item["title"] == title
+    headed = client.get("/api/v1/briefs/savezi/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert headed.json()["title"] == title
+
+
+def test_an_english_brief_keeps_its_text_in_every_language(client, db):
+    factories.make_brief(title="Rival Pacts", slug="pacts", summary="Rival pacts.")
+    for lang in ("en", "sr", "sr-latn"):
+        detail = client.get(f"/api/v1/briefs/pacts/?lang={lang}").json()
+        assert (detail["title"], detail["summary"]) == ("Rival Pacts", "Rival pacts.")
