@@ -50,7 +50,12 @@ from briefs.models import (
 from kernel import changes
 from languages import codes
 from languages.names import name_in
-from languages.transliteration import to_cyrillic, to_latin
+from languages.transliteration import (
+    house_exceptions,
+    markdown_to_script,
+    to_cyrillic,
+    to_latin,
+)
 from publishing.models import (
     RENDERED_LANGUAGES,
     RENDERED_PARTS,
@@ -287,20 +292,21 @@ def text_script(content_language: str, language: str) -> str | None:
 
 
 def plain_in_script(text: str, script: str) -> str:
-    """Plain Serbian text (a title, a summary) in `script`."""
-    return to_latin(text) if script == codes.LATIN else to_cyrillic(text)
+    """Plain Serbian text (a title, a summary) in `script`; Latin to Cyrillic
+    by the house's exception list."""
+    if script == codes.LATIN:
+        return to_latin(text)
+    return to_cyrillic(text, house_exceptions())
 
 
 def markdown_in_script(text: str, script: str) -> str:
     """A Serbian brief's Markdown source in `script`, links, code and labels kept.
 
-    The conversion is made on the source, then rendered as the body always
-    is (briefs.markdown.render_markdown). Cyrillic to Latin is exact and
-    touches no URL, code or footnote label (they have no Cyrillic letters).
+    The conversion is made on the source (languages.transliteration:
+    addresses, code, link targets and footnote labels kept), then rendered
+    as the body always is (briefs.markdown.render_markdown).
     """
-    # Until languages.transliteration.markdown_to_script (branch translit)
-    # is merged: `return markdown_to_script(text, script)` replaces this.
-    return plain_in_script(text, script)
+    return markdown_to_script(text, script)
 
 
 def text_in(text: str, content_language: str, language: str | None = None) -> str:

@@ -169,6 +169,10 @@ _MD_TAGS = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _MD_INLINE = re.compile(r"[*_`|]+")
 _BLANKS = re.compile(r"[ \t]+")
 _URL = re.compile(r"https?://\S+")
+# {=kept as written=} (languages.transliteration.KEEP_OPEN): the words stay,
+# the marks go. An attempt stops at the next "{=", so a run of openers
+# without a closer is one scan.
+_KEEP_MARKS = re.compile(r"\{=((?:[^=\n{]|=(?!\})|\{(?!=))+)=\}")
 
 
 def markdown_to_text(text: str) -> str:
@@ -184,6 +188,8 @@ def markdown_to_text(text: str) -> str:
         text = _MD_TAGS.sub(" ", text)
     if "://" in text:
         text = _URL.sub(" ", text)
+    if "{=" in text:
+        text = _KEEP_MARKS.sub(r"\1", text)
     if any(char in text for char in "*_`|"):
         text = _MD_INLINE.sub(" ", text)
     return _BLANKS.sub(" ", text).strip()
