@@ -40,6 +40,7 @@ from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -54,7 +55,7 @@ from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
 from languages.codes import PUBLIC_LANGUAGES
 from publishing.citations import citation_payload, record_from_json
-from publishing.editions import API_ORIGIN
+from publishing.editions import API_ORIGIN, snapshot_name, text_in
 from publishing.filters import (
     BriefFilter,
     PersonFilter,
@@ -384,6 +385,7 @@ _RECOMMENDATION_FIELDS = (
     "edition__title",
     "edition__released_at",
     "edition__brief_id",
+    "edition__language",
     "key",
 )
 
@@ -481,9 +483,13 @@ def _recommendation_items(
         {row["edition__brief_id"] for row in rows}, {str(row["key"]) for row in rows}
     )
     context = {"request": request}
+    # In the answer's language: a Serbian brief's text in its script, the
+    # addressees by their names in it.
+    language = get_language()
     items = []
     for row in rows:
         published = as_published[row["edition_id"], row["order"]]
+        written_in = row["edition__language"]
         history = found.get((row["edition__brief_id"], str(row["key"])), [])
         slug = f"{row['edition__slug']}-{row['order']}"
         items.append(
@@ -493,19 +499,19 @@ def _recommendation_items(
                 "api_url": absolute_url(context, "api:recommendation-detail", slug),
                 "brief": {
                     "slug": row["edition__slug"],
-                    "title": row["edition__title"],
+                    "title": text_in(row["edition__title"], written_in, language),
                     "api_url": absolute_url(
                         context, "api:brief-detail", row["edition__slug"]
                     ),
                 },
                 "order": row["order"],
-                "title": row["title"],
-                "body": row["body"],
+                "title": text_in(row["title"], written_in, language),
+                "body": text_in(row["body"], written_in, language),
                 "policy_area": row["policy_area"],
                 "addressees": [
                     {
                         "slug": actor["slug"],
-                        "name": actor["name"],
+                        "name": snapshot_name(actor, language),
                         "api_url": absolute_url(
                             context, "api:actor-detail", actor["slug"]
                         ),

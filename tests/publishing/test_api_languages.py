@@ -213,3 +213,28 @@ def test_an_english_brief_keeps_its_text_in_every_language(client, db):
     for lang in ("en", "sr", "sr-latn"):
         detail = client.get(f"/api/v1/briefs/pacts/?lang={lang}").json()
         assert (detail["title"], detail["summary"]) == ("Rival Pacts", "Rival pacts.")
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "brief", "addressee"),
+    [
+        ("sr", "Ојачати сарадњу", SR_TITLE, "Србија"),
+        ("sr-latn", "Ojačati saradnju", "Savezi na Balkanu", "Srbija"),
+        ("en", "Ојачати сарадњу", SR_TITLE, "Serbia"),
+    ],
+)
+def test_recommendations_of_a_serbian_brief_in_the_asked_script(
+    client, world, lang, title, brief, addressee
+):
+    from briefs.models import Recommendation
+
+    recommendation = Recommendation.objects.create(
+        brief=world, order=1, title="Ојачати сарадњу", body="Сарадња."
+    )
+    recommendation.addressees.set([world.actor_links.first().actor])
+    factories.publish(world)
+    (item,) = client.get(f"/api/v1/recommendations/?lang={lang}").json()["results"]
+    assert (item["title"], item["brief"]["title"]) == (title, brief)
+    assert [a["name"] for a in item["addressees"]] == [addressee]
+    detail = client.get(f"/api/v1/recommendations/savezi-1/?lang={lang}").json()
+    assert detail["title"] == title
