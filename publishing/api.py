@@ -30,6 +30,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -38,7 +39,7 @@ from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
@@ -53,7 +54,7 @@ from kernel import negotiation
 from kernel.compiled import CompiledQuery
 from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
-from languages.codes import PUBLIC_LANGUAGES
+from languages.codes import PUBLIC_LANGUAGES, content_public_language
 from publishing.citations import citation_payload, record_from_json
 from publishing.editions import API_ORIGIN, snapshot_name, text_in
 from publishing.filters import (
@@ -69,8 +70,8 @@ from publishing.models import (
     rendered,
 )
 from publishing.serializers import (
-    BriefDetailSerializer,
-    BriefListSerializer,
+    BriefDetailDocSerializer,
+    BriefListDocSerializer,
     PersonDetailSerializer,
     PersonListSerializer,
     RecommendationSerializer,
@@ -100,6 +101,18 @@ def _public_count_query(at: datetime.datetime) -> QuerySet:
     )
 
 
+def _translated(at: datetime.datetime) -> Exists:
+    """Has the outer edition's brief a public translation? (Read with the row,
+    so a brief in no family costs no query for its `translations`.)"""
+    return Exists(
+        Edition.objects.public(at=at).filter(translation_of_id=OuterRef("brief_id"))
+    )
+
+
+# After the stored text, what an item's `translations` need.
+_FAMILY = ("brief_id", "translation_of_id")
+
+
 def _default_page_query(language: str) -> Any:
     def build(at: datetime.datetime) -> QuerySet:
         # The count rides along on every row: one round trip for the whole page.
@@ -111,7 +124,9 @@ def _default_page_query(language: str) -> Any:
                 BriefViewSet.ordering_sources,
             )
             .rendered_in(language, "api_item")
-            .values_list(total, _stored(rendered("api_item")))
+            .values_list(
+                total, _stored(rendered("api_item")), *_FAMILY, _translated(at)
+            )
         )
 
     return build
@@ -124,7 +139,9 @@ def _current_query(field: str, language: str) -> Any:
             .filter(slug=slug)
             .order_by()
             .rendered_in(language, field)
-            .values_list(_stored(rendered(field)), "released_at")
+            .values_list(
+                _stored(rendered(field)), "released_at", *_FAMILY, _translated(at)
+            )
         )
 
     return build
@@ -166,7 +183,7 @@ class _PublicItems:
         self.at = at
         self.offset, self.limit = window
         self.page_query = _DEFAULT_PAGE[language]
-        self.rows: list[tuple[int, str]] = []
+        self.rows: list[tuple] = []
 
     def count(self) -> int:
         self.rows = self.page_query(at=self.at, limit=self.limit, offset=self.offset)
@@ -174,14 +191,15 @@ class _PublicItems:
             return self.rows[0][0]
         return _PUBLIC_COUNT(at=self.at)[0][0]
 
-    def __getitem__(self, window: slice) -> list[str]:
+    def __getitem__(self, window: slice) -> list[tuple]:
         if window.start == self.offset and window.stop <= self.offset + self.limit:
             rows = self.rows
         else:
             rows = self.page_query(
                 at=self.at, limit=window.stop - window.start, offset=window.start
             )
-        return [text for _total, text in rows[: window.stop - window.start]]
+        # (text, brief_id, translation_of_id, translated) per item.
+        return [row[1:] for row in rows[: window.stop - window.start]]
 
 
 @extend_schema_view(
@@ -200,8 +218,8 @@ class _PublicItems:
 class BriefViewSet(ArchiveViewSet):
     # Documentation of the stored shapes (see the module docstring); the
     # viewset serves the editions' JSON and never runs them.
-    serializer_class = BriefDetailSerializer
-    list_serializer_class = BriefListSerializer
+    serializer_class = BriefDetailDocSerializer
+    list_serializer_class = BriefListDocSerializer
     renderer_classes = [StoredJSONRenderer]
     filterset_class = BriefFilter
     # The public names of the sort keys, onto the edition's fields.
@@ -221,12 +239,12 @@ class BriefViewSet(ArchiveViewSet):
         }:
             editions = self.filter_queryset(self.get_queryset())
             items = editions.rendered_in(self.language, "api_item").values_list(
-                _stored(rendered("api_item")), flat=True
+                _stored(rendered("api_item")), *_FAMILY, _translated(timezone.now())
             )
         else:
             window = self.paginator.requested_window(request)
             items = _PublicItems(timezone.now(), window, self.language)
-        texts = self.paginate_queryset(items)
+        texts = with_translations(self.paginate_queryset(items), request)
         paginator = self.paginator
         head = json.dumps(
             {
@@ -250,7 +268,8 @@ class BriefViewSet(ArchiveViewSet):
         slug = self.kwargs[self.lookup_field]
         rows = _CURRENT[field, self.language](slug=slug, at=timezone.now())
         if rows:
-            text, released_at = rows[0]
+            text, released_at, *family = rows[0]
+            self._family = family
             if isinstance(released_at, str):
                 released_at = parse_datetime(released_at)
             if timezone.is_naive(released_at):
@@ -269,6 +288,7 @@ class BriefViewSet(ArchiveViewSet):
         if cached is not None:
             return cached
         text, self._last_modified = self._current("api_detail")
+        (text,) = with_translations([(text, *self._family)], request)
         return Response(StoredJSON(text.replace(API_ORIGIN, _origin(request))))
 
     @extend_schema(
@@ -291,6 +311,60 @@ class BriefViewSet(ArchiveViewSet):
         if isinstance(exc, _Moved):
             return HttpResponsePermanentRedirect(exc.location)
         return super().handle_exception(exc)
+
+
+def with_translations(items: list[tuple], request: Request) -> list[str]:
+    """The stored JSON texts of `items` with each brief's `translations`.
+
+    `items` are (text, brief_id, translation_of_id, has a public translation).
+    Which briefs of a family are public changes without their editions (a
+    translation published, an original withdrawn), so the links are read now:
+    one query for the page, and none when no item has a family. Each link's
+    title is in the answer's language's script; its `url` is its page in its
+    own language.
+    """
+    roots = {
+        translation_of_id or brief_id
+        for _text, brief_id, translation_of_id, translated in items
+        if translation_of_id or translated
+    }
+    family: dict[int, list[tuple]] = {}
+    if roots:
+        for row in (
+            Edition.objects.public()
+            .filter(Q(brief_id__in=roots) | Q(translation_of_id__in=roots))
+            .order_by("language", "brief_id")
+            .values_list("brief_id", "translation_of_id", "slug", "title", "language")
+        ):
+            family.setdefault(row[1] or row[0], []).append(row)
+    language = get_language()
+    context = {"request": request}
+    texts = []
+    for text, brief_id, translation_of_id, _has in items:
+        links = [
+            {
+                "slug": slug,
+                "title": text_in(title, written_in, language),
+                "language": written_in,
+                "is_original": of is None,
+                "url": request.build_absolute_uri(_page_in(slug, written_in)),
+                "api_url": absolute_url(context, "api:brief-detail", slug),
+            }
+            for other, of, slug, title, written_in in family.get(
+                translation_of_id or brief_id, []
+            )
+            if other != brief_id
+        ]
+        links.sort(key=lambda link: not link["is_original"])
+        added = json.dumps(links, ensure_ascii=False)
+        texts.append(f'{text.rstrip()[:-1]}, "translations": {added}}}')
+    return texts
+
+
+def _page_in(slug: str, content_language: str) -> str:
+    """A brief's page in its own language (the script it was written in)."""
+    with translation.override(content_public_language(content_language).code):
+        return reverse("briefs:detail", kwargs={"slug": slug})
 
 
 class _Moved(Exception):

@@ -377,3 +377,44 @@ class RecommendationSerializer(serializers.ModelSerializer):
     @extend_schema_field(ActorSummarySerializer(many=True))
     def get_addressees(self, r: Recommendation) -> list[dict]:
         return [actor_summary(actor, self.context) for actor in r.addressees.all()]
+
+
+class TranslationLinkSerializer(serializers.Serializer):
+    """A public brief of the same family: the original or another translation."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField(help_text="In the answer's language's script.")
+    language = serializers.CharField(
+        help_text="Its own language: en, sr-Cyrl or sr-Latn (the script written)."
+    )
+    is_original = serializers.BooleanField(
+        help_text="True for the brief the others translate."
+    )
+    url = serializers.URLField(help_text="Its page, in its own language.")
+    api_url = serializers.URLField()
+
+
+class _WithTranslations(serializers.Serializer):
+    translations = TranslationLinkSerializer(
+        many=True,
+        read_only=True,
+        help_text="The same brief in other languages: its original, if it is a "
+        "translation, and the published translations (added per request: a "
+        "translation published later shows at once).",
+    )
+
+
+class BriefListDocSerializer(BriefListSerializer, _WithTranslations):
+    """The list item as served (documentation: the API serves stored JSON)."""
+
+    class Meta(BriefListSerializer.Meta):
+        fields = (*BriefListSerializer.Meta.fields, "translations")
+        read_only_fields = fields
+
+
+class BriefDetailDocSerializer(BriefDetailSerializer, _WithTranslations):
+    """The detail as served (documentation: the API serves stored JSON)."""
+
+    class Meta(BriefDetailSerializer.Meta):
+        fields = (*BriefDetailSerializer.Meta.fields, "translations")
+        read_only_fields = fields

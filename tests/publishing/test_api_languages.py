@@ -238,3 +238,74 @@ def test_recommendations_of_a_serbian_brief_in_the_asked_script(
     assert [a["name"] for a in item["addressees"]] == [addressee]
     detail = client.get(f"/api/v1/recommendations/savezi-1/?lang={lang}").json()
     assert detail["title"] == title
+
+
+@pytest.fixture
+def family(db):
+    original = factories.make_brief(title="Rival Pacts", slug="pacts")
+    translation = factories.make_brief(
+        title="Супарнички пактови",
+        slug="paktovi",
+        language="sr-Cyrl",
+        translation_of=original,
+        translated_from_number=1,
+    )
+    return original, translation
+
+
+def test_each_brief_links_its_translations_and_its_original(client, family):
+    original = client.get("/api/v1/briefs/pacts/?lang=sr-latn").json()
+    assert original["translations"] == [
+        {
+            "slug": "paktovi",
+            "title": "Suparnički paktovi",  # in the answer's script
+            "language": "sr-Cyrl",
+            "is_original": False,
+            "url": "http://testserver" + _page("paktovi", "sr"),
+            "api_url": "http://testserver/api/v1/briefs/paktovi/",
+        }
+    ]
+    translation = client.get("/api/v1/briefs/paktovi/").json()
+    assert [(t["slug"], t["is_original"]) for t in translation["translations"]] == [
+        ("pacts", True)
+    ]
+    listed = client.get("/api/v1/briefs/?lang=sr").json()["results"]
+    links = {item["slug"]: item["translations"] for item in listed}
+    assert [t["title"] for t in links["pacts"]] == ["Супарнички пактови"]
+    assert [t["slug"] for t in links["paktovi"]] == ["pacts"]
+    # Filtered lists (the ORM's path) too.
+    (item,) = client.get("/api/v1/briefs/?language=en").json()["results"]
+    assert [t["slug"] for t in item["translations"]] == ["paktovi"]
+
+
+def test_an_unpublished_translation_is_not_linked(client, db):
+    from briefs.models import Status
+
+    original = factories.make_brief(title="Rival Pacts", slug="pacts")
+    factories.make_brief(
+        slug="draft-translation",
+        language="sr-Latn",
+        translation_of=original,
+        translated_from_number=1,
+        status=Status.DRAFT,
+    )
+    assert client.get("/api/v1/briefs/pacts/").json()["translations"] == []
+
+
+def test_translations_cost_one_query_for_a_page_and_none_without(
+    client, family, django_assert_max_num_queries
+):
+    for _ in range(3):
+        factories.make_brief()
+    with django_assert_max_num_queries(2):  # the page, the families
+        assert client.get("/api/v1/briefs/?lang=sr").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/api/v1/briefs/pacts/").status_code == 200
+
+
+def _page(slug: str, language: str) -> str:
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override(language):
+        return reverse("briefs:detail", kwargs={"slug": slug})
