@@ -557,3 +557,36 @@ def test_harvesters_read_serbian_records(client, db):
     )
     assert metadata.getField("title") == ["Савези", "Savezi"]
     assert metadata.getField("language") == ["srp"]
+
+
+def test_a_translation_and_its_original_relate_to_each_other(client, db):
+    original = factories.make_brief(title="Rival Pacts")
+    translation = factories.make_brief(
+        title="Супарнички пактови",
+        language="sr-Cyrl",
+        translation_of=original,
+        translated_from_number=1,
+    )
+    site = "https://archive.example.org"
+    assert marked(dc_of(client, translation), "relation") == [
+        (f"{site}/b/{original.pk}/", None)
+    ]
+    assert marked(dc_of(client, original), "relation") == [
+        (f"{site}/b/{translation.pk}/", None)
+    ]
+    root = oai(client, verb="ListRecords", metadataPrefix="oai_dc")
+    relations = [e.text for e in root.iterfind(".//dc:relation", NS)]
+    assert sorted(relations) == sorted(
+        [f"{site}/b/{original.pk}/", f"{site}/b/{translation.pk}/"]
+    )
+
+
+def test_an_unpublished_translation_is_no_relation(client, db):
+    original = factories.make_brief(title="Rival Pacts")
+    factories.make_brief(
+        language="sr-Latn",
+        translation_of=original,
+        translated_from_number=1,
+        status=Status.DRAFT,
+    )
+    assert marked(dc_of(client, original), "relation") == []
