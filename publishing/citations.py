@@ -10,6 +10,14 @@ about a name, a date or a version, and none of them reads the working brief.
 
 Text is written as Unicode throughout (UTF-8 on the wire): "Ivić" stays
 "Ivić" and the publisher's Cyrillic name stays Cyrillic in every format.
+
+Each edition stores one record per public language (publishing/editions.py,
+`render_edition`; read with `EditionQuerySet.rendered_in`): a Serbian brief
+is cited in Cyrillic on /sr/ and in Latin on /sr-latn/ (title, abstract,
+keywords, names by their Serbian forms), and the record's `language` says
+which script (sr-Cyrl, sr-Latn); an English brief is cited in English in
+every language. The formats say the language in their own terms: a CSL
+locale (`CSL_LOCALES`), biblatex's `language` and `langid`, RIS `LA`.
 """
 
 import datetime
@@ -284,7 +292,10 @@ def _in_script(script: str) -> Callable[[str], str]:
 
 
 def record_in(record: CitationRecord, language: str | None) -> CitationRecord:
-    """The record as readers of `language` (en, sr, sr-latn) cite the brief.
+    """The record as readers of `language` (en, sr, sr-latn) would cite it,
+    converted from one stored record (OAI-PMH gives both scripts' titles
+    from the one it harvests; pages and files read their language's stored
+    record instead, whose names follow the records' Serbian name fields).
 
     A Serbian brief is cited in the reader's script: its title, abstract,
     keywords and the names of its authors and contributors in Cyrillic on
