@@ -30,6 +30,7 @@ from django.db.models import (
     Func,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     TextField,
@@ -38,8 +39,9 @@ from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -48,21 +50,28 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from briefs.models import Person, Topic
+from kernel import negotiation
 from kernel.compiled import CompiledQuery
 from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
+from languages.codes import PUBLIC_LANGUAGES, content_public_language
 from publishing.citations import citation_payload, record_from_json
-from publishing.editions import API_ORIGIN
+from publishing.editions import API_ORIGIN, snapshot_name, text_in
 from publishing.filters import (
     BriefFilter,
     PersonFilter,
     RecommendationFilter,
     TopicFilter,
 )
-from publishing.models import Edition, EditionCredit, EditionRecommendation
+from publishing.models import (
+    Edition,
+    EditionCredit,
+    EditionRecommendation,
+    rendered,
+)
 from publishing.serializers import (
-    BriefDetailSerializer,
-    BriefListSerializer,
+    BriefDetailDocSerializer,
+    BriefListDocSerializer,
     PersonDetailSerializer,
     PersonListSerializer,
     RecommendationSerializer,
@@ -92,40 +101,71 @@ def _public_count_query(at: datetime.datetime) -> QuerySet:
     )
 
 
-def _default_page_query(at: datetime.datetime) -> QuerySet:
-    # The count rides along on every row: one round trip for the whole page.
-    total = Subquery(_public_count_query(at), output_field=IntegerField())
-    return ordered(
-        Edition.objects.public(at=at),
-        [*BriefViewSet.ordering],
-        BriefViewSet.ordering_sources,
-    ).values_list(total, _stored("api_item"))
+def _translated(at: datetime.datetime) -> Exists:
+    """Has the outer edition's brief a public translation? (Read with the row,
+    so a brief in no family costs no query for its `translations`.)"""
+    return Exists(
+        Edition.objects.public(at=at).filter(translation_of_id=OuterRef("brief_id"))
+    )
 
 
-def _current_query(field: str) -> Any:
+# After the stored text, what an item's `translations` need.
+_FAMILY = ("brief_id", "translation_of_id")
+
+
+def _default_page_query(language: str) -> Any:
+    def build(at: datetime.datetime) -> QuerySet:
+        # The count rides along on every row: one round trip for the whole page.
+        total = Subquery(_public_count_query(at), output_field=IntegerField())
+        return (
+            ordered(
+                Edition.objects.public(at=at),
+                [*BriefViewSet.ordering],
+                BriefViewSet.ordering_sources,
+            )
+            .rendered_in(language, "api_item")
+            .values_list(
+                total, _stored(rendered("api_item")), *_FAMILY, _translated(at)
+            )
+        )
+
+    return build
+
+
+def _current_query(field: str, language: str) -> Any:
     def build(slug: str, at: datetime.datetime) -> QuerySet:
         return (
             Edition.objects.public(at=at)
             .filter(slug=slug)
             .order_by()
-            .values_list(_stored(field), "released_at")
+            .rendered_in(language, field)
+            .values_list(
+                _stored(rendered(field)), "released_at", *_FAMILY, _translated(at)
+            )
         )
 
     return build
 
 
 # The unfiltered list in its default order and a brief by its address: each
-# compiled once per process (publishing/compiled.py). Building their SQL cost
-# more than the rest of an uncached answer; filtered and re-ordered lists are
-# built by the ORM per request.
+# compiled once per process and language (publishing/compiled.py): the
+# language's stored parts are read by a join on its rendering. Building
+# their SQL cost more than the rest of an uncached answer; filtered and
+# re-ordered lists are built by the ORM per request.
 _SLUG = "\x00slug-sentinel"
 _PUBLIC_COUNT = CompiledQuery(_public_count_query, at=CompiledQuery.time_sentinel())
-_DEFAULT_PAGE = CompiledQuery(_default_page_query, at=CompiledQuery.time_sentinel())
+_DEFAULT_PAGE = {
+    language: CompiledQuery(
+        _default_page_query(language), at=CompiledQuery.time_sentinel()
+    )
+    for language in PUBLIC_LANGUAGES
+}
 _CURRENT = {
-    field: CompiledQuery(
-        _current_query(field), slug=_SLUG, at=CompiledQuery.time_sentinel()
+    (field, language): CompiledQuery(
+        _current_query(field, language), slug=_SLUG, at=CompiledQuery.time_sentinel()
     )
     for field in ("api_detail", "citation")
+    for language in PUBLIC_LANGUAGES
 }
 
 
@@ -137,25 +177,29 @@ class _PublicItems:
     only when that page is empty (past the end, or nothing public).
     """
 
-    def __init__(self, at: datetime.datetime, window: tuple[int, int]) -> None:
+    def __init__(
+        self, at: datetime.datetime, window: tuple[int, int], language: str
+    ) -> None:
         self.at = at
         self.offset, self.limit = window
-        self.rows: list[tuple[int, str]] = []
+        self.page_query = _DEFAULT_PAGE[language]
+        self.rows: list[tuple] = []
 
     def count(self) -> int:
-        self.rows = _DEFAULT_PAGE(at=self.at, limit=self.limit, offset=self.offset)
+        self.rows = self.page_query(at=self.at, limit=self.limit, offset=self.offset)
         if self.rows:
             return self.rows[0][0]
         return _PUBLIC_COUNT(at=self.at)[0][0]
 
-    def __getitem__(self, window: slice) -> list[str]:
+    def __getitem__(self, window: slice) -> list[tuple]:
         if window.start == self.offset and window.stop <= self.offset + self.limit:
             rows = self.rows
         else:
-            rows = _DEFAULT_PAGE(
+            rows = self.page_query(
                 at=self.at, limit=window.stop - window.start, offset=window.start
             )
-        return [text for _total, text in rows[: window.stop - window.start]]
+        # (text, brief_id, translation_of_id, translated) per item.
+        return [row[1:] for row in rows[: window.stop - window.start]]
 
 
 @extend_schema_view(
@@ -174,8 +218,8 @@ class _PublicItems:
 class BriefViewSet(ArchiveViewSet):
     # Documentation of the stored shapes (see the module docstring); the
     # viewset serves the editions' JSON and never runs them.
-    serializer_class = BriefDetailSerializer
-    list_serializer_class = BriefListSerializer
+    serializer_class = BriefDetailDocSerializer
+    list_serializer_class = BriefListDocSerializer
     renderer_classes = [StoredJSONRenderer]
     filterset_class = BriefFilter
     # The public names of the sort keys, onto the edition's fields.
@@ -191,13 +235,16 @@ class BriefViewSet(ArchiveViewSet):
         if set(request.query_params) - {
             self.paginator.page_query_param,
             self.paginator.page_size_query_param,
+            negotiation.PARAMETER,
         }:
             editions = self.filter_queryset(self.get_queryset())
-            items = editions.values_list(_stored("api_item"), flat=True)
+            items = editions.rendered_in(self.language, "api_item").values_list(
+                _stored(rendered("api_item")), *_FAMILY, _translated(timezone.now())
+            )
         else:
             window = self.paginator.requested_window(request)
-            items = _PublicItems(timezone.now(), window)
-        texts = self.paginate_queryset(items)
+            items = _PublicItems(timezone.now(), window, self.language)
+        texts = with_translations(self.paginate_queryset(items), request)
         paginator = self.paginator
         head = json.dumps(
             {
@@ -211,16 +258,18 @@ class BriefViewSet(ArchiveViewSet):
         return Response(StoredJSON(body.replace(API_ORIGIN, _origin(request))))
 
     def _current(self, field: str) -> tuple[str, datetime.datetime]:
-        """The public edition's stored `field` at this address, and its release.
+        """The public edition's stored `field` in the answer's language at this
+        address, and its release.
 
         A former address of a brief that is public now answers with a 301 to
         the same resource at its current address, as the site does; anything
         else is a 404.
         """
         slug = self.kwargs[self.lookup_field]
-        rows = _CURRENT[field](slug=slug, at=timezone.now())
+        rows = _CURRENT[field, self.language](slug=slug, at=timezone.now())
         if rows:
-            text, released_at = rows[0]
+            text, released_at, *family = rows[0]
+            self._family = family
             if isinstance(released_at, str):
                 released_at = parse_datetime(released_at)
             if timezone.is_naive(released_at):
@@ -239,6 +288,7 @@ class BriefViewSet(ArchiveViewSet):
         if cached is not None:
             return cached
         text, self._last_modified = self._current("api_detail")
+        (text,) = with_translations([(text, *self._family)], request)
         return Response(StoredJSON(text.replace(API_ORIGIN, _origin(request))))
 
     @extend_schema(
@@ -261,6 +311,60 @@ class BriefViewSet(ArchiveViewSet):
         if isinstance(exc, _Moved):
             return HttpResponsePermanentRedirect(exc.location)
         return super().handle_exception(exc)
+
+
+def with_translations(items: list[tuple], request: Request) -> list[str]:
+    """The stored JSON texts of `items` with each brief's `translations`.
+
+    `items` are (text, brief_id, translation_of_id, has a public translation).
+    Which briefs of a family are public changes without their editions (a
+    translation published, an original withdrawn), so the links are read now:
+    one query for the page, and none when no item has a family. Each link's
+    title is in the answer's language's script; its `url` is its page in its
+    own language.
+    """
+    roots = {
+        translation_of_id or brief_id
+        for _text, brief_id, translation_of_id, translated in items
+        if translation_of_id or translated
+    }
+    family: dict[int, list[tuple]] = {}
+    if roots:
+        for row in (
+            Edition.objects.public()
+            .filter(Q(brief_id__in=roots) | Q(translation_of_id__in=roots))
+            .order_by("language", "brief_id")
+            .values_list("brief_id", "translation_of_id", "slug", "title", "language")
+        ):
+            family.setdefault(row[1] or row[0], []).append(row)
+    language = get_language()
+    context = {"request": request}
+    texts = []
+    for text, brief_id, translation_of_id, _has in items:
+        links = [
+            {
+                "slug": slug,
+                "title": text_in(title, written_in, language),
+                "language": written_in,
+                "is_original": of is None,
+                "url": request.build_absolute_uri(_page_in(slug, written_in)),
+                "api_url": absolute_url(context, "api:brief-detail", slug),
+            }
+            for other, of, slug, title, written_in in family.get(
+                translation_of_id or brief_id, []
+            )
+            if other != brief_id
+        ]
+        links.sort(key=lambda link: not link["is_original"])
+        added = json.dumps(links, ensure_ascii=False)
+        texts.append(f'{text.rstrip()[:-1]}, "translations": {added}}}')
+    return texts
+
+
+def _page_in(slug: str, content_language: str) -> str:
+    """A brief's page in its own language (the script it was written in)."""
+    with translation.override(content_public_language(content_language).code):
+        return reverse("briefs:detail", kwargs={"slug": slug})
 
 
 class _Moved(Exception):
@@ -355,6 +459,7 @@ _RECOMMENDATION_FIELDS = (
     "edition__title",
     "edition__released_at",
     "edition__brief_id",
+    "edition__language",
     "key",
 )
 
@@ -452,9 +557,13 @@ def _recommendation_items(
         {row["edition__brief_id"] for row in rows}, {str(row["key"]) for row in rows}
     )
     context = {"request": request}
+    # In the answer's language: a Serbian brief's text in its script, the
+    # addressees by their names in it.
+    language = get_language()
     items = []
     for row in rows:
         published = as_published[row["edition_id"], row["order"]]
+        written_in = row["edition__language"]
         history = found.get((row["edition__brief_id"], str(row["key"])), [])
         slug = f"{row['edition__slug']}-{row['order']}"
         items.append(
@@ -464,19 +573,19 @@ def _recommendation_items(
                 "api_url": absolute_url(context, "api:recommendation-detail", slug),
                 "brief": {
                     "slug": row["edition__slug"],
-                    "title": row["edition__title"],
+                    "title": text_in(row["edition__title"], written_in, language),
                     "api_url": absolute_url(
                         context, "api:brief-detail", row["edition__slug"]
                     ),
                 },
                 "order": row["order"],
-                "title": row["title"],
-                "body": row["body"],
+                "title": text_in(row["title"], written_in, language),
+                "body": text_in(row["body"], written_in, language),
                 "policy_area": row["policy_area"],
                 "addressees": [
                     {
                         "slug": actor["slug"],
-                        "name": actor["name"],
+                        "name": snapshot_name(actor, language),
                         "api_url": absolute_url(
                             context, "api:actor-detail", actor["slug"]
                         ),

@@ -21,6 +21,16 @@ What a harvester sees:
   moves it; a brief scheduled for Friday gets Friday, so an incremental
   harvest run on Saturday with `from=Thursday` finds it); a deleted record's
   is the moment of withdrawal. Granularity is seconds, in UTC.
+- Language: `dc:language` is the ISO 639 three-letter code ("eng", "srp"),
+  which is the same in ISO 639-2/B, 639-2/T and 639-3 for both languages:
+  what OpenAIRE's guidelines ask for (639-3) and what BASE and the DRIVER
+  guidelines read (639-2/639-3); the script is no language and goes in
+  `xml:lang` instead. A Serbian brief's title and description are given in
+  both scripts, each marked `sr-Cyrl` or `sr-Latn` (BCP 47), the script its
+  editor wrote in first, so a catalogue in either script finds it.
+- Translations: a translation's record relates it to its original and an
+  original's to its translations, each `dc:relation` the other's permanent
+  address (the identifier every surface cites), for those public now.
 - Sets are the topics of harvestable records (`setSpec` = topic slug); a
   topic no public or withdrawn edition refers to is no set.
 - Lists are cut into pages of `settings.OAI_PAGE_SIZE`. A resumption token is
@@ -40,16 +50,18 @@ from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import Min, Prefetch, Q
+from django.db.models import Exists, Min, OuterRef, Prefetch, Q
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from lxml import etree
 
 from briefs.models import Topic
-from publishing.citations import CitationRecord, record_from_json
+from languages import codes
+from publishing.citations import CitationRecord, record_from_json, record_in, site_url
 from publishing.models import Edition, EditionQuerySet
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -319,8 +331,13 @@ def _header(parent: etree._Element, edition: Edition) -> None:
         _sub(header, f"{{{OAI_NS}}}setSpec", topic.slug)
 
 
-def dublin_core(record: CitationRecord) -> etree._Element:
-    """Simple Dublin Core (oai_dc) for a brief, from its citation record."""
+def dublin_core(
+    record: CitationRecord, relations: list[str] | tuple[str, ...] = ()
+) -> etree._Element:
+    """Simple Dublin Core (oai_dc) for a brief, from its citation record.
+
+    `relations` are the permanent addresses of its original and translations.
+    """
     dc = etree.Element(
         f"{{{OAI_DC_NS}}}dc",
         nsmap={"oai_dc": OAI_DC_NS, "dc": DC_NS, "xsi": XSI_NS},
@@ -340,7 +357,19 @@ def dublin_core(record: CitationRecord) -> etree._Element:
                 **({lang: language} if language else {}),
             )
 
+    # A Serbian brief in the script it was written in, then in the other.
+    other = None
+    if codes.is_serbian(record.language):
+        reader = codes.content_public_language(record.language)
+        other_code = (
+            codes.SERBIAN_LATIN
+            if reader.code == codes.SERBIAN_CYRILLIC
+            else codes.SERBIAN_CYRILLIC
+        )
+        other = record_in(record, other_code)
     add("title", record.title, record.language)
+    if other is not None and other.title != record.title:
+        add("title", other.title, other.language)
     for name in record.authors:
         add("creator", name.inverted)
     for contributor in record.contributors:
@@ -348,6 +377,8 @@ def dublin_core(record: CitationRecord) -> etree._Element:
     for keyword in record.keywords:
         add("subject", keyword)
     add("description", record.abstract, record.language)
+    if other is not None and other.abstract != record.abstract:
+        add("description", other.abstract, other.language)
     if record.version_label:
         add(
             "description",
@@ -366,27 +397,75 @@ def dublin_core(record: CitationRecord) -> etree._Element:
     add("identifier", record.url)
     add("identifier", record.doi_url)
     add("identifier", record.pdf_url)
-    add("language", record.language)
+    add("language", codes.content_public_language(record.language).iso639_2)
+    for relation in relations:
+        add("relation", relation)
     add("rights", record.licence_url or record.licence)
     return dc
 
 
-def _record(parent: etree._Element, edition: Edition) -> None:
+def _record(
+    parent: etree._Element, edition: Edition, relations: list[str] | None = None
+) -> None:
     record = etree.SubElement(parent, f"{{{OAI_NS}}}record")
     _header(record, edition)
     if edition.withdrawn_at is None:
         metadata = etree.SubElement(record, f"{{{OAI_NS}}}metadata")
-        metadata.append(dublin_core(record_from_json(edition.citation)))
+        metadata.append(
+            dublin_core(record_from_json(edition.citation), relations or [])
+        )
 
 
-# What a header needs; a record adds the stored citation. Never the body.
+def _relations(editions: list[Edition]) -> dict[int, list[str]]:
+    """Each record's related briefs' permanent addresses: a translation's
+    original, an original's translations, among the briefs public now.
+
+    One query for a page that has a family in it, none otherwise (each
+    edition says whether its brief has a public translation: `translated`).
+    """
+    roots = {
+        e.translation_of_id or e.brief_id
+        for e in editions
+        if e.withdrawn_at is None and (e.translation_of_id or e.translated)
+    }
+    if not roots:
+        return {}
+    family: dict[int, list[int]] = {}
+    for brief_id, of in (
+        Edition.objects.public()
+        .filter(Q(brief_id__in=roots) | Q(translation_of_id__in=roots))
+        .order_by("brief_id")
+        .values_list("brief_id", "translation_of_id")
+    ):
+        family.setdefault(of or brief_id, []).append(brief_id)
+    return {
+        e.brief_id: [
+            site_url(reverse("permalink", kwargs={"pk": other}))
+            for other in family.get(e.translation_of_id or e.brief_id, [])
+            if other != e.brief_id
+        ]
+        for e in editions
+    }
+
+
+# What a header needs; a record adds the stored citation and what its
+# translations need. Never the body.
 _HEADER_FIELDS = ("brief_id", "released_at", "withdrawn_at")
 
 
 def _for_page(queryset: EditionQuerySet, *, with_metadata: bool) -> EditionQuerySet:
     """What a page shows, in the same few queries however long it is."""
-    fields = (*_HEADER_FIELDS, "citation") if with_metadata else _HEADER_FIELDS
-    return queryset.only(*fields).prefetch_related(
+    if with_metadata:
+        queryset = queryset.only(
+            *_HEADER_FIELDS, "citation", "translation_of_id"
+        ).annotate(
+            translated=Exists(
+                Edition.objects.public().filter(translation_of_id=OuterRef("brief_id"))
+            )
+        )
+    else:
+        queryset = queryset.only(*_HEADER_FIELDS)
+    return queryset.prefetch_related(
         Prefetch("topics", queryset=Topic.objects.only("slug"))
     )
 
@@ -459,7 +538,11 @@ def _get_record(response: etree._Element, args: dict[str, str]) -> None:
         raise OAIError(
             "idDoesNotExist", f"No item has the identifier {args['identifier']}."
         )
-    _record(etree.SubElement(response, f"{{{OAI_NS}}}GetRecord"), edition)
+    _record(
+        etree.SubElement(response, f"{{{OAI_NS}}}GetRecord"),
+        edition,
+        _relations([edition]).get(edition.brief_id),
+    )
 
 
 def _list(response: etree._Element, verb: str, args: dict[str, str]) -> None:
@@ -489,9 +572,10 @@ def _list(response: etree._Element, verb: str, args: dict[str, str]) -> None:
     more, page = len(page) > size, page[:size]
 
     container = etree.SubElement(response, f"{{{OAI_NS}}}{verb}")
+    relations = _relations(page) if verb == "ListRecords" else {}
     for edition in page:
         if verb == "ListRecords":
-            _record(container, edition)
+            _record(container, edition, relations.get(edition.brief_id))
         else:
             _header(container, edition)
     if more or state.after is not None:

@@ -13,6 +13,7 @@ actors/serializers.py, for the same reason: speed.
 
 from typing import Any
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from actors.serializers import (
     ActorSummarySerializer,
     AgreementSummarySerializer,
     ItemLinksMixin,
+    NameField,
     actor_summary,
     agreement_summary,
 )
@@ -36,7 +38,7 @@ from kernel.rest import absolute_list_url, absolute_url
 def person_summary(person: Person, context: dict) -> dict[str, str]:
     return {
         "slug": person.slug,
-        "name": person.name,
+        "name": person.name_in(get_language()),
         "api_url": absolute_url(context, "api:person-detail", person.slug),
     }
 
@@ -44,7 +46,7 @@ def person_summary(person: Person, context: dict) -> dict[str, str]:
 def topic_summary(topic: Topic, context: dict) -> dict[str, str]:
     return {
         "slug": topic.slug,
-        "name": topic.name,
+        "name": topic.name_in(get_language()),
         "api_url": absolute_url(context, "api:topic-detail", topic.slug),
     }
 
@@ -231,6 +233,7 @@ class PersonListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:person-detail"
     api_view_name = "api:person-detail"
 
+    name = NameField()
     affiliation = InstitutionSerializer(read_only=True, allow_null=True)
     orcid_url = serializers.CharField(read_only=True)
     brief_count = serializers.IntegerField(
@@ -279,6 +282,7 @@ class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:topic-detail"
     api_view_name = "api:topic-detail"
 
+    name = NameField()
     brief_count = serializers.IntegerField(
         read_only=True, help_text="Published briefs on the topic."
     )
@@ -373,3 +377,44 @@ class RecommendationSerializer(serializers.ModelSerializer):
     @extend_schema_field(ActorSummarySerializer(many=True))
     def get_addressees(self, r: Recommendation) -> list[dict]:
         return [actor_summary(actor, self.context) for actor in r.addressees.all()]
+
+
+class TranslationLinkSerializer(serializers.Serializer):
+    """A public brief of the same family: the original or another translation."""
+
+    slug = serializers.SlugField()
+    title = serializers.CharField(help_text="In the answer's language's script.")
+    language = serializers.CharField(
+        help_text="Its own language: en, sr-Cyrl or sr-Latn (the script written)."
+    )
+    is_original = serializers.BooleanField(
+        help_text="True for the brief the others translate."
+    )
+    url = serializers.URLField(help_text="Its page, in its own language.")
+    api_url = serializers.URLField()
+
+
+class _WithTranslations(serializers.Serializer):
+    translations = TranslationLinkSerializer(
+        many=True,
+        read_only=True,
+        help_text="The same brief in other languages: its original, if it is a "
+        "translation, and the published translations (added per request: a "
+        "translation published later shows at once).",
+    )
+
+
+class BriefListDocSerializer(BriefListSerializer, _WithTranslations):
+    """The list item as served (documentation: the API serves stored JSON)."""
+
+    class Meta(BriefListSerializer.Meta):
+        fields = (*BriefListSerializer.Meta.fields, "translations")
+        read_only_fields = fields
+
+
+class BriefDetailDocSerializer(BriefDetailSerializer, _WithTranslations):
+    """The detail as served (documentation: the API serves stored JSON)."""
+
+    class Meta(BriefDetailSerializer.Meta):
+        fields = (*BriefDetailSerializer.Meta.fields, "translations")
+        read_only_fields = fields

@@ -147,6 +147,8 @@ def test_brief_detail_payload(client):
                 ],
             }
         ],
+        # No translation: read per request (tests/publishing/test_api_languages.py).
+        "translations": [],
     }
     assert "<script>" not in data["body_html"]
     # The body as the page shows it: first mentions link to the actor.
