@@ -55,7 +55,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /language/"]
+    lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -50,6 +50,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.generic import DetailView, ListView, View
 
 from actors.filters import TOO_BROAD, ActorFilter, AgreementFilter
@@ -71,6 +72,7 @@ from briefs.models import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
+from languages.urls import Alternate, fill_page_links
 from publishing.citations import (
     EXPORT_FORMATS,
     format_apa,
@@ -208,7 +210,14 @@ def toggle_link(
 # Stands for the first page's cards in the prepared unfiltered list.
 _CARDS = "\x00cards\x00"
 # This process's prepared unfiltered list: {generation: [before cards, after]}.
-_list_shells: dict[str, list[str]] = {}
+_list_shells: dict[tuple[str, str], list[str]] = {}
+
+
+def forget_other_generations(shells: dict[str, list[str]], key: str) -> None:
+    """Drop prepared pages of other generations (keys are "generation:language")."""
+    generation = key.split(":", 1)[0]
+    for stale in [k for k in shells if k.split(":", 1)[0] != generation]:
+        del shells[stale]
 
 
 class _CardMarker:
@@ -246,13 +255,14 @@ class BriefListView(FilteredListView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET or not settings.PREPARED_LISTS:
             return super().get(request, *args, **kwargs)
-        generation = current_generation()
+        # One prepared page per generation and language.
+        generation = f"{current_generation()}:{get_language()}"
         shell = _list_shells.get(generation)
         if shell is None or settings.DEBUG:
             shell = self.prepare_shell(request, *args, **kwargs)
             if shell is None:  # not a plain page (cannot happen without filters)
                 return super().get(request, *args, **kwargs)
-            _list_shells.clear()  # only the current generation is ever used
+            forget_other_generations(_list_shells, generation)
             _list_shells[generation] = shell
         if len(shell) == 1:  # no public brief: nothing to fill in
             return HttpResponse(shell[0])
@@ -303,7 +313,7 @@ class BriefListView(FilteredListView):
 
 # Markers standing for the prepared parts in a page shell.
 _HEAD, _CONTENT, _RELATED = "\x00head\x00", "\x00content\x00", "\x00related\x00"
-_shells: dict[str, list[str]] = {}
+_shells: dict[tuple[str, str], list[str]] = {}
 
 
 def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
@@ -314,16 +324,23 @@ def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
     is rendered once and reused; a request only joins strings. With DEBUG on
     it is rendered every time, so template edits show at once. The template
     must therefore not depend on the request (it is rendered without one).
+    It is rendered once per language; the page's links to its counterparts
+    in the other languages are markers (`language_shell`) that
+    languages.urls.fill_page_links replaces per request.
     """
-    if template in _shells and not settings.DEBUG:
-        return _shells[template]
-    rest = render_to_string(template, {**context, "publisher": settings.PUBLISHER})
+    key = (template, get_language())
+    if key in _shells and not settings.DEBUG:
+        return _shells[key]
+    rest = render_to_string(
+        template,
+        {**context, "publisher": settings.PUBLISHER, "language_shell": True},
+    )
     parts = []
     for marker in markers:
         before, rest = rest.split(marker)
         parts.append(before)
-    _shells[template] = [*parts, rest]
-    return _shells[template]
+    _shells[key] = [*parts, rest]
+    return _shells[key]
 
 
 def brief_page_shell() -> list[str]:
@@ -376,7 +393,9 @@ class BriefDetailView(View):
         article_html = with_tracker(
             article_html, brief_id=brief_id, slug=kwargs["slug"]
         )
-        return edition_page(head_html, article_html, related_items(load_json(related)))
+        return edition_page(
+            head_html, article_html, related_items(load_json(related)), request=request
+        )
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -572,23 +591,22 @@ class ActorDetailView(View):
         before_pictures, before_briefs, before_recommendations, rest = (
             actor.rendered_parts
         )
-        return HttpResponse(
-            "".join(
-                (
-                    head,
-                    actor.rendered_head,
-                    content,
-                    before_pictures,
-                    actor_pictures(actor.pk, actor.name, actor.slug),
-                    before_briefs,
-                    actor_brief_cards(actor.pk),
-                    before_recommendations,
-                    actor_recommendation_items(actor.pk),
-                    rest,
-                    tail,
-                )
+        page = "".join(
+            (
+                head,
+                actor.rendered_head,
+                content,
+                before_pictures,
+                actor_pictures(actor.pk, actor.name, actor.slug),
+                before_briefs,
+                actor_brief_cards(actor.pk),
+                before_recommendations,
+                actor_recommendation_items(actor.pk),
+                rest,
+                tail,
             )
         )
+        return HttpResponse(fill_page_links(page, request))
 
 
 @public_page
@@ -767,7 +785,7 @@ class AgreementDetailView(DetailView):
 # Stands for the rows in the prepared unfiltered recommendations page.
 _ROWS = "\x00rows\x00"
 # This process's prepared unfiltered page: {generation: [before rows, after]}.
-_recommendation_shells: dict[str, list[str]] = {}
+_recommendation_shells: dict[tuple[str, str], list[str]] = {}
 
 
 @method_decorator(public_page, name="dispatch")
@@ -799,7 +817,8 @@ class RecommendationListView(FilteredListView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET or not settings.PREPARED_LISTS:
             return super().get(request, *args, **kwargs)
-        generation = current_generation()
+        # One prepared page per generation and language.
+        generation = f"{current_generation()}:{get_language()}"
         shell = _recommendation_shells.get(generation)
         if shell is None or settings.DEBUG:
             self.preparing = True
@@ -809,7 +828,7 @@ class RecommendationListView(FilteredListView):
             response.render()
             before, after = response.content.decode().split(_ROWS, 1)
             shell = [before, after]
-            _recommendation_shells.clear()  # only the current generation is used
+            forget_other_generations(_recommendation_shells, generation)
             _recommendation_shells[generation] = shell
         rows = render_rows(first_page_rows(self.paginate_by))
         return HttpResponse(shell[0] + rows + shell[1])
@@ -1007,11 +1026,21 @@ def load_json(value: object) -> object:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
-    """A brief page: the page shell around an edition's stored parts."""
+def edition_page(
+    head_html: str,
+    article_html: str,
+    related: list[str],
+    *,
+    request: HttpRequest,
+    alternates: list[Alternate] | None = None,
+) -> HttpResponse:
+    """A brief page: the page shell around an edition's stored parts.
+
+    `alternates` are the page's counterparts in the other languages
+    (languages.urls.alternates; by default the same address in each).
+    """
     head, article, related_mark, tail = brief_page_shell()
-    return HttpResponse(
-        "".join(
+    page = "".join(
             (
                 head,
                 head_html,
@@ -1022,7 +1051,7 @@ def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpR
                 tail,
             )
         )  # fmt: skip
-    )
+    return HttpResponse(fill_page_links(page, request, alternates))
 
 
 def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
@@ -1068,7 +1097,7 @@ def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if current is not None and number == current.number:
         return HttpResponseRedirect(reverse("briefs:detail", kwargs={"slug": slug}))
     edition = _public_old_edition(slug, number)
-    return edition_page(edition.head_html, edition.article_html, [])
+    return edition_page(edition.head_html, edition.article_html, [], request=request)
 
 
 def _edition_citation_response(
