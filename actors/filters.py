@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.drainage import set_override
@@ -52,7 +53,7 @@ def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
 
 
 # The 400 of a search that ran past the time limit (docs/api.md).
-TOO_BROAD = "This search is too broad: add words or a filter."
+TOO_BROAD = _("This search is too broad: add words or a filter.")
 
 
 class SearchFilter(django_filters.CharFilter):

@@ -236,6 +236,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("sr", "Српски"), ("sr-latn", "Srpski")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in templates use the localized names (DATE_FORMAT ...): English keeps
+# "21 May 2025" (archive/formats/en), Serbian is Django's "21. мај 2025.".
+FORMAT_MODULE_PATH = ["archive.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Belgrade")
 USE_I18N = True
 USE_TZ = True

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import BriefKind, Language, Role
 from publishing.models import Edition, EditionActor, EditionCredit
@@ -26,13 +27,13 @@ from publishing.models import Edition, EditionActor, EditionCredit
 FACET_SIZE = 12
 ALL_FACETS = ("topic", "actor", "agreement", "author", "kind", "language", "year")
 LABELS = {
-    "topic": "Topic",
-    "actor": "Actor",
-    "agreement": "Agreement",
-    "author": "Author",
-    "kind": "Kind",
-    "language": "Language",
-    "year": "Year",
+    "topic": _("Topic"),
+    "actor": _("Actor"),
+    "agreement": _("Agreement"),
+    "author": _("Author"),
+    "kind": _("Kind"),
+    "language": _("Language"),
+    "year": _("Year"),
 }
 
 

@@ -49,8 +49,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
 
 from actors.filters import TOO_BROAD, ActorFilter, AgreementFilter
@@ -246,7 +248,7 @@ class BriefListView(FilteredListView):
     template_name = "briefs/brief_list.html"
     paginate_by = LIST_PAGE_SIZE
     filterset_class = BriefFilter
-    page_title = "Briefs"
+    page_title = gettext_lazy("Briefs")
     preparing = False
 
     def base_queryset(self) -> QuerySet[Edition]:
@@ -304,9 +306,11 @@ class BriefListView(FilteredListView):
             for value in self.request.GET.getlist(name)
         ]
         context["meta"] = {
-            "title": "Briefs",
-            "description": "All published briefs, newest first, by topic, actor, "
-            "agreement, author, kind, language and year.",
+            "title": _("Briefs"),
+            "description": _(
+                "All published briefs, newest first, by topic, actor, "
+                "agreement, author, kind, language and year."
+            ),
         }
         return context
 
@@ -438,8 +442,8 @@ def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
                 )
             ],
             "meta": {
-                "title": f"Withdrawn: {edition.title}",
-                "description": "This brief has been withdrawn.",
+                "title": _("Withdrawn: %(title)s") % {"title": edition.title},
+                "description": _("This brief has been withdrawn."),
                 "robots": "noindex",
             },
         },
@@ -497,7 +501,11 @@ class PersonDetailView(DetailView):
         context["json_ld"] = json_ld(data)
         context["meta"] = {
             "title": person.name,
-            "description": (person.bio[:200] if person.bio else f"Briefs by {person}."),
+            "description": (
+                person.bio[:200]
+                if person.bio
+                else _("Briefs by %(name)s.") % {"name": person}
+            ),
             "type": "profile",
         }
         return context
@@ -536,7 +544,7 @@ class ActorListView(FilteredListView):
     template_name = "actors/actor_list.html"
     paginate_by = 100
     filterset_class = ActorFilter
-    page_title = "Actors"
+    page_title = gettext_lazy("Actors")
 
     def base_queryset(self) -> QuerySet[Actor]:
         # The public editions that discuss each actor (confirmed links only:
@@ -564,9 +572,10 @@ class ActorListView(FilteredListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["meta"] = {
-            "title": "Actors",
-            "description": "States, organizations, missions and people that "
-            "the briefs discuss.",
+            "title": _("Actors"),
+            "description": _(
+                "States, organizations, missions and people that the briefs discuss."
+            ),
         }
         return context
 
@@ -617,15 +626,21 @@ def alliance_network(request: HttpRequest) -> HttpResponse:
     (publishing/pictures.py); a bad address is a 400 that says why.
     """
     form = NetworkForm(request.GET)
-    context: dict = {"form": form, "meta": {"title": "Alliance map"}}
+    context: dict = {"form": form, "meta": {"title": _("Alliance map")}}
     if not form.is_valid():
         return render(request, "actors/network.html", context, status=400)
     on, actor = form.cleaned_data["on"], form.cleaned_data["actor"]
     context.update(network_page(on, actor), on=on, actor=actor)
     context["meta"] = {
-        "title": f"Alliance map around {actor.name}" if actor else "Alliance map",
-        "description": "Actors linked by memberships, agreements and offices "
-        f"on {on:%Y-%m-%d}.",
+        "title": (
+            _("Alliance map around %(name)s") % {"name": actor.name}
+            if actor
+            else _("Alliance map")
+        ),
+        "description": _(
+            "Actors linked by memberships, agreements and offices on %(day)s."
+        )
+        % {"day": date_format(on)},
     }
     return render(request, "actors/network.html", context)
 
@@ -635,7 +650,7 @@ class AgreementListView(FilteredListView):
     template_name = "actors/agreement_list.html"
     paginate_by = 50
     filterset_class = AgreementFilter
-    page_title = "Agreements"
+    page_title = gettext_lazy("Agreements")
 
     def base_queryset(self) -> QuerySet[Agreement]:
         return Agreement.objects.prefetch_related(
@@ -650,9 +665,11 @@ class AgreementListView(FilteredListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["meta"] = {
-            "title": "Agreements",
-            "description": "Treaties, declarations and cooperation plans between "
-            "the actors the briefs discuss.",
+            "title": _("Agreements"),
+            "description": _(
+                "Treaties, declarations and cooperation plans between "
+                "the actors the briefs discuss."
+            ),
         }
         return context
 
@@ -804,7 +821,7 @@ class RecommendationListView(FilteredListView):
 
     template_name = "briefs/recommendation_list.html"
     filterset_class = RecommendationFilter
-    page_title = "Recommendations"
+    page_title = gettext_lazy("Recommendations")
     preparing = False
     paginate_by = PAGE_SIZE
 
@@ -871,17 +888,17 @@ class RecommendationListView(FilteredListView):
             facets=[
                 Facet(
                     "addressee",
-                    "Addressed to",
+                    _("Addressed to"),
                     [FacetValue(k, text, n) for k, text, n in addressee_rows],
                 ),
                 Facet(
                     "policy_area",
-                    "Policy area",
+                    _("Policy area"),
                     [FacetValue(k, areas.get(k, k), n) for k, n in area_rows],
                 ),
                 Facet(
                     "status",
-                    "Status",
+                    _("Status"),
                     [FacetValue(k, label, n) for k, label, n in card if n],
                 ),
             ],
@@ -890,9 +907,11 @@ class RecommendationListView(FilteredListView):
             lambda name, key: toggle_link(params, name, key)
         ).facets
         context["meta"] = {
-            "title": "Recommendations",
-            "description": "Every recommendation in the published briefs, by "
-            "addressee, policy area and status.",
+            "title": _("Recommendations"),
+            "description": _(
+                "Every recommendation in the published briefs, by "
+                "addressee, policy area and status."
+            ),
         }
         return context
 
@@ -901,7 +920,9 @@ class RecommendationListView(FilteredListView):
         data = self.filterset.form.cleaned_data
         names = [actor.name for actor in data.get("addressee") or []]
         names += [edition.title for edition in data.get("brief") or []]
-        return "Scorecard: " + "; ".join(names) if names else "Scorecard"
+        if not names:
+            return _("Scorecard")
+        return _("Scorecard: %(names)s") % {"names": "; ".join(names)}
 
 
 def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
