@@ -104,10 +104,14 @@ class SlugsField(ModelMultipleChoiceField):
         if value and not isinstance(value, list | tuple):
             value = [value]
         if value and len(value) > MAX_SLUGS:
-            raise ValidationError(f"Give at most {MAX_SLUGS} values.", code="too_many")
+            raise ValidationError(
+                _("Give at most %(limit)d values."),
+                code="too_many",
+                params={"limit": MAX_SLUGS},
+            )
         for item in value or ():
             if len(item) > 200:
-                raise ValidationError("Not a slug (too long).", code="invalid_slug")
+                raise ValidationError(_("Not a slug (too long)."), code="invalid_slug")
             validate_slug(item)
         return super().clean(value)
 

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularSwaggerView
 
 from archive import views
@@ -9,9 +11,12 @@ from languages.views import choose_language
 from publishing import oai
 from publishing.urls import sitemap_patterns
 
-admin.site.site_header = f"{settings.PUBLISHER['name']} archive"
-admin.site.site_title = "Archive admin"
-admin.site.index_title = "Editorial database"
+# Lazy: the admin speaks the editor's language (languages/middleware.py).
+admin.site.site_header = format_lazy(
+    _("{name} archive"), name=settings.PUBLISHER["name"]
+)
+admin.site.site_title = _("Archive admin")
+admin.site.index_title = _("Editorial database")
 
 # Machine addresses and the admin: unprefixed, one address each.
 urlpatterns = [
