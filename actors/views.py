@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from actors import comparisons
@@ -184,8 +185,8 @@ def _error(request: HttpRequest, fmt: str, errors: dict[str, str]) -> HttpRespon
         **_form_context(request),
         "errors": errors,
         "meta": {
-            "title": "Compare: invalid request",
-            "description": "This comparison cannot be made.",
+            "title": _("Compare: invalid request"),
+            "description": _("This comparison cannot be made."),
             "robots": "noindex",
         },
         "canonical_url": settings.SITE_URL + comparisons.compare_path(),
@@ -216,9 +217,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         context = {
             **_form_context(request),
             "meta": {
-                "title": "Compare actors",
-                "description": "Compare groups of states and organizations "
-                "metric by metric, from sourced indicators.",
+                "title": _("Compare actors"),
+                "description": _(
+                    "Compare groups of states and organizations "
+                    "metric by metric, from sourced indicators."
+                ),
             },
             "canonical_url": settings.SITE_URL + comparisons.compare_path(),
         }
@@ -246,9 +249,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         "csv_url": table["url"] + "&format=csv",
         "json_url": table["url"] + "&format=json",
         "meta": {
-            "title": "Compare: " + " / ".join(names),
-            "description": "Metric by metric, from sourced indicators: "
-            + "; ".join(names),
+            "title": _("Compare: %(names)s") % {"names": " / ".join(names)},
+            "description": _("Metric by metric, from sourced indicators: %(names)s")
+            % {"names": "; ".join(names)},
         },
         "canonical_url": settings.SITE_URL + table["url"],
     }

@@ -720,7 +720,9 @@ class AgreementDetailView(DetailView):
         slug = kwargs["slug"]
         # Per day too: its pictures run to today (publishing/pictures.py).
         generation = f"{current_generation()}:{timezone.localdate():%Y-%m-%d}"
-        prepared = _agreement_pages.get(slug)
+        # One per language: everything but the cards is the interface's text.
+        key = f"{get_language()}:{slug}"
+        prepared = _agreement_pages.get(key)
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
         _, agreement_id, (before, after) = prepared
@@ -728,7 +730,9 @@ class AgreementDetailView(DetailView):
         if cards:
             middle = "".join(card for (card,) in cards)
         else:
-            middle = "<p>No published brief discusses this agreement yet.</p>"
+            middle = "<p>{}</p>".format(
+                _("No published brief discusses this agreement yet.")
+            )
         return HttpResponse(before + middle + after)
 
     def prepare(
@@ -744,7 +748,7 @@ class AgreementDetailView(DetailView):
         ):
             _agreement_pages.clear()  # only the current generation is ever used
         prepared = (generation, self.object.pk, [before, after])
-        _agreement_pages[kwargs["slug"]] = prepared
+        _agreement_pages[f"{get_language()}:{kwargs['slug']}"] = prepared
         return prepared
 
     def get_queryset(self) -> QuerySet[Agreement]:

@@ -9,9 +9,11 @@ per request.
 """
 
 from django import template
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from languages import urls
+from languages.codes import public_language
 
 register = template.Library()
 
@@ -30,3 +32,9 @@ def language_switcher(context: template.Context) -> SafeString:
     request = context.get("request")
     query = request.META.get("QUERY_STRING", "") if request else ""
     return urls.switcher_html(context.get("alternates") or [], query)
+
+
+@register.simple_tag
+def current_language_tag() -> str:
+    """The active language's BCP 47 tag (en, sr-Cyrl, sr-Latn), for `lang`."""
+    return public_language(translation.get_language()).tag
