@@ -142,9 +142,9 @@ def test_a_first_visit_follows_the_browsers_language(client):
     )
     assert cyrillic.status_code == 302
     assert cyrillic["Location"] == "/sr/briefs/?page=1"
-    assert {"accept-language", "cookie"} <= set(
+    assert {"accept-language", "cookie"} <= {
         v.strip().lower() for v in cyrillic["Vary"].split(",")
-    )
+    }
     latin = client.get("/", HTTP_ACCEPT_LANGUAGE="sr-Latn-RS,sr;q=0.8")
     assert latin["Location"] == "/sr-latn/"
     english_first = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,sr;q=0.8")
