@@ -39,6 +39,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from briefs.models import Assessment, AssessmentSource, Person, Role, Topic
@@ -112,10 +113,10 @@ class BriefFeed(Feed):
     url_name = "briefs:feed-rss"
 
     def title(self, obj: Model | None = None) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs"
+        return _("%(publisher)s: briefs") % {"publisher": settings.PUBLISHER["name"]}
 
     def description(self, obj: Model | None = None) -> str:
-        return "The latest published briefs."
+        return _("The latest published briefs.")
 
     def link(self, obj: Model | None = None) -> str:
         return absolute_url(reverse("briefs:list"))
@@ -208,7 +209,10 @@ class TopicFeed(BriefFeed):
         return topic
 
     def title(self, obj: Topic) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
+        return _("%(publisher)s: briefs on %(name)s") % {
+            "publisher": settings.PUBLISHER["name"],
+            "name": obj.name,
+        }
 
     def link(self, obj: Topic) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -230,7 +234,10 @@ class ActorFeed(BriefFeed):
         return actor
 
     def title(self, obj: Actor) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
+        return _("%(publisher)s: briefs on %(name)s") % {
+            "publisher": settings.PUBLISHER["name"],
+            "name": obj.name,
+        }
 
     def link(self, obj: Actor) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -252,7 +259,10 @@ class PersonFeed(BriefFeed):
         return person
 
     def title(self, obj: Person) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs by {obj.name}"
+        return _("%(publisher)s: briefs by %(name)s") % {
+            "publisher": settings.PUBLISHER["name"],
+            "name": obj.name,
+        }
 
     def link(self, obj: Person) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -282,11 +292,18 @@ class StatusChangeFeed(Feed):
     url_name = "briefs:status-feed-rss"
 
     def title(self, obj: Actor | None = None) -> str:
-        to = f" addressed to {obj.name}" if obj is not None else ""
-        return f"{settings.PUBLISHER['name']}: status of recommendations{to}"
+        publisher = settings.PUBLISHER["name"]
+        if obj is None:
+            return _("%(publisher)s: status of recommendations") % {
+                "publisher": publisher
+            }
+        return _("%(publisher)s: status of recommendations addressed to %(name)s") % {
+            "publisher": publisher,
+            "name": obj.name,
+        }
 
     def description(self, obj: Actor | None = None) -> str:
-        return "New assessments of what became of the recommendations in our briefs."
+        return _("New assessments of what became of the recommendations in our briefs.")
 
     def link(self, obj: Actor | None = None) -> str:
         query = f"?addressee={obj.slug}" if obj is not None else ""
