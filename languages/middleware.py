@@ -64,25 +64,34 @@ def _admin_prefix() -> str | None:
         return None
 
 
+def is_admin(path: str) -> bool:
+    admin = _admin_prefix()
+    return bool(admin) and path.startswith(admin)
+
+
 class LanguageMiddleware(LocaleMiddleware):
     def process_request(self, request: HttpRequest) -> HttpResponse | None:
         path = request.path_info
         from_path = translation.get_language_from_path(path)
+        admin = not from_path and is_admin(path)
+        public = not from_path and not admin and _is_public_page(path)
         if from_path:
             language, source = from_path, PREFIX
+        elif admin:
+            language, source = preferred_language(request), NEGOTIATED
+        elif public:
+            language, source = ENGLISH, NEGOTIATED
         else:
-            admin = _admin_prefix()
-            negotiated = bool(admin) and path.startswith(admin)
-            public = not negotiated and _is_public_page(path)
-            language = preferred_language(request) if negotiated else ENGLISH
-            source = NEGOTIATED if negotiated or public else FIXED
-            if public and request.method in ("GET", "HEAD"):
-                wanted = preferred_language(request)
-                if wanted != ENGLISH:
-                    return self._redirect(request, wanted)
+            language, source = ENGLISH, FIXED
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
         request.language_source = source
+        if public and request.method in ("GET", "HEAD"):
+            # English, unless the reader prefers Serbian (the remembered
+            # choice, else the browser): then the same page in Serbian.
+            wanted = preferred_language(request)
+            if wanted != ENGLISH:
+                return self._redirect(request, wanted)
         return None
 
     def _redirect(self, request: HttpRequest, language: str) -> HttpResponse:
