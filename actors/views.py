@@ -20,7 +20,7 @@ from actors.comparison_html import page_content, page_head, table_html
 from actors.models import Metric
 from kernel.csvexport import csv_response
 from kernel.pagecache import public_page
-from languages.urls import fill_page_links
+from languages.alternates import fill_page_links
 
 FORMATS = ("html", "csv", "json")
 # Rows of groups the form offers (a reader may add more in the address).
@@ -58,7 +58,7 @@ def comparison_shell() -> list[str]:
     once per process and split at the markers: the same for every request,
     and most of a template's cost. With DEBUG on it is rendered every time,
     so template edits show at once. One per language; the links to the page in
-    the other languages are filled in per request (languages.urls)."""
+    the other languages are filled in per request (languages.alternates)."""
     language = get_language()
     if language in _shells and not settings.DEBUG:
         return _shells[language]

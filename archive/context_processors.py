@@ -2,8 +2,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
+from languages.alternates import alternates
 from languages.codes import public_language
-from languages.urls import alternates
 
 
 def site(request: HttpRequest) -> dict:

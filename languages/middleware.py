@@ -30,8 +30,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
+from languages.alternates import language_path
 from languages.codes import ENGLISH, PUBLIC_LANGUAGES, SERBIAN_CYRILLIC, public_language
-from languages.urls import language_path
 
 NEGOTIATED = "negotiated"  # request.language_source: cookie/header decided
 PREFIX = "prefix"  # the address's prefix decided

@@ -5,8 +5,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from languages.alternates import language_path
 from languages.codes import PUBLIC_LANGUAGES
-from languages.urls import language_path
 
 # A year: the choice is a preference, not a session.
 COOKIE_AGE = 365 * 24 * 60 * 60
@@ -17,7 +17,7 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     """`/language/<code>/?next=<path>`: set the language cookie, then show `next`.
 
     The switcher's links come here with `next` already the page's address in
-    the chosen language (languages.urls.alternates), so the reader stays on
+    the chosen language (languages.alternates.alternates), so the reader stays on
     the same item. A `next` that is not a path on this site is replaced by
     the chosen language's home page. Setting a cookie is not a write: no
     database is touched, and the answer is never cached (it is a redirect).

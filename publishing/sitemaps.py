@@ -36,7 +36,7 @@ class SiteSitemap(Sitemap):
 
     Every page is listed in each public language (English unprefixed, /sr/,
     /sr-latn/), each entry with its hreflang alternates and x-default (the
-    English address), as languages.urls.alternates gives them on the page.
+    English address), as languages.alternates.alternates gives them on the page.
     """
 
     i18n = True

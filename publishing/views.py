@@ -74,7 +74,7 @@ from briefs.models import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
-from languages.urls import Alternate, fill_page_links
+from languages.alternates import Alternate, fill_page_links
 from publishing.citations import (
     EXPORT_FORMATS,
     format_apa,
@@ -330,7 +330,7 @@ def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
     must therefore not depend on the request (it is rendered without one).
     It is rendered once per language; the page's links to its counterparts
     in the other languages are markers (`language_shell`) that
-    languages.urls.fill_page_links replaces per request.
+    languages.alternates.fill_page_links replaces per request.
     """
     key = (template, get_language())
     if key in _shells and not settings.DEBUG:
@@ -725,7 +725,7 @@ class AgreementDetailView(DetailView):
         prepared = _agreement_pages.get(key)
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
-        _, agreement_id, (before, after) = prepared
+        _generation, agreement_id, (before, after) = prepared
         cards = _AGREEMENT_CARDS(agreement_id=agreement_id, at=timezone.now())
         if cards:
             middle = "".join(card for (card,) in cards)
@@ -1062,7 +1062,7 @@ def edition_page(
     """A brief page: the page shell around an edition's stored parts.
 
     `alternates` are the page's counterparts in the other languages
-    (languages.urls.alternates; by default the same address in each).
+    (languages.alternates.alternates; by default the same address in each).
     """
     head, article, related_mark, tail = brief_page_shell()
     page = "".join(

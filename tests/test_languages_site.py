@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 
-from languages.urls import language_path
+from languages.alternates import language_path
 from tests.site_world import SEED_SLUG, build_archive, public_urls
 
 PREFIXES = {"en": "", "sr": "/sr", "sr-latn": "/sr-latn"}

@@ -1,10 +1,10 @@
 """The page's links to itself in the other languages: hreflang links, switcher.
 
 `{% alternate_links %}` (in <head>) and `{% language_switcher %}` (in the
-header) read the context's `alternates` (languages.urls.alternates; a view
+header) read the context's `alternates` (languages.alternates.alternates; a view
 may put its own). A page shell rendered once for many pages (publishing's
 brief and actor pages, the comparison) sets `language_shell` in its context:
-both tags then leave a marker that languages.urls.fill_page_links replaces
+both tags then leave a marker that languages.alternates.fill_page_links replaces
 per request.
 """
 
@@ -12,7 +12,7 @@ from django import template
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
-from languages import urls
+from languages import alternates
 from languages.codes import public_language
 
 register = template.Library()
@@ -21,17 +21,17 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def alternate_links(context: template.Context) -> SafeString:
     if context.get("language_shell"):
-        return mark_safe(urls.ALTERNATES_MARK)
-    return urls.alternate_links_html(context.get("alternates") or [])
+        return mark_safe(alternates.ALTERNATES_MARK)
+    return alternates.alternate_links_html(context.get("alternates") or [])
 
 
 @register.simple_tag(takes_context=True)
 def language_switcher(context: template.Context) -> SafeString:
     if context.get("language_shell"):
-        return mark_safe(urls.SWITCHER_MARK)
+        return mark_safe(alternates.SWITCHER_MARK)
     request = context.get("request")
     query = request.META.get("QUERY_STRING", "") if request else ""
-    return urls.switcher_html(context.get("alternates") or [], query)
+    return alternates.switcher_html(context.get("alternates") or [], query)
 
 
 @register.simple_tag
