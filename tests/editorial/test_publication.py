@@ -108,9 +108,11 @@ def test_a_correction_is_prepared_on_a_copy_and_published_onto_the_live_brief(
     assert not Brief.objects.filter(pk=copy.pk).exists()
     page = client.get("/briefs/balkan-alliances/").content.decode()
     assert "Albanian capital" in page and "Talk first" in page
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate()
+    # The correction's date as readers write it (21 May 2025), ISO in datetime=.
+    shown = f"{today.day} {today:%B %Y}"
     assert (
-        f'Updated <time datetime="{today}">{today}</time></strong>: '
+        f'Updated <time datetime="{today.isoformat()}">{shown}</time></strong>: '
         "Corrected where the declaration was signed." in page
     )
     # Who wrote and reviewed the correction stays on the record of the brief.
@@ -146,9 +148,13 @@ def test_a_correction_without_a_note_is_still_a_new_version(client, live, staff)
     publish_copy(copy, staff)
     [correction] = Correction.objects.filter(brief=live)
     assert correction.note == "" and live.version == 2
-    today = timezone.localdate().isoformat()
+    today = timezone.localdate()
+    shown = f"{today.day} {today:%B %Y}"
     page = client.get("/briefs/balkan-alliances/").content.decode()
-    assert f'Updated <time datetime="{today}">{today}</time></strong></li>' in page
+    assert (
+        f'Updated <time datetime="{today.isoformat()}">{shown}</time></strong></li>'
+        in page
+    )
 
 
 def test_a_working_copy_can_never_be_published_by_itself(live, staff):
