@@ -65,6 +65,12 @@ class PublicRecord(Protocol):
 
     def renamed(self, *, brief: "Brief") -> None: ...
 
+    # Read-only questions editorial asks of the public record (a translation's
+    # default version, the dashboard, the pre-publish checks).
+    def current_numbers(self, brief_ids: list[int]) -> dict[int, int]: ...
+
+    def stale_translations(self) -> list: ...
+
 
 _keeper: list[PublicRecord] = []
 

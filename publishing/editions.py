@@ -127,6 +127,24 @@ def embedded_comparisons(body: str) -> list[dict[str, Any]]:
     return entries
 
 
+def _translation_source(brief: Brief) -> dict[str, Any] | None:
+    """What a translation was made from: the original's id, slug and version.
+
+    For the record only: the pages read which original is public now
+    (publishing/translations.py), never this slug, which may name a brief
+    that is not public. One query for a translation, unless its original is
+    in hand.
+    """
+    if brief.translation_of_id is None:
+        return None
+    original = brief.translation_of
+    return {
+        "id": original.pk,
+        "slug": original.slug,
+        "number": brief.translated_from_number,
+    }
+
+
 def take_snapshot(brief: Brief) -> dict[str, Any]:
     """Everything an edition shows of the brief and its linked records, as JSON.
 
@@ -153,6 +171,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                 brief.publication_date.isoformat() if brief.publication_date else None
             ),
         },
+        "translation_of": _translation_source(brief),
         "contributors": [
             {
                 "id": c.pk,
@@ -217,6 +236,15 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
             }
             for r in brief.recommendations.all()
         ],
+    }
+
+
+def translation_fields(content: dict[str, Any]) -> dict[str, Any]:
+    """An edition's translation columns, from its snapshot."""
+    source = content.get("translation_of")
+    return {
+        "translation_of_id": source["id"] if source else None,
+        "translated_from_number": source["number"] if source else None,
     }
 
 
@@ -589,6 +617,7 @@ def publish_edition(
         updated_on=timezone.localdate(released_at) if number > 1 else None,
         note=note,
         content=content,
+        **translation_fields(content),
     )
     if previous is not None and all(
         _LINKED[name](previous.content) == _LINKED[name](content)
@@ -700,6 +729,8 @@ def preview_edition(brief: Brief) -> Edition:
         content=take_snapshot(brief),
         related=[],
     )
+    for name, value in translation_fields(edition.content).items():
+        setattr(edition, name, value)
     edition.content["brief"]["id"] = edition.brief_id
     _store_rendered(edition, [*history, edition])
     return edition
@@ -780,6 +811,16 @@ class _Keeper:
 
     def renamed(self, *, brief: Brief) -> None:
         rename_editions(brief=brief)
+
+    def current_numbers(self, brief_ids: list[int]) -> dict[int, int]:
+        from publishing.translations import current_numbers
+
+        return current_numbers(brief_ids)
+
+    def stale_translations(self) -> list:
+        from publishing.translations import stale_translations
+
+        return list(stale_translations())
 
 
 KEEPER = _Keeper()
