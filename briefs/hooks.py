@@ -71,6 +71,8 @@ class PublicRecord(Protocol):
 
     def stale_translations(self) -> list: ...
 
+    def newer_original(self, *, original_id: int, made_from: int | None) -> object: ...
+
 
 _keeper: list[PublicRecord] = []
 

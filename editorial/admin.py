@@ -34,9 +34,9 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from briefs.hooks import render_preview
+from briefs.hooks import public_record, render_preview
 from briefs.models import (
     PUBLIC_NOTE_MAX_CHARS,
     Brief,
@@ -85,12 +85,13 @@ from editorial.workflow import (
     transition_brief,
     visible_briefs,
 )
+from languages.admin import SerbianNameAdmin
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(SerbianNameAdmin):
     list_display = ["name", "local_name", "people_count"]
-    search_fields = ["name", "local_name"]
+    search_fields = ["name", "local_name", "name_sr"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -102,11 +103,11 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SerbianNameAdmin):
     list_display = ["name", "affiliation", "orcid", "contribution_count"]
     list_select_related = ["affiliation"]
     list_filter = [("affiliation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "slug", "orcid", "affiliation__name"]
+    search_fields = ["name", "name_sr", "slug", "orcid", "affiliation__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
 
@@ -123,9 +124,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SerbianNameAdmin):
     list_display = ["name", "slug", "brief_count"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_sr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -279,7 +280,7 @@ class BriefAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "contributions__person__name"]
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "translation_of"]
     # The workflow owns these: they change only through editorial/workflow.py.
     readonly_fields = [
         "status",
@@ -288,6 +289,7 @@ class BriefAdmin(admin.ModelAdmin):
         "withdrawn_at",
         "version",
         "correction_of",
+        "translation_status",
         "created_by",
         "created_at",
         "updated_at",
@@ -305,6 +307,19 @@ class BriefAdmin(admin.ModelAdmin):
         (
             "Classification",
             {"fields": ["topics", "featured", "licence", "doi"]},
+        ),
+        (
+            "Translation",
+            {
+                "fields": [
+                    "translation_of",
+                    "translated_from_number",
+                    "translation_status",
+                ],
+                "description": "For a translation: the brief it translates and "
+                "which version of it. Credit the translator under contributors "
+                "(role: translator).",
+            },
         ),
         (
             "Publication",
@@ -466,6 +481,52 @@ class BriefAdmin(admin.ModelAdmin):
         url = reverse("admin:briefs_brief_change", args=[obj.draft_of_id])
         return format_html(
             '<a href="{}">{}</a> (version {})', url, obj.draft_of, obj.draft_of.version
+        )
+
+    @admin.display(description="translations")
+    def translation_status(self, obj: Brief) -> str:
+        """A translation's standing against its original, or an original's
+        translations: what the editor needs to keep them in step."""
+        if obj.pk is None:
+            return "—"
+        if obj.translation_of_id:
+            original = obj.translation_of
+            newer = public_record().newer_original(
+                original_id=original.pk, made_from=obj.translated_from_number
+            )
+            url = reverse("admin:briefs_brief_change", args=[original.pk])
+            if newer is None:
+                return format_html(
+                    'Translates <a href="{}">{}</a>, version {}: up to date.',
+                    url,
+                    original,
+                    obj.translated_from_number,
+                )
+            return format_html(
+                'Translates <a href="{}">{}</a>, version {}; <strong>the original '
+                "is at version {} since {}</strong>.",
+                url,
+                original,
+                obj.translated_from_number,
+                newer.number,
+                newer.updated_on or "—",
+            )
+        live = obj.draft_of_id or obj.pk
+        translations = Brief.objects.filter(translation_of=live).order_by("language")
+        if not translations:
+            return "No translations."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({}, made from version {})',
+            (
+                (
+                    reverse("admin:briefs_brief_change", args=[t.pk]),
+                    t.title,
+                    t.get_language_display(),
+                    t.translated_from_number,
+                )
+                for t in translations
+            ),
         )
 
     # -- Saving: every save is a revision; a stale form never overwrites --

@@ -116,6 +116,14 @@ from publishing.recommendation_rows import (
 )
 from publishing.rendering import RELATED_CANDIDATES
 from publishing.tracker import scorecard, status_counts, with_tracker
+from publishing.translations import (
+    LinkedEdition,
+    alternates_html,
+    brief_alternates,
+    family_of,
+    family_root,
+    with_family,
+)
 
 # How many cards the brief list, a topic's and a person's page show per page.
 LIST_PAGE_SIZE = 20
@@ -371,12 +379,38 @@ class BriefDetailView(View):
         rows = _CURRENT_PAGE(slug=kwargs["slug"], at=timezone.now(), limit=1)
         if not rows:
             return self.missing(request, kwargs["slug"])
-        head_html, article_html, related, brief_id = rows[0]
+        (
+            head_html,
+            article_html,
+            related,
+            brief_id,
+            language,
+            translation_of_id,
+            translated_from_number,
+        ) = rows[0]
         # The frozen text, with each recommendation's live status beside it.
         article_html = with_tracker(
             article_html, brief_id=brief_id, slug=kwargs["slug"]
         )
-        return edition_page(head_html, article_html, related_items(load_json(related)))
+        items, family_rows = linked_items(
+            load_json(related), root=family_root(brief_id, translation_of_id)
+        )
+        # Its translations and original, and whether it is behind the
+        # original, as they are public now (publishing/translations.py).
+        family = family_of(
+            family_rows,
+            brief_id=brief_id,
+            translation_of_id=translation_of_id,
+            translated_from_number=translated_from_number,
+        )
+        if family.others:
+            article_html = with_family(article_html, family)
+            own = LinkedEdition(
+                brief_id, kwargs["slug"], "", language, 0, None, translation_of_id
+            )
+            alternates = alternates_html(brief_alternates(own=own, family=family))
+            head_html = f"{head_html}\n  {alternates}"
+        return edition_page(head_html, article_html, items)
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -979,25 +1013,51 @@ def _current_page_query(slug: str, at: datetime.datetime) -> QuerySet:
         Edition.objects.public(at=at)
         .filter(slug=slug)
         .order_by()
-        .values_list("head_html", "article_html", "related", "brief_id")
+        .values_list(
+            "head_html",
+            "article_html",
+            "related",
+            "brief_id",
+            "language",
+            "translation_of_id",
+            "translated_from_number",
+        )
     )
 
 
-def _related_items_query(ids: list[int], at: datetime.datetime) -> QuerySet:
+_LINKED_FIELDS = (
+    "brief_id",
+    "related_item_html",
+    "slug",
+    "title",
+    "language",
+    "number",
+    "updated_on",
+    "translation_of_id",
+)
+
+
+def _linked_items_query(ids: list[int], root: int, at: datetime.datetime) -> QuerySet:
+    """The public editions a brief page links: related briefs and its family.
+
+    `root` is the family's original (publishing/translations.py): the
+    original itself and every translation of it.
+    """
     return (
         Edition.objects.public(at=at)
-        .filter(brief_id__in=ids)
+        .filter(Q(brief_id__in=ids) | Q(brief_id=root) | Q(translation_of_id=root))
         .order_by()
-        .values_list("brief_id", "related_item_html")
+        .values_list(*_LINKED_FIELDS)
     )
 
 
 _CURRENT_PAGE = CompiledQuery(
     _current_page_query, slug=_SLUG, at=CompiledQuery.time_sentinel()
 )
-_RELATED_ITEMS = CompiledQuery(
-    _related_items_query,
+_LINKED_ITEMS = CompiledQuery(
+    _linked_items_query,
     ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
+    root=-3_000_001,
     at=CompiledQuery.time_sentinel(),
 )
 
@@ -1025,25 +1085,28 @@ def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpR
     )
 
 
-def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
-    """List items of the public briefs among an edition's related candidates.
+def linked_items(
+    related: list[list[int]], *, root: int, limit: int = 5
+) -> tuple[list[str], list[LinkedEdition]]:
+    """List items of the public briefs among an edition's related candidates,
+    and the public editions of its family (its original and translations).
 
-    One query; which candidates are public is asked now, so a withdrawn or
-    trashed brief leaves every related block at once.
+    One query; which are public is asked now, so a withdrawn or trashed
+    brief leaves every related block and every language link at once.
     """
-    if not related:
-        return []
     ranked = [pk for pk, _ in related]
     if len(ranked) <= RELATED_CANDIDATES:
         padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
-        items = dict(_RELATED_ITEMS(ids=padded, at=timezone.now()))
+        rows = _LINKED_ITEMS(ids=padded, root=root, at=timezone.now())
     else:  # not written by publishing (rendering.py caps the list); still served
-        items = dict(
-            Edition.objects.public()
-            .filter(brief_id__in=ranked)
-            .values_list("brief_id", "related_item_html")
-        )
-    return [items[pk] for pk in ranked if pk in items][:limit]
+        rows = _linked_items_query(ranked, root, timezone.now())
+    items = {}
+    family = []
+    for brief_id, item_html, *fields in rows:
+        items[brief_id] = item_html
+        family.append(LinkedEdition.from_row(brief_id, *fields))
+    related_html = [items[pk] for pk in ranked if pk in items][:limit]
+    return related_html, family
 
 
 def _public_old_edition(slug: str, number: int) -> Edition:
