@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 brief_imported = Signal()
 
 
-PreviewRenderer = Callable[["HttpRequest", "Brief"], "HttpResponse"]
+# (request, brief, **options): options are `script` (the script a Serbian
+# preview is shown in) and `unsaved` (the form's text it shows, not saved).
+PreviewRenderer = Callable[..., "HttpResponse"]
 _preview: dict[str, PreviewRenderer] = {}
 
 
@@ -43,13 +45,15 @@ def provide_preview(renderer: PreviewRenderer) -> None:
     _preview["renderer"] = renderer
 
 
-def render_preview(request: "HttpRequest", brief: "Brief") -> "HttpResponse":
+def render_preview(
+    request: "HttpRequest", brief: "Brief", **options: object
+) -> "HttpResponse":
     """The brief rendered by the registered renderer (publishing's)."""
     try:
         renderer = _preview["renderer"]
     except KeyError:
         raise LookupError("no preview renderer: is publishing installed?") from None
-    return renderer(request, brief)
+    return renderer(request, brief, **options)
 
 
 class PublicRecord(Protocol):

@@ -71,6 +71,7 @@ from briefs.models import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
+from languages.codes import CYRILLIC, LATIN, is_serbian, public_language
 from publishing.citations import (
     EXPORT_FORMATS,
     format_apa,
@@ -919,14 +920,30 @@ class RecommendationListView(FilteredListView):
         return "Scorecard: " + "; ".join(names) if names else "Scorecard"
 
 
-def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
+def render_brief_preview(
+    request: HttpRequest,
+    brief: Brief,
+    *,
+    script: str = "",
+    unsaved: dict[str, str] | None = None,
+) -> HttpResponse:
     """Any brief rendered as the edition publishing it now would make.
 
     Not routed publicly: only the admin's preview view calls this, after
     checking that the user may see the brief (editorial/admin.py). The edition
-    is built for this response and never stored.
+    is built for this response and never stored. A Serbian brief's preview
+    offers both scripts (`script`: the one shown, codes.CYRILLIC or
+    codes.LATIN); `unsaved` is the form's text it shows, which the switch
+    posts again.
     """
     edition = preview_edition(brief)
+    scripts = []
+    if is_serbian(brief.language):
+        shown = script or public_language(brief.language).script
+        scripts = [
+            (code, label, code == shown)
+            for code, label in ((CYRILLIC, "Ћирилица"), (LATIN, "Latinica"))
+        ]
     return TemplateResponse(
         request,
         "briefs/brief_preview.html",
@@ -937,6 +954,8 @@ def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
             "object": brief,
             "preview": True,
             "related_html": "",
+            "scripts": scripts,
+            "unsaved": unsaved,
         },
     )
 
