@@ -20,7 +20,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
 from briefs.models import base_language
-from languages.codes import PUBLIC_LANGUAGES, PublicLanguage, content_public_language
+from languages.codes import (
+    PUBLIC_LANGUAGES,
+    PublicLanguage,
+    content_public_language,
+    public_language,
+)
 from publishing.models import Edition, EditionQuerySet
 from publishing.rendering import absolute_url
 
@@ -190,13 +195,16 @@ def family_html(family: Family) -> str:
     Empty when there is nothing public to link.
     """
     parts = []
+    # The article carries its text's language; these lines are in the page's.
+    lang = public_language(translation.get_language()).tag
     if family.original is not None and family.is_stale:
         original = family.original
         when = original.updated_on
         parts.append(
             format_html(
-                '<p class="translation-notice" role="note"><strong>{}</strong> {} '
-                '<a href="{}" hreflang="{}">{}</a></p>',
+                '<p class="translation-notice" role="note" lang="{}">'
+                '<strong>{}</strong> {} <a href="{}" hreflang="{}">{}</a>.</p>',
+                lang,
                 _("This translation may be out of date."),
                 format_html(
                     _(
@@ -237,8 +245,10 @@ def family_html(family: Family) -> str:
         )
         parts.append(
             format_html(
-                '<nav class="brief-languages" aria-label="{}"><p>{} {}</p></nav>',
+                '<nav class="brief-languages" aria-label="{}" lang="{}">'
+                "<p>{} {}</p></nav>",
                 _("This brief in other languages"),
+                lang,
                 _("Also in:"),
                 links,
             )
