@@ -377,7 +377,11 @@ class Brief(models.Model):
             # brief that translates nothing has no such number.
             models.CheckConstraint(
                 condition=Q(translation_of__isnull=True, translated_from_number=None)
-                | Q(translation_of__isnull=False, translated_from_number__gte=1),
+                | Q(
+                    translation_of__isnull=False,
+                    translated_from_number__isnull=False,
+                    translated_from_number__gte=1,
+                ),
                 name="brief_translation_has_version",
             ),
         ]
@@ -457,6 +461,17 @@ class Brief(models.Model):
                     f"original ({original.get_language_display()})."
                 }
             )
+        siblings = Brief.objects.filter(
+            translation_of=original, draft_of__isnull=True
+        ).exclude(pk__in=[pk for pk in (own,) if pk is not None])
+        for sibling in siblings.only("title", "language"):
+            if base_language(sibling.language) == base_language(self.language):
+                raise ValidationError(
+                    {
+                        "translation_of": f"“{original}” has a translation into "
+                        f"this language already: “{sibling.title}”."
+                    }
+                )
         if own is not None and Brief.objects.filter(translation_of=own).exists():
             raise ValidationError(
                 {
