@@ -319,6 +319,12 @@ def test_the_demo_translation_is_stale_on_its_page_and_the_dashboard(no_seed, cl
         )
         == TRANSLATION["translators"]
     )
+    # Now it is behind: the one thing the checks have to say about it.
+    assert [f.check for f in run_checks(translation)] == ["translation_up_to_date"]
+    links = translation.actor_links.select_related("actor")
+    assert {link.actor.slug: link.state for link in links} == dict.fromkeys(
+        TRANSLATION["actors"], MentionState.CONFIRMED
+    )
     # Published before the correction, it was current then: its log says so.
     [published] = translation.transitions.all()
     assert not [c for c in published.checks if c["check"] == "translation_up_to_date"]
