@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
 
-.PHONY: help run test lint format bench clean system-deps chromium backup-pg restore-pg
+.PHONY: help run test lint format bench clean system-deps chromium backup-pg restore-pg messages
 
 help:
 	@echo "make run   - set up (virtualenv, install, migrate, demo content) and serve http://127.0.0.1:8000/"
@@ -120,6 +120,16 @@ restore-pg:
 	@test -n "$(FILE)" && test -n "$$DATABASE_URL" || { echo "usage: DATABASE_URL=postgres://... make restore-pg FILE=archive.dump" >&2; exit 1; }
 	pg_restore --no-owner --no-privileges --single-transaction --exit-on-error --dbname="$$DATABASE_URL" "$(FILE)"
 	$(PY) manage.py rebuild_derived
+
+# The interface in Serbian (README, Serbian in two scripts): gather the
+# strings into the Cyrillic catalogue, which translators edit; write the Latin
+# catalogue from it (every translation transliterated) and compile both. Needs
+# GNU gettext (xgettext, msgfmt); the compiled .mo files are committed, so a
+# machine without it still serves the translations.
+messages: $(VENV)/.installed
+	mkdir -p locale/sr/LC_MESSAGES
+	$(DEV_ENV) $(PY) manage.py makemessages --locale sr --ignore 'tests/*' --ignore 'bench/*'
+	$(DEV_ENV) $(PY) manage.py latinize_messages
 
 lint:
 	$(VENV)/bin/ruff check --fix .

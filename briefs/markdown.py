@@ -25,11 +25,15 @@ from dataclasses import dataclass
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
+
+from languages.transliteration import KEEP_CLOSE, KEEP_OPEN
 
 # Blocks (lists, quotes) and inline spans (emphasis, links) nested deeper than
 # this are not parsed further; no brief needs more than a few levels.
@@ -42,15 +46,19 @@ MAX_HTML_DEPTH = 100
 
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "del", "div", "em",
-    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "strong",
-    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p", "pre", "s", "span",
+    "strong", "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr",
+    "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
     "*": {"id"},
-    "a": {"href", "title", "class"},
+    # lang: the footnote backlink's title is English (see below).
+    "a": {"href", "title", "class", "lang"},
     "abbr": {"title"},
     "div": {"class"},
     "li": {"id"},
+    # {=kept as written=}: the one span, not transliterated (see _keep_span).
+    "span": {"translate"},
     "ol": {"start"},
     "sup": {"id"},
     "td": {"align", "colspan", "rowspan"},
@@ -196,8 +204,11 @@ def _render_footnote_anchor(
     # Python-Markdown's spacing: one no-break space before the first backlink.
     space = "" if token.meta.get("subId", 0) else "\u00a0"
     return (
+        # lang="en": the title is English in bodies of every language, and
+        # says so, so that screen readers read it as English and
+        # languages.transliteration.html_to_script leaves it alone.
         f'{space}<a class="footnote-backref" href="#{_footnote_ref_id(token)}" '
-        f'title="Jump back to footnote {number} in the text">\u21a9</a>'
+        f'lang="en" title="Jump back to footnote {number} in the text">\u21a9</a>'
     )
 
 
@@ -240,6 +251,45 @@ def comparison_blocks(text: str) -> list[str]:
     ]
 
 
+def _keep_span(state: StateInline, silent: bool) -> bool:
+    """{=Microsoft=}: text kept as written in both scripts (README, *Serbian in
+    two scripts*). Rendered as <span translate="no">, which the conversion of
+    rendered bodies (languages.transliteration.html_to_script), browsers and
+    translation tools leave alone; the marks themselves are never shown.
+
+    What is between the marks is text, not Markdown. The closing mark is
+    looked up once per paragraph and remembered, so a run of openers with
+    no closer costs one scan, not one per opener.
+    """
+    start = state.pos
+    if not state.src.startswith(KEEP_OPEN, start):
+        return False
+    known = state.cache.get("keep_close")
+    if known and known[0] <= start and (known[1] == -1 or known[1] >= start):
+        close = known[1]
+    else:
+        close = state.src.find(KEEP_CLOSE, start + len(KEEP_OPEN), state.posMax)
+        state.cache["keep_close"] = (start, close)
+    if close == -1 or close == start + len(KEEP_OPEN):
+        return False
+    if not silent:
+        token = state.push("keep_span", "span", 0)
+        token.content = state.src[start + len(KEEP_OPEN) : close]
+        token.markup = KEEP_OPEN
+    state.pos = close + len(KEEP_CLOSE)
+    return True
+
+
+def _render_keep_span(
+    self: RendererHTML,
+    tokens: Sequence[Token],
+    idx: int,
+    options: OptionsDict,
+    env: dict,
+) -> str:
+    return f'<span translate="no">{escapeHtml(tokens[idx].content)}</span>'
+
+
 def _build_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -257,6 +307,8 @@ def _build_parser(*, html: bool) -> MarkdownIt:
     md.add_render_rule("footnote_open", _render_footnote_open)
     md.add_render_rule("footnote_anchor", _render_footnote_anchor)
     md.add_render_rule("fence", _render_fence)
+    md.inline.ruler.after("text", "keep_span", _keep_span)
+    md.add_render_rule("keep_span", _render_keep_span)
     return md
 
 

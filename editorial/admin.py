@@ -14,7 +14,6 @@ to move out if it grows.
 
 import copy
 import json
-import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -92,7 +91,12 @@ from editorial.workflow import (
 from languages import codes
 from languages.admin import SerbianNameAdmin
 from languages.codes import is_serbian
-from languages.transliteration import to_cyrillic, to_latin
+from languages.transliteration import (
+    house_exceptions,
+    markdown_to_script,
+    to_cyrillic,
+    to_latin,
+)
 
 
 @admin.register(Institution)
@@ -981,28 +985,12 @@ SCRIPTS = {codes.CYRILLIC, codes.LATIN}
 def _text_in_script(text: str, script: str) -> str:
     if script == codes.LATIN:
         return to_latin(text)
-    return to_cyrillic(text)
-
-
-# Kept as they are when a Latin text is shown in Cyrillic: code, link
-# targets, addresses, footnote labels and HTML tags.
-_MARKDOWN_KEPT = re.compile(
-    r"```.*?```|`[^`\n]*`|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<[^>\n]*>"
-    r"|https?://\S+|\[\^[^\]\s]+\]|^\[[^\]\n]+\]:.*$",
-    re.DOTALL | re.MULTILINE,
-)
+    return to_cyrillic(text, house_exceptions())
 
 
 def _markdown_in_script(text: str, script: str) -> str:
-    if script == codes.LATIN:
-        # Exact, and Markdown syntax, addresses and code are Latin already.
-        return to_latin(text)
-    parts = []
-    last = 0
-    for kept in _MARKDOWN_KEPT.finditer(text):
-        parts += [to_cyrillic(text[last : kept.start()]), kept.group()]
-        last = kept.end()
-    return "".join([*parts, to_cyrillic(text[last:])])
+    # Code, addresses, link targets and footnote labels are kept as they are.
+    return markdown_to_script(text, script, house_exceptions())
 
 
 def preview_copy(brief: Brief, *, unsaved: dict[str, str], script: str) -> Brief:

@@ -23,7 +23,9 @@ directly: their search indexes, actor pages), "actor_page" (an actor's page
 shows a changed membership, office or agreement), "edition" (a brief's public
 record changed: nothing to prepare, the bump is the point), "assessment" (an
 assessment of a recommendation was published or taken back: the bump retires
-the brief pages, scorecards, feeds and API answers that show it).
+the brief pages, scorecards, feeds and API answers that show it),
+"script_exception" (the house's transliteration exceptions changed: every
+Cyrillic page may read differently; languages/apps.py).
 """
 
 import logging

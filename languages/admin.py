@@ -1,4 +1,5 @@
-"""Names in both scripts in the admin: one mixin for every SerbianName model.
+"""Languages in the admin: the house exception list, and one mixin for every
+SerbianName model (names in both scripts).
 
 An editor types the Serbian name once, in either script (`name_sr`), and an
 explicit Cyrillic form only where the automatic one is wrong
@@ -12,8 +13,13 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from languages import codes
+from languages.models import ScriptException
 from languages.names import name_in
-from languages.transliteration import to_cyrillic
+from languages.transliteration import (
+    DEFAULT_EXCEPTIONS,
+    house_exceptions,
+    to_cyrillic,
+)
 
 SERBIAN_NAME_FIELDS = ("name_sr", "name_sr_cyrl", "serbian_forms")
 
@@ -47,7 +53,7 @@ class SerbianNameAdmin(admin.ModelAdmin):
         if obj is None or obj.pk is None:
             return "Shown once saved."
         english = getattr(obj, obj.english_name_field)
-        automatic = to_cyrillic(obj.name_sr or english)
+        automatic = to_cyrillic(obj.name_sr or english, house_exceptions())
         override = obj.name_sr_cyrl
         if not override:
             note = "automatic"
@@ -64,3 +70,33 @@ class SerbianNameAdmin(admin.ModelAdmin):
             note,
             name_in(codes.SERBIAN_LATIN, english, obj.name_sr, override),
         )
+
+
+@admin.register(ScriptException)
+class ScriptExceptionAdmin(admin.ModelAdmin):
+    """The house list of words the rules would write wrongly in Cyrillic.
+
+    Saving records a change (languages/apps.py): the list is re-read and
+    every cached page retires. Briefs already published keep the Cyrillic
+    they were published with until they are republished.
+    """
+
+    list_display = ["latin", "cyrillic", "kept_in_latin", "note", "updated_at"]
+    search_fields = ["latin", "cyrillic", "note"]
+    fields = ["latin", "cyrillic", "note"]
+
+    @admin.display(boolean=True, description="kept in Latin")
+    def kept_in_latin(self, obj: ScriptException) -> bool:
+        return obj.cyrillic.lower() == obj.latin.lower()
+
+    def changelist_view(self, request, extra_context=None):
+        # The built-in list, shown beside the editors' own for reference.
+        extra_context = {
+            **(extra_context or {}),
+            "subtitle": "Built in: "
+            + ", ".join(
+                f"{latin.upper() if len(latin) <= 5 else latin} → {cyrillic}"
+                for latin, cyrillic in sorted(DEFAULT_EXCEPTIONS.items())
+            ),
+        }
+        return super().changelist_view(request, extra_context)

@@ -19,6 +19,7 @@ from archive import search
 from briefs.hooks import public_record
 from briefs.models import Brief, BriefKind, Person, Status
 from briefs.services import refresh_brief
+from languages import transliteration
 from publishing.facets import brief_facets
 from publishing.models import Edition
 from tests.factories import (
@@ -57,6 +58,16 @@ from tests.factories import (
 )
 def test_fold_makes_scripts_and_diacritics_one_spelling(text, folded):
     assert search.fold(text) == folded
+
+
+def test_search_folds_with_the_transliteration_rules():
+    """One home: index, queries and mentions fold as content is transliterated."""
+    assert search.fold is transliteration.fold
+    assert search.ascii_fold is transliteration.ascii_fold
+    for word in ["Љубљана", "Njegoš", "Џајић", "DŽAJIĆ", "nadživeti", "Ђурђевдан"]:
+        assert search.fold(transliteration.to_latin(word)) == search.fold(word)
+        cyrillic = transliteration.to_cyrillic(word)
+        assert search.fold(cyrillic) == search.fold(word)
 
 
 def test_fold_keeps_case_when_asked():
@@ -623,6 +634,17 @@ def test_search_page_shows_ranked_briefs_with_kind_date_authors_snippet(client):
     assert "Vuk Velebit" in html
     assert "<mark>Vučić</mark>" in html
     assert "1 brief found" in html
+
+
+@pytest.mark.django_db
+def test_the_search_page_finds_either_script_by_either_script(client):
+    make_brief(title="Written in Cyrillic", body="Председник Вучић је рекао.")
+    make_brief(title="Written in Latin", body="Predsednik Vučić je rekao.")
+    for q in ["Vucic", "Vučić", "вучић", "Вучић", "VUČIĆ"]:
+        html = client.get("/search/", {"q": q}).content.decode()
+        assert "Written in Cyrillic" in html, q
+        assert "Written in Latin" in html, q
+        assert "2 briefs found" in html, q
 
 
 @pytest.mark.django_db

@@ -1,70 +1,17 @@
-"""Normalisation shared by index and query: transliteration, folding, plain text."""
+"""Normalisation shared by index and query: folding (from languages), plain text."""
 
 from __future__ import annotations
 
 import bisect
 import re
-import unicodedata
 from collections.abc import Iterable
 
-# Serbian Cyrillic (Vuk's alphabet) to Gaj's Latin, plus the few letters of
-# Macedonian, Russian and Ukrainian that appear in names.
-_CYRILLIC = dict(
-    zip(
-        "абвгдђежзијклљмнњопрстћуфхцчџшѓќѕйыэюящъьёєіїґў",
-        "a b v g d đ e ž z i j k l lj m n nj o p r s t ć u f h c č dž š "
-        "gj kj dz j y e ju ja šč _ _ e je i ji g u".split(),
-        strict=True,
-    )
-)
-_CYRILLIC = {k: ("" if v == "_" else v) for k, v in _CYRILLIC.items()}
-_CYRILLIC.update(
-    {k.upper(): v[:1].upper() + v[1:] for k, v in _CYRILLIC.items() if k.upper() != k}
-)
-# Letters that do not decompose under NFKD.
-_SPECIAL = {
-    "đ": "dj", "Đ": "Dj", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae",
-    "Æ": "Ae", "œ": "oe", "Œ": "Oe", "ß": "ss", "þ": "th", "Þ": "Th", "ð": "d",
-    "Ð": "D", "ı": "i", "ħ": "h", "Ħ": "H", "\u00ad": "",
-}  # fmt: skip
-_RANGES = (
-    (0x00A0, 0x0250),  # Latin-1 supplement, Latin extended A and B
-    (0x0300, 0x0370),  # combining diacritical marks (text typed in NFD)
-    (0x0400, 0x0530),  # Cyrillic
-    (0x1E00, 0x1F00),  # Latin extended additional
-    (0xE000, 0xF900),  # private use: reserved for our own markers
-    (0xFB00, 0xFB07),  # Latin ligatures (ﬁ, ﬂ)
-)
+from languages.transliteration import FOLD_TABLE, ascii_fold, fold
 
-
-def _fold_char(char: str) -> str:
-    latin = _CYRILLIC.get(char, char)
-    out = []
-    for ch in latin:
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
-            continue
-        decomposed = unicodedata.normalize("NFKD", ch)
-        out.append("".join(c for c in decomposed if not unicodedata.combining(c)))
-    return "".join(out)
-
-
-def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
-    cased: dict[int, str] = {}
-    for start, end in _RANGES:
-        for cp in range(start, end):
-            char = chr(cp)
-            folded = "" if 0xE000 <= cp < 0xF900 else _fold_char(char)
-            if folded != char:
-                cased[cp] = folded
-    # str.lower() changes length for this one letter only; keep it out of
-    # the way so that folding stays char-by-char predictable.
-    cased[0x130] = "I"
-    lowered = {cp: value.lower() for cp, value in cased.items()}
-    return cased, lowered
-
-
-_TABLE_CASED, _TABLE = _build_tables()
+# `fold` and `ascii_fold` live with the transliteration rules
+# (languages.transliteration): index, queries, mentions, slugs and name
+# matching fold exactly as content is transliterated.
+__all__ = ["OffsetMap", "ascii_fold", "fold", "markdown_to_text"]
 
 
 def _char_class(codepoints: Iterable[int]) -> re.Pattern[str]:
@@ -83,47 +30,7 @@ def _char_class(codepoints: Iterable[int]) -> re.Pattern[str]:
 
 
 # Characters whose folded form is not exactly one character long.
-_RESIZING_RE = _char_class(cp for cp, value in _TABLE.items() if len(value) != 1)
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
-
-
-def _translate_lower(match: re.Match[str]) -> str:
-    return match.group().translate(_TABLE)
-
-
-def _translate_cased(match: re.Match[str]) -> str:
-    return match.group().translate(_TABLE_CASED)
-
-
-def fold(text: str, *, lower: bool = True) -> str:
-    """Transliterate to Latin, fold diacritics and (by default) lower-case.
-
-    >>> fold("Вучић"), fold("Vučić"), fold("Đoković"), fold("Приштина")
-    ('vucic', 'vucic', 'djokovic', 'pristina')
-    """
-    # Only non-ASCII runs need the table: str.translate with a dict costs a
-    # lookup per character, which on mostly-ASCII text is most of the time.
-    if lower:
-        return _NON_ASCII.sub(_translate_lower, text).lower()
-    return _NON_ASCII.sub(_translate_cased, text)
-
-
-def ascii_fold(text: str) -> str:
-    """`fold` keeping case, then ASCII only: for slugs and name matching.
-
-    The one transliteration of the archive: search folds with `fold`, the
-    importer makes slugs and compares names with this, so "Петар Ивић",
-    "Petar Ivić" and "Petar Ivic" are one name to both. Characters outside
-    the folding table that NFKD decomposes (ﬁ, ², full-width letters) become
-    ASCII; anything else that is not ASCII is dropped.
-
-    >>> ascii_fold("Ђорђе Љубичић"), ascii_fold("Юрий")
-    ('Djordje Ljubicic', 'Jurij')
-    """
-    latin = unicodedata.normalize("NFKD", fold(text, lower=False))
-    return latin.encode("ascii", "ignore").decode()
+_RESIZING_RE = _char_class(cp for cp, value in FOLD_TABLE.items() if len(value) != 1)
 
 
 class OffsetMap:
@@ -139,7 +46,7 @@ class OffsetMap:
         delta = 0
         for match in _RESIZING_RE.finditer(text):
             pos = match.start()
-            length = len(_TABLE[ord(match.group())])
+            length = len(FOLD_TABLE[ord(match.group())])
             self.folded_starts.append(pos + delta)
             self.entries.append((pos, length))
             delta += length - 1
@@ -169,6 +76,10 @@ _MD_TAGS = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>")
 _MD_INLINE = re.compile(r"[*_`|]+")
 _BLANKS = re.compile(r"[ \t]+")
 _URL = re.compile(r"https?://\S+")
+# {=kept as written=} (languages.transliteration.KEEP_OPEN): the words stay,
+# the marks go. An attempt stops at the next "{=", so a run of openers
+# without a closer is one scan.
+_KEEP_MARKS = re.compile(r"\{=((?:[^=\n{]|=(?!\})|\{(?!=))+)=\}")
 
 
 def markdown_to_text(text: str) -> str:
@@ -184,6 +95,8 @@ def markdown_to_text(text: str) -> str:
         text = _MD_TAGS.sub(" ", text)
     if "://" in text:
         text = _URL.sub(" ", text)
+    if "{=" in text:
+        text = _KEEP_MARKS.sub(r"\1", text)
     if any(char in text for char in "*_`|"):
         text = _MD_INLINE.sub(" ", text)
     return _BLANKS.sub(" ", text).strip()
