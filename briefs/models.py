@@ -183,6 +183,15 @@ def base_language(language: str) -> str:
     return language.split("-")[0].lower()
 
 
+def base_language(language: str) -> str:
+    """The language of a brief's `language`, its script aside ("sr-Cyrl" → "sr").
+
+    Serbian in Cyrillic and in Latin is one text in two scripts (served in
+    both), never a translation of each other.
+    """
+    return language.split("-")[0].lower()
+
+
 class Licence(models.TextChoices):
     CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
     CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
@@ -378,7 +387,11 @@ class Brief(models.Model):
             # brief that translates nothing has no such number.
             models.CheckConstraint(
                 condition=Q(translation_of__isnull=True, translated_from_number=None)
-                | Q(translation_of__isnull=False, translated_from_number__gte=1),
+                | Q(
+                    translation_of__isnull=False,
+                    translated_from_number__isnull=False,
+                    translated_from_number__gte=1,
+                ),
                 name="brief_translation_has_version",
             ),
         ]
@@ -458,6 +471,17 @@ class Brief(models.Model):
                     f"original ({original.get_language_display()})."
                 }
             )
+        siblings = Brief.objects.filter(
+            translation_of=original, draft_of__isnull=True
+        ).exclude(pk__in=[pk for pk in (own,) if pk is not None])
+        for sibling in siblings.only("title", "language"):
+            if base_language(sibling.language) == base_language(self.language):
+                raise ValidationError(
+                    {
+                        "translation_of": f"“{original}” has a translation into "
+                        f"this language already: “{sibling.title}”."
+                    }
+                )
         if own is not None and Brief.objects.filter(translation_of=own).exists():
             raise ValidationError(
                 {

@@ -692,7 +692,12 @@ class NameIndex:
 def _single_word_slip(word: str, known: str) -> bool:
     if len(word) < 7 or word[0] != known[0]:
         return False
-    return not (word.startswith(known) or known.startswith(word))
+    # An ending added, dropped ("Albanians") or changed: Serbian declines
+    # names so ("Албаније", "Hrvatsku", "Prištinu" for Albanija, Hrvatska,
+    # Priština), which is no slip.
+    return not (
+        word.startswith(known) or known.startswith(word) or word[:-1] == known[:-1]
+    )
 
 
 def capitalised_runs(text: str) -> Iterator[tuple[list[str], list[tuple[int, int]]]]:

@@ -997,10 +997,17 @@ class _Keeper:
 
         return current_numbers(brief_ids)
 
-    def stale_translations(self) -> list:
+    def stale_translations(self) -> list[Edition]:
         from publishing.translations import stale_translations
 
         return list(stale_translations())
+
+    def newer_original(
+        self, *, original_id: int, made_from: int | None
+    ) -> Edition | None:
+        from publishing.translations import newer_original
+
+        return newer_original(original_id=original_id, made_from=made_from)
 
 
 KEEPER = _Keeper()

@@ -30,6 +30,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='brief',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('translated_from_number', None), ('translation_of__isnull', True)), models.Q(('translated_from_number__gte', 1), ('translation_of__isnull', False)), _connector='OR'), name='brief_translation_has_version'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('translated_from_number', None), ('translation_of__isnull', True)), models.Q(('translated_from_number__gte', 1), ('translated_from_number__isnull', False), ('translation_of__isnull', False)), _connector='OR'), name='brief_translation_has_version'),
         ),
     ]

@@ -279,6 +279,7 @@ INDEX = rc.NameIndex(
         ("russia", "Russia"),
         ("albania", "Albanian"),
         ("orban", "Orbán"),
+        ("albanija", "Albanija"),
     ]
 )
 
@@ -292,6 +293,8 @@ INDEX = rc.NameIndex(
         ("Initative", 0, None),  # one word of a longer name, alone
         ("Prussia", 0, None),  # another first letter
         ("Albanians", 0, None),  # an inflection
+        ("Албаније", 0, None),  # a Serbian one: the ending changes
+        ("Albanuja", 0, "Albanija"),  # a slip inside the word still counts
         ("Urban", 0, None),  # too short to judge alone
     ],
 )
