@@ -35,7 +35,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import (
     FileResponse,
     Http404,
@@ -539,7 +539,7 @@ class ActorListView(FilteredListView):
                 )
             )
             .only("name", "slug", "kind")
-            .order_by("name")
+            .order_by(Lower("name"), "id")
         )
 
     def get_context_data(self, **kwargs) -> dict:
