@@ -13,8 +13,14 @@ from django.urls import path, reverse
 
 from editorial import second_factor
 from editorial.assessments import recommendations_due
+from editorial.checks import blocked_briefs
 from editorial.logins import StaffLoginForm
-from editorial.workflow import editorial_dashboard
+from editorial.workflow import (
+    DASHBOARD_ROWS,
+    UNPUBLISHED,
+    editorial_dashboard,
+    visible_briefs,
+)
 
 
 class ArchiveAdminSite(admin.AdminSite):
@@ -59,6 +65,13 @@ class ArchiveAdminSite(admin.AdminSite):
         extra_context = {
             **(extra_context or {}),
             "dashboard": editorial_dashboard(request.user),
+            # What an error-level check keeps from publication, with the fix.
+            "blocked": blocked_briefs(
+                visible_briefs(request.user)
+                .not_in_trash()
+                .filter(status__in=UNPUBLISHED),
+                limit=DASHBOARD_ROWS,
+            ),
         }
         # Recommendations whose follow-up is due (editorial/assessments.py).
         if request.user.has_perm("briefs.add_assessment"):
