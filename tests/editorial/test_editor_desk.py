@@ -6,6 +6,7 @@ from django.contrib.admin.models import LogEntry
 from django.utils import timezone
 
 from briefs.models import Brief, Status
+from editorial.checks import BLOCKERS, blocked_briefs, run_checks
 from editorial.models import BriefRevision
 from editorial.revisions import record_revision
 from editorial.workflow import Action, refusal, transition_brief
@@ -299,3 +300,67 @@ def test_actor_lists_sort_case_insensitively(client, admin_client):
     assert sorted(expected, key=page.index) == expected
     page = client.get("/actors/").content.decode()
     assert sorted(expected, key=page.index) == expected
+
+
+# -- The dashboard: what an error-level check keeps from publication -----------------
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_briefs_blocked_from_publishing_with_the_fix(
+    client, people, django_assert_max_num_queries
+):
+    editor = people["editor"]
+    draft_of(editor, title="No summary yet", summary="")
+    draft_of(editor, title="Nobody wrote it", authors=[], status=Status.APPROVED)
+    draft_of(editor, title="Ready to go")
+    draft_of(editor, title="Thrown away", summary="", deleted_at=timezone.now())
+    factories.make_brief(title="Already out", summary="")  # published: not blocked
+    client.force_login(editor)
+    with django_assert_max_num_queries(20):
+        page = client.get("/admin/").content.decode()
+    blocked = page[page.index('id="blocked"') :]
+    blocked = blocked[: blocked.index("</div>")]
+    # The approved one first: it is one click from publication.
+    assert blocked.index("Nobody wrote it") < blocked.index("No summary yet")
+    assert "The brief has no summary: write two or three sentences" in blocked
+    assert "The brief names no author: add one under" in blocked
+    assert "#id_summary" in blocked and "#contributions-group" in blocked
+    for title in ("Ready to go", "Thrown away", "Already out"):
+        assert title not in blocked
+
+
+@pytest.mark.django_db
+def test_a_contributor_sees_only_their_own_blocked_briefs(client, people):
+    draft_of(people["contributor_owner"], title="Mine, no summary", summary="")
+    draft_of(people["contributor_other"], title="Theirs, no summary", summary="")
+    client.force_login(people["contributor_owner"])
+    page = client.get("/admin/").content.decode()
+    blocked = page[page.index('id="blocked"') :]
+    assert "Mine, no summary" in blocked and "Theirs, no summary" not in blocked
+
+
+@pytest.mark.django_db
+def test_the_dashboard_says_when_nothing_is_blocked(client, people):
+    client.force_login(people["editor"])
+    page = client.get("/admin/").content.decode()
+    assert "Nothing is blocked." in page
+
+
+@pytest.mark.django_db
+def test_the_dashboard_and_the_checks_agree(people):
+    editor = people["editor"]
+    briefs = [
+        draft_of(editor, summary=""),
+        draft_of(editor, summary="  "),
+        draft_of(editor, authors=[]),
+        draft_of(editor, researchers=[factories.make_person()], authors=[]),
+        draft_of(editor),
+    ]
+    listed = {
+        item.brief.pk: {b.check for b in item.fixes}
+        for item in blocked_briefs(Brief.objects.all(), limit=10)
+    }
+    checks = {b.check for b in BLOCKERS}
+    for brief in briefs:
+        failing = {f.check for f in run_checks(brief) if f.level == "error"} & checks
+        assert listed.get(brief.pk, set()) == failing, brief
