@@ -6,6 +6,7 @@ import re
 import pytest
 
 from briefs.models import Brief, Licence
+from editorial.workflow import transition_brief
 from tests import factories
 
 CC = "creativecommons.org"
@@ -76,3 +77,22 @@ def test_a_chosen_licence_is_linked_everywhere_it_is_named(client):
         assert url in answers[address], address
     oai = next(text for address, text in answers.items() if "/oai/" in address)
     assert f"<dc:rights>{url}</dc:rights>" in oai
+
+
+@pytest.mark.django_db
+def test_a_wrong_licence_is_put_right_with_a_correction(client):
+    editor = factories.make_user(role="Editor")
+    publisher = factories.make_user(role="Publisher")
+    live = factories.make_brief(
+        authors=[factories.make_person()], licence=Licence.CC_BY, recommendations=1
+    )
+    copy = transition_brief(live, user=editor, action="start_correction").brief
+    Brief.objects.filter(pk=copy.pk).update(licence=Licence.ALL_RIGHTS_RESERVED)
+    copy.refresh_from_db()
+    transition_brief(copy, user=publisher, action="submit")
+    transition_brief(copy, user=editor, action="approve")
+    transition_brief(copy, user=publisher, action="publish")
+    live.refresh_from_db()
+    assert live.licence == Licence.ALL_RIGHTS_RESERVED
+    for url, text in surfaces(client, live).items():
+        assert CC not in text, url
