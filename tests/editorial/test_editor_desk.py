@@ -300,6 +300,10 @@ def test_actor_lists_sort_case_insensitively(client, admin_client):
     assert sorted(expected, key=page.index) == expected
     page = client.get("/actors/").content.decode()
     assert sorted(expected, key=page.index) == expected
+    # The partner API too, by default and when asked to sort by name.
+    for query, names in (("", expected), ("?ordering=-name", expected[::-1])):
+        results = client.get(f"/api/v1/actors/{query}").json()["results"]
+        assert [a["name"] for a in results] == names, query
 
 
 # -- The dashboard: what an error-level check keeps from publication -----------------
