@@ -20,6 +20,26 @@ REVIEW_COMMENT_MAX_CHARS = 10_000
 WORKFLOW_COMMENT_MAX_CHARS = 5_000
 
 
+class Action(models.TextChoices):
+    """The workflow's moves (editorial/workflow.py holds their rules).
+
+    Here, next to the log that records them, so the log shows each move by
+    its label rather than its code.
+    """
+
+    SUBMIT = "submit", "Submit for review"
+    RESUME = "resume", "Back to draft"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    APPROVE = "approve", "Approve"
+    PUBLISH = "publish", "Publish"
+    UNSCHEDULE = "unschedule", "Cancel scheduled release"
+    WITHDRAW = "withdraw", "Withdraw"
+    START_CORRECTION = "start_correction", "Start a correction"
+    TRASH = "trash", "Move to trash"
+    UNTRASH = "untrash", "Restore from trash"
+    PURGE = "purge", "Purge for good"
+
+
 class RevisionKind(models.TextChoices):
     EDIT = "edit", "Edit"
     RESTORE = "restore", "Restore"
@@ -37,6 +57,11 @@ class BriefRevision(models.Model):
     """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="revisions")
+    # The revision's number within its brief (1, 2, 3...), which is what
+    # editors see; the global id stays in URLs and edit tokens. A correction
+    # draft numbers on from its published brief's revisions, and keeps its
+    # numbers when its history joins that brief's (editorial/workflow.py).
+    number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(
         max_length=12, choices=RevisionKind.choices, default=RevisionKind.EDIT
     )
@@ -59,6 +84,9 @@ class BriefRevision(models.Model):
                 condition=Q(kind__in=RevisionKind.values),
                 name="briefrevision_kind_valid",
             ),
+            models.UniqueConstraint(
+                fields=["brief", "number"], name="briefrevision_unique_number"
+            ),
         ]
         indexes = [
             # Used by the edit token (latest applied revision) and the history list.
@@ -66,7 +94,7 @@ class BriefRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Revision {self.pk} of {self.brief}"
+        return f"Revision {self.number} of {self.brief}"
 
 
 class BriefTransition(models.Model):
@@ -75,7 +103,7 @@ class BriefTransition(models.Model):
     brief = models.ForeignKey(
         Brief, on_delete=models.CASCADE, related_name="transitions"
     )
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)
