@@ -183,15 +183,6 @@ def base_language(language: str) -> str:
     return language.split("-")[0].lower()
 
 
-def base_language(language: str) -> str:
-    """The language of a brief's `language`, its script aside ("sr-Cyrl" → "sr").
-
-    Serbian in Cyrillic and in Latin is one text in two scripts (served in
-    both), never a translation of each other.
-    """
-    return language.split("-")[0].lower()
-
-
 class Licence(models.TextChoices):
     """The terms a brief is published under: what its source states.
 
