@@ -94,8 +94,11 @@ class Actor(SerbianName):
     rendered_version = models.PositiveIntegerField(
         null=True, blank=True, editable=False
     )
+    # In English; the other public languages' in `rendered_languages`,
+    # {language code: {"head": …, "parts": […]}}, prepared with them.
     rendered_head = models.TextField(editable=False, blank=True)
     rendered_parts = models.JSONField(editable=False, default=list, blank=True)
+    rendered_languages = models.JSONField(editable=False, default=dict, blank=True)
 
     objects = ActorQuerySet.as_manager()
 

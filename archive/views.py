@@ -21,21 +21,27 @@ from briefs.models import BriefKind, Topic
 from kernel.pagecache import public_page
 from kernel.throttling import SearchPageThrottle
 from publishing.facets import brief_facets
-from publishing.models import Edition, EditionActor
+from publishing.models import Edition, EditionActor, rendered, rendering_language
 
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Latest and featured briefs, topics with their public counts, a search box."""
     public = Edition.objects.public()
-    cards = public.values_list("card_html", flat=True)
+    language = rendering_language()
+    # The cards as rendered in the request's language.
+    cards = public.rendered_in(language, "card_html").values_list(
+        rendered("card_html"), flat=True
+    )
     # Filtered, then counted over the same join: public editions only.
-    topics = (
+    topics = list(
         Topic.objects.filter(editions__in=public.order_by().values("pk"))
         .annotate(brief_count=Count("editions"))
-        .only("name", "slug")
+        .only("name", "name_sr", "name_sr_cyrl", "slug")
         .order_by("name")
     )
+    for topic in topics:  # named in the page's script; never saved
+        topic.name = topic.name_in(language)
     return render(
         request,
         "home.html",

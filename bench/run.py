@@ -52,6 +52,12 @@ SURFACES = [
         1.3,
     ),
     ("recommendations", "recommendations page", "/recommendations/", 10, 1.3),
+    # The same page in Serbian (Cyrillic, Latin) and, for a fair comparison,
+    # in English through the same route: under /sr/ and /sr-latn/ once the
+    # site has its language prefixes, through bench/urls.py's route before.
+    ("brief_en", "brief page (en, same route)", f"/en/briefs/{SEED_SLUG}/", 5, 1.3),
+    ("brief_sr", "brief page (sr)", f"/sr/briefs/{SEED_SLUG}/", 5, 1.3),
+    ("brief_sr_latn", "brief page (sr-latn)", f"/sr-latn/briefs/{SEED_SLUG}/", 5, 1.3),
     ("api_list", "API brief list (20)", "/api/v1/briefs/?page_size=20", 12, 4.7),
     ("api_detail", "API brief detail", f"/api/v1/briefs/{SEED_SLUG}/", 8, 4.7),
 ]
@@ -137,7 +143,10 @@ def measure(seconds: float, rounds: int) -> dict:
     from bench.measure import call, interleaved, queries_per_request
 
     app = get_wsgi_application()
-    urls = {"minimal": MINIMAL, **{key: url for key, _, url, _, _ in SURFACES}}
+    urls = {
+        "minimal": MINIMAL,
+        **{key: _language_address(url) for key, _, url, _, _ in SURFACES},
+    }
     # A surface that does not answer 200 (the code is mid-change) is reported
     # with its status instead of stopping the run.
     results: dict = {"failed": {}}
@@ -158,6 +167,27 @@ def measure(seconds: float, rounds: int) -> dict:
     results["cached"] = interleaved(app, urls, rounds=rounds, seconds=seconds * rounds)
     settings.PAGE_CACHE_SECONDS = 0
     return results
+
+
+def _language_address(url: str) -> str:
+    """A language-prefixed address as the site serves it: /sr/… once it has
+    language prefixes (English unprefixed), else bench/urls.py's route."""
+    from django.urls import Resolver404, resolve
+
+    language, _, page = url.lstrip("/").partition("/")
+    if language not in ("en", "sr", "sr-latn"):
+        return url
+    if language == "en":
+        try:
+            resolve("/sr/" + page)
+        except Resolver404:
+            return f"/bench/in/en/{page}"
+        return f"/{page}"
+    try:
+        resolve(url)
+    except Resolver404:
+        return f"/bench/in/{language}/{page}"
+    return url
 
 
 def worker(args: argparse.Namespace) -> None:

@@ -1,7 +1,10 @@
-"""The site's URLs plus `/bench/minimal/`, the baseline every figure is divided by."""
+"""The site's URLs plus `/bench/minimal/`, the baseline every figure is divided by,
+and `/bench/in/<language>/<page>`, a page read in a language before the site
+has its language prefixes (/sr/, /sr-latn/)."""
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.urls import path, resolve
+from django.utils import translation
 
 from archive.urls import urlpatterns as site_patterns
 
@@ -13,4 +16,18 @@ def minimal(request: HttpRequest) -> HttpResponse:
     return HttpResponse(BODY)
 
 
-urlpatterns = [path("bench/minimal/", minimal), *site_patterns]
+def in_language(request: HttpRequest, language: str, page: str) -> HttpResponse:
+    """The site's page at /`page` with `language` active (one URL match more)."""
+    match = resolve(f"/{page}")
+    with translation.override(language):
+        response = match.func(request, *match.args, **match.kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    return response
+
+
+urlpatterns = [
+    path("bench/minimal/", minimal),
+    path("bench/in/<str:language>/<path:page>", in_language),
+    *site_patterns,
+]

@@ -10,9 +10,10 @@ as JSON Lines, in Django's serialization:
 
 What it leaves out, because a database rebuilds it (`rebuild_derived`):
 
-- every edition's rendered parts (its HTML, API and citation representations:
-  a pure function of its snapshot, publishing/editions.py) and every actor's
-  prepared page (publishing/pages.py);
+- every edition's rendered parts in every language (its HTML, API and
+  citation representations: a pure function of its snapshot,
+  publishing/editions.py; the EditionRendering table whole) and every
+  actor's prepared pages (publishing/pages.py);
 - the search index tables (archive/search: not models);
 - content types and permissions, which `migrate` creates: references to them
   (the admin log, groups' permissions) are written as natural keys, and
@@ -84,8 +85,12 @@ DERIVED_FIELDS = {
         "rendered_version",
         "rendered_head",
         "rendered_parts",
+        "rendered_languages",
     },
 }
+# Tables a database rebuilds whole (rebuild_derived): editions' renderings in
+# the languages besides English.
+DERIVED_MODELS = {"publishing.editionrendering"}
 
 
 class BackupError(Exception):
@@ -123,7 +128,7 @@ def carried_models() -> list[type[models.Model]]:
     return [
         model
         for model in ordered
-        if model._meta.label_lower not in _NOT_CARRIED
+        if model._meta.label_lower not in _NOT_CARRIED | DERIVED_MODELS
         and model._meta.managed
         and not model._meta.proxy
     ]
@@ -377,7 +382,8 @@ def empty_database(using: str = DEFAULT_DB_ALIAS) -> None:
     """Delete every carried record, and the sessions (ids may now mean others)."""
     from django.contrib.sessions.models import Session
 
-    for model in [*reversed(_tables()), Session]:
+    derived = [apps.get_model(label) for label in sorted(DERIVED_MODELS)]
+    for model in [*derived, *reversed(_tables()), Session]:
         model._base_manager.using(using).all()._raw_delete(using)
 
 

@@ -25,12 +25,14 @@ from dataclasses import asdict
 from typing import Any
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
 
 from actors import comparisons
 from actors.models import Actor, ActorAlias, Agreement
 from archive import search
-from briefs.markdown import comparison_blocks
+from briefs.markdown import comparison_blocks, render_markdown
 from briefs.models import (
     Brief,
     BriefActor,
@@ -46,11 +48,22 @@ from briefs.models import (
     load_content,
 )
 from kernel import changes
+from languages import codes
+from languages.names import name_in
+from languages.transliteration import (
+    house_exceptions,
+    markdown_to_script,
+    to_cyrillic,
+    to_latin,
+)
 from publishing.models import (
+    RENDERED_LANGUAGES,
+    RENDERED_PARTS,
     Edition,
     EditionActor,
     EditionCredit,
     EditionRecommendation,
+    EditionRendering,
 )
 from publishing.pdfs import render_after_commit
 from publishing.rendering import add_to_neighbours, related_scores
@@ -102,8 +115,20 @@ def _agreement_links(brief: Brief) -> list[BriefAgreement]:
     )
 
 
+def _names(record: Any) -> dict[str, str]:
+    """A record's Serbian name fields (languages.models.SerbianName), for the
+    renderings in Serbian: `name_in` makes each script's name from them."""
+    return {"name_sr": record.name_sr, "name_sr_cyrl": record.name_sr_cyrl}
+
+
 def _actor(actor: Actor) -> dict[str, Any]:
-    return {"id": actor.pk, "slug": actor.slug, "name": actor.name, "kind": actor.kind}
+    return {
+        "id": actor.pk,
+        "slug": actor.slug,
+        "name": actor.name,
+        **_names(actor),
+        "kind": actor.kind,
+    }
 
 
 def embedded_comparisons(body: str) -> list[dict[str, Any]]:
@@ -162,12 +187,14 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                     "id": c.person.pk,
                     "slug": c.person.slug,
                     "name": c.person.name,
+                    **_names(c.person),
                     "orcid": c.person.orcid,
                     "affiliation": (
                         {
                             "id": c.person.affiliation.pk,
                             "slug": c.person.affiliation.slug,
                             "name": c.person.affiliation.name,
+                            **_names(c.person.affiliation),
                             "local_name": c.person.affiliation.local_name,
                             "url": c.person.affiliation.url,
                         }
@@ -179,7 +206,8 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
             for c in brief.contributions.all()
         ],
         "topics": [
-            {"id": t.pk, "slug": t.slug, "name": t.name} for t in brief.topics.all()
+            {"id": t.pk, "slug": t.slug, "name": t.name, **_names(t)}
+            for t in brief.topics.all()
         ],
         "actors": [
             {
@@ -197,6 +225,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                 "id": link.agreement.pk,
                 "slug": link.agreement.slug,
                 "title": link.agreement.title,
+                **_names(link.agreement),
                 "signed_on": (
                     link.agreement.signed_on.isoformat()
                     if link.agreement.signed_on
@@ -235,33 +264,103 @@ def _date(value: str | None) -> datetime.date | None:
     return datetime.date.fromisoformat(value) if value else None
 
 
-def _actor_instance(data: dict[str, Any]) -> Actor:
+def snapshot_name(data: dict[str, Any], language: str, english: str = "name") -> str:
+    """A snapshot record's name for readers of `language` (Django code).
+
+    Snapshots made before names had Serbian forms give the name as it is,
+    transliterated for the Serbian scripts (`name_in` with a blank name_sr).
+    """
+    return name_in(
+        language, data[english], data.get("name_sr", ""), data.get("name_sr_cyrl", "")
+    )
+
+
+def text_script(content_language: str, language: str) -> str | None:
+    """The script a brief's text is converted to for readers of `language`.
+
+    A Serbian brief is written once, in either script (its `language`,
+    "sr-Cyrl" or "sr-Latn"), and served in both: on the Serbian pages of
+    the other script it is converted. None when it is shown as written: an
+    English brief anywhere, a Serbian one on the English pages (in the
+    script it was written in) or on the pages of its own script.
+    """
+    if not (codes.is_serbian(content_language) and codes.is_serbian(language)):
+        return None
+    wanted = codes.public_language(language).script
+    written = codes.content_public_language(content_language).script
+    return None if wanted == written else wanted
+
+
+def plain_in_script(text: str, script: str) -> str:
+    """Plain Serbian text (a title, a summary) in `script`; Latin to Cyrillic
+    by the house's exception list."""
+    if script == codes.LATIN:
+        return to_latin(text)
+    return to_cyrillic(text, house_exceptions())
+
+
+def markdown_in_script(text: str, script: str) -> str:
+    """A Serbian brief's Markdown source in `script`, links, code and labels kept.
+
+    The conversion is made on the source (languages.transliteration:
+    addresses, code, link targets and footnote labels kept), then rendered
+    as the body always is (briefs.markdown.render_markdown).
+    """
+    return markdown_to_script(text, script)
+
+
+def text_in(text: str, content_language: str, language: str | None = None) -> str:
+    """A brief's plain text (its title, a recommendation) for readers of
+    `language` (default: the active one); see `text_script`."""
+    script = text_script(content_language, language or translation.get_language())
+    return plain_in_script(text, script) if script and text else text
+
+
+def _actor_instance(data: dict[str, Any], language: str = codes.ENGLISH) -> Actor:
     actor = Actor(
-        id=data["id"], slug=data["slug"], name=data["name"], kind=data["kind"]
+        id=data["id"],
+        slug=data["slug"],
+        name=snapshot_name(data, language),
+        kind=data["kind"],
     )
     aliases = [
         ActorAlias(actor_id=data["id"], alias=alias, case_sensitive=case_sensitive)
         for alias, case_sensitive in data.get("aliases", [])
     ]
+    if actor.name != data["name"]:
+        # Mentions are still found by the name the editors confirmed them by
+        # (publishing/rendering.py, link_first_mentions).
+        aliases.append(ActorAlias(actor_id=data["id"], alias=data["name"]))
     actor._prefetched_objects_cache = {"aliases": _prefetched(ActorAlias, aliases)}
     return actor
 
 
-def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
+def restore_brief(
+    edition: Edition, history: list[Edition], language: str = codes.ENGLISH
+) -> Brief:
     """An unsaved Brief as edition `edition` shows it, relations filled in.
 
     `history` is the brief's editions up to and including this one, oldest
-    first: their notes are this edition's corrections.
+    first: their notes are this edition's corrections. `language` (a Django
+    language code) is whose readers it is restored for: names of people,
+    institutions, actors, topics and agreements in its script, and a
+    Serbian brief's title, summary, body and recommendations converted to
+    it (`text_script`); `brief.language` then says the script served.
     """
     content = edition.content
     data = content["brief"]
+    script = text_script(data["language"], language)
+
+    def text(value: str) -> str:
+        return plain_in_script(value, script) if script and value else value
+
     brief = Brief(
         id=data["id"],
         slug=edition.slug,
-        title=data["title"],
+        title=text(data["title"]),
         kind=data["kind"],
         language=data["language"],
-        summary=data["summary"],
+        summary=text(data["summary"]),
         body=data["body"],
         body_html=data["body_html"],
         toc=data["toc"],
@@ -273,17 +372,23 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
         status=Status.PUBLISHED,
         updated_at=edition.released_at,
     )
+    if script:
+        brief.body = markdown_in_script(data["body"], script)
+        brief.body_html, brief.toc = render_markdown(brief.body)
+        brief.language = codes.public_language(language).tag
     contributions = []
     for c in content["contributors"]:
         person_data = c["person"]
         person = Person(
             id=person_data["id"],
             slug=person_data["slug"],
-            name=person_data["name"],
+            name=snapshot_name(person_data, language),
             orcid=person_data["orcid"],
         )
         if person_data["affiliation"]:
-            person.affiliation = Institution(**person_data["affiliation"])
+            affiliation = person_data["affiliation"]
+            person.affiliation = Institution(**affiliation)
+            person.affiliation.name = snapshot_name(affiliation, language)
         else:
             person.affiliation = None
         contribution = Contribution(
@@ -291,7 +396,7 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
         )
         contribution.person = person
         contributions.append(contribution)
-    actors = [_actor_instance(a) for a in content["actors"]]
+    actors = [_actor_instance(a, language) for a in content["actors"]]
     links = []
     for actor in actors:
         link = BriefActor(brief_id=brief.pk, state=MentionState.CONFIRMED)
@@ -303,7 +408,7 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
         link.agreement = Agreement(
             id=a["id"],
             slug=a["slug"],
-            title=a["title"],
+            title=snapshot_name(a, language, english="title"),
             signed_on=_date(a["signed_on"]),
         )
         agreement_links.append(link)
@@ -314,24 +419,25 @@ def restore_brief(edition: Edition, history: list[Edition]) -> Brief:
             key=r.get("key"),
             brief_id=brief.pk,
             order=r["order"],
-            title=r["title"],
-            body=r["body"],
+            title=text(r["title"]),
+            body=text(r["body"]),
             policy_area=r["policy_area"],
         )
         # Its address is the brief's (recommendation_slug): no query for it.
         recommendation.brief = brief
         recommendation._prefetched_objects_cache = {
             "addressees": _prefetched(
-                Actor, [_actor_instance(a) for a in r["addressees"]]
+                Actor, [_actor_instance(a, language) for a in r["addressees"]]
             )
         }
         recommendations.append(recommendation)
     corrections = [
-        Correction(brief_id=brief.pk, published_on=e.updated_on, note=e.note)
+        Correction(brief_id=brief.pk, published_on=e.updated_on, note=text(e.note))
         for e in history[1:]
     ]
     topics = [
-        Topic(id=t["id"], slug=t["slug"], name=t["name"]) for t in content["topics"]
+        Topic(id=t["id"], slug=t["slug"], name=snapshot_name(t, language))
+        for t in content["topics"]
     ]
     brief._prefetched_objects_cache = {
         "contributions": _prefetched(Contribution, contributions),
@@ -376,30 +482,45 @@ def _api_context(edition: Edition) -> dict[str, Any]:
     return {"request": _OriginRequest(), "edition": edition}
 
 
-def render_edition(edition: Edition, history: list[Edition]) -> dict[str, Any]:
-    """Every rendered part of an edition (the fields to store on it).
+def render_edition(
+    edition: Edition, history: list[Edition], language: str = codes.ENGLISH
+) -> dict[str, Any]:
+    """Every rendered part of an edition in one language (the fields to store).
 
-    A pure function of the edition's snapshot, number, address, dates and
-    `history` (its brief's editions up to this one, oldest first), so that
-    rendering again after a rename or a restore gives the same bytes.
+    A pure function of the edition's snapshot, number, address, dates,
+    `history` (its brief's editions up to this one, oldest first) and
+    `language` (a Django language code), so that rendering again after a
+    rename or a restore gives the same bytes. Rendered with `language`
+    active: the interface strings of the templates, dates, links to the
+    language's pages, names in its script (`restore_brief`).
     """
     from publishing.citations import citation_record
     from publishing.rendering import render_brief_fragments
     from publishing.serializers import BriefDetailSerializer, BriefListSerializer
 
-    brief = restore_brief(edition, history)
-    record = citation_record(brief, edition=edition)
-    fragments = render_brief_fragments(brief, edition=edition, record=record)
-    context = _api_context(edition)
-    # The API gives the body as the page shows it: with its actor links.
-    brief.body_html = fragments["body_html"]
-    api_detail = BriefDetailSerializer(brief, context=context).data
-    api_item = BriefListSerializer(brief, context=context).data
+    with translation.override(language):
+        brief = restore_brief(edition, history, language)
+        record = citation_record(brief, edition=edition)
+        fragments = render_brief_fragments(brief, edition=edition, record=record)
+        context = _api_context(edition)
+        # The API gives the body as the page shows it: with its actor links.
+        brief.body_html = fragments["body_html"]
+        api_detail = BriefDetailSerializer(brief, context=context).data
+        api_item = BriefListSerializer(brief, context=context).data
+        return {
+            **fragments,
+            "citation": json.loads(json.dumps(asdict(record), default=str)),
+            "api_item": json.loads(json.dumps(api_item, default=str)),
+            "api_detail": json.loads(json.dumps(api_detail, default=str)),
+        }
+
+
+def render_languages(
+    edition: Edition, history: list[Edition]
+) -> dict[str, dict[str, Any]]:
+    """The edition rendered for every public language: {code: parts}."""
     return {
-        **fragments,
-        "citation": json.loads(json.dumps(asdict(record), default=str)),
-        "api_item": json.loads(json.dumps(api_item, default=str)),
-        "api_detail": json.loads(json.dumps(api_detail, default=str)),
+        code: render_edition(edition, history, code) for code in codes.PUBLIC_LANGUAGES
     }
 
 
@@ -416,21 +537,29 @@ def _history(brief_id: int, *, upto: int) -> list[Edition]:
     )
 
 
-_RENDERED_FIELDS = (
-    "body_html",
-    "head_html",
-    "article_html",
-    "card_html",
-    "related_item_html",
-    "citation",
-    "api_item",
-    "api_detail",
-)
+_RENDERED_FIELDS = RENDERED_PARTS
 
 
-def _store_rendered(edition: Edition, history: list[Edition]) -> None:
-    for name, value in render_edition(edition, history).items():
+def _store_rendered(edition: Edition, history: list[Edition]) -> list[EditionRendering]:
+    """Render the edition in every language: the English parts set on it (the
+    caller saves it), the others returned as rows for `_save_renderings`."""
+    rendered = render_languages(edition, history)
+    for name, value in rendered[codes.ENGLISH].items():
         setattr(edition, name, value)
+    return [
+        EditionRendering(edition=edition, language=code, **rendered[code])
+        for code in RENDERED_LANGUAGES
+    ]
+
+
+def _save_renderings(rows: list[EditionRendering]) -> None:
+    """Insert or replace these renderings, in one statement."""
+    EditionRendering.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["edition", "language"],
+        update_fields=list(RENDERED_PARTS),
+    )
 
 
 def _write_links(edition: Edition, only: set[str] | None = None) -> None:
@@ -571,8 +700,10 @@ def publish_edition(
         # one UPDATE, before the new one takes its place as the current one.
         previous.is_current = False
         previous.superseded_at = released_at
-        _store_rendered(previous, earlier[: earlier.index(previous) + 1])
+        renderings = _store_rendered(previous, earlier[: earlier.index(previous) + 1])
         previous.save(update_fields=["is_current", "superseded_at", *_RENDERED_FIELDS])
+    else:
+        renderings = []
     content = take_snapshot(brief)
     edition = Edition(
         brief=brief,
@@ -601,8 +732,10 @@ def publish_edition(
         edition.related = previous.related
     else:
         edition.related = related_scores(edition)
-    _store_rendered(edition, [*earlier, edition])
+    renderings += _store_rendered(edition, [*earlier, edition])
     edition.save()
+    # Both editions' other languages in one statement.
+    _save_renderings(renderings)
     if previous is None:
         _write_links(edition)
     else:
@@ -628,12 +761,15 @@ def rerender_editions(*, brief_id: int, numbers: list[int] | None = None) -> int
     """
     editions = list(Edition.objects.filter(brief_id=brief_id).order_by("number"))
     count = 0
+    renderings = []
     for index, edition in enumerate(editions):
         if numbers is not None and edition.number not in numbers:
             continue
-        _store_rendered(edition, editions[: index + 1])
+        renderings += _store_rendered(edition, editions[: index + 1])
         edition.save(update_fields=_RENDERED_FIELDS)
         count += 1
+    if renderings:
+        _save_renderings(renderings)
     return count
 
 
@@ -701,7 +837,9 @@ def preview_edition(brief: Brief) -> Edition:
         related=[],
     )
     edition.content["brief"]["id"] = edition.brief_id
-    _store_rendered(edition, [*history, edition])
+    # The admin previews the English page: only that rendering is made.
+    for name, value in render_edition(edition, [*history, edition]).items():
+        setattr(edition, name, value)
     return edition
 
 
@@ -744,6 +882,37 @@ def build_missing_editions() -> list[Edition]:
                 set_editions_trashed(brief=brief, trashed=True)
         built.append(edition)
     return built
+
+
+def render_missing_languages() -> int:
+    """Render every edition not rendered in all public languages yet.
+
+    Editions made by a release before languages have their English parts
+    only (pages fall back to them, `EditionQuerySet.rendered_in`); this
+    renders them in every language, brief by brief. Idempotent; run by
+    `manage.py build_editions` after `migrate`. Returns how many briefs.
+    """
+    complete = (
+        EditionRendering.objects.filter(edition__brief_id=OuterRef("brief_id"))
+        .values("edition__brief_id")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    editions = (
+        Edition.objects.values("brief_id")
+        .annotate(n=Count("*"))
+        .annotate(rendered=Coalesce(Subquery(complete), Value(0)))
+        .exclude(rendered=F("n") * len(RENDERED_LANGUAGES))
+        .values_list("brief_id", flat=True)
+        .order_by("brief_id")
+    )
+    count = 0
+    for brief_id in list(editions):
+        with transaction.atomic():
+            rerender_editions(brief_id=brief_id)
+            changes.changed("edition", [brief_id])
+        count += 1
+    return count
 
 
 def rebuild_editions() -> int:

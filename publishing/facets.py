@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
+from django.utils import translation
 
 from briefs.models import BriefKind, Language, Role
+from languages.names import name_in
 from publishing.models import Edition, EditionActor, EditionCredit
 
 # How many values each link facet shows; the rest stay reachable through filters.
@@ -70,10 +72,20 @@ class BriefFacets:
 def _linked(
     rows: QuerySet, key: str, label: str, size: int
 ) -> list[tuple[str, str, int]]:
+    """(key, name, count) of the linked records, named for readers of the
+    active language (their Serbian name fields: languages.models.SerbianName)."""
+    record = label.rsplit("__", 1)[0]
+    language = translation.get_language()
     # Link tables hold one row per (edition, value): COUNT(*) needs no DISTINCT.
-    return list(
-        rows.values_list(key, label).annotate(n=Count("*")).order_by("-n", label)[:size]
+    found = (
+        rows.values_list(key, label, f"{record}__name_sr", f"{record}__name_sr_cyrl")
+        .annotate(n=Count("*"))
+        .order_by("-n", label)[:size]
     )
+    return [
+        (value, name_in(language, name, name_sr, name_sr_cyrl), n)
+        for value, name, name_sr, name_sr_cyrl, n in found
+    ]
 
 
 def brief_facets(

@@ -28,11 +28,14 @@ fact from the working models (briefs.models), which editors keep changing.
 """
 
 import datetime
+from collections.abc import Iterator
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, FilteredRelation, Q
+from django.db.models.functions import Coalesce
+from django.db.models.query import ModelIterable
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actors.models import Actor, Agreement
 from briefs.models import (
@@ -44,9 +47,95 @@ from briefs.models import (
     Role,
     Topic,
 )
+from languages import codes
+
+# The parts rendered per public language (publishing/editions.py,
+# render_edition), in the order the rows store them. English ones are
+# Edition's own columns; the other languages' are EditionRendering rows.
+RENDERED_PARTS = (
+    "related_item_html",
+    "card_html",
+    "api_item",
+    "citation",
+    "head_html",
+    "article_html",
+    "api_detail",
+    "body_html",
+)
+# The languages rendered besides English, each an EditionRendering row.
+RENDERED_LANGUAGES = _SERBIAN = (codes.SERBIAN_CYRILLIC, codes.SERBIAN_LATIN)
+
+
+def rendered(part: str) -> str:
+    """The name under which `rendered_in` gives a part, for `values_list`."""
+    return f"rendered_{part}"
+
+
+def rendering_language(language: str | None = None) -> str:
+    """The public language code whose rendering a reader gets (default: active)."""
+    return codes.public_language(language or translation.get_language()).code
+
+
+class _RenderedIterable(ModelIterable):
+    """Model rows whose rendered parts are the language's, under their own names.
+
+    `rendered_in` loads a part as the annotation `rendered_<part>` (the
+    field itself is deferred: an annotation may not take a field's name);
+    this puts it back as `edition.<part>`, so templates and code written for
+    editions (`edition.card_html`) read the language's part unchanged.
+    """
+
+    def __iter__(self) -> Iterator[models.Model]:
+        parts = self.queryset._rendered_parts
+        for obj in super().__iter__():
+            values = obj.__dict__
+            for part in parts:
+                values[part] = values.pop(rendered(part))
+            yield obj
 
 
 class EditionQuerySet(models.QuerySet["Edition"]):
+    _rendered_parts: tuple[str, ...] = ()
+
+    def _clone(self) -> "EditionQuerySet":
+        clone = super()._clone()
+        clone._rendered_parts = self._rendered_parts
+        return clone
+
+    def rendered_in(self, language: str | None, *parts: str) -> "EditionQuerySet":
+        """These editions with `parts` as rendered for `language`: the one accessor.
+
+        `language` is a Django language code (en, sr, sr-latn; None: the
+        active one, `translation.get_language()`). Rows (model instances)
+        carry the language's parts under their own names (`edition.card_html`);
+        `values_list(rendered("card_html"))` reads them too. No query more
+        than without it: English parts are the edition's own columns, the
+        Serbian ones one LEFT JOIN on EditionRendering's (edition, language)
+        key. An edition not rendered in that language yet (made by an older
+        release, until `build_editions` or `rebuild_editions` runs) falls back
+        to its English parts rather than show nothing.
+        """
+        code = rendering_language(language)
+        parts = parts or RENDERED_PARTS
+        queryset = self.defer(*parts)
+        if code == codes.ENGLISH:
+            values = {rendered(part): F(part) for part in parts}
+        else:
+            queryset = queryset.alias(
+                rendering=FilteredRelation(
+                    "renderings", condition=Q(renderings__language=code)
+                )
+            )
+            values = {
+                rendered(part): Coalesce(F(f"rendering__{part}"), F(part))
+                for part in parts
+            }
+        queryset = queryset.annotate(**values)
+        queryset._rendered_parts = tuple(dict.fromkeys((*self._rendered_parts, *parts)))
+        if queryset._iterable_class is ModelIterable:
+            queryset._iterable_class = _RenderedIterable
+        return queryset
+
     def public(self, at: datetime.datetime | None = None) -> "EditionQuerySet":
         """The single gate of every public surface: the current, released editions.
 
@@ -175,6 +264,8 @@ class Edition(models.Model):
 
     # Rendered parts: a pure function of the content below, the number, the
     # slug and the edition history (publishing/editions.py, render_edition).
+    # These columns hold the English rendering; the Serbian ones are
+    # EditionRendering rows (RENDERED_PARTS; read them with `rendered_in`).
     #
     # Column order matters on SQLite: a row is one record, and reading a
     # column means stepping over every column stored before it (a 40 kB
@@ -283,6 +374,55 @@ class Edition(models.Model):
             and self.withdrawn_at is None
             and not self.in_trash
         )
+
+
+class EditionRendering(models.Model):
+    """An edition's parts rendered for a public language other than English.
+
+    The same parts as Edition's rendered columns (RENDERED_PARTS), made by
+    the same code under `translation.override(language)`: the interface in
+    the language, names of people and actors in its script, dates in its
+    form, links to its pages, and a Serbian brief's text in the script of the
+    language (written once, served in both). English stays in Edition's own
+    columns, whose layout was measured; read any language through
+    `EditionQuerySet.rendered_in`. Rendered in the publishing transaction
+    with the English parts, and again with them (`rerender_editions`).
+    Derived: a backup leaves the table out and a restore renders it again.
+
+    Column order as on Edition, for the same reason (SQLite steps over every
+    column stored before the one it reads): the parts lists and pages read
+    on every request first, smallest first, the large ones last.
+    """
+
+    # Indexed by the unique constraint below (edition first).
+    edition = models.ForeignKey(
+        Edition, on_delete=models.CASCADE, related_name="renderings", db_index=False
+    )
+    language = models.CharField(
+        max_length=10,
+        choices=[
+            (code, codes.PUBLIC_LANGUAGES[code].name) for code in RENDERED_LANGUAGES
+        ],
+    )
+    related_item_html = models.TextField(blank=True)
+    card_html = models.TextField(blank=True)
+    api_item = models.JSONField(default=dict)
+    citation = models.JSONField(default=dict)
+    head_html = models.TextField(blank=True)
+    article_html = models.TextField(blank=True)
+    api_detail = models.JSONField(default=dict)
+    body_html = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # Used by every reader of a Serbian page: the join of rendered_in.
+            models.UniqueConstraint(
+                fields=["edition", "language"], name="editionrendering_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"edition {self.edition_id} in {self.language}"
 
 
 class EditionCredit(models.Model):

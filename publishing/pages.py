@@ -19,13 +19,14 @@ are published (publishing/editions.py).
 import datetime
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.fields.json import KeyTransform
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actors.models import (
     Actor,
@@ -37,7 +38,17 @@ from actors.models import (
     Office,
 )
 from kernel.compiled import CompiledQuery
-from publishing.models import Edition, EditionActor, EditionRecommendation
+from languages import codes
+from languages.codes import PUBLIC_LANGUAGES
+from languages.names import name_in
+from publishing.editions import text_in
+from publishing.models import (
+    Edition,
+    EditionActor,
+    EditionRecommendation,
+    rendered,
+    rendering_language,
+)
 from publishing.rendering import absolute_url, json_ld
 
 __all__ = ["absolute_url", "json_ld"]  # feeds import absolute_url from here
@@ -82,8 +93,30 @@ def actor_json_ld(actor: Actor, aliases: list[str]) -> dict:
     return data
 
 
-def render_actor_fragments(actor: Actor) -> dict:
-    """The prepared head and content parts of an actor's page (a few queries)."""
+def _in_language(records: Iterable, language: str) -> None:
+    """Give named records (languages.models.SerbianName) their name for
+    readers of `language`, on the instances (never saved); the English name
+    is kept aside, so that they can be named again in another language."""
+    for record in records:
+        field = record.english_name_field
+        english = record.__dict__.setdefault("_english_name", getattr(record, field))
+        setattr(
+            record,
+            field,
+            name_in(language, english, record.name_sr, record.name_sr_cyrl),
+        )
+
+
+def render_actor_fragments(
+    actor: Actor, languages: Iterable[str] = PUBLIC_LANGUAGES
+) -> dict[str, dict]:
+    """The prepared head and content parts of an actor's page in each of
+    `languages` (a few queries, once for all): {code: {"head", "parts"}}.
+
+    Each language is rendered with it active: its interface strings, dates,
+    addresses, and the names of the actor, its organizations, office
+    holders and agreements in its script.
+    """
     aliases = [alias.alias for alias in actor.aliases.all()]
     memberships = list(
         Membership.objects.filter(Q(member=actor) | Q(organization=actor))
@@ -109,6 +142,34 @@ def render_actor_fragments(actor: Actor) -> dict:
             i.pk,
         ),
     )
+    named = [
+        actor,
+        *(m.member for m in memberships),
+        *(m.organization for m in memberships),
+        *(o.holder for o in offices),
+        *(o.of_actor for o in offices if o.of_actor is not None),
+        *(p.agreement for p in parties),
+    ]
+    pages = {}
+    for language in languages:
+        with translation.override(language):
+            _in_language(named, language)
+            pages[language] = _render_actor_page(
+                actor, aliases, memberships, offices, parties, indicators
+            )
+    _in_language(named, codes.ENGLISH)
+    return pages
+
+
+def _render_actor_page(
+    actor: Actor,
+    aliases: list[str],
+    memberships: list[Membership],
+    offices: list[Office],
+    parties: list[AgreementParty],
+    indicators: list[Indicator],
+) -> dict:
+    """The head and the parts of the page, in the active language."""
     context = {
         "actor": actor,
         "aliases": aliases,
@@ -133,8 +194,21 @@ def render_actor_fragments(actor: Actor) -> dict:
     second, rest = rest.split(_BRIEFS_MARK)
     third, fourth = rest.split(_RECOMMENDATIONS_MARK)
     return {
-        "rendered_head": render_to_string("actors/_actor_head.html", context),
-        "rendered_parts": [first, second, third, fourth],
+        "head": render_to_string("actors/_actor_head.html", context),
+        "parts": [first, second, third, fourth],
+    }
+
+
+def _stored_fields(pages: dict[str, dict]) -> dict:
+    """The Actor columns that hold prepared pages: English in its own, the
+    other languages in `rendered_languages`."""
+    english = pages[codes.ENGLISH]
+    return {
+        "rendered_head": english["head"],
+        "rendered_parts": english["parts"],
+        "rendered_languages": {
+            code: page for code, page in pages.items() if code != codes.ENGLISH
+        },
     }
 
 
@@ -146,7 +220,7 @@ def refresh_actor_page(*, actor_id: int) -> bool:
     if version is None:
         return False
     actor = Actor.objects.prefetch_related("aliases").get(pk=actor_id)
-    fragments = render_actor_fragments(actor)
+    fragments = _stored_fields(render_actor_fragments(actor))
     return bool(
         Actor.objects.filter(pk=actor_id, page_version=version).update(
             rendered_version=version, **fragments
@@ -168,29 +242,44 @@ def prepare_actor_pages(actor_ids: Iterable[int]) -> int:
     return sum(refresh_actor_page(actor_id=pk) for pk in ids)
 
 
-def ensure_actor_page(actor: "Actor | PreparedActor") -> None:
+def ensure_actor_page(actor: "PreparedActor") -> None:
     """Fill in an unprepared page for this request only: a GET never writes.
 
-    A page prepared before its parts changed shape (by an older release,
-    until `rebuild_editions` prepares it again) counts as unprepared.
+    A page prepared before its parts changed shape, or before it was
+    prepared in this language (by an older release, until `rebuild_editions`
+    prepares it again), counts as unprepared.
     """
-    if actor.page_is_current and len(actor.rendered_parts) == ACTOR_PAGE_PARTS:
+    parts = actor.rendered_parts
+    if actor.page_is_current and parts and len(parts) == ACTOR_PAGE_PARTS:
         return
-    fragments = render_actor_fragments(
-        Actor.objects.prefetch_related("aliases").get(pk=actor.pk)
-    )
-    for name, value in fragments.items():
-        setattr(actor, name, value)
+    page = render_actor_fragments(
+        Actor.objects.prefetch_related("aliases").get(pk=actor.pk),
+        languages=[actor.language],
+    )[actor.language]
+    actor.rendered_head, actor.rendered_parts = page["head"], page["parts"]
 
 
 class PreparedActor:
-    """The prepared columns of an actor's row; cheaper than a model instance."""
+    """The prepared columns of an actor's row in one language; cheaper than a
+    model instance. `name` is the name for readers of `language`."""
 
-    __slots__ = ACTOR_FIELDS
+    __slots__ = (*ACTOR_FIELDS, "language")
 
-    def __init__(self, row: tuple) -> None:
-        for name, value in zip(ACTOR_FIELDS, row, strict=True):
-            setattr(self, name, value)
+    def __init__(self, row: tuple, language: str) -> None:
+        self.language = language
+        if language == codes.ENGLISH:
+            for name, value in zip(ACTOR_FIELDS, row, strict=True):
+                setattr(self, name, value)
+        else:
+            *fields, name_sr, name_sr_cyrl, page = row
+            for name, value in zip(ACTOR_FIELDS[:5], fields, strict=True):
+                setattr(self, name, value)
+            self.name = name_in(language, self.name, name_sr, name_sr_cyrl)
+            if isinstance(page, str):  # JSON arrives as text
+                page = json.loads(page)
+            page = page or {}
+            self.rendered_head = page.get("head", "")
+            self.rendered_parts = page.get("parts")
         if isinstance(self.rendered_parts, str):  # JSON arrives as text
             self.rendered_parts = json.loads(self.rendered_parts)
 
@@ -210,22 +299,44 @@ _SLUG = "\x00slug-sentinel"
 _ACTOR_ID = -1_000_001
 
 
-def _actor_row_query(slug: str) -> QuerySet:
-    return Actor.objects.filter(slug=slug).order_by().values_list(*ACTOR_FIELDS)
-
-
-def _brief_cards_query(actor_id: int, at: datetime.datetime) -> QuerySet:
-    latest = (
-        Edition.objects.public(at=at)
-        .filter(
-            pk__in=EditionActor.objects.filter(actor_id=actor_id).values("edition_id")
+def _actor_row_query(language: str) -> Callable[..., QuerySet]:
+    def build(slug: str) -> QuerySet:
+        actors = Actor.objects.filter(slug=slug).order_by()
+        if language == codes.ENGLISH:
+            return actors.values_list(*ACTOR_FIELDS)
+        # This language's prepared page only (a key of the JSON column).
+        return actors.values_list(
+            *ACTOR_FIELDS[:5],
+            "name_sr",
+            "name_sr_cyrl",
+            KeyTransform(language, "rendered_languages"),
         )
-        .values("pk")[:ACTOR_PREVIEW]
-    )
-    # The newest ids are picked first and only their cards read (a LIMIT
-    # subquery): sorting every discussing edition with its card made SQLite
-    # read each one's long row, ~6 ms for a 100-brief actor at 1,000 briefs.
-    return Edition.objects.filter(pk__in=latest).values_list("card_html")
+
+    return build
+
+
+def _brief_cards_query(language: str) -> Callable[..., QuerySet]:
+    def build(actor_id: int, at: datetime.datetime) -> QuerySet:
+        latest = (
+            Edition.objects.public(at=at)
+            .filter(
+                pk__in=EditionActor.objects.filter(actor_id=actor_id).values(
+                    "edition_id"
+                )
+            )
+            .values("pk")[:ACTOR_PREVIEW]
+        )
+        # The newest ids are picked first and only their cards read (a LIMIT
+        # subquery): sorting every discussing edition with its card made
+        # SQLite read each one's long row, ~6 ms for a 100-brief actor at
+        # 1,000 briefs.
+        return (
+            Edition.objects.filter(pk__in=latest)
+            .rendered_in(language, "card_html")
+            .values_list(rendered("card_html"))
+        )
+
+    return build
 
 
 def _recommendations_query(actor_id: int, at: datetime.datetime) -> QuerySet:
@@ -237,27 +348,42 @@ def _recommendations_query(actor_id: int, at: datetime.datetime) -> QuerySet:
             Exists(public.order_by()), addressees=actor_id
         )
         .order_by("-edition__public_date", "edition__title", "order")
-        .values_list("order", "title", "edition__slug", "edition__title")
+        .values_list(
+            "order", "title", "edition__slug", "edition__title", "edition__language"
+        )
     )
 
 
-_ACTOR_ROW = CompiledQuery(_actor_row_query, slug=_SLUG)
-_BRIEF_CARDS = CompiledQuery(
-    _brief_cards_query, actor_id=_ACTOR_ID, at=CompiledQuery.time_sentinel()
-)
+# One compiled query per language where the language is part of the SQL.
+_ACTOR_ROW = {
+    language: CompiledQuery(_actor_row_query(language), slug=_SLUG)
+    for language in PUBLIC_LANGUAGES
+}
+_BRIEF_CARDS = {
+    language: CompiledQuery(
+        _brief_cards_query(language),
+        actor_id=_ACTOR_ID,
+        at=CompiledQuery.time_sentinel(),
+    )
+    for language in PUBLIC_LANGUAGES
+}
 _RECOMMENDATIONS = CompiledQuery(
     _recommendations_query, actor_id=_ACTOR_ID, at=CompiledQuery.time_sentinel()
 )
 
 
-def public_actor(slug: str) -> PreparedActor | None:
-    rows = _ACTOR_ROW(slug=slug, limit=1)
-    return PreparedActor(rows[0]) if rows else None
+def public_actor(slug: str, language: str | None = None) -> PreparedActor | None:
+    """The actor's prepared row for readers of `language` (default: active)."""
+    language = rendering_language(language)
+    rows = _ACTOR_ROW[language](slug=slug, limit=1)
+    return PreparedActor(rows[0], language) if rows else None
 
 
 def actor_brief_cards(actor_id: int) -> str:
-    """Cards of the latest public editions that discuss the actor (one query)."""
-    cards = [card for (card,) in _BRIEF_CARDS(actor_id=actor_id, at=timezone.now())]
+    """Cards of the latest public editions that discuss the actor (one query),
+    in the active language."""
+    query = _BRIEF_CARDS[rendering_language()]
+    cards = [card for (card,) in query(actor_id=actor_id, at=timezone.now())]
     if not cards:
         return "<p>No published brief discusses it yet.</p>"
     return "".join(cards)
@@ -268,22 +394,28 @@ def actor_recommendation_items(actor_id: int) -> str:
     rows = _RECOMMENDATIONS(actor_id=actor_id, at=timezone.now(), limit=ACTOR_PREVIEW)
     if not rows:
         return "<p>None yet.</p>"
+    language = rendering_language()
+    # A Serbian brief's text in the page's script (publishing/editions.py).
     items = "".join(
         f'<li><a href="{_brief_url(slug)}#recommendation-{order}">'
-        f'{html.escape(title)}</a> <span class="meta">in {html.escape(brief_title)}'
+        f"{html.escape(text_in(title, written, language))}</a> "
+        f'<span class="meta">in {html.escape(text_in(brief_title, written, language))}'
         "</span></li>"
-        for order, title, slug, brief_title in rows
+        for order, title, slug, brief_title, written in rows
     )
     return f"<ul>{items}</ul>"
 
 
-_brief_url_template: list[str] = []
+# reverse() once per process and language (the address has the language's
+# prefix): slugs are [-a-zA-Z0-9_], safe in a URL path.
+_brief_url_templates: dict[str, str] = {}
 
 
 def _brief_url(slug: str) -> str:
-    # reverse() once per process: slugs are [-a-zA-Z0-9_], safe in a URL path.
-    if not _brief_url_template:
-        _brief_url_template.append(
-            reverse("briefs:detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
+    language = translation.get_language() or ""
+    template = _brief_url_templates.get(language)
+    if template is None:
+        template = _brief_url_templates[language] = reverse(
+            "briefs:detail", kwargs={"slug": "SLUG-PLACEHOLDER"}
         )
-    return _brief_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+    return template.replace("SLUG-PLACEHOLDER", slug)

@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateformat import format as format_date
 from django.utils.safestring import SafeString, mark_safe
 
@@ -78,6 +78,8 @@ def _cached(key: tuple, build: Callable[[], object]) -> object:
     if _store["for"] != current or len(items) >= PICTURES_MAX:
         items.clear()  # only this generation's day is ever read
         _store["for"] = current
+    # Per language too: captions, dates and names are the language's.
+    key = (translation.get_language(), *key)
     if key not in items:
         items[key] = build()
     return items[key]

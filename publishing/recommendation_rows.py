@@ -28,7 +28,9 @@ from django.utils.timezone import now
 
 from briefs.models import PolicyArea
 from kernel.compiled import CompiledQuery
-from publishing.models import Edition, EditionRecommendation
+from languages.names import name_in
+from publishing.editions import text_in
+from publishing.models import Edition, EditionRecommendation, rendering_language
 from publishing.tracker import NOT_ASSESSED, badge, statuses_of
 
 # The columns a row shows, in the order `render_rows` reads them.
@@ -40,6 +42,7 @@ ROW_FIELDS = (
     "policy_area",
     "edition__slug",
     "edition__title",
+    "edition__language",
 )
 # The page's order: newest brief first, then by title and the brief's own order.
 ORDERING = ("-edition__public_date", "edition__title", "order")
@@ -72,6 +75,7 @@ def _first_page_query(at: datetime.datetime) -> QuerySet:
             "recommendations__policy_area",
             "slug",
             "title",
+            "language",
         )
     )
 
@@ -95,19 +99,27 @@ _ADDRESSEES = CompiledQuery(
         # The prefetch the template used read them in the actor's default
         # order; keep it so the names come out as before.
         .order_by("actor__name", "actor_id")
-        .values_list("editionrecommendation_id", "actor__slug", "actor__name")
+        .values_list(
+            "editionrecommendation_id",
+            "actor__slug",
+            "actor__name",
+            "actor__name_sr",
+            "actor__name_sr_cyrl",
+        )
     ),
     ids=[-1_000_001 - i for i in range(PAGE_SIZE)],
 )
 
 
-def _addressees(ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
-    """Each recommendation's addressees (slug, name), in one query for the page."""
+def _addressees(ids: Sequence[int], language: str) -> dict[int, list[tuple[str, str]]]:
+    """Each recommendation's addressees (slug, name for readers of
+    `language`), in one query for the page."""
     by_id: dict[int, list[tuple[str, str]]] = {}
     for start in range(0, len(ids), PAGE_SIZE):
         chunk = list(ids[start : start + PAGE_SIZE])
         padded = chunk + [0] * (PAGE_SIZE - len(chunk))
-        for rec_id, slug, name in _ADDRESSEES(ids=padded):
+        for rec_id, slug, name, name_sr, name_sr_cyrl in _ADDRESSEES(ids=padded):
+            name = name_in(language, name, name_sr, name_sr_cyrl)
             by_id.setdefault(rec_id, []).append((slug, name))
     return by_id
 
@@ -126,7 +138,8 @@ def render_rows(rows: Iterable[tuple]) -> str:
     rows = list(rows)
     if not rows:
         return "<li>No recommendation matches.</li>"
-    addressees = _addressees([row[0] for row in rows])
+    language = rendering_language()
+    addressees = _addressees([row[0] for row in rows], language)
     # Each row's current status (one query for the page): a live fact beside
     # the text as its edition makes it.
     statuses = statuses_of([row[0] for row in rows])
@@ -135,7 +148,11 @@ def render_rows(rows: Iterable[tuple]) -> str:
     brief_url = _url_pattern("briefs:detail")
     actor_url = _url_pattern("briefs:actor-detail")
     parts = []
-    for pk, order, title, body, area, slug, brief_title in rows:
+    for pk, order, title, body, area, slug, brief_title, written in rows:
+        # A Serbian brief's text in the page's script (publishing/editions.py).
+        title, body, brief_title = (
+            text_in(text, written, language) for text in (title, body, brief_title)
+        )
         url = brief_url.format(slug)
         links = [
             f'<a href="{actor_url.format(actor_slug)}">{escape(name)}</a>'

@@ -15,12 +15,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Count
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from actors.comparison_html import table_html
 from actors.models import Actor
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
+from languages import codes
 
 
 def absolute_url(path: str) -> str:
@@ -189,6 +190,19 @@ def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) 
     return data
 
 
+def text_language(brief: Brief) -> str:
+    """The `lang` of the brief's own text where it differs from the page's.
+
+    Rendered with the page's language active (publishing/editions.py): an
+    English brief on a Serbian page keeps its text, marked lang="en"; a
+    Serbian one on the English pages is shown in the script it was written
+    in, marked so. Empty when the text is in the page's language (and
+    script): it inherits `<html lang>`.
+    """
+    page = codes.public_language(translation.get_language()).tag
+    return "" if brief.language == page else brief.language
+
+
 def credits_by_role(
     contributions: list[Contribution],
 ) -> list[tuple[str, list[Contribution]]]:
@@ -209,6 +223,7 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     agreements = [link.agreement for link in brief.agreement_links.all()]
     topics = list(brief.topics.all())
     url = absolute_url(edition.get_absolute_url())
+    text_lang = text_language(brief)
     body_html = embed_comparisons(
         link_first_mentions(brief.body_html, actors),
         getattr(brief, "comparisons", []),
@@ -232,6 +247,7 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
         "description": brief.summary or brief.title,
         "site_url": settings.SITE_URL,
         "cite": citation_context(record, slug=brief.slug, edition=edition),
+        "text_lang": text_lang,
     }
     return {
         "body_html": body_html,
@@ -239,7 +255,8 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
         "head_html": render_to_string("briefs/_brief_head.html", context),
         "card_html": render_to_string("briefs/_brief_card.html", context),
         "related_item_html": render_to_string(
-            "briefs/_related_item.html", {"other": brief, "date": edition.public_date}
+            "briefs/_related_item.html",
+            {"other": brief, "date": edition.public_date, "text_lang": text_lang},
         ),
     }
 

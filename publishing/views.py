@@ -20,6 +20,7 @@ Each page costs a fixed number of queries whatever the number of related rows
 
 import datetime
 import json
+from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -71,12 +73,14 @@ from briefs.models import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
+from languages.codes import PUBLIC_LANGUAGES
+from languages.names import name_in
 from publishing.citations import (
     EXPORT_FORMATS,
     format_apa,
     record_from_json,
 )
-from publishing.editions import preview_edition
+from publishing.editions import preview_edition, snapshot_name, text_in
 from publishing.facets import (
     FACET_SIZE,
     BriefFacets,
@@ -88,8 +92,9 @@ from publishing.filters import BriefFilter, RecommendationFilter
 from publishing.models import (
     Edition,
     EditionActor,
-    EditionCredit,
     EditionRecommendation,
+    rendered,
+    rendering_language,
 )
 from publishing.pages import (
     absolute_url,
@@ -121,12 +126,13 @@ from publishing.tracker import scorecard, status_counts, with_tracker
 LIST_PAGE_SIZE = 20
 
 
-def public_cards() -> QuerySet[Edition]:
-    """Public editions, newest first, with only what their card needs loaded.
+def public_cards(language: str | None = None) -> QuerySet[Edition]:
+    """Public editions, newest first, with only their card in `language` loaded
+    (default: the request's; `edition.card_html`).
 
     `Edition.Meta.ordering` is the public order (index edition_public_order).
     """
-    return Edition.objects.public().only("id", "card_html")
+    return Edition.objects.public().only("id").rendered_in(language, "card_html")
 
 
 def filter_error_response(request: HttpRequest, filterset, title: str) -> HttpResponse:
@@ -207,8 +213,9 @@ def toggle_link(
 
 # Stands for the first page's cards in the prepared unfiltered list.
 _CARDS = "\x00cards\x00"
-# This process's prepared unfiltered list: {generation: [before cards, after]}.
-_list_shells: dict[str, list[str]] = {}
+# This process's prepared unfiltered list, per language:
+# {(generation, language): [before cards, after]}.
+_list_shells: dict[tuple[str, str], list[str]] = {}
 
 
 class _CardMarker:
@@ -246,17 +253,20 @@ class BriefListView(FilteredListView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET or not settings.PREPARED_LISTS:
             return super().get(request, *args, **kwargs)
-        generation = current_generation()
-        shell = _list_shells.get(generation)
+        key = (current_generation(), rendering_language())
+        shell = _list_shells.get(key)
         if shell is None or settings.DEBUG:
             shell = self.prepare_shell(request, *args, **kwargs)
             if shell is None:  # not a plain page (cannot happen without filters)
                 return super().get(request, *args, **kwargs)
-            _list_shells.clear()  # only the current generation is ever used
-            _list_shells[generation] = shell
+            if any(other[0] != key[0] for other in _list_shells):
+                _list_shells.clear()  # only the current generation is ever used
+            _list_shells[key] = shell
         if len(shell) == 1:  # no public brief: nothing to fill in
             return HttpResponse(shell[0])
-        cards = public_cards().values_list("card_html", flat=True)[:LIST_PAGE_SIZE]
+        cards = public_cards().values_list(rendered("card_html"), flat=True)[
+            :LIST_PAGE_SIZE
+        ]
         return HttpResponse(shell[0] + "".join(cards) + shell[1])
 
     def prepare_shell(self, request: HttpRequest, *args, **kwargs) -> list[str] | None:
@@ -303,7 +313,7 @@ class BriefListView(FilteredListView):
 
 # Markers standing for the prepared parts in a page shell.
 _HEAD, _CONTENT, _RELATED = "\x00head\x00", "\x00content\x00", "\x00related\x00"
-_shells: dict[str, list[str]] = {}
+_shells: dict[tuple[str, str], list[str]] = {}
 
 
 def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
@@ -313,17 +323,19 @@ def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
     navigation, footer) is the same for every brief and every request, so it
     is rendered once and reused; a request only joins strings. With DEBUG on
     it is rendered every time, so template edits show at once. The template
-    must therefore not depend on the request (it is rendered without one).
+    must therefore not depend on the request (it is rendered without one),
+    only on the active language: one shell per template and language.
     """
-    if template in _shells and not settings.DEBUG:
-        return _shells[template]
+    key = (template, rendering_language())
+    if key in _shells and not settings.DEBUG:
+        return _shells[key]
     rest = render_to_string(template, {**context, "publisher": settings.PUBLISHER})
     parts = []
     for marker in markers:
         before, rest = rest.split(marker)
         parts.append(before)
-    _shells[template] = [*parts, rest]
-    return _shells[template]
+    _shells[key] = [*parts, rest]
+    return _shells[key]
 
 
 def brief_page_shell() -> list[str]:
@@ -368,7 +380,9 @@ class BriefDetailView(View):
     """
 
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        rows = _CURRENT_PAGE(slug=kwargs["slug"], at=timezone.now(), limit=1)
+        rows = _CURRENT_PAGE[rendering_language()](
+            slug=kwargs["slug"], at=timezone.now(), limit=1
+        )
         if not rows:
             return self.missing(request, kwargs["slug"])
         head_html, article_html, related, brief_id = rows[0]
@@ -380,7 +394,12 @@ class BriefDetailView(View):
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
-        edition = Edition.objects.withdrawn().filter(slug=slug).first()
+        edition = (
+            Edition.objects.withdrawn()
+            .filter(slug=slug)
+            .rendered_in(None, "citation")
+            .first()
+        )
         if edition is not None:
             return withdrawn_page(request, edition)
         target = moved_edition(slug)
@@ -396,13 +415,16 @@ def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
     exactly those its citation files and its OAI deleted record keep.
     """
     record = record_from_json(edition.citation)
+    language = rendering_language()
+    # Its title in the page's script, for the template and the head.
+    edition.title = text_in(edition.title, edition.language, language)
     return render(
         request,
         "briefs/brief_withdrawn.html",
         {
             "edition": edition,
             "authors": [
-                c["person"]["name"]
+                snapshot_name(c["person"], language)
                 for c in edition.content["contributors"]
                 if c["role"] == Role.AUTHOR
             ],  # fmt: skip
@@ -444,20 +466,23 @@ class PersonDetailView(DetailView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         person = self.object
+        language = rendering_language()
+        # Names in the page's script (the instances are never saved).
+        person.name = person.name_in(language)
+        if person.affiliation:
+            person.affiliation.name = person.affiliation.name_in(language)
+        # One row per credit, in the public order, with the card in the
+        # page's language.
         credits = list(
-            EditionCredit.objects.filter(
-                person=person,
-                edition__in=Edition.objects.public().order_by().values("pk"),
-            )
-            .select_related("edition")
-            .only("role", "edition__card_html")
-            .order_by(
-                "-edition__public_date", "-edition__published_at", "edition__title"
-            )
+            Edition.objects.public()
+            .filter(credits__person=person)
+            .only("id")
+            .rendered_in(language, "card_html")
+            .annotate(credit_role=F("credits__role"))
         )
         by_role = []
         for role in Role:
-            editions = [c.edition for c in credits if c.role == role]
+            editions = [e for e in credits if e.credit_role == role]
             if editions:
                 by_role.append({"role": role, "label": role.label, "briefs": editions})
         context["by_role"] = by_role
@@ -496,6 +521,8 @@ class TopicDetailView(DetailView):
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        # Its name in the page's script (the instance is never saved).
+        self.object.name = self.object.name_in(rendering_language())
         paginator = Paginator(
             public_cards().filter(topics=self.object), self.paginate_by
         )
@@ -538,12 +565,15 @@ class ActorListView(FilteredListView):
                     Subquery(public_count, output_field=IntegerField()), Value(0)
                 )
             )
-            .only("name", "slug", "kind")
+            .only("name", "name_sr", "name_sr_cyrl", "slug", "kind")
             .order_by("name")
         )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
+        language = rendering_language()
+        for actor in context["object_list"]:  # never saved
+            actor.name = actor.name_in(language)
         context["meta"] = {
             "title": "Actors",
             "description": "States, organizations, missions and people that "
@@ -639,23 +669,32 @@ class AgreementListView(FilteredListView):
         return context
 
 
-# This process's prepared agreement pages: {slug: (generation, id, [before
-# the brief cards, after])}.
-_agreement_pages: dict[str, tuple[str, int, list[str]]] = {}
+# This process's prepared agreement pages: {(language, slug): (generation,
+# id, [before the brief cards, after])}.
+_agreement_pages: dict[tuple[str, str], tuple[str, int, list[str]]] = {}
 AGREEMENT_PAGES_MAX = 500
 
 
-def _agreement_cards_query(agreement_id: int, at: datetime.datetime) -> QuerySet:
-    return (
-        Edition.objects.public(at=at)
-        .filter(agreements=agreement_id)
-        .values_list("card_html")
+def _agreement_cards_query(language: str) -> Callable[..., QuerySet]:
+    def build(agreement_id: int, at: datetime.datetime) -> QuerySet:
+        return (
+            Edition.objects.public(at=at)
+            .filter(agreements=agreement_id)
+            .rendered_in(language, "card_html")
+            .values_list(rendered("card_html"))
+        )
+
+    return build
+
+
+_AGREEMENT_CARDS = {
+    language: CompiledQuery(
+        _agreement_cards_query(language),
+        agreement_id=-1_000_001,
+        at=CompiledQuery.time_sentinel(),
     )
-
-
-_AGREEMENT_CARDS = CompiledQuery(
-    _agreement_cards_query, agreement_id=-1_000_001, at=CompiledQuery.time_sentinel()
-)
+    for language in PUBLIC_LANGUAGES
+}
 
 
 @method_decorator(public_page, name="dispatch")
@@ -682,14 +721,14 @@ class AgreementDetailView(DetailView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.PREPARED_LISTS or settings.DEBUG:
             return super().get(request, *args, **kwargs)
-        slug = kwargs["slug"]
+        language = rendering_language()
         # Per day too: its pictures run to today (publishing/pictures.py).
         generation = f"{current_generation()}:{timezone.localdate():%Y-%m-%d}"
-        prepared = _agreement_pages.get(slug)
+        prepared = _agreement_pages.get((language, kwargs["slug"]))
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
         _, agreement_id, (before, after) = prepared
-        cards = _AGREEMENT_CARDS(agreement_id=agreement_id, at=timezone.now())
+        cards = _AGREEMENT_CARDS[language](agreement_id=agreement_id, at=timezone.now())
         if cards:
             middle = "".join(card for (card,) in cards)
         else:
@@ -709,7 +748,7 @@ class AgreementDetailView(DetailView):
         ):
             _agreement_pages.clear()  # only the current generation is ever used
         prepared = (generation, self.object.pk, [before, after])
-        _agreement_pages[kwargs["slug"]] = prepared
+        _agreement_pages[(rendering_language(), kwargs["slug"])] = prepared
         return prepared
 
     def get_queryset(self) -> QuerySet[Agreement]:
@@ -725,6 +764,13 @@ class AgreementDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         agreement = self.object
         parties = list(agreement.parties.all())
+        language = rendering_language()
+        # Names in the page's script (the instances are never saved).
+        agreement.title = agreement.name_in(language)
+        for party in parties:
+            party.actor.name = party.actor.name_in(language)
+            if party.signatory is not None:
+                party.signatory.name = party.signatory.name_in(language)
         context["parties"] = parties
         if self.preparing:  # the cards are read per request (see get)
             context["briefs"] = [_CardMarker()]
@@ -740,10 +786,12 @@ class AgreementDetailView(DetailView):
                     shared=Count("parties", filter=Q(parties__actor_id__in=party_ids))
                 )
                 .filter(shared=len(party_ids))
-                .only("title", "slug", "signed_on")
+                .only("title", "name_sr", "name_sr_cyrl", "slug", "signed_on")
                 .order_by("-signed_on", "title")
             )
         context["others"] = list(others)
+        for other in context["others"]:  # never saved
+            other.title = other.name_in(language)
         context["pictures"] = agreement_pictures(agreement, party_ids)
         context["meta"] = {
             "title": agreement.title,
@@ -766,8 +814,9 @@ class AgreementDetailView(DetailView):
 
 # Stands for the rows in the prepared unfiltered recommendations page.
 _ROWS = "\x00rows\x00"
-# This process's prepared unfiltered page: {generation: [before rows, after]}.
-_recommendation_shells: dict[str, list[str]] = {}
+# This process's prepared unfiltered page, per language:
+# {(generation, language): [before rows, after]}.
+_recommendation_shells: dict[tuple[str, str], list[str]] = {}
 
 
 @method_decorator(public_page, name="dispatch")
@@ -799,8 +848,8 @@ class RecommendationListView(FilteredListView):
     def get(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if request.GET or not settings.PREPARED_LISTS:
             return super().get(request, *args, **kwargs)
-        generation = current_generation()
-        shell = _recommendation_shells.get(generation)
+        key = (current_generation(), rendering_language())
+        shell = _recommendation_shells.get(key)
         if shell is None or settings.DEBUG:
             self.preparing = True
             response = super().get(request, *args, **kwargs)
@@ -809,8 +858,9 @@ class RecommendationListView(FilteredListView):
             response.render()
             before, after = response.content.decode().split(_ROWS, 1)
             shell = [before, after]
-            _recommendation_shells.clear()  # only the current generation is used
-            _recommendation_shells[generation] = shell
+            if any(other[0] != key[0] for other in _recommendation_shells):
+                _recommendation_shells.clear()  # only the current generation
+            _recommendation_shells[key] = shell
         rows = render_rows(first_page_rows(self.paginate_by))
         return HttpResponse(shell[0] + rows + shell[1])
 
@@ -826,10 +876,13 @@ class RecommendationListView(FilteredListView):
             EditionRecommendation.addressees.through.objects.filter(
                 editionrecommendation__in=ids
             )
-            .values_list("actor__slug", "actor__name")
+            .values_list(
+                "actor__slug", "actor__name", "actor__name_sr", "actor__name_sr_cyrl"
+            )
             .annotate(n=Count("*"))
             .order_by("-n", "actor__name")[:FACET_SIZE]
         )
+        language = rendering_language()
         # The scorecard: the filtered recommendations by current status.
         card = scorecard(status_counts(self.filterset.qs))
         context["scorecard"] = {
@@ -853,7 +906,10 @@ class RecommendationListView(FilteredListView):
                 Facet(
                     "addressee",
                     "Addressed to",
-                    [FacetValue(k, text, n) for k, text, n in addressee_rows],
+                    [
+                        FacetValue(k, name_in(language, text, sr, cyrl), n)
+                        for k, text, sr, cyrl, n in addressee_rows
+                    ],
                 ),
                 Facet(
                     "policy_area",
@@ -974,32 +1030,49 @@ _SLUG = "\x00slug-sentinel"
 _NO_BRIEF = -1
 
 
-def _current_page_query(slug: str, at: datetime.datetime) -> QuerySet:
-    return (
-        Edition.objects.public(at=at)
-        .filter(slug=slug)
-        .order_by()
-        .values_list("head_html", "article_html", "related", "brief_id")
+def _current_page_query(language: str) -> Callable[..., QuerySet]:
+    def build(slug: str, at: datetime.datetime) -> QuerySet:
+        return (
+            Edition.objects.public(at=at)
+            .filter(slug=slug)
+            .rendered_in(language, "head_html", "article_html")
+            .order_by()
+            .values_list(
+                rendered("head_html"), rendered("article_html"), "related", "brief_id"
+            )
+        )
+
+    return build
+
+
+def _related_items_query(language: str) -> Callable[..., QuerySet]:
+    def build(ids: list[int], at: datetime.datetime) -> QuerySet:
+        return (
+            Edition.objects.public(at=at)
+            .filter(brief_id__in=ids)
+            .rendered_in(language, "related_item_html")
+            .order_by()
+            .values_list("brief_id", rendered("related_item_html"))
+        )
+
+    return build
+
+
+# One compiled query per language: the language is part of the SQL.
+_CURRENT_PAGE = {
+    language: CompiledQuery(
+        _current_page_query(language), slug=_SLUG, at=CompiledQuery.time_sentinel()
     )
-
-
-def _related_items_query(ids: list[int], at: datetime.datetime) -> QuerySet:
-    return (
-        Edition.objects.public(at=at)
-        .filter(brief_id__in=ids)
-        .order_by()
-        .values_list("brief_id", "related_item_html")
+    for language in PUBLIC_LANGUAGES
+}
+_RELATED_ITEMS = {
+    language: CompiledQuery(
+        _related_items_query(language),
+        ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
+        at=CompiledQuery.time_sentinel(),
     )
-
-
-_CURRENT_PAGE = CompiledQuery(
-    _current_page_query, slug=_SLUG, at=CompiledQuery.time_sentinel()
-)
-_RELATED_ITEMS = CompiledQuery(
-    _related_items_query,
-    ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
-    at=CompiledQuery.time_sentinel(),
-)
+    for language in PUBLIC_LANGUAGES
+}
 
 
 def load_json(value: object) -> object:
@@ -1036,25 +1109,31 @@ def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
     ranked = [pk for pk, _ in related]
     if len(ranked) <= RELATED_CANDIDATES:
         padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
-        items = dict(_RELATED_ITEMS(ids=padded, at=timezone.now()))
+        query = _RELATED_ITEMS[rendering_language()]
+        items = dict(query(ids=padded, at=timezone.now()))
     else:  # not written by publishing (rendering.py caps the list); still served
         items = dict(
             Edition.objects.public()
             .filter(brief_id__in=ranked)
-            .values_list("brief_id", "related_item_html")
+            .rendered_in(None, "related_item_html")
+            .values_list("brief_id", rendered("related_item_html"))
         )
     return [items[pk] for pk in ranked if pk in items][:limit]
 
 
-def _public_old_edition(slug: str, number: int) -> Edition:
-    """An earlier edition of a brief that is public now, or 404."""
+def _public_old_edition(slug: str, number: int, *parts: str) -> Edition:
+    """An earlier edition of a brief that is public now, or 404.
+
+    With `parts`, those of its rendered parts are the request language's.
+    """
     current = Edition.objects.public().filter(slug=slug).only("brief_id", "number")
     current = current.first()
     if current is None or number >= current.number:
         raise Http404("No earlier version at this address.")
-    return get_object_or_404(
-        Edition.objects.filter(brief_id=current.brief_id, number=number)
-    )
+    editions = Edition.objects.filter(brief_id=current.brief_id, number=number)
+    if parts:
+        editions = editions.rendered_in(None, *parts)
+    return get_object_or_404(editions)
 
 
 @public_page
@@ -1067,7 +1146,7 @@ def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     current = Edition.objects.public().filter(slug=slug).only("number").first()
     if current is not None and number == current.number:
         return HttpResponseRedirect(reverse("briefs:detail", kwargs={"slug": slug}))
-    edition = _public_old_edition(slug, number)
+    edition = _public_old_edition(slug, number, "head_html", "article_html")
     return edition_page(edition.head_html, edition.article_html, [])
 
 
