@@ -9,6 +9,8 @@ in the OpenAPI schema.
 
 from typing import Any
 
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -16,6 +18,18 @@ from actors.models import Actor, Agreement, Indicator, IndicatorStatus, Metric
 from kernel.rest import absolute_list_url, absolute_url
 
 NO_DATA = "no data"
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class NameField(serializers.Field):
+    """A record's name in the answer's language: English, or Serbian in the
+    script asked for (languages.models.SerbianName.name_in)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return value.name_in(get_language())
 
 
 def _plain(value) -> str | None:
@@ -63,7 +77,7 @@ def indicator_data(indicator: Indicator, context: dict) -> dict:
 def actor_summary(actor: Actor, context: dict) -> dict[str, str]:
     return {
         "slug": actor.slug,
-        "name": actor.name,
+        "name": actor.name_in(get_language()),
         "api_url": absolute_url(context, "api:actor-detail", actor.slug),
     }
 
@@ -71,7 +85,7 @@ def actor_summary(actor: Actor, context: dict) -> dict[str, str]:
 def agreement_summary(agreement: Agreement, context: dict) -> dict[str, str]:
     return {
         "slug": agreement.slug,
-        "title": agreement.title,
+        "title": agreement.name_in(get_language()),
         "api_url": absolute_url(context, "api:agreement-detail", agreement.slug),
     }
 
@@ -188,6 +202,7 @@ class ActorSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:actor-detail"
     api_view_name = "api:actor-detail"
 
+    name = NameField()
     memberships = serializers.SerializerMethodField()
     offices = serializers.SerializerMethodField()
     agreement_count = serializers.IntegerField(
@@ -259,6 +274,7 @@ class AgreementListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:agreement-detail"
     api_view_name = "api:agreement-detail"
 
+    title = NameField()
     parties = serializers.SerializerMethodField()
     briefs_url = serializers.SerializerMethodField()
 

@@ -13,6 +13,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from actors.models import Actor, Agreement
@@ -20,7 +21,13 @@ from archive import search as search_engine
 from briefs.models import BriefKind, Topic
 from kernel.pagecache import public_page
 from kernel.throttling import SearchPageThrottle
+from publishing.editions import snapshot_name, text_in
 from publishing.facets import brief_facets
+from publishing.filters import (
+    READING_LANGUAGE_CHOICES,
+    READING_LANGUAGES,
+    reading_language,
+)
 from publishing.models import Edition, EditionActor, rendered, rendering_language
 
 
@@ -77,6 +84,11 @@ class SearchForm(forms.Form):
     actor = forms.SlugField(required=False)
     year = forms.IntegerField(required=False, min_value=1900, max_value=2200)
     kind = forms.ChoiceField(required=False, choices=[("", ""), *BriefKind.choices])
+    # English or Serbian (either script: Serbian is read in both); the
+    # scripts' own values, from older links, mean Serbian.
+    language = forms.ChoiceField(
+        required=False, choices=[("", ""), *READING_LANGUAGE_CHOICES]
+    )
     page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PAGE)
 
     def clean_q(self) -> str:
@@ -101,6 +113,9 @@ def _facet_filters(editions: QuerySet[Edition], data: dict) -> QuerySet[Edition]
         editions = editions.filter(public_date__year=data["year"])
     if data.get("kind"):
         editions = editions.filter(kind=data["kind"])
+    if data.get("language"):
+        languages = READING_LANGUAGES[reading_language(data["language"])]
+        editions = editions.filter(language__in=languages)
     return editions
 
 
@@ -112,7 +127,7 @@ def search_hits(editions: QuerySet[Edition]) -> QuerySet[Edition]:
     its snapshot by the database, so the stored HTML is never loaded.
     """
     return editions.only(
-        "id", "slug", "number", "is_current", "title", "kind", "public_date"
+        "id", "slug", "number", "is_current", "title", "kind", "language", "public_date"
     ).annotate(
         summary=KeyTextTransform("summary", KeyTransform("brief", "content")),
         body=KeyTextTransform("body", KeyTransform("brief", "content")),
@@ -173,7 +188,7 @@ def search(request: HttpRequest) -> HttpResponse:
     try:
         with search_engine.time_limit():
             facets = brief_facets(
-                matches, names=("kind", "year", "topic", "actor"), size=20
+                matches, names=("kind", "language", "year", "topic", "actor"), size=20
             )
     except search_engine.SearchTooBroad:
         # Counting every match of a very broad query is not worth a slow page:
@@ -184,7 +199,8 @@ def search(request: HttpRequest) -> HttpResponse:
     if facets:
         facets.links(lambda name, key: _set_link(request, name, key))
     selected = []
-    for key in ("topic", "actor", "year", "kind"):
+    in_script(hits)
+    for key in ("topic", "actor", "year", "kind", "language"):
         if data.get(key):
             params = request.GET.copy()
             params.pop(key, None)
@@ -202,11 +218,37 @@ def search(request: HttpRequest) -> HttpResponse:
         and (page * RESULTS_PER_PAGE < total if total is not None else full_page),
         facets=facets.facets if facets else None,
         selected=selected,
-        actors=list(Actor.objects.search(query)[:10]) if not filters else [],
-        agreements=list(Agreement.objects.search(query)[:10]) if not filters else [],
-        people=list(people[:10]) if not filters else [],
+        actors=named(Actor.objects.search(query)[:10]) if not filters else [],
+        agreements=named(Agreement.objects.search(query)[:10]) if not filters else [],
+        people=named(people[:10]) if not filters else [],
     )
     return render(request, "search.html", context)
+
+
+def in_script(hits: list) -> None:
+    """Each hit's title and authors for the reader: a Serbian brief's title in
+    the page's script, people by their names in it (the snippet is already,
+    publishing.search.snippet_script). Never saved."""
+    language = get_language()
+    for hit in hits:
+        edition = hit.object
+        edition.title = text_in(edition.title, edition.language, language)
+        edition.contributors = [
+            {
+                **c,
+                "person": {**c["person"], "name": snapshot_name(c["person"], language)},
+            }
+            for c in edition.contributors or []
+        ]
+
+
+def named(records: QuerySet) -> list:
+    """Actors, agreements or people, named in the page's script (never saved)."""
+    language = get_language()
+    found = list(records)
+    for record in found:
+        setattr(record, record.english_name_field, record.name_in(language))
+    return found
 
 
 def _set_link(request: HttpRequest, name: str, key: str) -> tuple[str, bool]:

@@ -4,8 +4,10 @@ from collections.abc import Iterable
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
+
+from kernel import negotiation
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -39,9 +41,17 @@ UNKNOWN_PARAMETER = (
         "errors": {"actr": ["Unknown query parameter. Allowed here: …"]},
     },
 )
+UNKNOWN_LANGUAGE = (
+    "Unknown language",
+    {
+        "detail": "Invalid request parameters.",
+        "errors": {"lang": ["Unknown language 'de'. Use en (English), …"]},
+    },
+)
 BAD_ITEM_REQUEST = _error_response(
-    "An item's address takes no query parameters; `errors` names the one sent.",
-    [UNKNOWN_PARAMETER],
+    "An item's address takes no query parameter but `lang`; `errors` names the "
+    "one at fault.",
+    [UNKNOWN_PARAMETER, UNKNOWN_LANGUAGE],
 )
 BAD_REQUEST = _error_response(
     "A query parameter is unknown or its value is invalid; `errors` names it.",
@@ -66,6 +76,7 @@ BAD_REQUEST = _error_response(
             },
         ),
         UNKNOWN_PARAMETER,
+        UNKNOWN_LANGUAGE,
         (
             "Page size over the maximum",
             {
@@ -105,6 +116,28 @@ class ArchiveAutoSchema(AutoSchema):
             return super().get_description()
         return ""
 
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        found = negotiation.negotiator()
+        if found is not None:
+            parameters.append(
+                OpenApiParameter(
+                    negotiation.PARAMETER,
+                    str,
+                    OpenApiParameter.QUERY,
+                    enum=list(found.choices),
+                    description=(
+                        "The language of names and texts: `en` (English), `sr` "
+                        "(Serbian, Cyrillic) or `sr-latn` (Serbian, Latin); the "
+                        "tags `sr-Cyrl` and `sr-Latn` are accepted too, in any "
+                        "case. Without it, `Accept-Language` chooses (`sr-Latn`, "
+                        "`sr`, `en-GB` …), else English. It wins over the header. "
+                        "The answer says its language in `Content-Language`."
+                    ),
+                )
+            )
+        return parameters
+
     def _get_response_bodies(self, direction: str = "response") -> dict:
         responses = super()._get_response_bodies(direction)
         is_item = "{" in self.path
@@ -124,6 +157,11 @@ class ArchiveAutoSchema(AutoSchema):
     ) -> dict:
         headers = super()._get_response_headers_for_code(status_code, direction)
         if status_code == "200":
+            headers["Content-Language"] = {
+                "schema": {"type": "string"},
+                "description": "The answer's language (BCP 47): en, sr-Cyrl or "
+                "sr-Latn.",
+            }
             headers["ETag"] = {
                 "schema": {"type": "string"},
                 "description": "Send it back in If-None-Match to get a 304.",

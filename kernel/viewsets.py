@@ -5,6 +5,11 @@ content generation, so a repeated request costs authentication, throttling,
 query-string validation and a cache lookup, not queries and serialisation. A
 change to any public content (or a scheduled brief's release) retires the
 generation and with it every cached answer.
+
+Every answer is in one of the archive's languages (kernel/negotiation.py):
+`?lang=` or `Accept-Language` chooses it, the request runs with it active
+(names and texts in its script), the answer says it in `Content-Language`
+and `Vary: Accept-Language`, and the cache keeps each language apart.
 """
 
 import hashlib
@@ -16,7 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
-from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils import translation
+from django.utils.cache import (
+    get_conditional_response,
+    patch_vary_headers,
+    set_response_etag,
+)
 from django.utils.http import http_date
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, serializers
@@ -24,7 +34,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from kernel import pagecache
+from kernel import negotiation, pagecache
 from kernel.rest import SLUG_REGEX, StrictOrderingFilter, echo
 
 
@@ -42,6 +52,8 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
     lookup_field = "slug"
     lookup_value_regex = SLUG_REGEX
     list_serializer_class: type[serializers.BaseSerializer] | None = None
+    # The language of the answer (requested_language), once initial() ran.
+    language: str | None = None
 
     def get_serializer_class(self) -> type[serializers.BaseSerializer]:
         if self.action == "list" and self.list_serializer_class is not None:
@@ -50,9 +62,9 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
 
     def allowed_query_parameters(self) -> set[str]:
         """The query parameters this action understands; any other is a 400."""
+        allowed = {negotiation.PARAMETER} if negotiation.negotiator() else set()
         if self.action != "list":
-            return set()
-        allowed = set()
+            return allowed
         filterset_class = getattr(self, "filterset_class", None)
         if filterset_class is not None:
             allowed |= set(filterset_class.base_filters)
@@ -98,6 +110,47 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
                     for name in empty
                 }
             )
+        self.language = self.requested_language(request)
+        # For the rest of the request (dispatch restores the one before):
+        # serializers give names and labels in it.
+        translation.activate(self.language)
+
+    def requested_language(self, request: Request) -> str:
+        """`?lang=` when given (a 400 naming it if it is no language of the
+        archive), else the best fit for `Accept-Language`, else the default."""
+        found = negotiation.negotiator()
+        if found is None:
+            return negotiation.default_language()
+        values = request.query_params.getlist(negotiation.PARAMETER)
+        if len(values) > 1:
+            raise exceptions.ValidationError(
+                {negotiation.PARAMETER: ["Give one language, not several."]}
+            )
+        if values:
+            language = found.from_parameter(values[0])
+            if language is None:
+                raise exceptions.ValidationError(
+                    {
+                        negotiation.PARAMETER: [
+                            f"Unknown language {echo(values[0])!r}. {found.hint}"
+                        ]
+                    }
+                )
+            return language
+        return found.from_header(request.headers.get("Accept-Language", ""))
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # `initial()` activates the answer's language; whatever was active
+        # before comes back afterwards.
+        with translation.override(translation.get_language()):
+            response = super().dispatch(request, *args, **kwargs)
+        # Every answer, cached, 304 or error alike: it depends on the header.
+        patch_vary_headers(response, ["Accept-Language"])
+        language = getattr(self, "language", None)
+        found = negotiation.negotiator()
+        if language is not None and found is not None:
+            response["Content-Language"] = found.tag(language)
+        return response
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         """The filter backends in turn; the FilterSet only when one of its
@@ -125,8 +178,9 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
         counts against its rate and bad ones still get their 401/429/400.
         The key holds everything the body depends on: the generation, the
         scheme and host (pagination links are absolute), the path, the query
-        string in a canonical order, and the negotiated media type (its
-        parameters, such as `indent`, change the body). Answers do not depend
+        string in a canonical order, the negotiated media type (its
+        parameters, such as `indent`, change the body) and the language
+        (which `Accept-Language` may choose). Answers do not depend
         on who asks: a key only raises the rate limit.
         """
         seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
@@ -140,6 +194,7 @@ class ArchiveViewSet(ReadOnlyModelViewSet):
                 request.path,
                 repr(query),
                 str(request.accepted_media_type),
+                self.language,
             ]
         ).encode()
         generation = pagecache.current_generation()

@@ -71,3 +71,46 @@ def is_serbian(code: str | None) -> bool:
 def content_public_language(content_language: str) -> PublicLanguage:
     """The public language a text written in `content_language` is read in first."""
     return PUBLIC_LANGUAGES[_CONTENT_TO_PUBLIC.get(content_language, ENGLISH)]
+
+
+# --- Asked for by clients (the partner API's ?lang= and Accept-Language) ------------
+
+# What `?lang=` accepts (any case): each Django code and each BCP 47 tag.
+LANG_PARAMETER_VALUES: dict[str, str] = {
+    **{code: code for code in PUBLIC_LANGUAGES},
+    **{language.tag.lower(): code for code, language in PUBLIC_LANGUAGES.items()},
+}
+
+
+def requested_language(value: str) -> str | None:
+    """The public language a client names ("sr-Latn", "sr-latn", "SR"), or None.
+
+    Strict: an API parameter either names one of the archive's languages or
+    is an error, never a guess.
+    """
+    return LANG_PARAMETER_VALUES.get(value.strip().replace("_", "-").lower())
+
+
+def accepted_language(header: str) -> str:
+    """The public language that best fits an Accept-Language header.
+
+    Ranges in the client's order of preference (q-values); the first that
+    names a public language wins: exactly ("sr-Latn"), by a script subtag
+    ("sr-Latn-RS" is Latin, "sr-Cyrl-BA" Cyrillic), or by its language
+    ("sr-RS" and "sr" are Cyrillic, the script Serbian is written in by
+    default; "en-GB" is English). English when nothing fits.
+    """
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    for range_, _quality in parse_accept_lang_header(header or ""):
+        if range_ == "*":
+            break
+        code = requested_language(range_)
+        if code is not None:
+            return code
+        subtags = range_.lower().split("-")
+        if subtags[0] == "sr":
+            return SERBIAN_LATIN if "latn" in subtags[1:] else SERBIAN_CYRILLIC
+        if subtags[0] == "en":
+            return ENGLISH
+    return ENGLISH

@@ -48,9 +48,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from briefs.models import Person, Topic
+from kernel import negotiation
 from kernel.compiled import CompiledQuery
 from kernel.rest import StoredJSON, StoredJSONRenderer, absolute_url, ordered
 from kernel.viewsets import ArchiveViewSet
+from languages.codes import PUBLIC_LANGUAGES
 from publishing.citations import citation_payload, record_from_json
 from publishing.editions import API_ORIGIN
 from publishing.filters import (
@@ -59,7 +61,12 @@ from publishing.filters import (
     RecommendationFilter,
     TopicFilter,
 )
-from publishing.models import Edition, EditionCredit, EditionRecommendation
+from publishing.models import (
+    Edition,
+    EditionCredit,
+    EditionRecommendation,
+    rendered,
+)
 from publishing.serializers import (
     BriefDetailSerializer,
     BriefListSerializer,
@@ -92,40 +99,55 @@ def _public_count_query(at: datetime.datetime) -> QuerySet:
     )
 
 
-def _default_page_query(at: datetime.datetime) -> QuerySet:
-    # The count rides along on every row: one round trip for the whole page.
-    total = Subquery(_public_count_query(at), output_field=IntegerField())
-    return ordered(
-        Edition.objects.public(at=at),
-        [*BriefViewSet.ordering],
-        BriefViewSet.ordering_sources,
-    ).values_list(total, _stored("api_item"))
+def _default_page_query(language: str) -> Any:
+    def build(at: datetime.datetime) -> QuerySet:
+        # The count rides along on every row: one round trip for the whole page.
+        total = Subquery(_public_count_query(at), output_field=IntegerField())
+        return (
+            ordered(
+                Edition.objects.public(at=at),
+                [*BriefViewSet.ordering],
+                BriefViewSet.ordering_sources,
+            )
+            .rendered_in(language, "api_item")
+            .values_list(total, _stored(rendered("api_item")))
+        )
+
+    return build
 
 
-def _current_query(field: str) -> Any:
+def _current_query(field: str, language: str) -> Any:
     def build(slug: str, at: datetime.datetime) -> QuerySet:
         return (
             Edition.objects.public(at=at)
             .filter(slug=slug)
             .order_by()
-            .values_list(_stored(field), "released_at")
+            .rendered_in(language, field)
+            .values_list(_stored(rendered(field)), "released_at")
         )
 
     return build
 
 
 # The unfiltered list in its default order and a brief by its address: each
-# compiled once per process (publishing/compiled.py). Building their SQL cost
-# more than the rest of an uncached answer; filtered and re-ordered lists are
-# built by the ORM per request.
+# compiled once per process and language (publishing/compiled.py): the
+# language's stored parts are read by a join on its rendering. Building
+# their SQL cost more than the rest of an uncached answer; filtered and
+# re-ordered lists are built by the ORM per request.
 _SLUG = "\x00slug-sentinel"
 _PUBLIC_COUNT = CompiledQuery(_public_count_query, at=CompiledQuery.time_sentinel())
-_DEFAULT_PAGE = CompiledQuery(_default_page_query, at=CompiledQuery.time_sentinel())
+_DEFAULT_PAGE = {
+    language: CompiledQuery(
+        _default_page_query(language), at=CompiledQuery.time_sentinel()
+    )
+    for language in PUBLIC_LANGUAGES
+}
 _CURRENT = {
-    field: CompiledQuery(
-        _current_query(field), slug=_SLUG, at=CompiledQuery.time_sentinel()
+    (field, language): CompiledQuery(
+        _current_query(field, language), slug=_SLUG, at=CompiledQuery.time_sentinel()
     )
     for field in ("api_detail", "citation")
+    for language in PUBLIC_LANGUAGES
 }
 
 
@@ -137,13 +159,16 @@ class _PublicItems:
     only when that page is empty (past the end, or nothing public).
     """
 
-    def __init__(self, at: datetime.datetime, window: tuple[int, int]) -> None:
+    def __init__(
+        self, at: datetime.datetime, window: tuple[int, int], language: str
+    ) -> None:
         self.at = at
         self.offset, self.limit = window
+        self.page_query = _DEFAULT_PAGE[language]
         self.rows: list[tuple[int, str]] = []
 
     def count(self) -> int:
-        self.rows = _DEFAULT_PAGE(at=self.at, limit=self.limit, offset=self.offset)
+        self.rows = self.page_query(at=self.at, limit=self.limit, offset=self.offset)
         if self.rows:
             return self.rows[0][0]
         return _PUBLIC_COUNT(at=self.at)[0][0]
@@ -152,7 +177,7 @@ class _PublicItems:
         if window.start == self.offset and window.stop <= self.offset + self.limit:
             rows = self.rows
         else:
-            rows = _DEFAULT_PAGE(
+            rows = self.page_query(
                 at=self.at, limit=window.stop - window.start, offset=window.start
             )
         return [text for _total, text in rows[: window.stop - window.start]]
@@ -191,12 +216,15 @@ class BriefViewSet(ArchiveViewSet):
         if set(request.query_params) - {
             self.paginator.page_query_param,
             self.paginator.page_size_query_param,
+            negotiation.PARAMETER,
         }:
             editions = self.filter_queryset(self.get_queryset())
-            items = editions.values_list(_stored("api_item"), flat=True)
+            items = editions.rendered_in(self.language, "api_item").values_list(
+                _stored(rendered("api_item")), flat=True
+            )
         else:
             window = self.paginator.requested_window(request)
-            items = _PublicItems(timezone.now(), window)
+            items = _PublicItems(timezone.now(), window, self.language)
         texts = self.paginate_queryset(items)
         paginator = self.paginator
         head = json.dumps(
@@ -211,14 +239,15 @@ class BriefViewSet(ArchiveViewSet):
         return Response(StoredJSON(body.replace(API_ORIGIN, _origin(request))))
 
     def _current(self, field: str) -> tuple[str, datetime.datetime]:
-        """The public edition's stored `field` at this address, and its release.
+        """The public edition's stored `field` in the answer's language at this
+        address, and its release.
 
         A former address of a brief that is public now answers with a 301 to
         the same resource at its current address, as the site does; anything
         else is a 404.
         """
         slug = self.kwargs[self.lookup_field]
-        rows = _CURRENT[field](slug=slug, at=timezone.now())
+        rows = _CURRENT[field, self.language](slug=slug, at=timezone.now())
         if rows:
             text, released_at = rows[0]
             if isinstance(released_at, str):

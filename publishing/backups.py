@@ -510,11 +510,13 @@ def after_restore() -> None:
 
 
 def render_pdfs() -> int:
-    """Render the PDF of every edition a reader may ask for (missing ones only)."""
-    from publishing.pdfs import ensure_edition_pdf
+    """Render the PDFs of every edition a reader may ask for (missing ones only):
+    a Serbian brief's in both scripts."""
+    from publishing.pdfs import ensure_edition_pdf, pdf_languages
 
     count = 0
     for edition in Edition.objects.filter(in_trash=False).iterator(chunk_size=50):
-        ensure_edition_pdf(edition)
+        for language in pdf_languages(edition.language):
+            ensure_edition_pdf(edition, language)
         count += 1
     return count

@@ -17,7 +17,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -27,6 +27,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from briefs.models import Brief, Role
+from languages import codes
+from languages.transliteration import to_cyrillic, to_latin
 
 if TYPE_CHECKING:
     from publishing.models import Edition
@@ -263,6 +265,59 @@ def record_from_json(data: dict) -> CitationRecord:
     )
 
 
+# One record, two scripts ----------------------------------------------------------
+
+# CSL locales of the archive's languages (the CSL project's locale files:
+# locales-sr-RS.xml is Cyrillic, locales-sr-Latn-RS.xml Latin).
+CSL_LOCALES = {"en": "en", "sr-Cyrl": "sr-Cyrl-RS", "sr-Latn": "sr-Latn-RS"}
+# biblatex's language keys: `language` names the language (printed by styles),
+# `langid` selects hyphenation and the babel/polyglossia module, whose
+# Serbian is `serbian` (Latin) and `serbianc` (Cyrillic).
+BIBLATEX_LANGUAGES = {"en": "english", "sr-Cyrl": "serbian", "sr-Latn": "serbian"}
+BIBLATEX_LANGIDS = {"en": "english", "sr-Cyrl": "serbianc", "sr-Latn": "serbian"}
+
+
+def _in_script(script: str) -> Callable[[str], str]:
+    if script == codes.CYRILLIC:
+        return lambda text: to_cyrillic(text) if text else text
+    return lambda text: to_latin(text) if text else text
+
+
+def record_in(record: CitationRecord, language: str | None) -> CitationRecord:
+    """The record as readers of `language` (en, sr, sr-latn) cite the brief.
+
+    A Serbian brief is cited in the reader's script: its title, abstract,
+    keywords and the names of its authors and contributors in Cyrillic on
+    /sr/, in Latin on /sr-latn/, and its `language` says which script. An
+    English reader gets it as its editor wrote it. An English brief is
+    cited as it is in every language (its names are English names).
+    The publisher keeps both its names, as on every surface.
+    """
+    if not codes.is_serbian(record.language):
+        return record
+    reader = codes.public_language(language)
+    if reader.code == codes.ENGLISH:
+        return record
+    # Converted even in the editor's script: names are often stored in the
+    # other one (a person's English name is their Latin name).
+    convert = _in_script(reader.script)
+
+    def name(n: CitationName) -> CitationName:
+        return replace(n, family=convert(n.family), given=convert(n.given))
+
+    return replace(
+        record,
+        title=convert(record.title),
+        abstract=convert(record.abstract),
+        authors=tuple(name(n) for n in record.authors),
+        contributors=tuple(
+            Contributor(name(c.name), c.role) for c in record.contributors
+        ),
+        keywords=tuple(convert(k) for k in record.keywords),
+        language=reader.tag,
+    )
+
+
 # Formatted citations (APA 7, Chicago 17 author-date, MLA 9) ------------------
 
 
@@ -484,7 +539,8 @@ def format_bibtex(record: CitationRecord) -> str:
     if record.doi:
         fields.append(("doi", record.doi.replace("{", "").replace("}", "")))
     fields.append(("url", record.url))
-    fields.append(("language", record.language))
+    fields.append(("language", BIBLATEX_LANGUAGES.get(record.language, "english")))
+    fields.append(("langid", BIBLATEX_LANGIDS.get(record.language, "english")))
     if record.abstract:
         fields.append(("abstract", bibtex_escape(record.abstract)))
     if record.keywords:
@@ -554,7 +610,8 @@ def csl_item(record: CitationRecord) -> dict:
         "genre": record.genre,
         "publisher": record.publisher_display,
         "URL": record.url,
-        "language": record.language,
+        # A CSL locale: processors choose terms and quotes by it.
+        "language": CSL_LOCALES.get(record.language, record.language),
     }
     if record.authors:
         item["author"] = _csl_names(record.authors)
@@ -633,8 +690,10 @@ def citation_payload(record: CitationRecord) -> dict:
 
 
 def _fold(value: str) -> str:
-    """Fold "Ivić" to "Ivic": BibTeX keys must be ASCII for older tools."""
-    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    """Fold "Ivić" (and "Ивић") to "Ivic": BibTeX keys must be ASCII for older
+    tools, and a brief's key is the same in both scripts."""
+    decomposed = unicodedata.normalize("NFKD", to_latin(value))
+    return decomposed.encode("ascii", "ignore").decode()
 
 
 def _ascii(value: str) -> str:

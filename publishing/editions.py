@@ -500,7 +500,15 @@ def render_edition(
 
     with translation.override(language):
         brief = restore_brief(edition, history, language)
-        record = citation_record(brief, edition=edition)
+        if language == codes.ENGLISH or codes.is_serbian(edition.language):
+            record = citation_record(brief, edition=edition)
+        else:
+            # An English brief is cited in English on every page: its
+            # authors by their English names, its kind in English, its
+            # one (English) PDF; a bibliography keeps a work's own language.
+            with translation.override(codes.ENGLISH):
+                english = restore_brief(edition, history, codes.ENGLISH)
+                record = citation_record(english, edition=edition)
         fragments = render_brief_fragments(brief, edition=edition, record=record)
         context = _api_context(edition)
         # The API gives the body as the page shows it: with its actor links.

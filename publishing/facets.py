@@ -19,13 +19,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
-from briefs.models import BriefKind, Language, Role
+from briefs.models import BriefKind, Role
 from languages.names import name_in
+from publishing.filters import reading_language
 from publishing.models import Edition, EditionActor, EditionCredit
 
 # How many values each link facet shows; the rest stay reachable through filters.
 FACET_SIZE = 12
+# The language facet's values (publishing.filters.READING_LANGUAGES).
+READING_LANGUAGE_LABELS = {"en": gettext_lazy("English"), "sr": gettext_lazy("Serbian")}
 ALL_FACETS = ("topic", "actor", "agreement", "author", "kind", "language", "year")
 LABELS = {
     "topic": "Topic",
@@ -109,16 +113,17 @@ def brief_facets(
     years: Counter = Counter()
     for kind, language, year, n in grouped:
         kinds[kind] += n
-        languages[language] += n
+        # One Serbian, whichever script its editor wrote in: it is read in both.
+        languages[reading_language(language)] += n
         years[year] += n
     rows: dict[str, list[tuple]] = {}
-    kind_labels, language_labels = dict(BriefKind.choices), dict(Language.choices)
+    kind_labels = dict(BriefKind.choices)
     rows["kind"] = [
         (k, kind_labels.get(k, k), n)
         for k, n in sorted(kinds.items(), key=lambda item: (-item[1], item[0]))
     ]
     rows["language"] = [
-        (k, language_labels.get(k, k), n)
+        (k, READING_LANGUAGE_LABELS.get(k, k), n)
         for k, n in sorted(languages.items(), key=lambda item: (-item[1], item[0]))
     ]
     rows["year"] = [(y, str(y), n) for y, n in sorted(years.items(), reverse=True)]

@@ -18,6 +18,15 @@ Titles and summaries are text, escaped once for what each element holds:
   "a < b"; markup in a summary is shown, never rendered. RSS titles are
   plain text by convention and are only XML-escaped.
 
+Every feed speaks the active language: /feeds/… in English, /sr/feeds/… in
+Serbian Cyrillic, /sr-latn/feeds/… in Serbian Latin (the public site's
+prefixes). Its own title and description are translated (gettext), RSS
+`<language>` and Atom's `xml:lang` give the BCP 47 tag (en, sr-Cyrl,
+sr-Latn), names of people, topics and actors are in the language's script,
+and a Serbian brief's title and summary in the feed's script (written once,
+served in both: `publishing.editions.text_in`); an English brief keeps its
+English text. Links lead to the pages in the same language.
+
 No full content is offered: the brief's page (with its corrections, citation
 and version notices) is where the text is read, and an item stays small.
 
@@ -39,9 +48,13 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
 
 from actors.models import Actor
 from briefs.models import Assessment, AssessmentSource, Person, Role, Topic
+from languages.codes import public_language
+from publishing.editions import snapshot_name, text_in
 from publishing.models import Edition, EditionQuerySet, EditionRecommendation
 from publishing.pages import absolute_url
 from publishing.tracker import NOT_ASSESSED, STATUS_LABELS
@@ -107,15 +120,35 @@ class TextAtom1Feed(_DatedByItems, Atom1Feed):
         super().add_item_elements(_TextSummaries(handler), item)
 
 
-class BriefFeed(Feed):
+def feed_language() -> str:
+    """The BCP 47 tag of the active language: RSS <language>, Atom xml:lang.
+
+    (Django's default is its own code, "sr-latn", which is not the tag.)
+    """
+    return public_language(get_language()).tag
+
+
+def publisher() -> str:
+    return settings.PUBLISHER["name"]
+
+
+class _Localized:
+    """What every feed says of its own language."""
+
+    @property
+    def language(self) -> str:
+        return feed_language()
+
+
+class BriefFeed(_Localized, Feed):
     feed_type = TextRss201rev2Feed
     url_name = "briefs:feed-rss"
 
     def title(self, obj: Model | None = None) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs"
+        return _("%(publisher)s: briefs") % {"publisher": publisher()}
 
     def description(self, obj: Model | None = None) -> str:
-        return "The latest published briefs."
+        return _("The latest published briefs.")
 
     def link(self, obj: Model | None = None) -> str:
         return absolute_url(reverse("briefs:list"))
@@ -138,6 +171,7 @@ class BriefFeed(Feed):
                 "is_current",
                 "slug",
                 "title",
+                "language",
                 "public_date",
                 "published_at",
                 "released_at",
@@ -151,11 +185,15 @@ class BriefFeed(Feed):
         )
 
     def item_title(self, item: Edition) -> str:
-        return item.title
+        return text_in(item.title, item.language)
+
+    def summary(self, item: Edition) -> str:
+        """The brief's summary in the feed's script (a Serbian brief's)."""
+        return text_in(item.summary or "", item.language)
 
     def item_description(self, item: Edition) -> str:
         # RSS descriptions are HTML: the text is escaped to show as text.
-        return escape(item.summary or "")
+        return escape(self.summary(item))
 
     def item_link(self, item: Edition) -> str:
         return absolute_url(item.get_absolute_url())
@@ -172,14 +210,16 @@ class BriefFeed(Feed):
         return item.released_at
 
     def item_author_name(self, item: Edition) -> str:
+        language = get_language()
         return ", ".join(
-            c["person"]["name"]
+            snapshot_name(c["person"], language)
             for c in item.contributors or []
             if c["role"] == Role.AUTHOR
         )
 
     def item_categories(self, item: Edition) -> list[str]:
-        return [topic["name"] for topic in item.topic_list or []]
+        language = get_language()
+        return [snapshot_name(topic, language) for topic in item.topic_list or []]
 
 
 class BriefAtomFeed(BriefFeed):
@@ -191,7 +231,7 @@ class BriefAtomFeed(BriefFeed):
 
     def item_description(self, item: Edition) -> str:
         # `type="text"` (TextAtom1Feed): only the XML layer escapes it.
-        return item.summary or ""
+        return self.summary(item)
 
 
 def _public_or_404(editions: EditionQuerySet) -> None:
@@ -208,7 +248,10 @@ class TopicFeed(BriefFeed):
         return topic
 
     def title(self, obj: Topic) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
+        return _("%(publisher)s: briefs on %(name)s") % {
+            "publisher": publisher(),
+            "name": obj.name_in(get_language()),
+        }
 
     def link(self, obj: Topic) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -230,7 +273,10 @@ class ActorFeed(BriefFeed):
         return actor
 
     def title(self, obj: Actor) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs on {obj.name}"
+        return _("%(publisher)s: briefs on %(name)s") % {
+            "publisher": publisher(),
+            "name": obj.name_in(get_language()),
+        }
 
     def link(self, obj: Actor) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -252,7 +298,10 @@ class PersonFeed(BriefFeed):
         return person
 
     def title(self, obj: Person) -> str:
-        return f"{settings.PUBLISHER['name']}: briefs by {obj.name}"
+        return _("%(publisher)s: briefs by %(name)s") % {
+            "publisher": publisher(),
+            "name": obj.name_in(get_language()),
+        }
 
     def link(self, obj: Person) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -268,7 +317,7 @@ class PersonAtomFeed(PersonFeed, BriefAtomFeed):
 # --- The recommendation tracker: status changes -----------------------------------
 
 
-class StatusChangeFeed(Feed):
+class StatusChangeFeed(_Localized, Feed):
     """Published assessments, newest publication first: a recommendation's
     status as of a date, why, and the status it had before.
 
@@ -282,11 +331,17 @@ class StatusChangeFeed(Feed):
     url_name = "briefs:status-feed-rss"
 
     def title(self, obj: Actor | None = None) -> str:
-        to = f" addressed to {obj.name}" if obj is not None else ""
-        return f"{settings.PUBLISHER['name']}: status of recommendations{to}"
+        if obj is None:
+            return _("%(publisher)s: status of recommendations") % {
+                "publisher": publisher()
+            }
+        return _("%(publisher)s: status of recommendations addressed to %(name)s") % {
+            "publisher": publisher(),
+            "name": obj.name_in(get_language()),
+        }
 
     def description(self, obj: Actor | None = None) -> str:
-        return "New assessments of what became of the recommendations in our briefs."
+        return _("New assessments of what became of the recommendations in our briefs.")
 
     def link(self, obj: Actor | None = None) -> str:
         query = f"?addressee={obj.slug}" if obj is not None else ""
@@ -352,6 +407,7 @@ class StatusChangeFeed(Feed):
                 "title",
                 "edition__slug",
                 "edition__title",
+                "edition__language",
             )
         }
         sources = {}
@@ -370,23 +426,33 @@ class StatusChangeFeed(Feed):
 
     def item_title(self, item: dict) -> str:
         rec = item["recommendation"]
-        return (
-            f"{STATUS_LABELS[item['status']]}: {rec['title']} "
-            f"({rec['edition__title']}, recommendation {rec['order']})"
-        )
+        language = rec["edition__language"]
+        return _("%(status)s: %(title)s (%(brief)s, recommendation %(number)s)") % {
+            "status": STATUS_LABELS[item["status"]],
+            "title": text_in(rec["title"], language),
+            "brief": text_in(rec["edition__title"], language),
+            "number": rec["order"],
+        }
 
     def _text(self, item: dict) -> str:
         before = item["before"] or NOT_ASSESSED
+        was = str(STATUS_LABELS[before]).lower()
         change = (
-            f"unchanged, {STATUS_LABELS[before].lower()}"
+            pgettext("status", "unchanged, %(status)s") % {"status": was}
             if before == item["status"]
-            else f"was {STATUS_LABELS[before].lower()}"
+            else pgettext("status", "was %(status)s") % {"status": was}
         )
         evidence = "; ".join(f"{s['title']} <{s['url']}>" for s in item["sources"])
-        return (
-            f"As of {item['assessed_on']:%Y-%m-%d}: {STATUS_LABELS[item['status']]} "
-            f"({change}). {item['justification']} Evidence: {evidence}"
-        )
+        return _(
+            "As of %(date)s: %(status)s (%(change)s). %(justification)s "
+            "Evidence: %(evidence)s"
+        ) % {
+            "date": f"{item['assessed_on']:%Y-%m-%d}",
+            "status": STATUS_LABELS[item["status"]],
+            "change": change,
+            "justification": item["justification"],
+            "evidence": evidence,
+        }
 
     def item_description(self, item: dict) -> str:
         return escape(self._text(item))

@@ -28,6 +28,23 @@ from publishing.models import (
 )
 from publishing.tracker import filter_assessed_after, filter_status
 
+# A brief is English or Serbian: Serbian is written once, in either script,
+# and read in both, so one Serbian value matches both scripts. The scripts'
+# own values (sr-Latn, sr-Cyrl: links made before) are still accepted, and
+# mean Serbian too.
+READING_LANGUAGES = {"en": ("en",), "sr": ("sr-Cyrl", "sr-Latn")}
+READING_LANGUAGE_CHOICES = [
+    ("en", "English"),
+    ("sr", "Serbian"),
+    (Language.SERBIAN_LATIN.value, "Serbian"),
+    (Language.SERBIAN_CYRILLIC.value, "Serbian"),
+]
+
+
+def reading_language(content_language: str) -> str:
+    """The language a brief is listed under: "en", or "sr" for either script."""
+    return "sr" if content_language.startswith("sr") else "en"
+
 
 class BriefFilter(FilterSet):
     """Filters over public editions (`Edition.objects.public()` is handed in).
@@ -61,7 +78,9 @@ class BriefFilter(FilterSet):
         field_name="kind", lookup_expr="exact", choices=BriefKind.choices
     )
     language = django_filters.MultipleChoiceFilter(
-        field_name="language", lookup_expr="exact", choices=Language.choices
+        choices=READING_LANGUAGE_CHOICES,
+        method="filter_language",
+        label="Language: en (English) or sr (Serbian, either script)",
     )
     year = YearFilter(
         field_name="public_date", lookup_expr="year", label="Year published"
@@ -88,6 +107,11 @@ class BriefFilter(FilterSet):
             "published_before",
             "q",
         ]
+
+    def filter_language(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        wanted = {reading_language(v) for v in value}
+        languages = [code for key in wanted for code in READING_LANGUAGES[key]]
+        return queryset.filter(language__in=languages)
 
     def filter_actor(self, queryset: QuerySet, name: str, value) -> QuerySet:
         # One join per actor: "all of them". Link rows are unique per

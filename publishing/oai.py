@@ -21,6 +21,13 @@ What a harvester sees:
   moves it; a brief scheduled for Friday gets Friday, so an incremental
   harvest run on Saturday with `from=Thursday` finds it); a deleted record's
   is the moment of withdrawal. Granularity is seconds, in UTC.
+- Language: `dc:language` is the ISO 639 three-letter code ("eng", "srp"),
+  which is the same in ISO 639-2/B, 639-2/T and 639-3 for both languages:
+  what OpenAIRE's guidelines ask for (639-3) and what BASE and the DRIVER
+  guidelines read (639-2/639-3); the script is no language and goes in
+  `xml:lang` instead. A Serbian brief's title and description are given in
+  both scripts, each marked `sr-Cyrl` or `sr-Latn` (BCP 47), the script its
+  editor wrote in first, so a catalogue in either script finds it.
 - Sets are the topics of harvestable records (`setSpec` = topic slug); a
   topic no public or withdrawn edition refers to is no set.
 - Lists are cut into pages of `settings.OAI_PAGE_SIZE`. A resumption token is
@@ -49,7 +56,8 @@ from django.views.decorators.http import require_http_methods
 from lxml import etree
 
 from briefs.models import Topic
-from publishing.citations import CitationRecord, record_from_json
+from languages import codes
+from publishing.citations import CitationRecord, record_from_json, record_in
 from publishing.models import Edition, EditionQuerySet
 
 OAI_NS = "http://www.openarchives.org/OAI/2.0/"
@@ -340,7 +348,19 @@ def dublin_core(record: CitationRecord) -> etree._Element:
                 **({lang: language} if language else {}),
             )
 
+    # A Serbian brief in the script it was written in, then in the other.
+    other = None
+    if codes.is_serbian(record.language):
+        reader = codes.content_public_language(record.language)
+        other_code = (
+            codes.SERBIAN_LATIN
+            if reader.code == codes.SERBIAN_CYRILLIC
+            else codes.SERBIAN_CYRILLIC
+        )
+        other = record_in(record, other_code)
     add("title", record.title, record.language)
+    if other is not None and other.title != record.title:
+        add("title", other.title, other.language)
     for name in record.authors:
         add("creator", name.inverted)
     for contributor in record.contributors:
@@ -348,6 +368,8 @@ def dublin_core(record: CitationRecord) -> etree._Element:
     for keyword in record.keywords:
         add("subject", keyword)
     add("description", record.abstract, record.language)
+    if other is not None and other.abstract != record.abstract:
+        add("description", other.abstract, other.language)
     if record.version_label:
         add(
             "description",
@@ -366,7 +388,7 @@ def dublin_core(record: CitationRecord) -> etree._Element:
     add("identifier", record.url)
     add("identifier", record.doi_url)
     add("identifier", record.pdf_url)
-    add("language", record.language)
+    add("language", codes.content_public_language(record.language).iso639_2)
     add("rights", record.licence_url or record.licence)
     return dc
 

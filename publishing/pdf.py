@@ -16,13 +16,24 @@ the rest of the site runs on a machine without them.
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from briefs.models import Brief, Role
+from languages.codes import public_language
 from publishing.citations import CitationRecord, format_apa
 
 
 class PDFUnavailable(RuntimeError):
     """The PDF library or the system libraries it needs are missing."""
+
+
+def page_counter() -> str:
+    """ "Page 2 of 9" in the active language, as a CSS `content` value."""
+    text = _("Page {page} of {pages}").replace("\\", "").replace('"', "'")
+    value = f'"{text}"'
+    value = value.replace("{page}", '" counter(page) "')
+    return value.replace("{pages}", '" counter(pages) "')
 
 
 def pdf_html(brief: Brief, *, record: CitationRecord) -> str:
@@ -31,6 +42,9 @@ def pdf_html(brief: Brief, *, record: CitationRecord) -> str:
     `brief` is an edition restored from its snapshot and `record` the
     citation record stored with that edition (publishing/pdfs.py), so the
     title page gives the same date and version as every other surface.
+    The PDF's own words (title page, contents, page numbers) are in the
+    active language (publishing/pdfs.py activates the PDF's), the brief's
+    text in its language (`lang` says which).
     """
     return render_to_string(
         "briefs/brief_pdf.html",
@@ -43,6 +57,8 @@ def pdf_html(brief: Brief, *, record: CitationRecord) -> str:
             "apa": format_apa(record),
             "recommendations": brief.recommendations.all(),
             "publisher_addresses": settings.PUBLISHER.get("addresses", []),
+            "page_counter": page_counter(),
+            "ui_language": public_language(get_language()).tag,
         },
     )
 

@@ -1,5 +1,14 @@
 """Each edition's PDF: rendered once from the edition, stored under its own name.
 
+One PDF per edition and script. A Serbian brief is printed in both
+scripts, Cyrillic for /sr/ and Latin for /sr-latn/, each with its title
+page, contents and page numbers in that language; its English page links
+the PDF in the script its editor wrote it in (the document is Serbian
+either way). An English brief has one PDF, in English, which its Serbian
+pages link too: its text is English, a Serbian title page on it would make
+a document in two languages, and two more WeasyPrint runs (the slow part of
+publishing) would buy nothing. `pdf_language` is that rule.
+
 The name holds the edition's id and a hash of the HTML it is rendered from,
 so re-rendering an edition (a renamed address) makes a new file, and a
 reader never gets a PDF of another version. Publishing renders it after the
@@ -16,9 +25,11 @@ import threading
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import close_old_connections, transaction
+from django.utils import translation
 
+from languages import codes
 from publishing import pdf
-from publishing.models import Edition
+from publishing.models import Edition, rendered
 from publishing.pdf import PDFUnavailable, pdf_html
 
 logger = logging.getLogger(__name__)
@@ -26,23 +37,60 @@ logger = logging.getLogger(__name__)
 PDF_DIR = "editions/pdf"
 
 
-def edition_pdf_html(edition: Edition) -> str:
+def pdf_languages(content_language: str) -> tuple[str, ...]:
+    """The languages a brief written in `content_language` is printed in."""
+    if codes.is_serbian(content_language):
+        return (codes.SERBIAN_CYRILLIC, codes.SERBIAN_LATIN)
+    return (codes.ENGLISH,)
+
+
+def pdf_language(content_language: str, language: str | None = None) -> str:
+    """Which of the brief's PDFs readers of `language` (default: the active
+    language) get: their own script's for a Serbian brief on a Serbian page,
+    the editor's script on the English page, English for an English brief."""
+    if not codes.is_serbian(content_language):
+        return codes.ENGLISH
+    reader = codes.public_language(language or translation.get_language())
+    if codes.is_serbian(reader.code):
+        return reader.code
+    return codes.content_public_language(content_language).code
+
+
+def edition_pdf_html(edition: Edition, language: str | None = None) -> str:
+    """The HTML of the edition's PDF for readers of `language` (see pdf_language).
+
+    From the edition's snapshot restored in that language's script and the
+    citation record the edition stored for it (one query), with the
+    language active for the PDF's own words.
+    """
     from publishing.citations import record_from_json
     from publishing.editions import history_of, restore_brief
 
-    brief = restore_brief(edition, history_of(edition))
-    return pdf_html(brief, record=record_from_json(edition.citation))
+    language = pdf_language(edition.language, language)
+    citation = (
+        Edition.objects.filter(pk=edition.pk)
+        .rendered_in(language, "citation")
+        .values_list(rendered("citation"), flat=True)
+        .get()
+    )
+    with translation.override(language):
+        brief = restore_brief(edition, history_of(edition), language)
+        return pdf_html(brief, record=record_from_json(citation))
 
 
-def edition_pdf_name(edition: Edition, html: str) -> str:
+def edition_pdf_name(edition: Edition, html: str, language: str) -> str:
     digest = hashlib.sha256(html.encode()).hexdigest()[:16]
-    return posixpath.join(PDF_DIR, str(edition.brief_id), f"{edition.pk}-{digest}.pdf")
+    return posixpath.join(
+        PDF_DIR, str(edition.brief_id), f"{edition.pk}-{language}-{digest}.pdf"
+    )
 
 
-def ensure_edition_pdf(edition: Edition) -> str:
-    """The storage name of the edition's PDF, rendering and storing it if needed."""
-    html = edition_pdf_html(edition)
-    name = edition_pdf_name(edition, html)
+def ensure_edition_pdf(edition: Edition, language: str | None = None) -> str:
+    """The storage name of the edition's PDF for readers of `language` (default:
+    the active language; see pdf_language), rendering and storing it if needed."""
+    language = pdf_language(edition.language, language)
+    html = edition_pdf_html(edition, language)
+    name = edition_pdf_name(edition, html, language)
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(pdf.render_pdf(html)))
         logger.info("Rendered %s", name)
@@ -54,7 +102,10 @@ def _render_in_background(edition_id: int) -> None:
         try:
             edition = Edition.objects.filter(pk=edition_id).first()
             if edition is not None:
-                ensure_edition_pdf(edition)
+                # One after the other, in this one thread: a Serbian brief's
+                # two scripts, an English brief's one PDF.
+                for language in pdf_languages(edition.language):
+                    ensure_edition_pdf(edition, language)
         except PDFUnavailable:
             logger.warning(
                 "No PDF for edition %s: WeasyPrint is unavailable", edition_id

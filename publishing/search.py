@@ -11,11 +11,13 @@ The index table keeps the name it had when it indexed briefs directly
 renaming it would mean a second pair of vendor migrations for no reader.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.apps import AppConfig
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_migrate
+from django.utils import translation
 
 from archive import search
 from archive.search import Document, SearchIndex, markdown_to_text
@@ -65,6 +67,18 @@ def snippet_text(edition: Edition) -> str:
     return f"{brief['summary']}\n\n{brief['body']}"
 
 
+def snippet_script(edition: Edition) -> Callable[[str], str] | None:
+    """A Serbian brief's snippet in the reader's script (the active language's):
+    Latin on /sr-latn/ for a brief written in Cyrillic, and the reverse."""
+    from publishing.editions import plain_in_script, text_script
+
+    language = getattr(edition, "language", "")
+    script = text_script(language, translation.get_language()) if language else None
+    if script is None:
+        return None
+    return lambda text: plain_in_script(text, script)
+
+
 def _public(queryset: QuerySet) -> QuerySet:
     return queryset.public()
 
@@ -79,6 +93,7 @@ BRIEFS = SearchIndex(
     large=True,
     snippets=True,
     snippet_text=snippet_text,
+    snippet_script=snippet_script,
 )
 
 

@@ -13,6 +13,7 @@ actors/serializers.py, for the same reason: speed.
 
 from typing import Any
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -20,6 +21,7 @@ from actors.serializers import (
     ActorSummarySerializer,
     AgreementSummarySerializer,
     ItemLinksMixin,
+    NameField,
     actor_summary,
     agreement_summary,
 )
@@ -36,7 +38,7 @@ from kernel.rest import absolute_list_url, absolute_url
 def person_summary(person: Person, context: dict) -> dict[str, str]:
     return {
         "slug": person.slug,
-        "name": person.name,
+        "name": person.name_in(get_language()),
         "api_url": absolute_url(context, "api:person-detail", person.slug),
     }
 
@@ -44,7 +46,7 @@ def person_summary(person: Person, context: dict) -> dict[str, str]:
 def topic_summary(topic: Topic, context: dict) -> dict[str, str]:
     return {
         "slug": topic.slug,
-        "name": topic.name,
+        "name": topic.name_in(get_language()),
         "api_url": absolute_url(context, "api:topic-detail", topic.slug),
     }
 
@@ -231,6 +233,7 @@ class PersonListSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:person-detail"
     api_view_name = "api:person-detail"
 
+    name = NameField()
     affiliation = InstitutionSerializer(read_only=True, allow_null=True)
     orcid_url = serializers.CharField(read_only=True)
     brief_count = serializers.IntegerField(
@@ -279,6 +282,7 @@ class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):
     page_view_name = "briefs:topic-detail"
     api_view_name = "api:topic-detail"
 
+    name = NameField()
     brief_count = serializers.IntegerField(
         read_only=True, help_text="Published briefs on the topic."
     )

@@ -1005,7 +1005,14 @@ def brief_citation(request: HttpRequest, slug: str, ext: str) -> HttpResponse:
     """
     if ext not in EXPORT_FORMATS:
         raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
-    edition = Edition.objects.citable().filter(slug=slug).only("citation").first()
+    # The citation as the request's language gives it (rendered_in).
+    edition = (
+        Edition.objects.citable()
+        .filter(slug=slug)
+        .only("id")
+        .rendered_in(None, "citation")
+        .first()
+    )
     if edition is None:
         return _redirect_if_moved(slug, "briefs:cite", ext=ext)
     return _edition_citation_response(edition, ext, slug)
@@ -1156,10 +1163,14 @@ def _edition_citation_response(
     if ext not in EXPORT_FORMATS:
         raise Http404(f"No citation format .{ext}; use .bib, .ris or .json.")
     formatter, content_type = EXPORT_FORMATS[ext]
+    # In the reader's language, as the edition rendered it for them
+    # (`rendered_in`): a Serbian brief cited in /sr/'s Cyrillic or
+    # /sr-latn/'s Latin; an English brief the same in every language.
+    record = record_from_json(edition.citation)
     response = HttpResponse(
-        formatter(record_from_json(edition.citation)),
-        content_type=f"{content_type}; charset=utf-8",
+        formatter(record), content_type=f"{content_type}; charset=utf-8"
     )
+    response["Content-Language"] = record.language
     # A download with a sensible name; reference managers also recognise the
     # media type and offer to import it.
     response["Content-Disposition"] = f'attachment; filename="{filename}.{ext}"'
@@ -1188,7 +1199,7 @@ def edition_citation(
     request: HttpRequest, slug: str, number: int, ext: str
 ) -> HttpResponse:
     """`/briefs/<slug>/v<N>/cite.bib|.ris|.json`: an earlier version's citation."""
-    edition = _public_old_edition(slug, number)
+    edition = _public_old_edition(slug, number, "citation")
     return _edition_citation_response(edition, ext, f"{slug}-v{number}")
 
 

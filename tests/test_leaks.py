@@ -262,3 +262,58 @@ def test_people_and_topics_of_unpublished_briefs_only_are_not_public(
     # A person credited on a public brief too stays public.
     assert client.get("/people/vuk-velebit/").status_code == 200
     assert client.get("/topics/security/").status_code == 200
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn"])
+def test_serbian_feeds_cite_files_and_api_answers_leak_nothing(
+    client, leaky_world, language
+):
+    """Each surface in each language: the feeds at their Serbian addresses,
+    the API with ?lang= and Accept-Language, the cite files."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    world, hidden = leaky_world
+    feeds = [
+        ("briefs:feed-rss", {}),
+        ("briefs:feed-atom", {}),
+        ("briefs:actor-feed-rss", {"slug": "serbia"}),
+        ("briefs:topic-feed-atom", {"slug": "security"}),
+        ("briefs:person-feed-rss", {"slug": "vuk-velebit"}),
+        ("briefs:status-feed-rss", {}),
+        ("briefs:addressee-status-feed-atom", {"slug": "serbia"}),
+    ]
+    bodies = {}
+    with translation.override(language):
+        for name, kwargs in feeds:
+            address = reverse(name, kwargs=kwargs)
+            response = client.get(address)
+            assert response.status_code in (200, 404), address
+            bodies[address] = response.content.decode()
+        for brief in hidden:
+            for ext in ("bib", "ris", "json"):
+                address = reverse(
+                    "briefs:cite", kwargs={"slug": brief.slug, "ext": ext}
+                )
+                response = client.get(address)
+                if brief.status == Status.WITHDRAWN:
+                    continue  # a tombstone keeps its citation (test_citations.py)
+                assert response.status_code == 404, address
+    for address in (
+        f"/api/v1/briefs/?lang={language}",
+        f"/api/v1/briefs/?lang={language}&actor=serbia",
+        f"/api/v1/people/?lang={language}",
+        f"/api/v1/topics/?lang={language}",
+        f"/api/v1/recommendations/?lang={language}",
+    ):
+        bodies[address] = client.get(address).content.decode()
+        bodies[f"{address} (header)"] = client.get(
+            address.replace(f"lang={language}", "page=1"),
+            HTTP_ACCEPT_LANGUAGE=language,
+        ).content.decode()
+    for brief in hidden:
+        response = client.get(f"/api/v1/briefs/{brief.slug}/?lang={language}")
+        assert response.status_code == 404
+    for address, body in bodies.items():
+        assert MARKER not in body, address
+        assert LINKED_MARKER not in body, address

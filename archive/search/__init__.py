@@ -319,7 +319,13 @@ def search_page(
         )
     hits = [Hit(obj) for obj in page]
     if snippets and index.snippets:
-        add_snippets(hits, query, engine, text_of=index.snippet_text)
+        add_snippets(
+            hits,
+            query,
+            engine,
+            text_of=index.snippet_text,
+            script_of=index.snippet_script,
+        )
     return hits
 
 

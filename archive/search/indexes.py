@@ -54,6 +54,10 @@ class SearchIndex:
     # `snippet_text(object)`; without it, from the object's `summary` and `body`.
     snippets: bool = False
     snippet_text: Callable[[Any], str] | None = None
+    # How an object's snippet is written for the reader (a Serbian brief in
+    # the script of the page): `snippet_script(object)` gives a function
+    # applied to the cut window only (not the whole text), or None.
+    snippet_script: Callable[[Any], Callable[[str], str] | None] | None = None
 
     def public(self, queryset: QuerySet) -> QuerySet:
         return self.gate(queryset) if self.gate else queryset

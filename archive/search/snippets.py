@@ -76,8 +76,14 @@ def add_snippets(
     engine: Engine | None = None,
     *,
     text_of: Callable[[Any], str] | None = None,
+    script_of: Callable[[Any], Callable[[str], str] | None] | None = None,
 ) -> None:
     """Set `hit.snippet` to safe HTML: the original text, matches in <mark>.
+
+    `script_of(object)` may give a function that writes the cut window for
+    the reader (a Serbian text in the other script); it runs on the window
+    only, before marking, and both scripts fold alike, so the marks land on
+    the words the reader sees.
 
     The window is found in Python on `text_of(object)`, by default the summary
     and body (cheap: no engine reads the whole document); the engine marks
@@ -95,6 +101,9 @@ def add_snippets(
         source = (text_of(obj) if text_of else f"{obj.summary}\n\n{obj.body}").strip()
         start, end = snippet_window(source, keys)
         text = markdown_to_text(source[start:end])
+        convert = script_of(obj) if script_of else None
+        if convert is not None:
+            text = convert(text)
         windows.append((text, start > 0, end < len(source)))
     marked = engine.highlight(query, [fold(text) for text, _, _ in windows])
     for hit, (text, cut_start, cut_end), fragment in zip(

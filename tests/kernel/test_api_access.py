@@ -34,7 +34,7 @@ def _error(response, param):
         ("/api/v1/recommendations/?addressee=atlantis", "addressee", "atlantis"),
         ("/api/v1/briefs/?actr=kfor", "actr", "Unknown query parameter"),
         ("/api/v1/briefs/?format=api", "format", "Unknown query parameter"),
-        ("/api/v1/briefs/brief/?page=2", "page", "takes no query parameters"),
+        ("/api/v1/briefs/brief/?page=2", "page", "Allowed here: lang."),
         ("/api/v1/briefs/?ordering=secret", "ordering", "Unknown ordering field"),
         ("/api/v1/briefs/?ordering=title,body", "ordering", "'body'"),
         ("/api/v1/briefs/?page_size=101", "page_size", "from 1 to 100"),

@@ -22,7 +22,9 @@ from citeproc import (
     formatter,
 )
 from citeproc.source.json import CiteProcJSON
-from django.utils import timezone
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from briefs.models import Brief, Contribution, Role, Status
 from briefs.services import change_brief_slug
@@ -37,6 +39,7 @@ from publishing.citations import (
     format_mla,
     format_ris,
     record_from_json,
+    record_in,
 )
 from publishing.models import Edition
 from tests import factories
@@ -211,7 +214,8 @@ def test_bibtex_parses_and_matches_the_brief_field_by_field(working_brief):
     assert fields["date"] == "2025-05-21"
     assert fields["url"] == f"{SITE}/b/{brief.pk}/"
     assert fields["note"] == "Research: Petar Ivić, Aleksa Jovanović"
-    assert fields["language"] == "en"
+    assert fields["language"] == "english"
+    assert fields["langid"] == "english"
     assert "doi" not in fields and "version" not in fields
 
 
@@ -483,3 +487,150 @@ def test_the_stored_record_gives_the_editions_date_and_number(brief):
     assert (record.issued, record.version) == (edition.public_date, edition.number)
     assert (record.issued, record.version) == (datetime.date(2025, 5, 21), 3)
     assert record.version_date == edition.updated_on == datetime.date(2025, 6, 2)
+
+
+# --- In the reader's language and script ----------------------------------------
+
+SR_TITLE = "Да ли супарнички савези чине Балкан безбеднијим?"
+SR_TITLE_LATIN = "Da li suparnički savezi čine Balkan bezbednijim?"
+
+
+def get_as(client, language: str, name: str, **kwargs):
+    """GET a public address as readers of `language` do (/sr/…, /sr-latn/…)."""
+    with translation.override(language):
+        response = client.get(reverse(name, kwargs=kwargs))
+    return response
+
+
+@pytest.fixture
+def serbian_brief(db) -> Brief:
+    """Written in Cyrillic; its people carry their (Latin) English names."""
+    return factories.make_brief(
+        title=SR_TITLE,
+        slug="savezi",
+        language="sr-Cyrl",
+        summary="Супарнички мини-савези на Западном Балкану.",
+        publication_date=datetime.date(2025, 5, 21),
+        authors=[factories.make_person(name="Petar Ivić")],
+        topics=[factories.make_topic(name="Безбедност", slug="bezbednost")],
+    )
+
+
+def test_a_serbian_brief_is_cited_in_each_script(serbian_brief):
+    record = record_of(serbian_brief)
+    cyrillic, latin = record_in(record, "sr"), record_in(record, "sr-latn")
+    assert (cyrillic.title, cyrillic.authors[0].natural) == (SR_TITLE, "Петар Ивић")
+    assert (latin.title, latin.authors[0].natural) == (SR_TITLE_LATIN, "Petar Ivić")
+    assert latin.abstract == "Suparnički mini-savezi na Zapadnom Balkanu."
+    assert (cyrillic.keywords, latin.keywords) == (("Безбедност",), ("Bezbednost",))
+    assert (cyrillic.language, latin.language) == ("sr-Cyrl", "sr-Latn")
+    # One key in both scripts: a bibliography keeps it when the reader switches.
+    assert cyrillic.key == latin.key == f"ivic2025da-{serbian_brief.pk}"
+    # English readers get it as its editor wrote it.
+    assert record_in(record, "en") == record
+
+
+def test_an_english_brief_keeps_its_english_citation_in_every_language(brief):
+    record = record_of(brief)
+    assert record_in(record, "sr") == record_in(record, "sr-latn") == record
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "author", "langid", "tag"),
+    [
+        ("sr", SR_TITLE, ("Петар", "Ивић"), "serbianc", "sr-Cyrl"),
+        ("sr-latn", SR_TITLE_LATIN, ("Petar", "Ivić"), "serbian", "sr-Latn"),
+    ],
+)
+def test_bibtex_of_a_serbian_brief_is_in_the_pages_script(
+    client, serbian_brief, language, title, author, langid, tag
+):
+    response = get_as(client, language, "briefs:cite", slug="savezi", ext="bib")
+    assert response["Content-Language"] == tag
+    library = bibtexparser.parse_string(
+        response.content.decode(),
+        append_middleware=[SeparateCoAuthors(), SplitNameParts()],
+    )
+    assert library.failed_blocks == []
+    fields = {field.key: field.value for field in library.entries[0].fields}
+    assert fields["title"] == "{" + title + "}"
+    assert [(n.first, n.last) for n in fields["author"]] == [([author[0]], [author[1]])]
+    # biblatex: the language by name, babel's module (serbianc: Cyrillic).
+    assert (fields["language"], fields["langid"]) == ("serbian", langid)
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "author", "tag"),
+    [
+        ("sr", SR_TITLE, "Ивић, Петар", "sr-Cyrl"),
+        ("sr-latn", SR_TITLE_LATIN, "Ivić, Petar", "sr-Latn"),
+    ],
+)
+def test_ris_of_a_serbian_brief_is_in_the_pages_script(
+    client, serbian_brief, language, title, author, tag
+):
+    response = get_as(client, language, "briefs:cite", slug="savezi", ext="ris")
+    (entry,) = rispy.loads(response.content.decode())
+    assert (entry["title"], entry["authors"], entry["language"]) == (
+        title,
+        [author],
+        tag,
+    )
+
+
+@pytest.mark.filterwarnings("ignore:The following arguments for Reference")
+@pytest.mark.parametrize(
+    ("language", "title", "cited", "locale"),
+    [
+        ("sr", SR_TITLE, "Ивић, П. (2025)", "sr-Cyrl-RS"),
+        ("sr-latn", SR_TITLE_LATIN, "Ivić, P. (2025)", "sr-Latn-RS"),
+        ("en", SR_TITLE, "Ivić, P. (2025)", "sr-Cyrl-RS"),
+    ],
+)
+def test_csl_json_of_a_serbian_brief_carries_its_locale(
+    client, serbian_brief, language, title, cited, locale
+):
+    response = get_as(client, language, "briefs:cite", slug="savezi", ext="json")
+    (item,) = data = json.loads(response.content)
+    assert (item["title"], item["language"]) == (title, locale)
+    style = CitationStylesStyle("harvard-cite-them-right", validate=False)
+    bibliography = CitationStylesBibliography(
+        style, CiteProcJSON(data), formatter.plain
+    )
+    bibliography.register(Citation([CitationItem(item["id"])]))
+    (rendered,) = [str(entry) for entry in bibliography.bibliography()]
+    assert cited in rendered and title in rendered
+
+
+@pytest.mark.parametrize("language", ["en", "sr", "sr-latn"])
+def test_an_english_briefs_files_are_english_on_every_language(client, brief, language):
+    response = get_as(
+        client, language, "briefs:cite", slug="balkan-military-alliances", ext="bib"
+    )
+    assert response["Content-Language"] == "en"
+    text = response.content.decode()
+    assert TITLE in text and "Velebit, Vuk" in text
+    assert "langid = {english}" in text
+
+
+@pytest.mark.parametrize("language", ["sr", "sr-latn"])
+def test_serbian_citation_files_cost_the_same_queries(
+    client, serbian_brief, language, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(4):
+        response = get_as(client, language, "briefs:cite", slug="savezi", ext="bib")
+    assert response.status_code == 200
+
+
+def test_a_serbian_title_escapes_once_in_bibtex(db):
+    factories.make_brief(slug="troskovi", language="sr-Latn", title="Troškovi & 50%")
+    for language in ("sr", "sr-latn"):
+        response = get_as(Client(), language, "briefs:cite", slug="troskovi", ext="bib")
+        text = response.content.decode()
+        assert text.count(r"\&") == 1 and text.count(r"\%") == 1
+    assert (
+        r"title = {{Трошкови \& 50\%}}"
+        in get_as(
+            Client(), "sr", "briefs:cite", slug="troskovi", ext="bib"
+        ).content.decode()
+    )

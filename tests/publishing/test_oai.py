@@ -175,7 +175,7 @@ def test_get_record_in_dublin_core(client, seed_like):
         "https://doi.org/10.5555/pupin.1",
         f"https://archive.example.org/briefs/{seed_like.slug}.pdf",
     ]
-    assert values("language") == ["en"]
+    assert values("language") == ["eng"]
     assert values("rights") == ["https://creativecommons.org/licenses/by/4.0/"]
 
 
@@ -491,3 +491,69 @@ def test_the_schema_really_checks(client, seed_like):
     root = oai(client, verb="Identify")
     root.find(".//oai:deletedRecord", NS).text = "sometimes"
     assert not SCHEMA.validate(root)
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def dc_of(client, brief: Brief) -> etree._Element:
+    root = oai(
+        client, verb="GetRecord", identifier=identifier(brief), metadataPrefix="oai_dc"
+    )
+    return root.find("oai:GetRecord/oai:record/oai:metadata/oai_dc:dc", NS)
+
+
+def marked(dc: etree._Element, name: str) -> list[tuple[str, str | None]]:
+    return [(e.text, e.get(XML_LANG)) for e in dc.findall(f"dc:{name}", NS)]
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "summary", "titles", "descriptions"),
+    [
+        (
+            "sr-Cyrl",
+            "Савези на Балкану",
+            "Мини-савези.",
+            [("Савези на Балкану", "sr-Cyrl"), ("Savezi na Balkanu", "sr-Latn")],
+            [("Мини-савези.", "sr-Cyrl"), ("Mini-savezi.", "sr-Latn")],
+        ),
+        (
+            "sr-Latn",
+            "Savezi na Balkanu",
+            "Mini-savezi.",
+            [("Savezi na Balkanu", "sr-Latn"), ("Савези на Балкану", "sr-Cyrl")],
+            [("Mini-savezi.", "sr-Latn"), ("Мини-савези.", "sr-Cyrl")],
+        ),
+    ],
+)
+def test_a_serbian_brief_is_described_in_both_scripts(
+    client, db, language, title, summary, titles, descriptions
+):
+    brief = factories.make_brief(title=title, summary=summary, language=language)
+    dc = dc_of(client, brief)
+    assert marked(dc, "title") == titles
+    assert marked(dc, "description") == descriptions
+    # ISO 639 (three letters: 639-2 and 639-3 agree): the language, not the script.
+    assert marked(dc, "language") == [("srp", None)]
+
+
+def test_an_english_brief_has_one_title_and_iso_639_english(client, seed_like):
+    dc = dc_of(client, seed_like)
+    assert marked(dc, "title") == [("Do Rival Pacts Make the Balkans Safer?", "en")]
+    assert marked(dc, "language") == [("eng", None)]
+
+
+def test_harvesters_read_serbian_records(client, db):
+    """pyoai (as harvesters use it) reads both titles and the language."""
+    brief = factories.make_brief(title="Савези", language="sr-Cyrl")
+    registry = MetadataRegistry()
+    registry.registerReader("oai_dc", oai_dc_reader)
+
+    harvester = Client("https://archive.example.org/oai/", registry)
+    # Over the test client instead of the network.
+    harvester.makeRequest = lambda **kwargs: client.get("/oai/", kwargs).content
+    header, metadata, _ = harvester.getRecord(
+        identifier=identifier(brief), metadataPrefix="oai_dc"
+    )
+    assert metadata.getField("title") == ["Савези", "Savezi"]
+    assert metadata.getField("language") == ["srp"]

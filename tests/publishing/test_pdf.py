@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from briefs.models import Status
@@ -172,3 +173,123 @@ def test_pdf_html_escapes_user_text_and_fetches_nothing(db, fake_renderer):
     )
     html = edition_pdf_html(Edition.objects.get(brief=brief))
     assert "<img" not in html
+
+
+# --- In each language and script ---------------------------------------------------
+
+SR_BODY = """## Историјат
+
+Балкански савез из 1912. године је први пример.
+
+## Закључак
+
+Завршни пасус.
+"""
+
+
+@pytest.fixture
+def serbian(db):
+    return factories.make_brief(
+        title="Да ли супарнички савези чине Балкан безбеднијим?",
+        slug="savezi",
+        language="sr-Cyrl",
+        body=SR_BODY,
+        publication_date=datetime.date(2025, 5, 21),
+        authors=[factories.make_person(name="Petar Ivić")],
+    )
+
+
+def get_pdf_as(client, language: str, slug: str):
+    with translation.override(language):
+        response = client.get(reverse("briefs:pdf", kwargs={"slug": slug}))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    return b"".join(response.streaming_content)
+
+
+def embedded_fonts(content: bytes) -> set[str]:
+    """The base names of the fonts the PDF carries inside it (a font file)."""
+    found = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            described = descendants[0].get_object() if descendants else font
+            descriptor = described["/FontDescriptor"].get_object()
+            if any(
+                key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
+                found.add(str(font["/BaseFont"]))
+    return found
+
+
+def test_a_serbian_brief_prints_in_cyrillic_with_its_fonts_embedded(client, serbian):
+    content = get_pdf_as(client, "sr", "savezi")
+    text = " ".join(" ".join(page.split()) for page in pages_text(content))
+    # Cyrillic comes back out of the PDF: the glyphs map back to their letters.
+    assert "Да ли супарнички савези чине Балкан безбеднијим?" in text
+    assert "Петар Ивић" in text
+    assert "Балкански савез из 1912. године је први пример." in text
+    fonts = embedded_fonts(content)
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+
+
+def test_a_serbian_brief_prints_in_latin_on_the_latin_pages(client, serbian):
+    content = get_pdf_as(client, "sr-latn", "savezi")
+    text = " ".join(" ".join(page.split()) for page in pages_text(content))
+    assert "Da li suparnički savezi čine Balkan bezbednijim?" in text
+    assert "Petar Ivić" in text
+    assert "Balkanski savez iz 1912. godine je prvi primer." in text
+    assert "Балкан" not in text
+
+
+def test_each_script_has_its_pdf_and_the_english_page_links_the_editors(
+    client, serbian, fake_renderer, media_root
+):
+    for language in ("sr", "sr-latn", "en", "sr", "sr-latn", "en"):
+        get_pdf_as(client, language, "savezi")
+    # Two documents, each rendered once; the English page serves the Cyrillic
+    # one (the script the brief was written in).
+    assert len(fake_renderer) == 2
+    cyrillic, latin = fake_renderer
+    assert '<html lang="sr-Cyrl">' in cyrillic and "Балкан" in cyrillic
+    assert '<html lang="sr-Latn">' in latin and "Balkan" in latin
+    names = sorted(p.name for p in (media_root / "editions" / "pdf").rglob("*.pdf"))
+    assert [name.split("-")[1] for name in names] == ["sr", "sr"]
+    assert any("-sr-latn-" in name for name in names)
+
+
+def test_an_english_brief_has_one_pdf_for_every_language(client, brief, fake_renderer):
+    for language in ("en", "sr", "sr-latn"):
+        get_pdf_as(client, language, "alliances")
+    assert len(fake_renderer) == 1
+    assert '<html lang="en">' in fake_renderer[0]
+
+
+def test_the_pdfs_own_words_are_in_its_language(db, serbian, fake_renderer):
+    edition = Edition.objects.get(brief=serbian)
+    for language in ("sr", "sr-latn"):
+        html = edition_pdf_html(edition, language)
+        with translation.override(language):
+            assert translation.gettext("Contents") in html
+            tag = "sr-Cyrl" if language == "sr" else "sr-Latn"
+            assert f'<h2 id="toc-h" lang="{tag}">' in html
+    english = edition_pdf_html(Edition.objects.get(brief=serbian), "en")
+    assert '<html lang="sr-Cyrl">' in english  # the editor's script
+
+
+@pytest.mark.django_db(transaction=True)
+def test_publishing_renders_a_serbian_brief_in_both_scripts_in_the_background(
+    settings, fake_renderer, media_root
+):
+    import threading
+
+    settings.EDITION_PDF_AFTER_PUBLISH = True
+    before = set(threading.enumerate())
+    factories.make_brief(slug="savezi", title="Савези", language="sr-Cyrl")
+    factories.make_brief(slug="pacts", title="Pacts")
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=30)
+    # Two for the Serbian brief, one for the English one: never three each.
+    assert len(fake_renderer) == 3
