@@ -10,6 +10,32 @@ Used by the /compare/ page and by editions embedding a frozen table.
 from html import escape
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+# Words used inside f-strings below, where makemessages (xgettext) cannot
+# see them: listed here so that they reach the catalogue.
+_IN_F_STRINGS = (
+    gettext_noop("no data"),
+    gettext_noop("Metric"),
+    gettext_noop("Total"),
+    gettext_noop("(not additive)"),
+    gettext_noop("No indicator is recorded for these actors."),
+    gettext_noop("Sources"),
+    gettext_noop("Embed this comparison in a brief"),
+    gettext_noop("Compare actors"),
+    gettext_noop("Permalink"),
+    gettext_noop("Download:"),
+    gettext_noop("Change the comparison"),
+    gettext_noop("Build a comparison"),
+    gettext_noop("Group %(key)s"),
+    gettext_noop("Actors"),
+    gettext_noop("Name (optional)"),
+    gettext_noop("Figures valid on (optional)"),
+    gettext_noop("Metrics (none ticked: every metric with a figure)"),
+    gettext_noop("Compare"),
+)
+
 
 def _e(value: Any) -> str:
     return escape(str(value), quote=True)
@@ -26,9 +52,9 @@ def _cell(cell: dict[str, Any], prefix: str) -> str:
         if cell["unit"] and cell["value"] is not None:
             out += f" {_e(cell['unit'])}"
     elif source:
-        out = f'<a href="#{prefix}-src-{source}" class="no-data">no data</a>'
+        out = f'<a href="#{prefix}-src-{source}" class="no-data">{_e(_("no data"))}</a>'
     else:
-        out = '<span class="no-data">no data</span>'
+        out = f'<span class="no-data">{_e(_("no data"))}</span>'
     meta = []
     if cell["year"]:
         meta.append(_e(cell["year"]))
@@ -58,15 +84,18 @@ def table_html(table: dict[str, Any], *, prefix: str, frozen: bool = False) -> s
     """The accessible table (caption, column groups, row headers), its note
     on how figures are chosen and added, and its numbered sources."""
     groups = table["groups"]
-    names = " compared with ".join(group["name"] for group in groups)
-    caption = f"{names}, figures valid on {table['on']}"
+    names = _(" compared with ").join(group["name"] for group in groups)
+    caption = _("%(names)s, figures valid on %(day)s") % {
+        "names": names,
+        "day": table["on"],
+    }
     parts = [
         f'<figure class="comparison" id="{prefix}">',
         f'<div class="table-scroll" role="region" aria-labelledby="{prefix}-caption"'
         ' tabindex="0">',
         '<table class="data-table comparison-table">',
         f'<caption id="{prefix}-caption">{_e(caption)}</caption>',
-        '<thead><tr><th scope="col" rowspan="2">Metric</th>',
+        f'<thead><tr><th scope="col" rowspan="2">{_e(_("Metric"))}</th>',
     ]
     for group in groups:
         span = len(group["actors"]) + 1
@@ -78,12 +107,12 @@ def table_html(table: dict[str, Any], *, prefix: str, frozen: bool = False) -> s
                 f'<th scope="col"><a href="{_e(actor["url"])}">{_e(actor["name"])}'
                 "</a></th>"
             )
-        parts.append('<th scope="col" class="total">Total</th>')
+        parts.append(f'<th scope="col" class="total">{_e(_("Total"))}</th>')
     parts.append("</tr></thead><tbody>")
     for row in table["rows"]:
         label = _e(row["label"])
         if not row["additive"] and not row["qualitative"]:
-            label += ' <span class="meta">(not additive)</span>'
+            label += f' <span class="meta">{_e(_("(not additive)"))}</span>'
         parts.append(f'<tr><th scope="row">{label}</th>')
         for group in row["groups"]:
             parts.extend(_cell(cell, prefix) for cell in group["cells"])
@@ -92,28 +121,30 @@ def table_html(table: dict[str, Any], *, prefix: str, frozen: bool = False) -> s
     if not table["rows"]:
         width = 1 + sum(len(g["actors"]) + 1 for g in groups)
         parts.append(
-            f'<tr><td colspan="{width}">No indicator is recorded for these actors.'
-            "</td></tr>"
+            f'<tr><td colspan="{width}">'
+            f"{_e(_('No indicator is recorded for these actors.'))}</td></tr>"
         )
     on = _e(table["on"])
-    note = (
-        f'Figures valid on <time datetime="{on}">{on}</time>: for each actor and '
+    note = _(
+        'Figures valid on <time datetime="%(on)s">%(on)s</time>: for each actor and '
         "metric, the latest year not after it. Totals add only additive metrics, "
         "only when every member's figure is known, in service and in one unit; "
         "ranges add as ranges."
-    )
+    ) % {"on": on}
     if frozen:
-        note += (
-            " <strong>Frozen at publication</strong>: these are the figures this "
-            f'edition was published with; <a href="{_e(table["url"])}">the '
+        note += " " + _(
+            "<strong>Frozen at publication</strong>: these are the figures this "
+            'edition was published with; <a href="%(url)s">the '
             "comparison page</a> shows the current ones."
-        )
+        ) % {"url": _e(table["url"])}
     parts += [
         "</tbody></table></div><figcaption>",
         f'<p class="meta">{note}</p>',
     ]
     if table["sources"]:
-        parts.append('<p class="sources-heading">Sources</p><ol class="sources">')
+        parts.append(
+            f'<p class="sources-heading">{_e(_("Sources"))}</p><ol class="sources">'
+        )
         for source in table["sources"]:
             title = _e(source["title"])
             inner = (
@@ -181,8 +212,9 @@ def _embed_help(table: dict[str, Any]) -> str:
         metrics = ", ".join(_e(row["metric"]) for row in table["rows"])
         lines.append(f"metrics: {metrics}\n")
     return (
-        '<details class="embed-help"><summary>Embed this comparison in a brief'
-        "</summary>\n<pre><code>```compare\n" + "".join(lines) + "```</code></pre>\n"
+        f'<details class="embed-help"><summary>'
+        f"{_e(_('Embed this comparison in a brief'))}</summary>\n"
+        "<pre><code>```compare\n" + "".join(lines) + "```</code></pre>\n"
         "</details>\n"
     )
 
@@ -194,7 +226,7 @@ def page_content(context: dict[str, Any]) -> str:
     `limits`, `action`, and `errors` or `table` (with `table_html`,
     `permalink`, `dated_permalink`, `csv_url`, `json_url`)."""
     errors, table = context.get("errors"), context.get("table")
-    parts = ["<h1>Compare actors</h1>\n"]
+    parts = [f"<h1>{_e(_('Compare actors'))}</h1>\n"]
     if errors:
         items = "".join(
             f"<li><strong>{_e(name)}</strong>: {_e(message)}</li>"
@@ -202,8 +234,12 @@ def page_content(context: dict[str, Any]) -> str:
         )
         parts.append(
             '\n<div class="errors" role="alert">\n'
-            "  <p><strong>This comparison cannot be made.</strong> Some values in"
-            " the address are not valid:</p>\n"
+            "  <p>"
+            + _(
+                "<strong>This comparison cannot be made.</strong> Some values in"
+                " the address are not valid:"
+            )
+            + "</p>\n"
             f"  <ul>{items}</ul>\n</div>\n"
         )
     parts.append("\n")
@@ -212,39 +248,52 @@ def page_content(context: dict[str, Any]) -> str:
             "\n",
             context["table_html"],
             '\n<p class="comparison-links">\n'
-            f'  <a href="{_e(context["permalink"])}">Permalink</a>\n'
-            f'  · <a href="{_e(context["dated_permalink"])}">Permalink to the'
-            f" figures valid on {_e(table['on'])}</a>\n"
-            f'  · Download: <a href="{_e(context["csv_url"])}">CSV</a> · '
+            f'  <a href="{_e(context["permalink"])}">{_e(_("Permalink"))}</a>\n'
+            f'  · <a href="{_e(context["dated_permalink"])}">'
+            + _e(_("Permalink to the figures valid on %(day)s") % {"day": table["on"]})
+            + "</a>\n"
+            f'  · {_e(_("Download:"))} <a href="{_e(context["csv_url"])}">CSV</a> · '
             f'<a href="{_e(context["json_url"])}">JSON</a>\n</p>\n',
             _embed_help(table),
         ]
     elif not errors:
         parts.append(
-            "\n<p>Compare two or more groups of actors — states, alliances, missions"
-            " — metric by metric, from the sourced figures the archive records."
-            f' For example, <a href="{_e(context["example_url"])}">Serbia and'
-            " Hungary against Albania, Croatia and Kosovo</a>.</p>\n"
+            "\n<p>"
+            + _(
+                "Compare two or more groups of actors — states, alliances, missions"
+                " — metric by metric, from the sourced figures the archive records."
+                ' For example, <a href="%(url)s">Serbia and'
+                " Hungary against Albania, Croatia and Kosovo</a>."
+            )
+            % {"url": _e(context["example_url"])}
+            + "</p>\n"
         )
     limits = context["limits"]
     parts.append(
         f'\n\n<form method="get" action="{_e(context["action"])}"'
         ' class="compare-form">\n'
-        f"  <h2>{'Change the comparison' if table else 'Build a comparison'}</h2>\n"
-        '  <p class="help">Actors by their address name (slug), separated by'
-        " commas, as in <code>serbia, hungary</code>. At most"
-        f" {_e(limits['groups'])} groups and {_e(limits['actors'])} actors in"
-        " all; leave a row empty to skip it.</p>\n  "
+        f"  <h2>{_e(_('Change the comparison') if table else _('Build a comparison'))}"
+        "</h2>\n"
+        '  <p class="help">'
+        + _(
+            "Actors by their address name (slug), separated by"
+            " commas, as in <code>serbia, hungary</code>. At most"
+            " %(groups)s groups and %(actors)s actors in"
+            " all; leave a row empty to skip it."
+        )
+        % {"groups": _e(limits["groups"]), "actors": _e(limits["actors"])}
+        + "</p>\n  "
     )
     for group in context["form_groups"]:
         key = _e(group["key"])
         parts.append(
             '\n  <fieldset class="compare-group">\n'
-            f"    <legend>Group {_e(group['key'].upper())}</legend>\n"
-            f'    <label for="group-{key}">Actors</label>\n'
+            f"    <legend>{_e(_('Group %(key)s') % {'key': group['key'].upper()})}"
+            "</legend>\n"
+            f'    <label for="group-{key}">{_e(_("Actors"))}</label>\n'
             f'    <input type="text" id="group-{key}" name="{key}"'
             f' value="{_e(group["actors"])}" maxlength="500">\n'
-            f'    <label for="group-{key}-name">Name (optional)</label>\n'
+            f'    <label for="group-{key}-name">{_e(_("Name (optional)"))}</label>\n'
             f'    <input type="text" id="group-{key}-name" name="{key}_name"'
             f' value="{_e(group["name"])}" maxlength="80">\n'
             "  </fieldset>\n  "
@@ -255,14 +304,16 @@ def page_content(context: dict[str, Any]) -> str:
         for m in context["form_metrics"]
     )
     parts.append(
-        '\n  <p><label for="compare-on">Figures valid on (optional)</label>\n'
+        '\n  <p><label for="compare-on">'
+        f"{_e(_('Figures valid on (optional)'))}</label>\n"
         '  <input type="date" id="compare-on" name="on"'
         f' value="{_e(context["form_on"])}"></p>\n'
         '  <fieldset class="compare-metrics">\n'
-        "    <legend>Metrics (none ticked: every metric with a figure)</legend>\n"
+        "    <legend>"
+        f"{_e(_('Metrics (none ticked: every metric with a figure)'))}</legend>\n"
         f"    {boxes}\n"
         "  </fieldset>\n"
-        '  <p><button type="submit">Compare</button></p>\n'
+        f'  <p><button type="submit">{_e(_("Compare"))}</button></p>\n'
         "</form>\n"
     )
     return "".join(parts)

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelMultipleChoiceField
 from django_filters.rest_framework import FilterSet
 from drf_spectacular.drainage import set_override
@@ -52,7 +53,7 @@ def search_filter(queryset: QuerySet, name: str, value: str) -> QuerySet:
 
 
 # The 400 of a search that ran past the time limit (docs/api.md).
-TOO_BROAD = "This search is too broad: add words or a filter."
+TOO_BROAD = _("This search is too broad: add words or a filter.")
 
 
 class SearchFilter(django_filters.CharFilter):
@@ -103,10 +104,14 @@ class SlugsField(ModelMultipleChoiceField):
         if value and not isinstance(value, list | tuple):
             value = [value]
         if value and len(value) > MAX_SLUGS:
-            raise ValidationError(f"Give at most {MAX_SLUGS} values.", code="too_many")
+            raise ValidationError(
+                _("Give at most %(limit)d values."),
+                code="too_many",
+                params={"limit": MAX_SLUGS},
+            )
         for item in value or ():
             if len(item) > 200:
-                raise ValidationError("Not a slug (too long).", code="invalid_slug")
+                raise ValidationError(_("Not a slug (too long)."), code="invalid_slug")
             validate_slug(item)
         return super().clean(value)
 

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kernel.limits import max_chars
 from languages.models import SerbianName
@@ -25,13 +26,13 @@ INDICATOR_NOTE_MAX_CHARS = 2_000
 
 
 class ActorKind(models.TextChoices):
-    STATE = "state", "State"
-    DISPUTED_STATE = "disputed_state", "State with disputed recognition"
-    ORGANIZATION = "organization", "International organization or alliance"
-    MISSION = "mission", "Military mission or force"
-    SUBNATIONAL = "subnational", "Sub-national entity"
-    PERSON = "person", "Person"
-    INSTITUTION = "institution", "Institution"
+    STATE = "state", _("State")
+    DISPUTED_STATE = "disputed_state", _("State with disputed recognition")
+    ORGANIZATION = "organization", _("International organization or alliance")
+    MISSION = "mission", _("Military mission or force")
+    SUBNATIONAL = "subnational", _("Sub-national entity")
+    PERSON = "person", _("Person")
+    INSTITUTION = "institution", _("Institution")
 
 
 class ActorQuerySet(models.QuerySet["Actor"]):
@@ -270,26 +271,26 @@ class Office(models.Model):
 
 
 class AgreementKind(models.TextChoices):
-    TREATY = "treaty", "Treaty"
-    JOINT_DECLARATION = "joint_declaration", "Joint declaration"
-    MOU = "mou", "Memorandum of understanding"
-    DEFENSE_COOPERATION_PLAN = "defense_cooperation_plan", "Defense cooperation plan"
-    STRATEGIC_PARTNERSHIP = "strategic_partnership", "Strategic partnership"
-    OTHER = "other", "Other"
+    TREATY = "treaty", _("Treaty")
+    JOINT_DECLARATION = "joint_declaration", _("Joint declaration")
+    MOU = "mou", _("Memorandum of understanding")
+    DEFENSE_COOPERATION_PLAN = "defense_cooperation_plan", _("Defense cooperation plan")
+    STRATEGIC_PARTNERSHIP = "strategic_partnership", _("Strategic partnership")
+    OTHER = "other", _("Other")
 
 
 class AgreementStatus(models.TextChoices):
-    PROPOSED = "proposed", "Proposed"
-    SIGNED = "signed", "Signed"
-    IN_FORCE = "in_force", "In force"
-    EXPIRED = "expired", "Expired"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    PROPOSED = "proposed", _("Proposed")
+    SIGNED = "signed", _("Signed")
+    IN_FORCE = "in_force", _("In force")
+    EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class MutualDefense(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
-    NOT_STATED = "not_stated", "Not stated"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_STATED = "not_stated", _("Not stated")
 
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):

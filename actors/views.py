@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from actors import comparisons
@@ -18,6 +20,7 @@ from actors.comparison_html import page_content, page_head, table_html
 from actors.models import Metric
 from kernel.csvexport import csv_response
 from kernel.pagecache import public_page
+from languages.alternates import fill_page_links
 
 FORMATS = ("html", "csv", "json")
 # Rows of groups the form offers (a reader may add more in the address).
@@ -47,27 +50,30 @@ CSV_HEADER = [
 
 # Markers standing for the per-request parts in the page shell.
 _HEAD, _CONTENT = "\x00head\x00", "\x00content\x00"
-_shell: list[str] = []
+_shells: dict[str, list[str]] = {}
 
 
 def comparison_shell() -> list[str]:
     """The page around the comparison (header, navigation, footer), rendered
     once per process and split at the markers: the same for every request,
     and most of a template's cost. With DEBUG on it is rendered every time,
-    so template edits show at once."""
-    if _shell and not settings.DEBUG:
-        return _shell
+    so template edits show at once. One per language; the links to the page in
+    the other languages are filled in per request (languages.alternates)."""
+    language = get_language()
+    if language in _shells and not settings.DEBUG:
+        return _shells[language]
     page = render_to_string(
         "actors/comparison_page.html",
         {
             "shell": {"head": _HEAD, "content": _CONTENT},
             "publisher": settings.PUBLISHER,
+            "language_shell": True,
         },
     )
     before, rest = page.split(_HEAD)
     middle, after = rest.split(_CONTENT)
-    _shell[:] = [before, middle, after]
-    return _shell
+    _shells[language] = [before, middle, after]
+    return _shells[language]
 
 
 def _page(
@@ -78,7 +84,8 @@ def _page(
     )
     content = page_content(context)
     before, middle, after = comparison_shell()
-    return HttpResponse("".join([before, head, middle, content, after]), status=status)
+    page = "".join([before, head, middle, content, after])
+    return HttpResponse(fill_page_links(page, request), status=status)
 
 
 def table_csv_rows(table: dict[str, Any]) -> list[list[Any]]:
@@ -178,8 +185,8 @@ def _error(request: HttpRequest, fmt: str, errors: dict[str, str]) -> HttpRespon
         **_form_context(request),
         "errors": errors,
         "meta": {
-            "title": "Compare: invalid request",
-            "description": "This comparison cannot be made.",
+            "title": _("Compare: invalid request"),
+            "description": _("This comparison cannot be made."),
             "robots": "noindex",
         },
         "canonical_url": settings.SITE_URL + comparisons.compare_path(),
@@ -210,9 +217,11 @@ def compare(request: HttpRequest) -> HttpResponse:
         context = {
             **_form_context(request),
             "meta": {
-                "title": "Compare actors",
-                "description": "Compare groups of states and organizations "
-                "metric by metric, from sourced indicators.",
+                "title": _("Compare actors"),
+                "description": _(
+                    "Compare groups of states and organizations "
+                    "metric by metric, from sourced indicators."
+                ),
             },
             "canonical_url": settings.SITE_URL + comparisons.compare_path(),
         }
@@ -240,9 +249,9 @@ def compare(request: HttpRequest) -> HttpResponse:
         "csv_url": table["url"] + "&format=csv",
         "json_url": table["url"] + "&format=json",
         "meta": {
-            "title": "Compare: " + " / ".join(names),
-            "description": "Metric by metric, from sourced indicators: "
-            + "; ".join(names),
+            "title": _("Compare: %(names)s") % {"names": " / ".join(names)},
+            "description": _("Metric by metric, from sourced indicators: %(names)s")
+            % {"names": "; ".join(names)},
         },
         "canonical_url": settings.SITE_URL + table["url"],
     }

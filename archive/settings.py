@@ -131,6 +131,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's LocaleMiddleware, where its docs place it (after sessions,
+    # before CommonMiddleware), plus the archive's rules (languages/middleware.py).
+    "languages.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -233,6 +236,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("sr", "Српски"), ("sr-latn", "Srpski")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates in templates use the localized names (DATE_FORMAT ...): English keeps
+# "21 May 2025" (archive/formats/en), Serbian is Django's "21. мај 2025.".
+FORMAT_MODULE_PATH = ["archive.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Belgrade")
 USE_I18N = True
 USE_TZ = True

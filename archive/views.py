@@ -13,7 +13,8 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from actors.models import Actor, Agreement
@@ -57,9 +58,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "featured": list(cards.filter(featured=True)[:3]),
             "topics": topics,
             "meta": {
-                "title": f"{settings.PUBLISHER['name']}: research archive",
-                "description": "Policy briefs and analyses on security and "
-                "integration in the Western Balkans.",
+                "title": _("%(name)s: research archive")
+                % {"name": settings.PUBLISHER["name"]},
+                "description": _(
+                    "Policy briefs and analyses on security and "
+                    "integration in the Western Balkans."
+                ),
             },
         },
     )
@@ -68,7 +72,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def robots_txt(request: HttpRequest) -> HttpResponse:
     sitemap = f"{settings.SITE_URL}{reverse('sitemap')}"
-    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /language/"]
+    lines += [f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -162,7 +167,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if not throttle.allow_request(request, None):
         wait = math.ceil(throttle.wait() or 1)
         context["errors"] = [
-            f"Too many searches from your address; try again in {wait} seconds."
+            ngettext(
+                "Too many searches from your address; try again in %(wait)d second.",
+                "Too many searches from your address; try again in %(wait)d seconds.",
+                wait,
+            )
+            % {"wait": wait}
         ]
         response = render(request, "search.html", context, status=429)
         response["Retry-After"] = str(wait)

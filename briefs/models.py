@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Agreement
 from briefs.markdown import render_markdown
@@ -146,19 +147,19 @@ class Topic(SerbianName):
 
 
 class BriefKind(models.TextChoices):
-    POLICY_BRIEF = "policy_brief", "Policy brief"
-    ANALYSIS = "analysis", "Analysis"
-    COMMENTARY = "commentary", "Commentary"
-    REPORT = "report", "Report"
+    POLICY_BRIEF = "policy_brief", _("Policy brief")
+    ANALYSIS = "analysis", _("Analysis")
+    COMMENTARY = "commentary", _("Commentary")
+    REPORT = "report", _("Report")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    CHANGES_REQUESTED = "changes_requested", "Changes requested"
-    APPROVED = "approved", "Approved"
-    PUBLISHED = "published", "Published"
-    WITHDRAWN = "withdrawn", "Withdrawn"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 # Statuses whose content nobody changes in place: approved text is what was
@@ -168,9 +169,9 @@ CONTENT_FROZEN = frozenset({Status.APPROVED, Status.PUBLISHED, Status.WITHDRAWN}
 
 
 class Language(models.TextChoices):
-    ENGLISH = "en", "English"
-    SERBIAN_LATIN = "sr-Latn", "Serbian (Latin)"
-    SERBIAN_CYRILLIC = "sr-Cyrl", "Serbian (Cyrillic)"
+    ENGLISH = "en", _("English")
+    SERBIAN_LATIN = "sr-Latn", _("Serbian (Latin)")
+    SERBIAN_CYRILLIC = "sr-Cyrl", _("Serbian (Cyrillic)")
 
 
 class Licence(models.TextChoices):
@@ -403,10 +404,10 @@ class Brief(models.Model):
 
 
 class Role(models.TextChoices):
-    AUTHOR = "author", "Author"
-    RESEARCHER = "researcher", "Researcher"
-    EDITOR = "editor", "Editor"
-    TRANSLATOR = "translator", "Translator"
+    AUTHOR = "author", _("Author")
+    RESEARCHER = "researcher", _("Researcher")
+    EDITOR = "editor", _("Editor")
+    TRANSLATOR = "translator", _("Translator")
 
 
 class Contribution(models.Model):
@@ -438,9 +439,9 @@ class Contribution(models.Model):
 
 
 class MentionState(models.TextChoices):
-    SUGGESTED = "suggested", "Suggested"
-    CONFIRMED = "confirmed", "Confirmed"
-    REJECTED = "rejected", "Rejected"
+    SUGGESTED = "suggested", _("Suggested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
 
 
 class BriefActor(models.Model):
@@ -504,12 +505,12 @@ class BriefAgreement(models.Model):
 
 
 class PolicyArea(models.TextChoices):
-    SECURITY = "security", "Security and defense"
-    DIPLOMACY = "diplomacy", "Diplomacy and dialogue"
-    INTEGRATION = "integration", "EU and Euro-Atlantic integration"
-    ECONOMY = "economy", "Economy and connectivity"
-    GOVERNANCE = "governance", "Governance and rule of law"
-    OTHER = "other", "Other"
+    SECURITY = "security", _("Security and defense")
+    DIPLOMACY = "diplomacy", _("Diplomacy and dialogue")
+    INTEGRATION = "integration", _("EU and Euro-Atlantic integration")
+    ECONOMY = "economy", _("Economy and connectivity")
+    GOVERNANCE = "governance", _("Governance and rule of law")
+    OTHER = "other", _("Other")
 
 
 class Recommendation(models.Model):
@@ -557,18 +558,18 @@ class Recommendation(models.Model):
 class ImplementationStatus(models.TextChoices):
     """What became of a recommendation, as an assessment finds it."""
 
-    NOT_ASSESSED = "not_assessed", "Not yet assessed"
-    NO_ACTION = "no_action", "No action"
-    IN_PROGRESS = "in_progress", "In progress"
-    PARTLY_IMPLEMENTED = "partly_implemented", "Partly implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-    REJECTED = "rejected", "Rejected"
-    OVERTAKEN = "overtaken", "Overtaken by events"
+    NOT_ASSESSED = "not_assessed", _("Not yet assessed")
+    NO_ACTION = "no_action", _("No action")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTLY_IMPLEMENTED = "partly_implemented", _("Partly implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+    REJECTED = "rejected", _("Rejected")
+    OVERTAKEN = "overtaken", _("Overtaken by events")
 
 
 class AssessmentState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
 
 
 class AssessmentQuerySet(models.QuerySet["Assessment"]):

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.views import shortcut
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from editorial import second_factor
 from editorial.assessments import recommendations_due
@@ -37,7 +38,7 @@ class ArchiveAdminSite(admin.AdminSite):
             return HttpResponseRedirect(redirect_url)
         context = {
             **self.each_context(request),
-            "title": "Log in",
+            "title": _("Log in"),
             "subtitle": None,
             "app_path": request.get_full_path(),
             "username": request.user.get_username(),

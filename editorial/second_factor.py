@@ -43,6 +43,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -218,7 +219,7 @@ def token_view(request: HttpRequest, site) -> HttpResponse:
         request,
         site,
         "token.html",
-        {"title": "Second step: your code", "form": form, "username": user},
+        {"title": _("Second step: your code"), "form": form, "username": user},
     )
 
 
@@ -276,7 +277,7 @@ def enrol_view(request: HttpRequest, site) -> HttpResponse:
                 site,
                 "recovery_codes.html",
                 {
-                    "title": "Your recovery codes",
+                    "title": _("Your recovery codes"),
                     "codes": codes,
                     "next": _next(request, state),
                 },
@@ -287,7 +288,7 @@ def enrol_view(request: HttpRequest, site) -> HttpResponse:
         site,
         "enrol.html",
         {
-            "title": "Set up your second factor",
+            "title": _("Set up your second factor"),
             "form": form,
             "username": user,
             "required": must_use(user),

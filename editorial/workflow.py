@@ -42,6 +42,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from briefs.hooks import public_record
 from briefs.models import (
@@ -78,17 +79,17 @@ PRESENCE_TTL = datetime.timedelta(minutes=10)
 
 
 class Action(models.TextChoices):
-    SUBMIT = "submit", "Submit for review"
-    RESUME = "resume", "Back to draft"
-    REQUEST_CHANGES = "request_changes", "Request changes"
-    APPROVE = "approve", "Approve"
-    PUBLISH = "publish", "Publish"
-    UNSCHEDULE = "unschedule", "Cancel scheduled release"
-    WITHDRAW = "withdraw", "Withdraw"
-    START_CORRECTION = "start_correction", "Start a correction"
-    TRASH = "trash", "Move to trash"
-    UNTRASH = "untrash", "Restore from trash"
-    PURGE = "purge", "Purge for good"
+    SUBMIT = "submit", _("Submit for review")
+    RESUME = "resume", _("Back to draft")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    APPROVE = "approve", _("Approve")
+    PUBLISH = "publish", _("Publish")
+    UNSCHEDULE = "unschedule", _("Cancel scheduled release")
+    WITHDRAW = "withdraw", _("Withdraw")
+    START_CORRECTION = "start_correction", _("Start a correction")
+    TRASH = "trash", _("Move to trash")
+    UNTRASH = "untrash", _("Restore from trash")
+    PURGE = "purge", _("Purge for good")
 
 
 class TransitionError(Exception):
@@ -881,11 +882,11 @@ def editorial_dashboard(user: AbstractUser) -> list[dict]:
     mine = visible_briefs(user).not_in_trash().select_related("draft_of")
     sections = [
         (
-            "My drafts",
+            _("My drafts"),
             mine.filter(created_by=user, status=Status.DRAFT).order_by("-updated_at"),
         ),
         (
-            "Changes requested of me",
+            _("Changes requested of me"),
             mine.filter(created_by=user, status=Status.CHANGES_REQUESTED).order_by(
                 "-updated_at"
             ),
@@ -894,21 +895,21 @@ def editorial_dashboard(user: AbstractUser) -> list[dict]:
     if user.has_perm("briefs.review_brief"):
         sections.append(
             (
-                "Awaiting my review",
+                _("Awaiting my review"),
                 mine.filter(status=Status.IN_REVIEW).order_by("updated_at"),
             )
         )
     if user.has_perm("briefs.publish_brief"):
         sections.append(
             (
-                "Approved, ready to publish",
+                _("Approved, ready to publish"),
                 mine.filter(status=Status.APPROVED).order_by("updated_at"),
             )
         )
     sections += [
-        ("Scheduled releases", mine.scheduled().order_by("published_at")),
+        (_("Scheduled releases"), mine.scheduled().order_by("published_at")),
         (
-            "Recently published",
+            _("Recently published"),
             visible_briefs(user).published().order_by("-published_at"),
         ),
     ]

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 
 GENERATION_KEY = "site:generation"
 PAGE_KEY_PREFIX = "site:page"
@@ -98,8 +99,17 @@ LOCAL_PAGES_MAX = 200
 
 
 def _page_key(request: HttpRequest, generation: str) -> str:
-    address = f"{request.get_host()}{request.get_full_path()}".encode()
-    return f"{PAGE_KEY_PREFIX}:{generation}:{hashlib.sha256(address).hexdigest()}"
+    """The page's key: generation, language and address.
+
+    The language is decided by the address (its /sr/ or /sr-latn/ prefix;
+    unprefixed pages are English, and a reader who prefers Serbian is
+    redirected before any view runs), so the address alone would do; the
+    language is in the key anyway, so that no rule change there can ever
+    serve one language's page to another.
+    """
+    address = f"{get_language()}|{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"{PAGE_KEY_PREFIX}:{generation}:{digest}"
 
 
 def _remember(key: str, entry: tuple) -> None:
@@ -141,7 +151,9 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if not seconds or request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         generation = current_generation()
-        etag = f'"{generation}"'
+        # Per language too: the same ETag can never validate another
+        # language's copy, whatever a cache does with Vary.
+        etag = f'"{generation}-{get_language()}"'
         if etag in parse_etags(request.headers.get("If-None-Match", "")):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag

@@ -20,6 +20,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import translation
 from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import BriefKind, Role
 from languages.names import name_in
@@ -32,13 +33,13 @@ FACET_SIZE = 12
 READING_LANGUAGE_LABELS = {"en": gettext_lazy("English"), "sr": gettext_lazy("Serbian")}
 ALL_FACETS = ("topic", "actor", "agreement", "author", "kind", "language", "year")
 LABELS = {
-    "topic": "Topic",
-    "actor": "Actor",
-    "agreement": "Agreement",
-    "author": "Author",
-    "kind": "Kind",
-    "language": "Language",
-    "year": "Year",
+    "topic": _("Topic"),
+    "actor": _("Actor"),
+    "agreement": _("Agreement"),
+    "author": _("Author"),
+    "kind": _("Kind"),
+    "language": _("Language"),
+    "year": _("Year"),
 }
 
 

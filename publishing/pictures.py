@@ -26,8 +26,10 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from actors.models import Actor, ActorKind, Agreement
 from actors.pictures import (
@@ -91,13 +93,13 @@ def graph_on(on: datetime.date) -> Graph:
 
 
 def long_date(day: datetime.date) -> str:
-    return format_date(day, "j F Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 _LINK_WORDS = {
-    LinkKind.MEMBERSHIP: "Member of",
-    LinkKind.AGREEMENT: "Agreement",
-    LinkKind.OFFICE: "Office",
+    LinkKind.MEMBERSHIP: gettext_lazy("Member of"),
+    LinkKind.AGREEMENT: gettext_lazy("Agreement"),
+    LinkKind.OFFICE: gettext_lazy("Office"),
 }
 
 
@@ -109,7 +111,7 @@ def _table_rows(graph: Graph) -> list[dict]:
             {
                 "source": graph.nodes[link.source],
                 "target": graph.nodes[link.target],
-                "kind": _LINK_WORDS[link.kind],
+                "kind": str(_LINK_WORDS[link.kind]),
                 "label": link.label,
                 "url": _agreement_url(link),
                 "since": link.since,
@@ -138,14 +140,16 @@ def _counted(graph: Graph) -> str:
         for kind in _LINK_WORDS
     }
     words = {
-        LinkKind.MEMBERSHIP: ("membership", "memberships"),
-        LinkKind.AGREEMENT: ("agreement link", "agreement links"),
-        LinkKind.OFFICE: ("office", "offices"),
+        LinkKind.MEMBERSHIP: lambda n: ngettext(
+            "%(count)d membership", "%(count)d memberships", n
+        ),
+        LinkKind.AGREEMENT: lambda n: ngettext(
+            "%(count)d agreement link", "%(count)d agreement links", n
+        ),
+        LinkKind.OFFICE: lambda n: ngettext("%(count)d office", "%(count)d offices", n),
     }
-    parts = [f"{n} {words[kind][n != 1]}" for kind, n in counts.items() if n] or [
-        "no links"
-    ]
-    return ", ".join(parts)
+    parts = [words[kind](n) % {"count": n} for kind, n in counts.items() if n]
+    return ", ".join(parts or [_("no links")])
 
 
 def render_network(
@@ -158,12 +162,23 @@ def render_network(
     open_table: bool = False,
 ) -> SafeString:
     picture = lay_out_network(graph, centre)
-    desc = (
-        f"{len(graph.nodes)} actors on {long_date(graph.on)}: {_counted(graph)}. "
-        "Each actor links to its page; the table lists every link."
-    )
+    desc = ngettext(
+        "%(actors)d actor on %(day)s: %(links)s. "
+        "Each actor links to its page; the table lists every link.",
+        "%(actors)d actors on %(day)s: %(links)s. "
+        "Each actor links to its page; the table lists every link.",
+        len(graph.nodes),
+    ) % {
+        "actors": len(graph.nodes),
+        "day": long_date(graph.on),
+        "links": _counted(graph),
+    }
     if graph.truncated:
-        desc += f" {graph.truncated} less connected actors are left out."
+        desc += " " + ngettext(
+            "%(count)d less connected actor is left out.",
+            "%(count)d less connected actors are left out.",
+            graph.truncated,
+        ) % {"count": graph.truncated}
     return mark_safe(  # rendered by the template engine, which escaped every name
         render_to_string(
             "actors/_network.html",
@@ -185,13 +200,19 @@ def render_timeline(
     timeline: Timeline, *, prefix: str, title: str, what: str
 ) -> SafeString:
     if timeline.items:
-        span = f"from {long_date(timeline.items[0].start)} to today"
-        desc = (
-            f"{what} {span}, on one time axis: {len(timeline.items)} dated "
-            "items. The list that follows gives each with its dates."
-        )
+        desc = ngettext(
+            "%(what)s from %(start)s to today, on one time axis: %(count)d dated "
+            "item. The list that follows gives each with its dates.",
+            "%(what)s from %(start)s to today, on one time axis: %(count)d dated "
+            "items. The list that follows gives each with its dates.",
+            len(timeline.items),
+        ) % {
+            "what": what,
+            "start": long_date(timeline.items[0].start),
+            "count": len(timeline.items),
+        }
     else:
-        desc = f"No dated {what.lower()} recorded."
+        desc = _("No dated %(what)s recorded.") % {"what": what.lower()}
     return mark_safe(
         render_to_string(
             "actors/_timeline.html",
@@ -216,8 +237,8 @@ def actor_pictures(actor_id: int, name: str, slug: str) -> str:
                 "timeline": render_timeline(
                     timeline,
                     prefix="actor-timeline",
-                    title=f"Timeline of {name}",
-                    what="Memberships, offices and agreements",
+                    title=_("Timeline of %(name)s") % {"name": name},
+                    what=_("Memberships, offices and agreements"),
                 )
                 if timeline.items or timeline.undated
                 else "",
@@ -225,8 +246,9 @@ def actor_pictures(actor_id: int, name: str, slug: str) -> str:
                     graph,
                     [actor_id],
                     prefix="actor-map",
-                    title=f"Alliance map around {name}",
-                    caption=f"Who {name} was linked to on {long_date(today)}",
+                    title=_("Alliance map around %(name)s") % {"name": name},
+                    caption=_("Who %(name)s was linked to on %(day)s")
+                    % {"name": name, "day": long_date(today)},
                 )
                 if graph.links
                 else "",
@@ -247,13 +269,19 @@ def agreement_pictures(agreement: Agreement, party_ids: list[int]) -> str:
         if on is not None:
             graph = graph_on(on).around(set(party_ids), NEIGHBOURHOOD_MAX_NODES)
             if graph.links:
-                when = "today" if on == today else f"on {long_date(on)}"
+                if on == today:
+                    caption = _("The parties and their links today")
+                else:
+                    caption = _("The parties and their links on %(day)s") % {
+                        "day": long_date(on)
+                    }
                 network = render_network(
                     graph,
                     party_ids,
                     prefix="agreement-map",
-                    title=f"Alliance map of the parties to {agreement.title}",
-                    caption=f"The parties and their links {when}",
+                    title=_("Alliance map of the parties to %(title)s")
+                    % {"title": agreement.title},
+                    caption=caption,
                 )
         return render_to_string(
             "actors/_agreement_pictures.html",
@@ -264,8 +292,8 @@ def agreement_pictures(agreement: Agreement, party_ids: list[int]) -> str:
                 "timeline": render_timeline(
                     timeline,
                     prefix="agreement-timeline",
-                    title=f"History of {agreement.title}",
-                    what="Its history",
+                    title=_("History of %(title)s") % {"title": agreement.title},
+                    what=_("Its history"),
                 )
                 if timeline.items or timeline.undated
                 else "",
@@ -284,7 +312,7 @@ def network_page(on: datetime.date, actor: Actor | None) -> dict:
         if actor is not None:
             shown = graph.around({actor.pk}, NEIGHBOURHOOD_MAX_NODES)
             centre = [actor.pk]
-            title = f"Alliance map around {actor.name}"
+            title = _("Alliance map around %(name)s") % {"name": actor.name}
         else:
             shown = graph.subgraph(set(graph.nodes), NETWORK_MAX_NODES)
             centre = [pk for pk in hubs(graph) if pk in shown.nodes] or [
@@ -292,7 +320,7 @@ def network_page(on: datetime.date, actor: Actor | None) -> dict:
                 for pk, node in shown.nodes.items()
                 if node.kind in (ActorKind.ORGANIZATION, ActorKind.MISSION)
             ]
-            title = "Alliance map"
+            title = _("Alliance map")
         network = ""
         if shown.links:
             network = render_network(
@@ -300,7 +328,7 @@ def network_page(on: datetime.date, actor: Actor | None) -> dict:
                 centre,
                 prefix="network-map",
                 title=title,
-                caption=f"Links on {long_date(on)}",
+                caption=_("Links on %(day)s") % {"day": long_date(on)},
                 open_table=True,
             )
         return {"network": network}
@@ -331,8 +359,10 @@ class NetworkForm(forms.Form):
     on = forms.DateField(
         required=False,
         input_formats=["%Y-%m-%d"],
-        label="Day",
-        error_messages={"invalid": "Write the day as YYYY-MM-DD, e.g. 2025-04-01."},
+        label=gettext_lazy("Day"),
+        error_messages={
+            "invalid": gettext_lazy("Write the day as YYYY-MM-DD, e.g. 2025-04-01.")
+        },
     )
     actor = forms.SlugField(required=False, max_length=200)
 
@@ -340,14 +370,14 @@ class NetworkForm(forms.Form):
         unknown = sorted(set(self.data) - set(self.fields))
         if unknown:
             raise ValidationError(
-                "Unknown in the address: %(names)s.",
+                _("Unknown in the address: %(names)s."),
                 params={"names": ", ".join(unknown)},
             )
         # A QueryDict answers a repeated key with its last value: say so instead.
         repeated = sorted(k for k in self.fields if len(self.data.getlist(k)) > 1)
         if repeated:
             raise ValidationError(
-                "Give each of these once: %(names)s.",
+                _("Give each of these once: %(names)s."),
                 params={"names": ", ".join(repeated)},
             )
         return super().clean()
@@ -356,7 +386,7 @@ class NetworkForm(forms.Form):
         on = self.cleaned_data["on"] or timezone.localdate()
         if not self.EARLIEST <= on <= self.LATEST:
             raise ValidationError(
-                "Choose a day between %(first)s and %(last)s.",
+                _("Choose a day between %(first)s and %(last)s."),
                 params={"first": self.EARLIEST, "last": self.LATEST},
             )
         return on
@@ -367,6 +397,6 @@ class NetworkForm(forms.Form):
             return None
         rows = _ACTOR_BY_SLUG(slug=slug)
         if not rows:
-            raise ValidationError("No actor has this address.")
+            raise ValidationError(_("No actor has this address."))
         pk, slug, name = rows[0]
         return Actor(id=pk, slug=slug, name=name)

@@ -23,8 +23,10 @@ from html import escape
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.timezone import now
+from django.utils.translation import gettext as _
 
 from briefs.models import PolicyArea
 from kernel.compiled import CompiledQuery
@@ -137,7 +139,7 @@ def render_rows(rows: Iterable[tuple]) -> str:
     """The page's `<li>`s (already escaped), or the empty-list line."""
     rows = list(rows)
     if not rows:
-        return "<li>No recommendation matches.</li>"
+        return "<li>{}</li>".format(escape(_("No recommendation matches.")))
     language = rendering_language()
     addressees = _addressees([row[0] for row in rows], language)
     # Each row's current status (one query for the page): a live fact beside
@@ -147,6 +149,11 @@ def render_rows(rows: Iterable[tuple]) -> str:
     # differs (and slugs need no escaping).
     brief_url = _url_pattern("briefs:detail")
     actor_url = _url_pattern("briefs:actor-detail")
+    # The interface's words, translated once per page.
+    addressed_to = escape(_("Addressed to"))
+    as_of = escape(_("as of"))
+    status_word = escape(_("Status:"))
+    of_brief = _("Recommendation %(order)s of %(link)s")
     parts = []
     for pk, order, title, body, area, slug, brief_title, written in rows:
         # A Serbian brief's text in the page's script (publishing/editions.py).
@@ -158,21 +165,27 @@ def render_rows(rows: Iterable[tuple]) -> str:
             f'<a href="{actor_url.format(actor_slug)}">{escape(name)}</a>'
             for actor_slug, name in addressees.get(pk, ())
         ]
-        to = f" · Addressed to {', '.join(links)}" if links else ""
+        to = f" · {addressed_to} {', '.join(links)}" if links else ""
         body_text = escape(Truncator(body).words(60, truncate=" …"))
         status, day = statuses.get(pk, (NOT_ASSESSED, None))
         since = (
-            f' <span class="meta">as of <time datetime="{day.isoformat()}">'
-            f"{day.isoformat()}</time></span>"
+            f' <span class="meta">{as_of} <time datetime="{day.isoformat()}">'
+            f"{date_format(day, 'DATE_FORMAT')}</time></span>"
             if day
             else ""
         )
         parts.append(
             f"\n      <li><h3>{escape(title)}</h3>\n"
             f"        <p>{body_text}</p>\n"
-            f'        <p class="tracker-status">Status: {badge(status)}{since}</p>\n'
+            '        <p class="tracker-status">'
+            f"{status_word} {badge(status)}{since}</p>\n"
             f'        <p class="meta">{escape(_AREAS.get(area, area))} · '
-            f'Recommendation {order} of <a href="{url}#recommendation-{order}">'
-            f"{escape(brief_title)}</a>{to}</p>\n      </li>"
+            + of_brief
+            % {
+                "order": order,
+                "link": f'<a href="{url}#recommendation-{order}">'
+                f"{escape(brief_title)}</a>",
+            }
+            + f"{to}</p>\n      </li>"
         )
     return "".join(parts)

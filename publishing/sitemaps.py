@@ -11,6 +11,7 @@ other canonical link on the site.
   sitemap asks search engines to send readers to a page: a superseded version
   is the text a correction fixed, and its content is the current page's
   almost word for word. Readers reach them from the current page's history.
+- Each page in each public language, with its alternates (hreflang).
 - People and topics are listed only while a public edition references them,
   like their pages; actors and agreements are reference records with pages of
   their own and are always listed.
@@ -26,11 +27,30 @@ from django.urls import reverse
 
 from actors.models import Actor, Agreement
 from briefs.models import Person, Topic
+from languages.codes import public_language
 from publishing.models import Edition, EditionCredit
 
 
 class SiteSitemap(Sitemap):
-    """Builds locations from SITE_URL rather than the Sites framework."""
+    """Builds locations from SITE_URL rather than the Sites framework.
+
+    Every page is listed in each public language (English unprefixed, /sr/,
+    /sr-latn/), each entry with its hreflang alternates and x-default (the
+    English address), as languages.alternates.alternates gives them on the page.
+    """
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_urls(self, *args, **kwargs) -> list[dict]:
+        urls = super().get_urls(*args, **kwargs)
+        # hreflang is the BCP 47 tag (sr-Cyrl, sr-Latn), not Django's code.
+        for url in urls:
+            for alternate in url["alternates"]:
+                if alternate["lang_code"] != "x-default":
+                    alternate["lang_code"] = public_language(alternate["lang_code"]).tag
+        return urls
 
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.SITE_URL).scheme or "https"

@@ -34,6 +34,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from briefs.models import (
     Assessment,
@@ -41,6 +44,17 @@ from briefs.models import (
     ImplementationStatus,
 )
 from publishing.models import Edition, EditionRecommendation
+
+# Words used inside f-strings below, where makemessages (xgettext) cannot
+# see them: listed here so that they reach the catalogue.
+_IN_F_STRINGS = (
+    gettext_noop("Status since publication:"),
+    gettext_noop("Evidence:"),
+    gettext_noop("as of"),
+    gettext_noop("Assessments, newest first"),
+    gettext_noop("Scorecard of this brief"),
+)
+
 
 NOT_ASSESSED = ImplementationStatus.NOT_ASSESSED
 STATUS_LABELS: dict[str, str] = dict(ImplementationStatus.choices)
@@ -170,7 +184,9 @@ def histories(
 
 
 def _date(day: datetime.date) -> str:
-    return f'<time datetime="{day.isoformat()}">{day.day} {day:%B %Y}</time>'
+    return (
+        f'<time datetime="{day.isoformat()}">{date_format(day, "DATE_FORMAT")}</time>'
+    )
 
 
 def badge(status: str) -> str:
@@ -186,8 +202,8 @@ def history_html(history: list[dict]) -> str:
     """A recommendation's status and dated history, with evidence links."""
     if not history:
         return (
-            '<div class="tracker"><p class="tracker-status">Status since '
-            f"publication: {badge(NOT_ASSESSED)}</p></div>"
+            '<div class="tracker"><p class="tracker-status">'
+            f"{escape(_('Status since publication:'))} {badge(NOT_ASSESSED)}</p></div>"
         )
     current = history[0]
     items = []
@@ -201,15 +217,15 @@ def history_html(history: list[dict]) -> str:
             f"<li>{_date(a['assessed_on'])}: "
             f"<strong>{escape(STATUS_LABELS.get(a['status'], a['status']))}</strong>. "
             f"{escape(a['justification'])}"
-            f'<br><span class="evidence">Evidence: {links}</span></li>'
+            f'<br><span class="evidence">{escape(_("Evidence:"))} {links}</span></li>'
         )
     return (
-        '<div class="tracker"><p class="tracker-status">Status since publication: '
-        f"{badge(current['status'])} "
-        f'<span class="meta">as of {_date(current["assessed_on"])}</span></p>'
-        '<ol class="tracker-history" aria-label="Assessments, newest first">'
-        + "".join(items)
-        + "</ol></div>"
+        '<div class="tracker"><p class="tracker-status">'
+        f"{escape(_('Status since publication:'))} {badge(current['status'])} "
+        f'<span class="meta">{escape(_("as of"))} {_date(current["assessed_on"])}'
+        "</span></p>"
+        '<ol class="tracker-history" aria-label="'
+        f'{escape(_("Assessments, newest first"))}">' + "".join(items) + "</ol></div>"
     )
 
 
@@ -221,10 +237,13 @@ def summary_html(statuses: list[str], slug: str) -> str:
         if counts[s]
     )
     url = escape(reverse("briefs:recommendation-list") + f"?brief={slug}")
+    intro = _(
+        "Follow-up since publication (assessed by the editors, updated as "
+        "evidence appears):"
+    )
     return (
-        '<p class="tracker-summary">Follow-up since publication (assessed by the '
-        f'editors, updated as evidence appears): {parts}. <a href="{url}">'
-        "Scorecard of this brief</a>.</p>"
+        f'<p class="tracker-summary">{escape(intro)} {parts}. <a href="{url}">'
+        f"{escape(_('Scorecard of this brief'))}</a>.</p>"
     )
 
 

@@ -51,7 +51,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, View
 
 from actors.filters import TOO_BROAD, ActorFilter, AgreementFilter
@@ -73,6 +76,7 @@ from briefs.models import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
+from languages.alternates import Alternate, fill_page_links
 from languages.codes import PUBLIC_LANGUAGES
 from languages.names import name_in
 from publishing.citations import (
@@ -244,7 +248,7 @@ class BriefListView(FilteredListView):
     template_name = "briefs/brief_list.html"
     paginate_by = LIST_PAGE_SIZE
     filterset_class = BriefFilter
-    page_title = "Briefs"
+    page_title = gettext_lazy("Briefs")
     preparing = False
 
     def base_queryset(self) -> QuerySet[Edition]:
@@ -304,9 +308,11 @@ class BriefListView(FilteredListView):
             for value in self.request.GET.getlist(name)
         ]
         context["meta"] = {
-            "title": "Briefs",
-            "description": "All published briefs, newest first, by topic, actor, "
-            "agreement, author, kind, language and year.",
+            "title": _("Briefs"),
+            "description": _(
+                "All published briefs, newest first, by topic, actor, "
+                "agreement, author, kind, language and year."
+            ),
         }
         return context
 
@@ -324,12 +330,18 @@ def page_shell(template: str, context: dict, markers: list[str]) -> list[str]:
     is rendered once and reused; a request only joins strings. With DEBUG on
     it is rendered every time, so template edits show at once. The template
     must therefore not depend on the request (it is rendered without one),
-    only on the active language: one shell per template and language.
+    only on the active language: one shell per template and language. The
+    page's links to its counterparts in the other languages are markers
+    (`language_shell`) that languages.alternates.fill_page_links replaces
+    per request.
     """
     key = (template, rendering_language())
     if key in _shells and not settings.DEBUG:
         return _shells[key]
-    rest = render_to_string(template, {**context, "publisher": settings.PUBLISHER})
+    rest = render_to_string(
+        template,
+        {**context, "publisher": settings.PUBLISHER, "language_shell": True},
+    )
     parts = []
     for marker in markers:
         before, rest = rest.split(marker)
@@ -390,7 +402,9 @@ class BriefDetailView(View):
         article_html = with_tracker(
             article_html, brief_id=brief_id, slug=kwargs["slug"]
         )
-        return edition_page(head_html, article_html, related_items(load_json(related)))
+        return edition_page(
+            head_html, article_html, related_items(load_json(related)), request=request
+        )
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
         """A withdrawn brief answers 410 with its notice; an old slug answers 301."""
@@ -441,8 +455,8 @@ def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
                 )
             ],
             "meta": {
-                "title": f"Withdrawn: {edition.title}",
-                "description": "This brief has been withdrawn.",
+                "title": _("Withdrawn: %(title)s") % {"title": edition.title},
+                "description": _("This brief has been withdrawn."),
                 "robots": "noindex",
             },
         },
@@ -503,7 +517,11 @@ class PersonDetailView(DetailView):
         context["json_ld"] = json_ld(data)
         context["meta"] = {
             "title": person.name,
-            "description": (person.bio[:200] if person.bio else f"Briefs by {person}."),
+            "description": (
+                person.bio[:200]
+                if person.bio
+                else _("Briefs by %(name)s.") % {"name": person}
+            ),
             "type": "profile",
         }
         return context
@@ -544,7 +562,7 @@ class ActorListView(FilteredListView):
     template_name = "actors/actor_list.html"
     paginate_by = 100
     filterset_class = ActorFilter
-    page_title = "Actors"
+    page_title = gettext_lazy("Actors")
 
     def base_queryset(self) -> QuerySet[Actor]:
         # The public editions that discuss each actor (confirmed links only:
@@ -575,9 +593,10 @@ class ActorListView(FilteredListView):
         for actor in context["object_list"]:  # never saved
             actor.name = actor.name_in(language)
         context["meta"] = {
-            "title": "Actors",
-            "description": "States, organizations, missions and people that "
-            "the briefs discuss.",
+            "title": _("Actors"),
+            "description": _(
+                "States, organizations, missions and people that the briefs discuss."
+            ),
         }
         return context
 
@@ -602,23 +621,22 @@ class ActorDetailView(View):
         before_pictures, before_briefs, before_recommendations, rest = (
             actor.rendered_parts
         )
-        return HttpResponse(
-            "".join(
-                (
-                    head,
-                    actor.rendered_head,
-                    content,
-                    before_pictures,
-                    actor_pictures(actor.pk, actor.name, actor.slug),
-                    before_briefs,
-                    actor_brief_cards(actor.pk),
-                    before_recommendations,
-                    actor_recommendation_items(actor.pk),
-                    rest,
-                    tail,
-                )
+        page = "".join(
+            (
+                head,
+                actor.rendered_head,
+                content,
+                before_pictures,
+                actor_pictures(actor.pk, actor.name, actor.slug),
+                before_briefs,
+                actor_brief_cards(actor.pk),
+                before_recommendations,
+                actor_recommendation_items(actor.pk),
+                rest,
+                tail,
             )
         )
+        return HttpResponse(fill_page_links(page, request))
 
 
 @public_page
@@ -629,15 +647,21 @@ def alliance_network(request: HttpRequest) -> HttpResponse:
     (publishing/pictures.py); a bad address is a 400 that says why.
     """
     form = NetworkForm(request.GET)
-    context: dict = {"form": form, "meta": {"title": "Alliance map"}}
+    context: dict = {"form": form, "meta": {"title": _("Alliance map")}}
     if not form.is_valid():
         return render(request, "actors/network.html", context, status=400)
     on, actor = form.cleaned_data["on"], form.cleaned_data["actor"]
     context.update(network_page(on, actor), on=on, actor=actor)
     context["meta"] = {
-        "title": f"Alliance map around {actor.name}" if actor else "Alliance map",
-        "description": "Actors linked by memberships, agreements and offices "
-        f"on {on:%Y-%m-%d}.",
+        "title": (
+            _("Alliance map around %(name)s") % {"name": actor.name}
+            if actor
+            else _("Alliance map")
+        ),
+        "description": _(
+            "Actors linked by memberships, agreements and offices on %(day)s."
+        )
+        % {"day": date_format(on)},
     }
     return render(request, "actors/network.html", context)
 
@@ -647,7 +671,7 @@ class AgreementListView(FilteredListView):
     template_name = "actors/agreement_list.html"
     paginate_by = 50
     filterset_class = AgreementFilter
-    page_title = "Agreements"
+    page_title = gettext_lazy("Agreements")
 
     def base_queryset(self) -> QuerySet[Agreement]:
         return Agreement.objects.prefetch_related(
@@ -662,9 +686,11 @@ class AgreementListView(FilteredListView):
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
         context["meta"] = {
-            "title": "Agreements",
-            "description": "Treaties, declarations and cooperation plans between "
-            "the actors the briefs discuss.",
+            "title": _("Agreements"),
+            "description": _(
+                "Treaties, declarations and cooperation plans between "
+                "the actors the briefs discuss."
+            ),
         }
         return context
 
@@ -732,7 +758,9 @@ class AgreementDetailView(DetailView):
         if cards:
             middle = "".join(card for (card,) in cards)
         else:
-            middle = "<p>No published brief discusses this agreement yet.</p>"
+            middle = "<p>{}</p>".format(
+                _("No published brief discusses this agreement yet.")
+            )
         return HttpResponse(before + middle + after)
 
     def prepare(
@@ -835,7 +863,7 @@ class RecommendationListView(FilteredListView):
 
     template_name = "briefs/recommendation_list.html"
     filterset_class = RecommendationFilter
-    page_title = "Recommendations"
+    page_title = gettext_lazy("Recommendations")
     preparing = False
     paginate_by = PAGE_SIZE
 
@@ -905,7 +933,7 @@ class RecommendationListView(FilteredListView):
             facets=[
                 Facet(
                     "addressee",
-                    "Addressed to",
+                    _("Addressed to"),
                     [
                         FacetValue(k, name_in(language, text, sr, cyrl), n)
                         for k, text, sr, cyrl, n in addressee_rows
@@ -913,12 +941,12 @@ class RecommendationListView(FilteredListView):
                 ),
                 Facet(
                     "policy_area",
-                    "Policy area",
+                    _("Policy area"),
                     [FacetValue(k, areas.get(k, k), n) for k, n in area_rows],
                 ),
                 Facet(
                     "status",
-                    "Status",
+                    _("Status"),
                     [FacetValue(k, label, n) for k, label, n in card if n],
                 ),
             ],
@@ -927,9 +955,11 @@ class RecommendationListView(FilteredListView):
             lambda name, key: toggle_link(params, name, key)
         ).facets
         context["meta"] = {
-            "title": "Recommendations",
-            "description": "Every recommendation in the published briefs, by "
-            "addressee, policy area and status.",
+            "title": _("Recommendations"),
+            "description": _(
+                "Every recommendation in the published briefs, by "
+                "addressee, policy area and status."
+            ),
         }
         return context
 
@@ -938,7 +968,9 @@ class RecommendationListView(FilteredListView):
         data = self.filterset.form.cleaned_data
         names = [actor.name for actor in data.get("addressee") or []]
         names += [edition.title for edition in data.get("brief") or []]
-        return "Scorecard: " + "; ".join(names) if names else "Scorecard"
+        if not names:
+            return _("Scorecard")
+        return _("Scorecard: %(names)s") % {"names": "; ".join(names)}
 
 
 def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
@@ -1087,11 +1119,21 @@ def load_json(value: object) -> object:
     return json.loads(value) if isinstance(value, str) else value
 
 
-def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpResponse:
-    """A brief page: the page shell around an edition's stored parts."""
+def edition_page(
+    head_html: str,
+    article_html: str,
+    related: list[str],
+    *,
+    request: HttpRequest,
+    alternates: list[Alternate] | None = None,
+) -> HttpResponse:
+    """A brief page: the page shell around an edition's stored parts.
+
+    `alternates` are the page's counterparts in the other languages
+    (languages.alternates.alternates; by default the same address in each).
+    """
     head, article, related_mark, tail = brief_page_shell()
-    return HttpResponse(
-        "".join(
+    page = "".join(
             (
                 head,
                 head_html,
@@ -1102,7 +1144,7 @@ def edition_page(head_html: str, article_html: str, related: list[str]) -> HttpR
                 tail,
             )
         )  # fmt: skip
-    )
+    return HttpResponse(fill_page_links(page, request, alternates))
 
 
 def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
@@ -1154,7 +1196,7 @@ def edition_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if current is not None and number == current.number:
         return HttpResponseRedirect(reverse("briefs:detail", kwargs={"slug": slug}))
     edition = _public_old_edition(slug, number, "head_html", "article_html")
-    return edition_page(edition.head_html, edition.article_html, [])
+    return edition_page(edition.head_html, edition.article_html, [], request=request)
 
 
 def _edition_citation_response(

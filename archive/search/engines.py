@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import OperationalError, connections, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from archive.search.indexes import Document, SearchIndex
 from archive.search.query import InvalidQuery, Query, Term
@@ -47,7 +48,9 @@ def time_limit_ms() -> int:
     return int(getattr(settings, "SEARCH_TIME_LIMIT_MS", TIME_LIMIT_MS))
 
 
-_TOO_BROAD = "This search is too broad to answer quickly; add or change words."
+_TOO_BROAD = gettext_lazy(
+    "This search is too broad to answer quickly; add or change words."
+)
 
 
 class Engine:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from archive.search.text import fold
 
 # The one limit on search text, for the site's search page, every API `q`
@@ -72,7 +74,8 @@ def parse_query(raw: str | None) -> Query:
     text = text.strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise InvalidQuery(
-            f"Search queries are limited to {MAX_QUERY_LENGTH} characters."
+            _("Search queries are limited to %(limit)d characters.")
+            % {"limit": MAX_QUERY_LENGTH}
         )
     groups: list[list[Term]] = []
     excluded: list[Term] = []
@@ -92,7 +95,10 @@ def parse_query(raw: str | None) -> Query:
             continue
         count += 1
         if count > MAX_TERMS:
-            raise InvalidQuery(f"Search for at most {MAX_TERMS} words or phrases.")
+            raise InvalidQuery(
+                _("Search for at most %(limit)d words or phrases.")
+                % {"limit": MAX_TERMS}
+            )
         if negated:
             if not join_next:  # "a OR -b" cannot be expressed on FTS5; drop it
                 excluded.append(term)

@@ -956,4 +956,5 @@ def test_a_change_in_another_process_reaches_cached_pages_within_the_recheck(
     cache.set(pagecache.GENERATION_KEY, ("from-elsewhere", None), timeout=None)
     assert client.get("/briefs/")["ETag"] == etag
     settings.PAGE_CACHE_RECHECK_SECONDS = 0
-    assert client.get("/briefs/")["ETag"] == '"from-elsewhere"'
+    # The ETag is the generation and the page's language.
+    assert client.get("/briefs/")["ETag"] == '"from-elsewhere-en"'

@@ -1,0 +1,120 @@
+"""Addresses of one page in each public language, and how a reader chooses one.
+
+`alternates(path)` is the one place that answers "where is this page in
+English, in Serbian Cyrillic, in Serbian Latin?": the `<link rel="alternate"
+hreflang>` set, the sitemap's alternates and the language switcher all read
+it. By default a page's other languages are the same address with the
+language prefix changed (`translate_url`); a view whose page has a better
+counterpart in another language (a brief translated into another brief)
+passes `paths` and puts the result in its context as `alternates`, which
+overrides the default the context processor gives every page.
+"""
+
+from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+from languages.codes import ENGLISH, PUBLIC_LANGUAGES
+
+X_DEFAULT = "x-default"
+
+
+class Alternate(NamedTuple):
+    hreflang: str  # BCP 47 tag (en, sr-Cyrl, sr-Latn) or "x-default"
+    url: str  # absolute, under SITE_URL
+
+
+def language_path(path: str, code: str) -> str:
+    """`path` (a page of the site, in any language) as it reads in language `code`.
+
+    Addresses outside the prefixed site (API, admin, an unknown path) come back
+    unchanged.
+    """
+    with translation.override(translation.get_language_from_path(path) or ENGLISH):
+        return translate_url(path, code)
+
+
+def alternates(path: str, paths: dict[str, str] | None = None) -> list[Alternate]:
+    """Every public language's address of the page at `path`, then x-default.
+
+    Empty for an address that is not a page of the prefixed site.
+
+    `paths` maps a language code to the path of that language's counterpart
+    when it is not simply `path` with another prefix. x-default is the English
+    address: the unprefixed site is what a reader with no language gets.
+    """
+    paths = paths or {}
+    found = [
+        Alternate(
+            language.tag,
+            settings.SITE_URL + (paths.get(code) or language_path(path, code)),
+        )
+        for code, language in PUBLIC_LANGUAGES.items()
+    ]
+    if len({alternate.url for alternate in found}) == 1:
+        return []  # not a page of the prefixed site (admin, API, unknown address)
+    return [*found, Alternate(X_DEFAULT, found[0].url)]
+
+
+# Stand for the two per-page parts in a page shell (see templatetags).
+ALTERNATES_MARK = "\x00alternates\x00"
+SWITCHER_MARK = "\x00switcher\x00"
+
+
+def alternate_links_html(found: list[Alternate]) -> SafeString:
+    """`<link rel="alternate" hreflang>` for each alternate."""
+    return format_html_join(
+        "\n  ",
+        '<link rel="alternate" hreflang="{}" href="{}">',
+        ((alternate.hreflang, alternate.url) for alternate in found),
+    )
+
+
+def switcher_links(found: list[Alternate], query: str = "") -> list[dict]:
+    """The switcher's links: each language's counterpart, through choose_language.
+
+    Each link remembers the choice (the language cookie) and redirects to
+    the counterpart, keeping the query string (a search, a filter).
+    """
+    by_tag = dict(found)
+    current = translation.get_language()
+    links = []
+    for code, language in PUBLIC_LANGUAGES.items():
+        if language.tag not in by_tag:
+            continue
+        target = urlsplit(by_tag[language.tag]).path + (f"?{query}" if query else "")
+        href = reverse("choose-language", args=[code])
+        links.append(
+            {
+                "language": language,
+                "target": target,
+                "href": f"{href}?{urlencode({'next': target})}",
+                "current": code == current,
+            }
+        )
+    return links
+
+
+def switcher_html(found: list[Alternate], query: str = "") -> SafeString:
+    return render_to_string(
+        "includes/_language_switcher.html", {"links": switcher_links(found, query)}
+    )
+
+
+def fill_page_links(
+    page: str, request: HttpRequest, found: list[Alternate] | None = None
+) -> str:
+    """A prepared page with its shell's markers replaced for this request."""
+    if found is None:
+        found = alternates(request.path)
+    query = request.META.get("QUERY_STRING", "")
+    return page.replace(ALTERNATES_MARK, alternate_links_html(found)).replace(
+        SWITCHER_MARK, switcher_html(found, query)
+    )
