@@ -12,6 +12,7 @@ from actors.models import (
     Membership,
     Office,
 )
+from languages.admin import SerbianNameAdmin
 
 
 class ActorAliasInline(admin.TabularInline):
@@ -54,10 +55,10 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Actor)
-class ActorAdmin(admin.ModelAdmin):
+class ActorAdmin(SerbianNameAdmin):
     list_display = ["name", "kind", "iso_code", "alias_count", "updated_at"]
     list_filter = ["kind"]
-    search_fields = ["name", "slug", "iso_code", "aliases__alias"]
+    search_fields = ["name", "name_sr", "slug", "iso_code", "aliases__alias"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ActorAliasInline, MembershipInline, OfficeInline, IndicatorInline]
     fields = ["name", "slug", "kind", "iso_code", "description", "status_note"]
@@ -117,7 +118,7 @@ class AgreementSourceInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
+class AgreementAdmin(SerbianNameAdmin):
     list_display = [
         "title",
         "kind",
@@ -128,7 +129,7 @@ class AgreementAdmin(admin.ModelAdmin):
         "party_names",
     ]
     list_filter = ["kind", "status", "mutual_defense"]
-    search_fields = ["title", "slug", "summary", "parties__actor__name"]
+    search_fields = ["title", "name_sr", "slug", "summary", "parties__actor__name"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "signed_on"
     inlines = [AgreementPartyInline, AgreementSourceInline]

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 brief_imported = Signal()
 
 
-PreviewRenderer = Callable[["HttpRequest", "Brief"], "HttpResponse"]
+# (request, brief, **options): options are `script` (the script a Serbian
+# preview is shown in) and `unsaved` (the form's text it shows, not saved).
+PreviewRenderer = Callable[..., "HttpResponse"]
 _preview: dict[str, PreviewRenderer] = {}
 
 
@@ -43,13 +45,15 @@ def provide_preview(renderer: PreviewRenderer) -> None:
     _preview["renderer"] = renderer
 
 
-def render_preview(request: "HttpRequest", brief: "Brief") -> "HttpResponse":
+def render_preview(
+    request: "HttpRequest", brief: "Brief", **options: object
+) -> "HttpResponse":
     """The brief rendered by the registered renderer (publishing's)."""
     try:
         renderer = _preview["renderer"]
     except KeyError:
         raise LookupError("no preview renderer: is publishing installed?") from None
-    return renderer(request, brief)
+    return renderer(request, brief, **options)
 
 
 class PublicRecord(Protocol):
@@ -64,6 +68,14 @@ class PublicRecord(Protocol):
     def trashed(self, *, brief: "Brief", trashed: bool) -> None: ...
 
     def renamed(self, *, brief: "Brief") -> None: ...
+
+    # Read-only questions editorial asks of the public record (a translation's
+    # default version, the dashboard, the pre-publish checks).
+    def current_numbers(self, brief_ids: list[int]) -> dict[int, int]: ...
+
+    def stale_translations(self) -> list: ...
+
+    def newer_original(self, *, original_id: int, made_from: int | None) -> object: ...
 
 
 _keeper: list[PublicRecord] = []

@@ -174,6 +174,15 @@ class Language(models.TextChoices):
     SERBIAN_CYRILLIC = "sr-Cyrl", _("Serbian (Cyrillic)")
 
 
+def base_language(language: str) -> str:
+    """The language of a brief's `language`, its script aside ("sr-Cyrl" → "sr").
+
+    Serbian in Cyrillic and in Latin is one text in two scripts (served in
+    both), never a translation of each other.
+    """
+    return language.split("-")[0].lower()
+
+
 class Licence(models.TextChoices):
     CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
     CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
@@ -299,6 +308,30 @@ class Brief(models.Model):
         related_name="working_copies",
         verbose_name="correction of",
     )
+    # A translation names the brief it translates and the version (edition
+    # number) of it that it was made from: when the original is corrected
+    # past that version, the translation is stale (publishing/translations.py
+    # tells the readers and the editors). PROTECT: purging an original would
+    # leave its translations claiming a source nobody can read; unlink or
+    # purge them first.
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name="translation of",
+        help_text="The brief this one translates (in another language; "
+        "itself no translation). Credit the translator under contributors.",
+    )
+    translated_from_number = models.PositiveSmallIntegerField(
+        "made from version",
+        null=True,
+        blank=True,
+        help_text="The version of the original this translation renders. Left "
+        "empty, it is the original's current public version. Raise it when the "
+        "translation is brought up to a correction of the original.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -336,6 +369,22 @@ class Brief(models.Model):
                 | ~Q(status__in=[Status.PUBLISHED, Status.WITHDRAWN]),
                 name="brief_working_copy_never_public",
             ),
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=True)
+                | ~Q(translation_of=models.F("id")),
+                name="brief_not_translation_of_itself",
+            ),
+            # A translation always says which version it was made from; a
+            # brief that translates nothing has no such number.
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=True, translated_from_number=None)
+                | Q(
+                    translation_of__isnull=False,
+                    translated_from_number__isnull=False,
+                    translated_from_number__gte=1,
+                ),
+                name="brief_translation_has_version",
+            ),
         ]
         # Checked by editorial/workflow.py on every transition, whatever the caller.
         permissions = [
@@ -368,6 +417,78 @@ class Brief(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("briefs:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        super().clean()
+        self.clean_translation()
+
+    def clean_translation(self) -> None:
+        """A translation links a live original in another language, one level deep.
+
+        Fills in the version it was made from, when none is given, with the
+        original's current public version (1 for an original not public
+        yet: its first edition is what is being translated).
+        """
+        if self.translation_of_id is None:
+            if self.translated_from_number is not None:
+                raise ValidationError(
+                    {"translated_from_number": "Only a translation has this number."}
+                )
+            return
+        original = self.translation_of
+        own = self.draft_of_id or self.pk
+        if original.pk in {self.pk, self.draft_of_id}:
+            raise ValidationError(
+                {"translation_of": "A brief cannot be a translation of itself."}
+            )
+        if original.draft_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": "Link the published brief, not a correction "
+                    "draft of it."
+                }
+            )
+        if original.translation_of_id is not None:
+            raise ValidationError(
+                {
+                    "translation_of": f"“{original}” is itself a translation: link "
+                    "the brief it translates."
+                }
+            )
+        if base_language(original.language) == base_language(self.language):
+            raise ValidationError(
+                {
+                    "translation_of": "A translation is in another language than its "
+                    f"original ({original.get_language_display()})."
+                }
+            )
+        siblings = Brief.objects.filter(
+            translation_of=original, draft_of__isnull=True
+        ).exclude(pk__in=[pk for pk in (own,) if pk is not None])
+        for sibling in siblings.only("title", "language"):
+            if base_language(sibling.language) == base_language(self.language):
+                raise ValidationError(
+                    {
+                        "translation_of": f"“{original}” has a translation into "
+                        f"this language already: “{sibling.title}”."
+                    }
+                )
+        if own is not None and Brief.objects.filter(translation_of=own).exists():
+            raise ValidationError(
+                {
+                    "translation_of": "This brief has translations of its own, so it "
+                    "cannot be a translation."
+                }
+            )
+        if self.translated_from_number is None:
+            from briefs.hooks import public_record
+
+            numbers = public_record().current_numbers([original.pk])
+            self.translated_from_number = numbers.get(original.pk, 1)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.translation_of_id is not None
 
     @property
     def is_public(self) -> bool:

@@ -55,6 +55,7 @@ ACTORS: list[dict] = [
     {
         "slug": "serbia",
         "name": "Serbia",
+        "name_sr": "Србија",
         "kind": ActorKind.STATE,
         "iso_code": "RS",
         "description": (
@@ -81,6 +82,7 @@ ACTORS: list[dict] = [
     {
         "slug": "hungary",
         "name": "Hungary",
+        "name_sr": "Мађарска",
         "kind": ActorKind.STATE,
         "iso_code": "HU",
         "description": "Central European state, a member of the EU and of NATO.",
@@ -102,6 +104,7 @@ ACTORS: list[dict] = [
     {
         "slug": "kosovo",
         "name": "Kosovo",
+        "name_sr": "Косово",
         "kind": ActorKind.DISPUTED_STATE,
         # XK is a user-assigned code (not an official ISO 3166 one) that the EU,
         # IMF and others use for Kosovo.
@@ -131,6 +134,7 @@ ACTORS: list[dict] = [
     {
         "slug": "albania",
         "name": "Albania",
+        "name_sr": "Албанија",
         "kind": ActorKind.STATE,
         "iso_code": "AL",
         "description": (
@@ -153,6 +157,7 @@ ACTORS: list[dict] = [
     {
         "slug": "croatia",
         "name": "Croatia",
+        "name_sr": "Хрватска",
         "kind": ActorKind.STATE,
         "iso_code": "HR",
         "description": "Adriatic state, a member of NATO and of the EU.",
@@ -173,6 +178,7 @@ ACTORS: list[dict] = [
     {
         "slug": "bosnia-and-herzegovina",
         "name": "Bosnia and Herzegovina",
+        "name_sr": "Босна и Херцеговина",
         "kind": ActorKind.STATE,
         "iso_code": "BA",
         "description": (
@@ -195,6 +201,7 @@ ACTORS: list[dict] = [
     {
         "slug": "montenegro",
         "name": "Montenegro",
+        "name_sr": "Црна Гора",
         "kind": ActorKind.STATE,
         "iso_code": "ME",
         "description": (
@@ -213,6 +220,7 @@ ACTORS: list[dict] = [
     {
         "slug": "north-macedonia",
         "name": "North Macedonia",
+        "name_sr": "Северна Македонија",
         "kind": ActorKind.STATE,
         "iso_code": "MK",
         "description": (
@@ -232,6 +240,7 @@ ACTORS: list[dict] = [
     {
         "slug": "bulgaria",
         "name": "Bulgaria",
+        "name_sr": "Бугарска",
         "kind": ActorKind.STATE,
         "iso_code": "BG",
         "description": "Black Sea state, a member of NATO and of the EU.",
@@ -240,6 +249,7 @@ ACTORS: list[dict] = [
     {
         "slug": "romania",
         "name": "Romania",
+        "name_sr": "Румунија",
         "kind": ActorKind.STATE,
         "iso_code": "RO",
         "description": "Black Sea state, a member of NATO and of the EU.",
@@ -248,6 +258,7 @@ ACTORS: list[dict] = [
     {
         "slug": "russia",
         "name": "Russia",
+        "name_sr": "Русија",
         "kind": ActorKind.STATE,
         "iso_code": "RU",
         "description": (
@@ -271,6 +282,7 @@ ACTORS: list[dict] = [
     {
         "slug": "china",
         "name": "China",
+        "name_sr": "Кина",
         "kind": ActorKind.STATE,
         "iso_code": "CN",
         "description": (
@@ -285,6 +297,7 @@ ACTORS: list[dict] = [
     {
         "slug": "france",
         "name": "France",
+        "name_sr": "Француска",
         "kind": ActorKind.STATE,
         "iso_code": "FR",
         "description": (
@@ -297,6 +310,7 @@ ACTORS: list[dict] = [
     {
         "slug": "united-states",
         "name": "United States",
+        "name_sr": "Сједињене Америчке Државе",
         "kind": ActorKind.STATE,
         "iso_code": "US",
         "description": (
@@ -316,6 +330,7 @@ ACTORS: list[dict] = [
     {
         "slug": "nato",
         "name": "NATO",
+        "name_sr": "НАТО",
         "kind": ActorKind.ORGANIZATION,
         "description": (
             "The North Atlantic Treaty Organization, a collective-defence "
@@ -327,6 +342,7 @@ ACTORS: list[dict] = [
     {
         "slug": "eu",
         "name": "European Union",
+        "name_sr": "Европска унија",
         "kind": ActorKind.ORGANIZATION,
         "description": (
             "Political and economic union of European states; most Western "
@@ -344,6 +360,7 @@ ACTORS: list[dict] = [
     {
         "slug": "kfor",
         "name": "KFOR",
+        "name_sr": "КФОР",
         "kind": ActorKind.MISSION,
         "description": (
             "The NATO-led Kosovo Force, deployed since 1999 under UN Security "
@@ -357,6 +374,7 @@ ACTORS: list[dict] = [
     {
         "slug": "eufor",
         "name": "EUFOR",
+        "name_sr": "ЕУФОР",
         "kind": ActorKind.MISSION,
         "description": (
             "EU-led military operation in Bosnia and Herzegovina (Operation "
@@ -368,6 +386,7 @@ ACTORS: list[dict] = [
     {
         "slug": "osce",
         "name": "OSCE",
+        "name_sr": "ОЕБС",
         "kind": ActorKind.ORGANIZATION,
         "description": (
             "The Organization for Security and Co-operation in Europe, a "
@@ -382,6 +401,7 @@ ACTORS: list[dict] = [
     {
         "slug": "un",
         "name": "United Nations",
+        "name_sr": "Уједињене нације",
         "kind": ActorKind.ORGANIZATION,
         "description": "The United Nations, founded in 1945.",
         "aliases": ["United Nations", "Ujedinjene nacije", "Уједињене нације"],
@@ -391,6 +411,7 @@ ACTORS: list[dict] = [
     {
         "slug": "republika-srpska",
         "name": "Republika Srpska",
+        "name_sr": "Република Српска",
         "kind": ActorKind.SUBNATIONAL,
         "description": (
             "One of the two entities of Bosnia and Herzegovina, with a Serb majority."
@@ -413,6 +434,7 @@ ACTORS: list[dict] = [
     {
         "slug": "viktor-orban",
         "name": "Viktor Orbán",
+        "name_sr": "Виктор Орбан",
         "kind": ActorKind.PERSON,
         "description": "Hungarian politician, Prime Minister of Hungary since 2010.",
         "aliases": [
@@ -495,6 +517,7 @@ ACTORS: list[dict] = [
     {
         "slug": "john-bolton",
         "name": "John Bolton",
+        "name_sr": "Џон Болтон",
         "kind": ActorKind.PERSON,
         "description": (
             "American diplomat, US National Security Advisor in 2018–2019 and "
@@ -525,6 +548,7 @@ ACTORS: list[dict] = [
     {
         "slug": "pirro-vengu",
         "name": "Pirro Vengu",
+        "name_sr": "Пиро Венгу",
         "kind": ActorKind.PERSON,
         "description": (
             "Albanian politician; Albania's Minister of Defence when the 2025 "
@@ -545,6 +569,7 @@ ACTORS: list[dict] = [
     {
         "slug": "ejup-maqedonci",
         "name": "Ejup Maqedonci",
+        "name_sr": "Ејуп Маћедонци",
         "kind": ActorKind.PERSON,
         "description": (
             "Kosovo politician; Kosovo's Minister of Defence when the 2025 "
@@ -573,6 +598,7 @@ ACTORS: list[dict] = [
     {
         "slug": "kristof-szalay-bobrovniczky",
         "name": "Kristóf Szalay-Bobrovniczky",
+        "name_sr": "Кристоф Салаи-Бобровницки",
         "kind": ActorKind.PERSON,
         "description": (
             "Hungarian politician; Hungary's Minister of Defence when the 2025 "
@@ -683,6 +709,8 @@ AGREEMENTS: list[dict] = [
         "slug": "albania-croatia-kosovo-defence-declaration-2025",
         "title": "Joint Declaration on Defence Cooperation of Albania, Croatia and "
         "Kosovo",
+        "name_sr": "Заједничка декларација Албаније, Хрватске и Косова о сарадњи "
+        "у области одбране",
         "kind": AgreementKind.JOINT_DECLARATION,
         "signed_on": D(2025, 3, 18),
         "signed_at": "Tirana",
@@ -710,6 +738,7 @@ AGREEMENTS: list[dict] = [
     {
         "slug": "serbia-hungary-defense-cooperation-plan-2025",
         "title": "Serbia–Hungary Defense Cooperation Plan for 2025",
+        "name_sr": "План сарадње Србије и Мађарске у области одбране за 2025. годину",
         "kind": AgreementKind.DEFENSE_COOPERATION_PLAN,
         "signed_on": D(2025, 4, 1),
         "signed_at": "Belgrade",
@@ -891,38 +920,45 @@ TOPICS: list[dict] = [
     {
         "slug": "regional-security",
         "name": "Regional security",
+        "name_sr": "Регионална безбедност",
         "description": "Threats, deterrence and stability in Southeast Europe.",
     },
     {
         "slug": "military-alliances",
         "name": "Military alliances",
+        "name_sr": "Војни савези",
         "description": "Defence pacts, cooperation plans and alignments.",
     },
     {
         "slug": "nato",
         "name": "NATO",
+        "name_sr": "НАТО",
         "description": "The Alliance's role, posture and credibility in the region.",
     },
     {
         "slug": "eu-enlargement",
         "name": "EU enlargement",
+        "name_sr": "Проширење ЕУ",
         "description": "The accession of the Western Balkan states to the EU.",
     },
     {
         "slug": "western-balkans",
         "name": "Western Balkans",
+        "name_sr": "Западни Балкан",
         "description": "Albania, Bosnia and Herzegovina, Kosovo, Montenegro, "
         "North Macedonia and Serbia.",
     },
     {
         "slug": "peacekeeping",
         "name": "Peacekeeping",
+        "name_sr": "Мировне мисије",
         "description": "International missions in the region, KFOR and EUFOR, "
         "and their mandates.",
     },
     {
         "slug": "regional-cooperation",
         "name": "Regional cooperation",
+        "name_sr": "Регионална сарадња",
         "description": "Initiatives among the region's states: the Berlin "
         "Process, Open Balkan, the Three Seas Initiative.",
     },
@@ -936,6 +972,7 @@ INSTITUTION = {
     "slug": "pupin-initiative",
     "name": "Pupin Initiative",
     "local_name": "Пупин Иницијатива",
+    "name_sr": "Пупин Иницијатива",
 }
 PEOPLE: list[dict] = [
     {"slug": "vuk-velebit", "name": "Vuk Velebit", "bio": ""},
@@ -951,6 +988,7 @@ PEOPLE: list[dict] = [
     {
         "slug": "thomas-caldwell",
         "name": "Thomas Caldwell",
+        "name_sr": "Томас Колдвел",
         "bio": "Fellow in the Washington office; works on NATO and on "
         "transatlantic policy towards the Western Balkans.",
     },

@@ -173,6 +173,9 @@ def _load_actors(result: DemoResult) -> dict[str, Actor]:
         values = {
             "slug": entry["slug"],
             "name": entry["name"],
+            # Where the Serbian name differs from the English (in Cyrillic:
+            # the Latin form follows exactly); blank, the name as it is.
+            "name_sr": entry.get("name_sr", ""),
             "kind": entry["kind"],
             "iso_code": entry.get("iso_code", ""),
             "description": entry.get("description", ""),
@@ -249,6 +252,7 @@ def _load_agreements(
         values = {
             "slug": entry["slug"],
             "title": entry["title"],
+            "name_sr": entry.get("name_sr", ""),
             "kind": entry["kind"],
             "proposed_on": entry.get("proposed_on"),
             "signed_on": entry["signed_on"],
@@ -516,20 +520,49 @@ def _load_own_briefs(
     the editors' from then on: it is not compared, updated or re-published.
     """
     tally = result.tally("demo briefs")
-    slugs = [spec["slug"] for spec in own_briefs.OWN_BRIEFS]
+    specs = [*own_briefs.OWN_BRIEFS, *own_briefs.TRANSLATIONS]
+    slugs = [spec["slug"] for spec in specs]
     loaded = set(Brief.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     loaded |= set(
         BriefSlugHistory.objects.filter(old_slug__in=slugs).values_list(
             "old_slug", flat=True
         )
     )
+    corrections = []
     for spec in own_briefs.OWN_BRIEFS:
         if spec["slug"] in loaded:
             continue
+        brief = _publish_own_brief(spec, actors, agreements, topics, people)
+        result.own_briefs.append(brief)
+        tally.created += 1
+        if spec.get("correction"):
+            corrections.append((brief, spec))
+    # Translations come out between their original's first edition and its
+    # correction, as their dates say: made from edition 1, stale after.
+    for spec in own_briefs.TRANSLATIONS:
+        if spec["slug"] in loaded:
+            continue
+        original = _own_brief(spec["translation_of"])
+        if original is None:
+            result.warnings.append(
+                f"{spec['slug']}: its original {spec['translation_of']} is gone; "
+                "the translation was not loaded."
+            )
+            continue
         result.own_briefs.append(
-            _publish_own_brief(spec, actors, agreements, topics, people)
+            _publish_own_brief(
+                spec, actors, agreements, topics, people, translation_of=original
+            )
         )
         tally.created += 1
+    for brief, spec in corrections:
+        _correct_own_brief(brief, spec, spec["correction"], actors)
+
+
+def _own_brief(slug: str) -> Brief | None:
+    """A demo brief by the address it was loaded at, even if renamed since."""
+    moved = BriefSlugHistory.objects.filter(old_slug=slug).values("brief")
+    return Brief.objects.filter(models.Q(slug=slug) | models.Q(pk__in=moved)).first()
 
 
 def own_brief_text(spec: dict) -> str:
@@ -562,8 +595,14 @@ def _publish_own_brief(
     agreements: dict[str, Agreement],
     topics: dict[str, Topic],
     people: dict[str, Person],
+    *,
+    translation_of: Brief | None = None,
 ) -> Brief:
-    """One brief as an editor would have made it: drafted, published, corrected.
+    """One brief as an editor would have made it: drafted and published.
+
+    (Its correction, if it has one, is `_correct_own_brief`'s.) A translation
+    links its original and the version it was made from, and credits its
+    translators.
 
     The demo publishes directly (there is no user to run the workflow), through
     the same write functions: `refresh_brief` scans mentions and indexes,
@@ -586,12 +625,16 @@ def _publish_own_brief(
         publication_date=timezone.localdate(released_at),
         status=Status.DRAFT,
         created_at=drafted_at,
+        translation_of=translation_of,
+        translated_from_number=spec.get("made_from"),
     )
     brief.full_clean()
     brief.save()
     brief.topics.set([topics[slug] for slug in spec["topics"]])
-    credits = [(slug, Role.AUTHOR) for slug in spec["authors"]] + [
-        (slug, Role.RESEARCHER) for slug in spec["researchers"]
+    credits = [
+        *((slug, Role.AUTHOR) for slug in spec["authors"]),
+        *((slug, Role.RESEARCHER) for slug in spec["researchers"]),
+        *((slug, Role.TRANSLATOR) for slug in spec.get("translators", [])),
     ]
     Contribution.objects.bulk_create(
         Contribution(brief=brief, person=people[slug], role=role, order=order)
@@ -629,8 +672,6 @@ def _publish_own_brief(
         checks=run_checks(brief),
         at=released_at,
     )
-    if correction is not None:
-        _correct_own_brief(brief, spec, correction, actors)
     return brief
 
 

@@ -328,3 +328,88 @@ OWN_BRIEFS: list[dict] = [
         ],
     },
 ]
+
+
+# A translation of one of them, into Serbian (Cyrillic), made from the first
+# edition of its original: it repeats the passage the original's correction
+# changed, so once the loader has corrected the original (edition 2) the
+# translation is stale, and says so on its page and on the editors'
+# dashboard. Keys as above, plus the original's slug, the version it was made
+# from and its translators; its authors are the original's.
+TRANSLATIONS: list[dict] = [
+    {
+        "slug": "bezbednosni-jaz-kosova",
+        "translation_of": "kfor-and-kosovos-security-gap",
+        "made_from": 1,
+        "title": "Безбедносни јаз Косова: шта КФОР може, а шта не може да гарантује",
+        "kind": BriefKind.POLICY_BRIEF,
+        "language": Language.SERBIAN_CYRILLIC,
+        "published_at": _at(2025, 6, 16, 9, 0),
+        "summary": (
+            "Са око 3.700 војника КФОР је једино безбедносно присуство са којим "
+            "све стране на Косову имају посла, али је скројен за мирнију "
+            "деценију, а Косово нема ни тешко наоружање ни заштиту члана 5. "
+            "Нови регионални пактови не могу да попуне тај јаз; то могу "
+            "способан КФОР и дијалог који ће уредити прилике на северу."
+        ),
+        "authors": ["andrej-cvejanov", "thomas-caldwell"],
+        "researchers": ["aleksa-jovanovic"],
+        "translators": ["mara-stojkovic"],
+        "topics": ["peacekeeping", "regional-security", "nato", "western-balkans"],
+        "actors": [
+            "kfor",
+            "kosovo",
+            "nato",
+            "un",
+            "serbia",
+            "eu",
+            "russia",
+            "albania",
+            "croatia",
+            "bosnia-and-herzegovina",
+            "eufor",
+            "hungary",
+        ],
+        "agreements": [TIRANA, BELGRADE_PLAN],
+        "recommendations": [
+            (
+                "Одржати КФОР способним да делује",
+                "НАТО треба да задржи КФОР на садашњем бројном стању од око "
+                "3.700 војника, да држи у приправности резерве које су га "
+                "ојачале 2023. и да сваку промену распореда најави на време, "
+                "објашњавајући је подједнако Приштини и Београду.",
+                PolicyArea.SECURITY,
+                ["nato"],
+            ),
+            (
+                "Договорити безбедносна решења за север",
+                "Србија и Косово треба да у дијалогу уз посредовање ЕУ договоре "
+                "практична решења за север са српском већином, укључујући то "
+                "како тамо раде полиција и КФОР, а Европска унија треба да своју "
+                "тежину стави иза спровођења тих решења, а не иза нових "
+                "декларација.",
+                PolicyArea.DIPLOMACY,
+                ["serbia", "kosovo", "eu"],
+            ),
+            (
+                "Рећи шта декларација из Тиране подразумева",
+                "Албанија, Хрватска и Косово треба да објаве шта ће њихова "
+                "сарадња значити у пракси и да јасно кажу да није уперена ни "
+                "против једног суседа. Отвореност их кошта мало, а одузима "
+                "главни аргумент онима који декларацију представљају као први "
+                "корак ка блоку.",
+                PolicyArea.SECURITY,
+                ["albania", "croatia", "kosovo"],
+            ),
+            (
+                "Уверавање и дијалог као једна политика",
+                "Сједињене Државе и Европска унија треба да подршку безбедности "
+                "Косова и односе са Србијом воде као делове једне политике, "
+                "награђујући напредак у дијалогу на обе стране уместо да свакој "
+                "страни одвојено пружају уверавања.",
+                PolicyArea.DIPLOMACY,
+                ["united-states", "eu"],
+            ),
+        ],
+    },
+]

@@ -14,6 +14,7 @@ to move out if it grows.
 
 import copy
 import json
+import re
 
 from django import forms
 from django.contrib import admin, messages
@@ -34,9 +35,10 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
-from briefs.hooks import render_preview
+from briefs.hooks import public_record, render_preview
+from briefs.markdown import render_markdown
 from briefs.models import (
     PUBLIC_NOTE_MAX_CHARS,
     Brief,
@@ -45,11 +47,13 @@ from briefs.models import (
     Contribution,
     Correction,
     Institution,
+    Language,
     MentionState,
     Person,
     Recommendation,
     Status,
     Topic,
+    load_content,
 )
 from briefs.services import (
     confirm_suggested_mentions,
@@ -85,12 +89,16 @@ from editorial.workflow import (
     transition_brief,
     visible_briefs,
 )
+from languages import codes
+from languages.admin import SerbianNameAdmin
+from languages.codes import is_serbian
+from languages.transliteration import to_cyrillic, to_latin
 
 
 @admin.register(Institution)
-class InstitutionAdmin(admin.ModelAdmin):
+class InstitutionAdmin(SerbianNameAdmin):
     list_display = ["name", "local_name", "people_count"]
-    search_fields = ["name", "local_name"]
+    search_fields = ["name", "local_name", "name_sr"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -102,11 +110,11 @@ class InstitutionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SerbianNameAdmin):
     list_display = ["name", "affiliation", "orcid", "contribution_count"]
     list_select_related = ["affiliation"]
     list_filter = [("affiliation", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "slug", "orcid", "affiliation__name"]
+    search_fields = ["name", "name_sr", "slug", "orcid", "affiliation__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["affiliation"]
 
@@ -123,9 +131,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(SerbianNameAdmin):
     list_display = ["name", "slug", "brief_count"]
-    search_fields = ["name", "slug"]
+    search_fields = ["name", "name_sr", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -279,7 +287,7 @@ class BriefAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "contributions__person__name"]
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics"]
+    autocomplete_fields = ["topics", "translation_of"]
     # The workflow owns these: they change only through editorial/workflow.py.
     readonly_fields = [
         "status",
@@ -288,6 +296,7 @@ class BriefAdmin(admin.ModelAdmin):
         "withdrawn_at",
         "version",
         "correction_of",
+        "translation_status",
         "created_by",
         "created_at",
         "updated_at",
@@ -305,6 +314,19 @@ class BriefAdmin(admin.ModelAdmin):
         (
             "Classification",
             {"fields": ["topics", "featured", "licence", "doi"]},
+        ),
+        (
+            "Translation",
+            {
+                "fields": [
+                    "translation_of",
+                    "translated_from_number",
+                    "translation_status",
+                ],
+                "description": "For a translation: the brief it translates and "
+                "which version of it. Credit the translator under contributors "
+                "(role: translator).",
+            },
         ),
         (
             "Publication",
@@ -466,6 +488,52 @@ class BriefAdmin(admin.ModelAdmin):
         url = reverse("admin:briefs_brief_change", args=[obj.draft_of_id])
         return format_html(
             '<a href="{}">{}</a> (version {})', url, obj.draft_of, obj.draft_of.version
+        )
+
+    @admin.display(description="translations")
+    def translation_status(self, obj: Brief) -> str:
+        """A translation's standing against its original, or an original's
+        translations: what the editor needs to keep them in step."""
+        if obj.pk is None:
+            return "—"
+        if obj.translation_of_id:
+            original = obj.translation_of
+            newer = public_record().newer_original(
+                original_id=original.pk, made_from=obj.translated_from_number
+            )
+            url = reverse("admin:briefs_brief_change", args=[original.pk])
+            if newer is None:
+                return format_html(
+                    'Translates <a href="{}">{}</a>, version {}: up to date.',
+                    url,
+                    original,
+                    obj.translated_from_number,
+                )
+            return format_html(
+                'Translates <a href="{}">{}</a>, version {}; <strong>the original '
+                "is at version {} since {}</strong>.",
+                url,
+                original,
+                obj.translated_from_number,
+                newer.number,
+                newer.updated_on or "—",
+            )
+        live = obj.draft_of_id or obj.pk
+        translations = Brief.objects.filter(translation_of=live).order_by("language")
+        if not translations:
+            return "No translations."
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a> ({}, made from version {})',
+            (
+                (
+                    reverse("admin:briefs_brief_change", args=[t.pk]),
+                    t.title,
+                    t.get_language_display(),
+                    t.translated_from_number,
+                )
+                for t in translations
+            ),
         )
 
     # -- Saving: every save is a revision; a stale form never overwrites --
@@ -686,6 +754,8 @@ class BriefAdmin(admin.ModelAdmin):
                 "corrections": obj.corrections.all(),
                 "stale": token is not None and token != current_edit_token(obj),
                 "can_preview": can_preview_brief(user, obj),
+                # A Serbian brief is previewed in either script.
+                "serbian": is_serbian(obj.language),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -862,14 +932,104 @@ class BriefAdmin(admin.ModelAdmin):
         )
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """The brief as its public page would show it; nothing is written.
+
+        GET previews the saved brief. POST (the change form's preview
+        buttons) previews the form's title, summary and body as typed,
+        unsaved. A Serbian brief is shown in the script asked for
+        (`script`: Cyrl or Latn), whichever it was written in.
+        """
+        if request.method not in ("GET", "HEAD", "POST"):
+            return HttpResponseNotAllowed(["GET", "POST"])
         brief = self._visible_or_404(request, object_id)
         if not can_preview_brief(request.user, brief):
             raise PermissionDenied
-        response = render_preview(request, brief)
+        unsaved = None
+        if request.method == "POST":
+            unsaved = {
+                name: request.POST.get(name, getattr(brief, name))
+                for name in PREVIEW_FIELDS
+            }
+            try:
+                for name, value in unsaved.items():
+                    Brief._meta.get_field(name).clean(value, brief)
+            except ValidationError as error:
+                return HttpResponse(
+                    " ".join(error.messages),
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
+                )
+        params = request.POST if request.method == "POST" else request.GET
+        script = params.get("script", "")
+        if script not in SCRIPTS or not is_serbian(brief.language):
+            script = ""
+        shown = preview_copy(brief, unsaved=unsaved or {}, script=script)
+        response = render_preview(request, shown, script=script, unsaved=unsaved)
         # Never cached by anyone, never indexed, whatever the page template says.
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
+
+
+# -- The preview: unsaved text, in either script --------------------------------
+
+# What the change form's preview buttons send: the text an editor is typing.
+PREVIEW_FIELDS = ("title", "summary", "body")
+SCRIPTS = {codes.CYRILLIC, codes.LATIN}
+
+
+def _text_in_script(text: str, script: str) -> str:
+    if script == codes.LATIN:
+        return to_latin(text)
+    return to_cyrillic(text)
+
+
+# Kept as they are when a Latin text is shown in Cyrillic: code, link
+# targets, addresses, footnote labels and HTML tags.
+_MARKDOWN_KEPT = re.compile(
+    r"```.*?```|`[^`\n]*`|\]\([^)\s]*(?:\s+\"[^\"]*\")?\)|<[^>\n]*>"
+    r"|https?://\S+|\[\^[^\]\s]+\]|^\[[^\]\n]+\]:.*$",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def _markdown_in_script(text: str, script: str) -> str:
+    if script == codes.LATIN:
+        # Exact, and Markdown syntax, addresses and code are Latin already.
+        return to_latin(text)
+    parts = []
+    last = 0
+    for kept in _MARKDOWN_KEPT.finditer(text):
+        parts += [to_cyrillic(text[last : kept.start()]), kept.group()]
+        last = kept.end()
+    return "".join([*parts, to_cyrillic(text[last:])])
+
+
+def preview_copy(brief: Brief, *, unsaved: dict[str, str], script: str) -> Brief:
+    """An unsaved copy of `brief` with the form's text, in `script` if given.
+
+    Never saved: a fresh instance (briefs.models.load_content) whose fields
+    and loaded recommendations are changed in memory only, so the preview
+    writes nothing and the caller's instance is left as it was.
+    """
+    [copy] = load_content(brief)
+    for name, value in unsaved.items():
+        setattr(copy, name, value)
+    if script:
+        copy.title = _text_in_script(copy.title, script)
+        copy.summary = _text_in_script(copy.summary, script)
+        copy.body = _markdown_in_script(copy.body, script)
+        copy.language = (
+            Language.SERBIAN_LATIN
+            if script == codes.LATIN
+            else Language.SERBIAN_CYRILLIC
+        )
+        for recommendation in copy.recommendations.all():
+            recommendation.title = _text_in_script(recommendation.title, script)
+            recommendation.body = _text_in_script(recommendation.body, script)
+    if unsaved or script:
+        copy.body_html, copy.toc = render_markdown(copy.body)
+    return copy
 
 
 # -- Standalone admins of brief parts: same rules as the brief's own inlines ---

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from briefs.hooks import public_record
 from editorial import second_factor
 from editorial.assessments import recommendations_due
 from editorial.logins import StaffLoginForm
@@ -61,6 +62,10 @@ class ArchiveAdminSite(admin.AdminSite):
             **(extra_context or {}),
             "dashboard": editorial_dashboard(request.user),
         }
+        # Public translations behind a correction of their original
+        # (publishing/translations.py decides, through briefs.hooks).
+        if request.user.has_perm("briefs.change_brief"):
+            extra_context["stale_translations"] = public_record().stale_translations()
         # Recommendations whose follow-up is due (editorial/assessments.py).
         if request.user.has_perm("briefs.add_assessment"):
             extra_context["due_assessments"] = recommendations_due()

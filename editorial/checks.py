@@ -33,6 +33,7 @@ from actors.models import (
     Office,
 )
 from archive.search import fold
+from briefs.hooks import public_record
 from briefs.markdown import comparison_blocks, split_blocks, table_rows
 from briefs.mentions import MentionScanner
 from briefs.models import (
@@ -116,6 +117,48 @@ def author_present(brief: Brief) -> Iterator[Finding]:
         named = Contribution.objects.filter(brief=brief, role=Role.AUTHOR).exists()
     if not named:
         yield _error("author_present", "The brief names no author.")
+
+
+@editorial_check
+def translator_credited(brief: Brief) -> Iterator[Finding]:
+    """A translation credits who translated it (readers and citations name them)."""
+    if not brief.translation_of_id:
+        return
+    if content_loaded(brief):
+        named = any(c.role == Role.TRANSLATOR for c in brief.contributions.all())
+    else:
+        named = Contribution.objects.filter(brief=brief, role=Role.TRANSLATOR).exists()
+    if not named:
+        yield _warning(
+            "translator_credited",
+            "This translation credits no translator: add one under contributors "
+            "(role: translator).",
+        )
+
+
+@editorial_check
+def translation_up_to_date(brief: Brief) -> Iterator[Finding]:
+    """A translation made from an older version than its original's public one.
+
+    Publishing it anyway is allowed (a warning): its page will tell readers
+    it is behind and link the corrected original.
+    """
+    if not brief.translation_of_id:
+        return
+    newer = public_record().newer_original(
+        original_id=brief.translation_of_id, made_from=brief.translated_from_number
+    )
+    if newer is None:
+        return
+    since = f" (corrected {newer.updated_on:%Y-%m-%d})" if newer.updated_on else ""
+    yield _warning(
+        "translation_up_to_date",
+        f"This translation was made from version {brief.translated_from_number} "
+        f"of “{newer.title}”, which is at version {newer.number} now{since}. "
+        "Bring the text up to it and raise “made from version”, or publish it "
+        "knowing that its page will say it is out of date.",
+        link=reverse("admin:briefs_brief_change", args=[brief.translation_of_id]),
+    )
 
 
 @editorial_check

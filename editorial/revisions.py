@@ -206,6 +206,12 @@ def apply_content(brief: Brief, content: dict) -> list[str]:
     for name, value in content.get("fields", {}).items():
         if name in by_name and name not in NOT_RESTORED:
             setattr(brief, by_name[name].attname, by_name[name].to_python(value))
+    if brief.translation_of_id and not (
+        Brief.objects.filter(pk=brief.translation_of_id).exists()
+    ):
+        # The original it translated then has been purged since.
+        notes.append("the original it translated no longer exists")
+        brief.translation_of_id = brief.translated_from_number = None
     brief.save()
 
     topics = Topic.objects.in_bulk([t["id"] for t in content.get("topics", [])])

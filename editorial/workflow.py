@@ -283,6 +283,13 @@ def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
         if action == Action.TRASH and brief.status not in OWNER_EDITABLE:
             return "You may move only your own drafts to the trash."
 
+    if action == Action.PURGE and brief.deleted_at and brief.translations.exists():
+        # Brief.translation_of protects its original: a translation keeps
+        # saying what it renders until someone unlinks or purges it.
+        return (
+            f"“{title}” has translations; unlink them (or purge them) before "
+            "purging it."
+        )
     if action in {Action.UNTRASH, Action.PURGE}:
         return None if brief.deleted_at else f"“{title}” is not in the trash."
     if brief.deleted_at is not None:

@@ -1,7 +1,71 @@
-from django.contrib import admin
+"""Languages in the admin: the house exception list, and one mixin for every
+SerbianName model (names in both scripts).
 
+An editor types the Serbian name once, in either script (`name_sr`), and an
+explicit Cyrillic form only where the automatic one is wrong
+(`name_sr_cyrl`). Beside the fields the form shows both forms readers get,
+and what the automatic Cyrillic would be, so the editor sees at once whether
+an override is needed (or no longer is).
+"""
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.html import format_html
+
+from languages import codes
 from languages.models import ScriptException
-from languages.transliteration import DEFAULT_EXCEPTIONS
+from languages.names import name_in
+from languages.transliteration import DEFAULT_EXCEPTIONS, to_cyrillic
+
+SERBIAN_NAME_FIELDS = ("name_sr", "name_sr_cyrl", "serbian_forms")
+
+
+class SerbianNameAdmin(admin.ModelAdmin):
+    """A ModelAdmin mixin: the Serbian name fields in a fieldset of their own."""
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        return [*super().get_readonly_fields(request, obj), "serbian_forms"]
+
+    def get_fieldsets(self, request: HttpRequest, obj=None) -> list:
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [f for f in options["fields"] if f not in SERBIAN_NAME_FIELDS]
+            fieldsets.append((name, {**options, "fields": fields}))
+        fieldsets.append(
+            (
+                "Serbian name",
+                {
+                    "fields": list(SERBIAN_NAME_FIELDS),
+                    "description": "Readers of the Serbian site see the name in "
+                    "Cyrillic or Latin, made from one value. Add a Cyrillic form "
+                    "only where the automatic one below is wrong.",
+                },
+            )
+        )
+        return fieldsets
+
+    @admin.display(description="As readers see it")
+    def serbian_forms(self, obj) -> str:
+        if obj is None or obj.pk is None:
+            return "Shown once saved."
+        english = getattr(obj, obj.english_name_field)
+        automatic = to_cyrillic(obj.name_sr or english)
+        override = obj.name_sr_cyrl
+        if not override:
+            note = "automatic"
+        elif override == automatic:
+            note = "the override equals the automatic form: it can be cleared"
+        else:
+            note = format_html("override; the automatic form is “{}”", automatic)
+        return format_html(
+            '<dl class="serbian-forms">'
+            '<dt>Cyrillic</dt><dd lang="sr-Cyrl">{}</dd> <dd>({})</dd>'
+            '<dt>Latin</dt><dd lang="sr-Latn">{}</dd>'
+            "</dl>",
+            name_in(codes.SERBIAN_CYRILLIC, english, obj.name_sr, override),
+            note,
+            name_in(codes.SERBIAN_LATIN, english, obj.name_sr, override),
+        )
 
 
 @admin.register(ScriptException)

@@ -152,6 +152,24 @@ def embedded_comparisons(body: str) -> list[dict[str, Any]]:
     return entries
 
 
+def _translation_source(brief: Brief) -> dict[str, Any] | None:
+    """What a translation was made from: the original's id, slug and version.
+
+    For the record only: the pages read which original is public now
+    (publishing/translations.py), never this slug, which may name a brief
+    that is not public. One query for a translation, unless its original is
+    in hand.
+    """
+    if brief.translation_of_id is None:
+        return None
+    original = brief.translation_of
+    return {
+        "id": original.pk,
+        "slug": original.slug,
+        "number": brief.translated_from_number,
+    }
+
+
 def take_snapshot(brief: Brief) -> dict[str, Any]:
     """Everything an edition shows of the brief and its linked records, as JSON.
 
@@ -178,6 +196,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                 brief.publication_date.isoformat() if brief.publication_date else None
             ),
         },
+        "translation_of": _translation_source(brief),
         "contributors": [
             {
                 "id": c.pk,
@@ -246,6 +265,15 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
             }
             for r in brief.recommendations.all()
         ],
+    }
+
+
+def translation_fields(content: dict[str, Any]) -> dict[str, Any]:
+    """An edition's translation columns, from its snapshot."""
+    source = content.get("translation_of")
+    return {
+        "translation_of_id": source["id"] if source else None,
+        "translated_from_number": source["number"] if source else None,
     }
 
 
@@ -728,6 +756,7 @@ def publish_edition(
         updated_on=timezone.localdate(released_at) if number > 1 else None,
         note=note,
         content=content,
+        **translation_fields(content),
     )
     if previous is not None and all(
         _LINKED[name](previous.content) == _LINKED[name](content)
@@ -844,6 +873,8 @@ def preview_edition(brief: Brief) -> Edition:
         content=take_snapshot(brief),
         related=[],
     )
+    for name, value in translation_fields(edition.content).items():
+        setattr(edition, name, value)
     edition.content["brief"]["id"] = edition.brief_id
     # The admin previews the English page: only that rendering is made.
     for name, value in render_edition(edition, [*history, edition]).items():
@@ -957,6 +988,23 @@ class _Keeper:
 
     def renamed(self, *, brief: Brief) -> None:
         rename_editions(brief=brief)
+
+    def current_numbers(self, brief_ids: list[int]) -> dict[int, int]:
+        from publishing.translations import current_numbers
+
+        return current_numbers(brief_ids)
+
+    def stale_translations(self) -> list[Edition]:
+        from publishing.translations import stale_translations
+
+        return list(stale_translations())
+
+    def newer_original(
+        self, *, original_id: int, made_from: int | None
+    ) -> Edition | None:
+        from publishing.translations import newer_original
+
+        return newer_original(original_id=original_id, made_from=made_from)
 
 
 KEEPER = _Keeper()

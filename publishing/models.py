@@ -261,6 +261,19 @@ class Edition(models.Model):
     # The day this edition was published, for a correction (edition 2 on).
     updated_on = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True, help_text="The correction's public note.")
+    # A translation's source, as published (the snapshot has it too): the
+    # original brief and the version of it this text renders. No database
+    # constraint and nothing cascades: an edition is a record of what was
+    # published, and outlives the link (publishing/translations.py reads it).
+    translation_of = models.ForeignKey(
+        Brief,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    translated_from_number = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Rendered parts: a pure function of the content below, the number, the
     # slug and the edition history (publishing/editions.py, render_edition).

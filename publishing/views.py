@@ -77,7 +77,13 @@ from briefs.models import (
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
 from languages.alternates import Alternate, fill_page_links
-from languages.codes import PUBLIC_LANGUAGES
+from languages.codes import (
+    CYRILLIC,
+    LATIN,
+    PUBLIC_LANGUAGES,
+    is_serbian,
+    public_language,
+)
 from languages.names import name_in
 from publishing.citations import (
     EXPORT_FORMATS,
@@ -125,6 +131,13 @@ from publishing.recommendation_rows import (
 )
 from publishing.rendering import RELATED_CANDIDATES
 from publishing.tracker import scorecard, status_counts, with_tracker
+from publishing.translations import (
+    LinkedEdition,
+    brief_alternates,
+    family_of,
+    family_root,
+    with_family,
+)
 
 # How many cards the brief list, a topic's and a person's page show per page.
 LIST_PAGE_SIZE = 20
@@ -397,13 +410,42 @@ class BriefDetailView(View):
         )
         if not rows:
             return self.missing(request, kwargs["slug"])
-        head_html, article_html, related, brief_id = rows[0]
+        (
+            head_html,
+            article_html,
+            related,
+            brief_id,
+            language,
+            translation_of_id,
+            translated_from_number,
+        ) = rows[0]
         # The frozen text, with each recommendation's live status beside it.
         article_html = with_tracker(
             article_html, brief_id=brief_id, slug=kwargs["slug"]
         )
+        items, family_rows = linked_items(
+            load_json(related), root=family_root(brief_id, translation_of_id)
+        )
+        # Its translations and original, and whether it is behind the
+        # original, as they are public now (publishing/translations.py).
+        family = family_of(
+            family_rows,
+            brief_id=brief_id,
+            translation_of_id=translation_of_id,
+            translated_from_number=translated_from_number,
+        )
+        alternates = None
+        if family.others:
+            article_html = with_family(article_html, family)
+            own = LinkedEdition(
+                brief_id, kwargs["slug"], "", language, 0, None, translation_of_id
+            )
+            alternates = [
+                Alternate(tag, url)
+                for tag, url in brief_alternates(own=own, family=family)
+            ]
         return edition_page(
-            head_html, article_html, related_items(load_json(related)), request=request
+            head_html, article_html, items, request=request, alternates=alternates
         )
 
     def missing(self, request: HttpRequest, slug: str) -> HttpResponse:
@@ -973,14 +1015,30 @@ class RecommendationListView(FilteredListView):
         return _("Scorecard: %(names)s") % {"names": "; ".join(names)}
 
 
-def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
+def render_brief_preview(
+    request: HttpRequest,
+    brief: Brief,
+    *,
+    script: str = "",
+    unsaved: dict[str, str] | None = None,
+) -> HttpResponse:
     """Any brief rendered as the edition publishing it now would make.
 
     Not routed publicly: only the admin's preview view calls this, after
     checking that the user may see the brief (editorial/admin.py). The edition
-    is built for this response and never stored.
+    is built for this response and never stored. A Serbian brief's preview
+    offers both scripts (`script`: the one shown, codes.CYRILLIC or
+    codes.LATIN); `unsaved` is the form's text it shows, which the switch
+    posts again.
     """
     edition = preview_edition(brief)
+    scripts = []
+    if is_serbian(brief.language):
+        shown = script or public_language(brief.language).script
+        scripts = [
+            (code, label, code == shown)
+            for code, label in ((CYRILLIC, "Ћирилица"), (LATIN, "Latinica"))
+        ]
     return TemplateResponse(
         request,
         "briefs/brief_preview.html",
@@ -991,6 +1049,8 @@ def render_brief_preview(request: HttpRequest, brief: Brief) -> HttpResponse:
             "object": brief,
             "preview": True,
             "related_html": "",
+            "scripts": scripts,
+            "unsaved": unsaved,
         },
     )
 
@@ -1077,21 +1137,45 @@ def _current_page_query(language: str) -> Callable[..., QuerySet]:
             .rendered_in(language, "head_html", "article_html")
             .order_by()
             .values_list(
-                rendered("head_html"), rendered("article_html"), "related", "brief_id"
+                rendered("head_html"),
+                rendered("article_html"),
+                "related",
+                "brief_id",
+                "language",
+                "translation_of_id",
+                "translated_from_number",
             )
         )
 
     return build
 
 
-def _related_items_query(language: str) -> Callable[..., QuerySet]:
-    def build(ids: list[int], at: datetime.datetime) -> QuerySet:
+# What a brief page reads of the editions it links, after the brief's id and
+# its related-list item: the family's links (publishing/translations.py).
+_LINKED_FIELDS = (
+    "slug",
+    "title",
+    "language",
+    "number",
+    "updated_on",
+    "translation_of_id",
+)
+
+
+def _linked_items_query(language: str) -> Callable[..., QuerySet]:
+    """The public editions a brief page links: related briefs and its family.
+
+    `root` is the family's original (publishing/translations.py): the
+    original itself and every translation of it.
+    """
+
+    def build(ids: list[int], root: int, at: datetime.datetime) -> QuerySet:
         return (
             Edition.objects.public(at=at)
-            .filter(brief_id__in=ids)
+            .filter(Q(brief_id__in=ids) | Q(brief_id=root) | Q(translation_of_id=root))
             .rendered_in(language, "related_item_html")
             .order_by()
-            .values_list("brief_id", rendered("related_item_html"))
+            .values_list("brief_id", rendered("related_item_html"), *_LINKED_FIELDS)
         )
 
     return build
@@ -1104,10 +1188,11 @@ _CURRENT_PAGE = {
     )
     for language in PUBLIC_LANGUAGES
 }
-_RELATED_ITEMS = {
+_LINKED_ITEMS = {
     language: CompiledQuery(
-        _related_items_query(language),
+        _linked_items_query(language),
         ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
+        root=-3_000_001,
         at=CompiledQuery.time_sentinel(),
     )
     for language in PUBLIC_LANGUAGES
@@ -1147,27 +1232,29 @@ def edition_page(
     return HttpResponse(fill_page_links(page, request, alternates))
 
 
-def related_items(related: list[list[int]], limit: int = 5) -> list[str]:
-    """List items of the public briefs among an edition's related candidates.
+def linked_items(
+    related: list[list[int]], *, root: int, limit: int = 5
+) -> tuple[list[str], list[LinkedEdition]]:
+    """List items of the public briefs among an edition's related candidates,
+    and the public editions of its family (its original and translations).
 
-    One query; which candidates are public is asked now, so a withdrawn or
-    trashed brief leaves every related block at once.
+    One query; which are public is asked now, so a withdrawn or trashed
+    brief leaves every related block and every language link at once.
     """
-    if not related:
-        return []
     ranked = [pk for pk, _ in related]
     if len(ranked) <= RELATED_CANDIDATES:
         padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
-        query = _RELATED_ITEMS[rendering_language()]
-        items = dict(query(ids=padded, at=timezone.now()))
+        query = _LINKED_ITEMS[rendering_language()]
+        rows = query(ids=padded, root=root, at=timezone.now())
     else:  # not written by publishing (rendering.py caps the list); still served
-        items = dict(
-            Edition.objects.public()
-            .filter(brief_id__in=ranked)
-            .rendered_in(None, "related_item_html")
-            .values_list("brief_id", rendered("related_item_html"))
-        )
-    return [items[pk] for pk in ranked if pk in items][:limit]
+        rows = _linked_items_query(rendering_language())(ranked, root, timezone.now())
+    items = {}
+    family = []
+    for brief_id, item_html, *fields in rows:
+        items[brief_id] = item_html
+        family.append(LinkedEdition.from_row(brief_id, *fields))
+    related_html = [items[pk] for pk in ranked if pk in items][:limit]
+    return related_html, family
 
 
 def _public_old_edition(slug: str, number: int, *parts: str) -> Edition:

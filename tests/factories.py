@@ -192,6 +192,7 @@ def make_brief(
     *,
     authors=(),
     researchers=(),
+    translators=(),
     actors=(),
     agreements=(),
     topics=(),
@@ -226,6 +227,10 @@ def make_brief(
     for person in researchers:
         Contribution.objects.create(
             brief=brief, person=person, role=Role.RESEARCHER, order=next(order)
+        )
+    for person in translators:
+        Contribution.objects.create(
+            brief=brief, person=person, role=Role.TRANSLATOR, order=next(order)
         )
     for actor in actors:
         BriefActor.objects.create(brief=brief, actor=actor)

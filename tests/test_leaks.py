@@ -19,7 +19,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from django.utils import timezone
 
-from briefs.models import BriefActor, Recommendation, Status
+from briefs.models import BriefActor, Language, Recommendation, Status
 from tests import factories
 from tests.site_world import build_world
 
@@ -175,6 +175,32 @@ def test_unpublished_briefs_appear_nowhere_with_the_page_cache_on(
     _check_no_leak(client, world, hidden)  # fills the cache
     _check_no_leak(client, world, hidden)  # served from it
     cache.clear()
+
+
+def test_translations_link_only_what_is_public(client, leaky_world):
+    """A public translation of a hidden original names nothing of it; a hidden
+    translation of a public original is linked from nowhere."""
+    world, hidden = leaky_world
+    hidden_translation = factories.make_brief(
+        status=Status.DRAFT,
+        title=f"{MARKER} превод",
+        slug="hidden-translation",
+        body=f"{MARKER} текст",
+        language=Language.SERBIAN_CYRILLIC,
+        translation_of=world.brief,
+        translated_from_number=1,
+    )
+    for brief in hidden:
+        factories.make_brief(
+            title=f"Превод: {brief.status}",
+            slug=f"{brief.slug}-sr",
+            language=Language.SERBIAN_CYRILLIC,
+            translation_of=brief,
+            translated_from_number=1,
+        )
+    pages = _check_no_leak(client, world, [*hidden, hidden_translation])
+    assert any(path.endswith("-hidden-sr/") for path in pages)
+    assert "Also in:" not in client.get(world.brief.get_absolute_url()).content.decode()
 
 
 def test_counts_and_facets_count_only_public_briefs(client, leaky_world):

@@ -35,11 +35,11 @@ from briefs.models import (
 )
 from demo.data import SEED_BRIEF_TITLE
 from demo.loader import default_seed_path, load_demo
-from demo.own_briefs import OWN_BRIEFS
+from demo.own_briefs import OWN_BRIEFS, TRANSLATIONS
 
 TIRANA = "albania-croatia-kosovo-defence-declaration-2025"
 BELGRADE_PLAN = "serbia-hungary-defense-cooperation-plan-2025"
-OWN_SLUGS = {spec["slug"] for spec in OWN_BRIEFS}
+OWN_SLUGS = {spec["slug"] for spec in [*OWN_BRIEFS, *TRANSLATIONS]}
 
 
 def require_seed() -> Path:
@@ -119,7 +119,8 @@ def test_without_seed_file_reference_data_and_own_briefs_load(settings, tmp_path
 
     missing = tmp_path / "shared" / "seeds" / "000_2d2030587047e4a1.txt"
     assert f"Seed brief skipped: {missing} does not exist." in out.getvalue()
-    assert "Demo briefs: 4 created, 0 updated" in out.getvalue()
+    # Four briefs of our own and a translation of one of them.
+    assert "Demo briefs: 5 created, 0 updated" in out.getvalue()
     assert set(Brief.objects.values_list("slug", flat=True)) == OWN_SLUGS
     assert Actor.objects.get(slug="kosovo").iso_code == "XK"
     assert Agreement.objects.filter(slug__in=[TIRANA, BELGRADE_PLAN]).count() == 2

@@ -17,12 +17,13 @@ from briefs.models import (
 )
 from briefs.services import change_brief_slug
 from demo.loader import first_edition_text, load_demo, own_brief_text
-from demo.own_briefs import OWN_BRIEFS
+from demo.own_briefs import OWN_BRIEFS, TRANSLATIONS
 from editorial.checks import run_checks
 from editorial.models import RevisionKind
 from publishing.models import Edition
 
 CORRECTED = next(spec for spec in OWN_BRIEFS if spec.get("correction"))
+[TRANSLATION] = TRANSLATIONS
 SEED_SLUG = "does-the-balkans-need-new-military-alliances"
 
 
@@ -80,7 +81,7 @@ def test_the_correction_changes_one_passage():
 
 def test_no_text_is_copied_from_the_seed_brief(seed_path):
     seed = " ".join(words(seed_path.read_text(encoding="utf-8").casefold()))
-    for spec in OWN_BRIEFS:
+    for spec in [*OWN_BRIEFS, *TRANSLATIONS]:
         parts = [own_brief_text(spec), spec["summary"]]
         parts += [body for _title, body, _area, _addressees in spec["recommendations"]]
         for part in parts:
@@ -95,11 +96,12 @@ def test_no_text_is_copied_from_the_seed_brief(seed_path):
 
 
 @pytest.mark.django_db
-def test_without_the_seed_the_site_lists_four_briefs(no_seed, client):
+def test_without_the_seed_the_site_lists_five_briefs(no_seed, client):
     result = load_demo()
 
-    assert result.brief is None and len(result.own_briefs) == 4
-    assert Edition.objects.public().count() == 4
+    # Four of our own and the Serbian translation of one.
+    assert result.brief is None and len(result.own_briefs) == 5
+    assert Edition.objects.public().count() == 5
     listing = client.get("/briefs/").content.decode()
     home = client.get("/").content.decode()
     for spec in OWN_BRIEFS:
@@ -111,10 +113,10 @@ def test_without_the_seed_the_site_lists_four_briefs(no_seed, client):
 
 
 @pytest.mark.django_db
-def test_with_the_seed_the_site_lists_five_briefs(seed_path, client):
+def test_with_the_seed_the_site_lists_six_briefs(seed_path, client):
     load_demo(seed_path=seed_path)
 
-    assert Edition.objects.public().count() == 5
+    assert Edition.objects.public().count() == 6
     listing = client.get("/briefs/").content.decode()
     for spec in OWN_BRIEFS:
         assert escape(spec["title"]) in listing
@@ -142,7 +144,7 @@ def test_a_renamed_own_brief_is_left_to_its_editors(no_seed):
 
     second = load_demo()
 
-    assert second.own_briefs == [] and Brief.objects.count() == 4
+    assert second.own_briefs == [] and Brief.objects.count() == 5
 
 
 @pytest.mark.django_db
@@ -272,3 +274,83 @@ def test_the_seed_brief_credits_the_demo_people_without_duplicates(seed_path):
     assert Person.objects.count() == 6
     assert Institution.objects.get().slug == "pupin-initiative"
     assert seed.transitions.get().action == "publish"
+
+
+# The Serbian translation ---------------------------------------------------------
+
+
+def test_the_translation_is_a_full_serbian_brief():
+    text = own_brief_text(TRANSLATION)
+    assert 500 <= len(words(text)) <= 900
+    assert len(re.findall(r"^## ", text, re.M)) >= 4
+    assert re.search(r"^\[\^1\]: ", text, re.M)
+    # Cyrillic throughout: no Latin word but the footnote labels.
+    assert not re.search(r"[A-Za-z]{2,}", re.sub(r"\[\^\d+\]", "", text))
+    assert TRANSLATION["recommendations"] and TRANSLATION["translators"]
+    sentences = [s for s in re.split(r"(?<=\.)\s+", TRANSLATION["summary"]) if s]
+    assert 2 <= len(sentences) <= 3
+    # Made from the original's first edition: it renders the passage that the
+    # original's correction changed, as the first edition had it.
+    assert TRANSLATION["translation_of"] == CORRECTED["slug"]
+    assert TRANSLATION["made_from"] == 1
+    assert "четири државе чланице ЕУ (Кипар, Грчка, Словачка и Шпанија)" in text
+    assert (
+        CORRECTED["published_at"]
+        < TRANSLATION["published_at"]
+        < CORRECTED["correction"]["released_at"]
+    )
+
+
+@pytest.mark.django_db
+def test_the_demo_translation_is_stale_on_its_page_and_the_dashboard(no_seed, client):
+    load_demo()
+    translation = Brief.objects.get(slug=TRANSLATION["slug"])
+    original = Brief.objects.get(slug=CORRECTED["slug"])
+    assert (translation.translation_of, translation.translated_from_number) == (
+        original,
+        1,
+    )
+    assert translation.language == "sr-Cyrl" and original.version == 2
+    assert (
+        list(
+            translation.contributions.filter(role=Role.TRANSLATOR).values_list(
+                "person__slug", flat=True
+            )
+        )
+        == TRANSLATION["translators"]
+    )
+    # Published before the correction, it was current then: its log says so.
+    [published] = translation.transitions.all()
+    assert not [c for c in published.checks if c["check"] == "translation_up_to_date"]
+
+    page = client.get(f"/briefs/{TRANSLATION['slug']}/").content.decode()
+    assert "This translation may be out of date." in page
+    assert '<time datetime="2025-06-18">' in page
+    assert f'href="/briefs/{CORRECTED["slug"]}/" hreflang="en"' in page
+    english = client.get(f"/briefs/{CORRECTED['slug']}/").content.decode()
+    assert f'href="/briefs/{TRANSLATION["slug"]}/" hreflang="sr-Cyrl"' in english
+
+    client.force_login(_superuser())
+    dashboard = client.get("/admin/").content.decode()
+    section = dashboard[dashboard.index('id="stale-translations"') :]
+    assert escape(TRANSLATION["title"]) in section
+    assert "<td>v1</td>" in section and "<td>v2</td>" in section
+
+
+def _superuser():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_superuser("demo-root", "r@example.org", "x")
+
+
+@pytest.mark.django_db
+def test_the_demo_names_places_in_serbian(no_seed):
+    from actors.models import Actor
+
+    load_demo()
+    names = dict(Actor.objects.values_list("slug", "name_sr"))
+    assert names["serbia"] == "Србија" and names["nato"] == "НАТО"
+    assert names["north-macedonia"] == "Северна Македонија"
+    assert Actor.objects.get(slug="kosovo").name_in("sr-latn") == "Kosovo"
+    assert Actor.objects.get(slug="john-bolton").name_in("sr-latn") == "Džon Bolton"
+    assert Person.objects.get(slug="thomas-caldwell").name_in("sr") == "Томас Колдвел"
