@@ -8,6 +8,7 @@ by them instead (`briefs_url`), which goes through the published gate.
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -53,6 +54,8 @@ class ActorViewSet(ArchiveViewSet):
     filterset_class = ActorFilter
     ordering_fields = ["name", "kind", "agreement_count", "id"]
     ordering = ["name", "id"]
+    # Names sort without regard to case, as on the pages ("eulex" among the E's).
+    ordering_sources = {"name": Lower("name")}
 
     def get_queryset(self) -> QuerySet[Actor]:
         return Actor.objects.annotate(

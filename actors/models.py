@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +105,9 @@ class Actor(SerbianName):
     objects = ActorQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        # Case-insensitive on every database ("eulex" among the E's, not after
+        # "Zagreb" as SQLite's and PostgreSQL's C collation would put it).
+        ordering = [Lower("name"), "id"]
         constraints = [
             # Two actors may not share a country code; blank means "none applies".
             models.UniqueConstraint(

@@ -20,7 +20,8 @@ The institute's word processor exports a brief as UTF-8 text, one block per line
     Name, Affiliation
     Researchers:
     Name, Affiliation
-    © … and address lines                    the footer; dropped
+    © … All rights reserved.                 the footer: its rights statement sets
+    address lines                            the licence; the rest is dropped
 
 `parse_brief` turns that text into a `ParsedBrief` without touching the database,
 so every layout rule is unit-tested on plain strings. `import_brief` writes a
@@ -49,6 +50,7 @@ from briefs.models import (
     Brief,
     Contribution,
     Institution,
+    Licence,
     Person,
     Recommendation,
     Role,
@@ -105,6 +107,10 @@ class ParsedBrief:
     tables: list[ParsedTable] = field(default_factory=list)
     # Things the parser repaired and a human may want to check ("line 65: …").
     warnings: list[str] = field(default_factory=list)
+    # What the footer says of rights: a briefs.models.Licence value, or None
+    # when it says nothing (see `read_licence`), and the words it says it in.
+    licence: str | None = None
+    rights_statement: str = ""
 
 
 # --- Names and slugs -------------------------------------------------------
@@ -221,6 +227,13 @@ _PEOPLE_ROLES = {
 # third option …".
 _COPYRIGHT = re.compile(
     r"^(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4})|all rights reserved)", re.I
+)
+# A footer line that grants a licence. Only looked for once the credits have
+# begun, so a paragraph about licensing in the body is never taken for one.
+_LICENCE_LINE = re.compile(
+    r"^(licen[cs]ed\s+under|licen[cs]e\s*:|creative\s+commons|cc[\s-]*(by|0)\b"
+    r"|(this|the)\s+(brief|work|publication|paper|text)\b.{0,40}\blicen[cs]ed\b)",
+    re.I,
 )
 _TABLE_SEPARATOR_CELL = re.compile(r"^:?-+:?$")
 _ALIGNMENTS = {
@@ -634,6 +647,70 @@ def _canonical_affiliations(
     return result, warnings
 
 
+# Creative Commons 4.0 licences by the elements they combine, in the words
+# of their short (by-nc-sa) and long (Attribution-NonCommercial-ShareAlike)
+# names; anything else named "Creative Commons" is refused, not guessed.
+_CC_LICENCES = {
+    frozenset(): Licence.CC_BY,
+    frozenset({"sa"}): Licence.CC_BY_SA,
+    frozenset({"nc"}): Licence.CC_BY_NC,
+    frozenset({"nc", "sa"}): Licence.CC_BY_NC_SA,
+    frozenset({"nd"}): Licence.CC_BY_ND,
+    frozenset({"nc", "nd"}): Licence.CC_BY_NC_ND,
+}
+_CC_ELEMENTS = {
+    "nc": re.compile(r"\bnc\b|non-?\s?commercial", re.I),
+    "nd": re.compile(r"\bnd\b|no-?\s?deriv", re.I),
+    "sa": re.compile(r"\bsa\b|share-?\s?alike", re.I),
+}
+_CC_NAMED = re.compile(r"creative\s+commons|\bcc[\s-]*(by|0)\b", re.I)
+_RESERVED = re.compile(r"all\s+rights\s+reserved|sva\s+prava\s+zadrzana", re.I)
+
+
+def read_licence(statement: str, *, line: int | None = None) -> str | None:
+    """The Licence a footer's rights statement states, or None if it states none.
+
+    A Creative Commons 4.0 licence when the statement names one ("CC BY 4.0",
+    "Creative Commons Attribution-NonCommercial 4.0 International"); all
+    rights reserved when it says so in English or Serbian (either script),
+    or gives a copyright notice and no licence, which is what the law makes
+    of a bare "©". A Creative Commons licence the archive does not offer
+    (another version, CC0) is refused with BriefImportError rather than
+    recorded as something it is not.
+
+    >>> read_licence("© 2024 Пупин Иницијатива. Сва права задржана.")
+    'all-rights-reserved'
+    >>> read_licence("Licensed under CC BY-NC 4.0.")
+    'CC-BY-NC-4.0'
+    """
+    text = ascii_fold(statement)
+    if _CC_NAMED.search(text):
+        version = re.search(r"\b(\d\.\d)\b", text)
+        if re.search(r"\bcc[\s-]*0\b|public\s+domain", text, re.I) or (
+            version and version[1] != "4.0"
+        ):
+            raise BriefImportError(
+                f"the footer names a licence the archive does not offer "
+                f"({_quote(statement)}); it records Creative Commons 4.0 "
+                "licences and all rights reserved",
+                line=line,
+            )
+        elements = frozenset(
+            name for name, pattern in _CC_ELEMENTS.items() if pattern.search(text)
+        )
+        licence = _CC_LICENCES.get(elements)
+        if licence is None:
+            raise BriefImportError(
+                f"the footer's licence is not one Creative Commons offers "
+                f"({_quote(statement)})",
+                line=line,
+            )
+        return licence
+    if _RESERVED.search(text) or _COPYRIGHT.match(statement.strip()):
+        return Licence.ALL_RIGHTS_RESERVED
+    return None
+
+
 def parse_brief(text: str) -> ParsedBrief:
     """Read a brief in the plain-text layout described at the top of this module.
 
@@ -647,6 +724,8 @@ def parse_brief(text: str) -> ParsedBrief:
         )
     raw_lines = text.removeprefix("\ufeff").split("\n")
     numbered: list[tuple[int, str]] = []
+    footer: list[tuple[int, str]] = []
+    in_credits = False
     for number, raw in enumerate(raw_lines, 1):
         if match := _CONTROL.search(raw):
             raise BriefImportError(
@@ -657,8 +736,16 @@ def parse_brief(text: str) -> ParsedBrief:
         line = raw.strip()
         if not line:
             continue
-        if _COPYRIGHT.match(line) and numbered:
-            break  # the footer: copyright, then addresses
+        if footer:
+            footer.append((number, line))
+            continue
+        in_credits = in_credits or _is_label(line)
+        if numbered and (
+            _COPYRIGHT.match(line) or (in_credits and _LICENCE_LINE.match(line))
+        ):
+            # The footer: copyright or licence, then addresses.
+            footer.append((number, line))
+            continue
         numbered.append((number, line))
     if not numbered:
         raise BriefImportError("the file is empty", line=1)
@@ -715,6 +802,17 @@ def parse_brief(text: str) -> ParsedBrief:
             )
     publication_date, contributors = _parse_credits(rest[credits_start:])
     contributors, warnings = _canonical_affiliations(contributors)
+    # The rights statement: the footer's copyright and licence lines (not its
+    # addresses).
+    rights_statement = " ".join(
+        line
+        for index, (_, line) in enumerate(footer)
+        if index == 0
+        or _COPYRIGHT.match(line)
+        or _LICENCE_LINE.match(line)
+        or _RESERVED.search(ascii_fold(line))
+    )
+    licence = read_licence(rights_statement, line=footer[0][0] if footer else None)
     return ParsedBrief(
         title=title,
         publication_date=publication_date,
@@ -724,6 +822,8 @@ def parse_brief(text: str) -> ParsedBrief:
         contributors=contributors,
         tables=tables,
         warnings=warnings,
+        licence=licence,
+        rights_statement=rights_statement if licence else "",
     )
 
 
@@ -744,6 +844,9 @@ class ImportResult:
     sections: int = 0
     tables: int = 0
     warnings: list[str] = field(default_factory=list)
+    # What an editor must still do (write the summary...): the import is not
+    # refused for it, and the editorial checks ask for it again at publishing.
+    to_do: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """One line for the command (or an admin message) to show."""
@@ -757,7 +860,8 @@ class ImportResult:
             f"({_plural(self.people_created, 'person', 'people')} created, "
             f"{self.people_matched} matched; "
             f"{_plural(self.institutions_created, 'institution')} created, "
-            f"{self.institutions_matched} matched)."
+            f"{self.institutions_matched} matched); "
+            f"rights: {self.brief.get_licence_display().lower()}."
         )
         if self.dry_run:
             text = "Dry run, nothing saved. " + text
@@ -881,6 +985,11 @@ def import_brief(
     brief.title = parsed.title
     brief.body = parsed.body
     brief.publication_date = parsed.publication_date
+    # The licence is what the file states. A file that states nothing leaves
+    # an existing brief's licence alone; a new brief gets the model's default,
+    # all rights reserved, which is what the law gives it.
+    if parsed.licence is not None:
+        brief.licence = parsed.licence
     _clean(brief, where=f"the brief {slug!r}")
     brief.save()
 
@@ -896,6 +1005,20 @@ def import_brief(
     )
     if brief.deleted_at is not None:
         result.warnings.append(f"the brief {slug!r} is in the trash; it stays there")
+    # What is left to do before the brief can be published or is complete;
+    # the import itself is not refused for it.
+    if not brief.summary.strip():
+        result.to_do.append(
+            "Write a summary: the file has none, and the brief cannot be "
+            "published without one (two or three sentences under “Summary” in "
+            "the admin)."
+        )
+    if parsed.licence is None and created:
+        result.to_do.append(
+            "The file states no licence or rights, so the brief is recorded as "
+            "all rights reserved; choose a licence in the admin if the "
+            "institute grants one."
+        )
 
     known_institutions = (
         list(Institution.objects.all())

@@ -184,17 +184,39 @@ def base_language(language: str) -> str:
 
 
 class Licence(models.TextChoices):
-    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
-    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
-    CC_BY_ND = "CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0"
+    """The terms a brief is published under: what its source states.
+
+    "All rights reserved" is the default, because it is what copyright law
+    gives when nothing else is said; a Creative Commons licence is recorded
+    only when the brief's source (its footer, briefs/importers.py) or an
+    editor grants one. Every surface that names a licence links the
+    licence's text from LICENCE_URLS, so a brief with all rights reserved
+    links none.
+    """
+
     ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
+    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
+    CC_BY_SA = "CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"
+    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
+    CC_BY_NC_SA = (
+        "CC-BY-NC-SA-4.0",
+        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0",
+    )
+    CC_BY_ND = "CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0"
+    CC_BY_NC_ND = (
+        "CC-BY-NC-ND-4.0",
+        "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0",
+    )
 
 
 LICENCE_URLS = {
-    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
-    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
-    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
     Licence.ALL_RIGHTS_RESERVED: "",
+    Licence.CC_BY: "https://creativecommons.org/licenses/by/4.0/",
+    Licence.CC_BY_SA: "https://creativecommons.org/licenses/by-sa/4.0/",
+    Licence.CC_BY_NC: "https://creativecommons.org/licenses/by-nc/4.0/",
+    Licence.CC_BY_NC_SA: "https://creativecommons.org/licenses/by-nc-sa/4.0/",
+    Licence.CC_BY_ND: "https://creativecommons.org/licenses/by-nd/4.0/",
+    Licence.CC_BY_NC_ND: "https://creativecommons.org/licenses/by-nc-nd/4.0/",
 }
 
 
@@ -266,7 +288,11 @@ class Brief(models.Model):
         null=True, blank=True, help_text="The date printed on the brief."
     )
     licence = models.CharField(
-        max_length=30, choices=Licence.choices, default=Licence.CC_BY
+        max_length=30,
+        choices=Licence.choices,
+        default=Licence.ALL_RIGHTS_RESERVED,
+        help_text="What the brief's source states; a Creative Commons licence "
+        "only if the institute grants one.",
     )
     featured = models.BooleanField(default=False)
     doi = models.CharField("DOI", max_length=200, blank=True)

@@ -35,6 +35,7 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 
 from briefs.hooks import public_record, render_preview
@@ -51,6 +52,7 @@ from briefs.models import (
     MentionState,
     Person,
     Recommendation,
+    Role,
     Status,
     Topic,
     load_content,
@@ -80,6 +82,7 @@ from editorial.workflow import (
     can_view_brief,
     clear_presence,
     editable_briefs,
+    may_ever,
     others_editing,
     overrides_four_eyes,
     record_presence,
@@ -228,10 +231,20 @@ class BriefAdminForm(forms.ModelForm):
     # whose token is not the current one is kept, not applied.
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    # Fields of the form's machinery, not of the brief: never reported as
+    # changed (the history and revision comments would name them).
+    INTERNAL_FIELDS = frozenset({"edit_token"})
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["edit_token"] = current_edit_token(self.instance)
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        return [
+            name for name in super().changed_data if name not in self.INTERNAL_FIELDS
+        ]
 
 
 class TransitionForm(forms.Form):
@@ -364,14 +377,18 @@ class BriefAdmin(admin.ModelAdmin):
     # -- Who may do what (the rules live in editorial/workflow.py) --
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        # Prefetch contributors: the changelist names the authors on every row.
+        # Prefetch the authors (in credit order): the changelist names them
+        # on every row; researchers and other contributors are not authors.
         return (
             (super().get_queryset(request) & visible_briefs(request.user))
             .select_related("draft_of")
             .prefetch_related(
                 Prefetch(
                     "contributions",
-                    queryset=Contribution.objects.select_related("person"),
+                    queryset=Contribution.objects.filter(role=Role.AUTHOR)
+                    .select_related("person")
+                    .order_by("order", "id"),
+                    to_attr="author_credits",
                 )
             )
         )
@@ -392,17 +409,27 @@ class BriefAdmin(admin.ModelAdmin):
             return super().has_delete_permission(request)
         return refusal(request.user, obj, Action.TRASH) is None
 
+    # Bulk actions are offered only to whoever may make the move on some
+    # brief (editorial.workflow.may_ever): a Contributor may trash own drafts
+    # but is not offered restoring from the trash, which is an editor's.
+
     def has_submit_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("briefs.submit_brief")
+        return may_ever(request.user, Action.SUBMIT)
 
     def has_review_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("briefs.review_brief")
+        return may_ever(request.user, Action.APPROVE)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("briefs.publish_brief")
+        return may_ever(request.user, Action.PUBLISH)
+
+    def has_trash_permission(self, request: HttpRequest) -> bool:
+        return may_ever(request.user, Action.TRASH)
+
+    def has_untrash_permission(self, request: HttpRequest) -> bool:
+        return may_ever(request.user, Action.UNTRASH)
 
     def has_purge_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser
+        return may_ever(request.user, Action.PURGE)
 
     def get_object(
         self, request: HttpRequest, object_id: str, from_field: str | None = None
@@ -479,7 +506,7 @@ class BriefAdmin(admin.ModelAdmin):
 
     @admin.display(description="authors")
     def author_names(self, obj: Brief) -> str:
-        return ", ".join(c.person.name for c in obj.contributions.all())
+        return ", ".join(c.person.name for c in obj.author_credits)
 
     @admin.display(description="correction of")
     def correction_of(self, obj: Brief) -> str:
@@ -615,7 +642,7 @@ class BriefAdmin(admin.ModelAdmin):
                 'as revision {}. <a href="{}?a={}&amp;b={}">Compare them with the '
                 "current version</a>, then restore them or copy what you need.",
                 unapplied[1],
-                revision.pk,
+                revision.number,
                 compare,
                 current or "current",
                 revision.pk,
@@ -679,13 +706,13 @@ class BriefAdmin(admin.ModelAdmin):
         self._bulk(request, queryset, Action.PUBLISH)
 
     @admin.action(
-        description="Move selected briefs to the trash", permissions=["delete"]
+        description="Move selected briefs to the trash", permissions=["trash"]
     )
     def trash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.TRASH)
 
     @admin.action(
-        description="Restore selected briefs from the trash", permissions=["delete"]
+        description="Restore selected briefs from the trash", permissions=["untrash"]
     )
     def untrash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.UNTRASH)
@@ -870,7 +897,7 @@ class BriefAdmin(admin.ModelAdmin):
             raise BadRequest(f"“{key}” is not a revision number.")
         revision = revisions_of(brief).filter(pk=int(key)).first()
         if revision is None:
-            raise Http404(f"This brief has no revision {key}.")
+            raise Http404("This brief has no such revision.")
         return revision.content, revision
 
     def compare_view(self, request: HttpRequest, object_id: str):
@@ -896,7 +923,7 @@ class BriefAdmin(admin.ModelAdmin):
         brief = self._visible_or_404(request, object_id)
         revision = revisions_of(brief).filter(pk=revision_id).first()
         if revision is None:
-            raise Http404(f"This brief has no revision {revision_id}.")
+            raise Http404("This brief has no such revision.")
         if not can_edit_brief(request.user, brief):
             raise PermissionDenied(
                 "This brief cannot be changed as it is now"
@@ -915,13 +942,14 @@ class BriefAdmin(admin.ModelAdmin):
                 raise PermissionDenied(error.message) from error
             messages.success(
                 request,
-                f"Restored revision {revision.pk}; this is now revision {restored.pk}.",
+                f"Restored revision {revision.number}; "
+                f"this is now revision {restored.number}.",
             )
             return HttpResponseRedirect(self._change_url(brief))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Restore revision {revision.pk}: {brief}",
+            "title": f"Restore revision {revision.number}: {brief}",
             "subtitle": None,
             "original": brief,
             "revision": revision,

@@ -15,8 +15,14 @@ from django.utils.translation import gettext as _
 from briefs.hooks import public_record
 from editorial import second_factor
 from editorial.assessments import recommendations_due
+from editorial.checks import blocked_briefs
 from editorial.logins import StaffLoginForm
-from editorial.workflow import editorial_dashboard
+from editorial.workflow import (
+    DASHBOARD_ROWS,
+    UNPUBLISHED,
+    editorial_dashboard,
+    visible_briefs,
+)
 
 
 class ArchiveAdminSite(admin.AdminSite):
@@ -61,6 +67,13 @@ class ArchiveAdminSite(admin.AdminSite):
         extra_context = {
             **(extra_context or {}),
             "dashboard": editorial_dashboard(request.user),
+            # What an error-level check keeps from publication, with the fix.
+            "blocked": blocked_briefs(
+                visible_briefs(request.user)
+                .not_in_trash()
+                .filter(status__in=UNPUBLISHED),
+                limit=DASHBOARD_ROWS,
+            ),
         }
         # Public translations behind a correction of their original
         # (publishing/translations.py decides, through briefs.hooks).

@@ -17,7 +17,19 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Trim
 from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils import timezone
 
@@ -44,6 +56,7 @@ from briefs.models import (
     MentionState,
     Person,
     Role,
+    Status,
     content_loaded,
 )
 from editorial import record_checks
@@ -98,10 +111,21 @@ def _warning(check: str, message: str, link: str = "") -> Finding:
     return Finding(WARNING, check, message, link)
 
 
+# What the two checks an import most often fails say, and so what the
+# dashboard's "Blocked from publishing" list says too (`blocked_briefs`).
+NO_SUMMARY = (
+    "The brief has no summary: write two or three sentences under “Summary” "
+    "(lists, search, feeds and citations show it), then publish."
+)
+NO_AUTHOR = (
+    "The brief names no author: add one under “Contributions” with the role “Author”."
+)
+
+
 @editorial_check
 def summary_present(brief: Brief) -> Iterator[Finding]:
     if not brief.summary.strip():
-        yield _error("summary_present", "The brief has no summary.")
+        yield _error("summary_present", NO_SUMMARY)
 
 
 # A brief may come with its content loaded (`briefs.models.load_content`, as
@@ -116,7 +140,86 @@ def author_present(brief: Brief) -> Iterator[Finding]:
     else:
         named = Contribution.objects.filter(brief=brief, role=Role.AUTHOR).exists()
     if not named:
-        yield _error("author_present", "The brief names no author.")
+        yield _error("author_present", NO_AUTHOR)
+
+
+# -- Briefs blocked from publishing, for the dashboard ----------------------------
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """An error-level check the database can answer for many briefs at once.
+
+    `fails` is true of a brief the check would refuse; `anchor` is where on
+    the brief's change page the fix is made.
+    """
+
+    check: str
+    message: str
+    anchor: str
+
+    def fails(self) -> Q | Exists:
+        if self.check == "summary_present":
+            return Q(summary="") | Q(_trimmed_summary=0)
+        return ~Exists(
+            Contribution.objects.filter(brief=OuterRef("pk"), role=Role.AUTHOR)
+        )
+
+
+BLOCKERS = (
+    Blocker("summary_present", NO_SUMMARY, "id_summary"),
+    Blocker("author_present", NO_AUTHOR, "contributions-group"),
+)
+
+
+@dataclass(frozen=True)
+class BlockedBrief:
+    brief: Brief
+    fixes: list[Blocker]
+
+
+def blocked_briefs(briefs: QuerySet[Brief], *, limit: int) -> list[BlockedBrief]:
+    """Which of `briefs` an error-level check keeps from being published, and why.
+
+    One query, whatever the number of briefs: only the checks the database
+    can answer (`BLOCKERS`: the summary and the author, which an imported
+    brief lacks) are asked here; the others, which read the text, run on
+    the brief's own page and whenever it moves. Most advanced first: an
+    approved brief is one click from publication.
+    """
+    status_rank = Case(
+        *(
+            When(status=status, then=Value(rank))
+            for rank, status in enumerate(
+                [Status.APPROVED, Status.IN_REVIEW, Status.CHANGES_REQUESTED]
+            )
+        ),
+        default=Value(3),
+    )
+    annotated = briefs.annotate(
+        _trimmed_summary=Length(Trim("summary")),
+        **{
+            f"_fails_{blocker.check}": ExpressionWrapper(
+                blocker.fails(), output_field=BooleanField()
+            )
+            for blocker in BLOCKERS
+        },
+    )
+    any_fails = Q()
+    for blocker in BLOCKERS:
+        any_fails |= Q(**{f"_fails_{blocker.check}": True})
+    rows = (
+        annotated.filter(any_fails)
+        .alias(_rank=status_rank)
+        .order_by("_rank", "-updated_at", "pk")[:limit]
+    )
+    return [
+        BlockedBrief(
+            brief,
+            [b for b in BLOCKERS if getattr(brief, f"_fails_{b.check}")],
+        )
+        for brief in rows
+    ]
 
 
 @editorial_check

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import Assessment, Brief, Status
 from kernel.limits import max_chars
@@ -18,6 +19,26 @@ REVIEW_COMMENT_MAX_CHARS = 10_000
 # The comment typed with a workflow move (the log adds its own words around
 # it, so the log's column itself is not capped; editorial.workflow checks).
 WORKFLOW_COMMENT_MAX_CHARS = 5_000
+
+
+class Action(models.TextChoices):
+    """The workflow's moves (editorial/workflow.py holds their rules).
+
+    Here, next to the log that records them, so the log shows each move by
+    its label rather than its code.
+    """
+
+    SUBMIT = "submit", _("Submit for review")
+    RESUME = "resume", _("Back to draft")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    APPROVE = "approve", _("Approve")
+    PUBLISH = "publish", _("Publish")
+    UNSCHEDULE = "unschedule", _("Cancel scheduled release")
+    WITHDRAW = "withdraw", _("Withdraw")
+    START_CORRECTION = "start_correction", _("Start a correction")
+    TRASH = "trash", _("Move to trash")
+    UNTRASH = "untrash", _("Restore from trash")
+    PURGE = "purge", _("Purge for good")
 
 
 class RevisionKind(models.TextChoices):
@@ -37,6 +58,11 @@ class BriefRevision(models.Model):
     """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="revisions")
+    # The revision's number within its brief (1, 2, 3...), which is what
+    # editors see; the global id stays in URLs and edit tokens. A correction
+    # draft numbers on from its published brief's revisions, and keeps its
+    # numbers when its history joins that brief's (editorial/workflow.py).
+    number = models.PositiveIntegerField(editable=False)
     kind = models.CharField(
         max_length=12, choices=RevisionKind.choices, default=RevisionKind.EDIT
     )
@@ -59,6 +85,9 @@ class BriefRevision(models.Model):
                 condition=Q(kind__in=RevisionKind.values),
                 name="briefrevision_kind_valid",
             ),
+            models.UniqueConstraint(
+                fields=["brief", "number"], name="briefrevision_unique_number"
+            ),
         ]
         indexes = [
             # Used by the edit token (latest applied revision) and the history list.
@@ -66,7 +95,7 @@ class BriefRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Revision {self.pk} of {self.brief}"
+        return f"Revision {self.number} of {self.brief}"
 
 
 class BriefTransition(models.Model):
@@ -75,7 +104,7 @@ class BriefTransition(models.Model):
     brief = models.ForeignKey(
         Brief, on_delete=models.CASCADE, related_name="transitions"
     )
-    action = models.CharField(max_length=20)
+    action = models.CharField(max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
 from django.db import connections, models, router, transaction
-from django.db.models import Field, signals
+from django.db.models import Field, Subquery, Value, signals
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce
 
 from actors.models import Actor, Agreement
 from briefs.markdown import Block, split_blocks, table_rows
@@ -159,11 +160,30 @@ def record_revision(
             return None
     return BriefRevision.objects.create(
         brief=brief,
+        number=next_revision_number(brief),
         kind=kind,
         content=content,
         comment=comment[:2000],
         created_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+def next_revision_number(brief: Brief) -> models.Expression:
+    """The number `brief`'s next revision takes, as an expression for its INSERT.
+
+    Computed by the INSERT itself (and returned by it), so numbering costs no
+    query of its own. The brief's row lock, which every writer holds, keeps
+    two revisions from taking one number; the unique constraint is the net.
+    A correction draft counts its published brief's revisions too, so that
+    its numbers go on from theirs and stay unique when the histories join.
+    """
+    ids = [brief.pk] + ([brief.draft_of_id] if brief.draft_of_id else [])
+    latest = (
+        BriefRevision.objects.filter(brief_id__in=ids)
+        .order_by("-number")
+        .values("number")[:1]
+    )
+    return Coalesce(Subquery(latest), Value(0)) + Value(1)
 
 
 def record_imported_revision(*, brief: Brief, comment: str, **kwargs: object) -> None:

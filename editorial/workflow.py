@@ -39,6 +39,8 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -58,6 +60,7 @@ from briefs.services import refresh_brief
 from editorial.checks import ERROR, Finding, run_checks
 from editorial.models import (
     WORKFLOW_COMMENT_MAX_CHARS,
+    Action,
     BriefRevision,
     BriefTransition,
     EditPresence,
@@ -78,20 +81,6 @@ logger = logging.getLogger(__name__)
 PRESENCE_TTL = datetime.timedelta(minutes=10)
 
 
-class Action(models.TextChoices):
-    SUBMIT = "submit", _("Submit for review")
-    RESUME = "resume", _("Back to draft")
-    REQUEST_CHANGES = "request_changes", _("Request changes")
-    APPROVE = "approve", _("Approve")
-    PUBLISH = "publish", _("Publish")
-    UNSCHEDULE = "unschedule", _("Cancel scheduled release")
-    WITHDRAW = "withdraw", _("Withdraw")
-    START_CORRECTION = "start_correction", _("Start a correction")
-    TRASH = "trash", _("Move to trash")
-    UNTRASH = "untrash", _("Restore from trash")
-    PURGE = "purge", _("Purge for good")
-
-
 class TransitionError(Exception):
     """A refused move; the message is for the person who tried it."""
 
@@ -108,6 +97,10 @@ class Rule:
     # A Contributor (no edit_any_brief) may make this move on own briefs.
     owner_may: bool = False
     done: str = ""  # "submitted for review", for messages
+    # What the move does, with "{briefs}" for whose briefs: "submit {briefs}
+    # for review" makes "You are not allowed to submit briefs for review." and
+    # "You may submit only your own briefs for review."
+    what: str = ""
 
 
 ALL_STATUSES = frozenset(Status.values)
@@ -121,6 +114,7 @@ RULES: dict[Action, Rule] = {
         "briefs.submit_brief",
         owner_may=True,
         done="submitted for review",
+        what="submit {briefs} for review",
     ),
     Action.RESUME: Rule(
         frozenset({Status.CHANGES_REQUESTED}),
@@ -128,42 +122,49 @@ RULES: dict[Action, Rule] = {
         "briefs.submit_brief",
         owner_may=True,
         done="moved back to draft",
+        what="move {briefs} back to draft",
     ),
     Action.REQUEST_CHANGES: Rule(
         frozenset({Status.IN_REVIEW, Status.APPROVED}),
         Status.CHANGES_REQUESTED,
         "briefs.review_brief",
         done="sent back for changes",
+        what="request changes to {briefs}",
     ),
     Action.APPROVE: Rule(
         frozenset({Status.IN_REVIEW}),
         Status.APPROVED,
         "briefs.review_brief",
         done="approved",
+        what="approve {briefs}",
     ),
     Action.PUBLISH: Rule(
         frozenset({Status.APPROVED}),
         Status.PUBLISHED,
         "briefs.publish_brief",
         done="published",
+        what="publish {briefs}",
     ),
     Action.UNSCHEDULE: Rule(
         frozenset({Status.PUBLISHED}),
         Status.APPROVED,
         "briefs.publish_brief",
         done="taken off the schedule",
+        what="cancel the scheduled release of {briefs}",
     ),
     Action.WITHDRAW: Rule(
         frozenset({Status.PUBLISHED}),
         Status.WITHDRAWN,
         "briefs.publish_brief",
         done="withdrawn",
+        what="withdraw {briefs}",
     ),
     Action.START_CORRECTION: Rule(
         frozenset({Status.PUBLISHED}),
         None,
         "briefs.edit_any_brief",
         done="given a correction draft",
+        what="start corrections of {briefs}",
     ),
     # Published and withdrawn briefs are never trashed: their addresses must
     # keep answering (withdrawal gives a 410 with the reason).
@@ -173,11 +174,18 @@ RULES: dict[Action, Rule] = {
         "briefs.delete_brief",
         owner_may=True,
         done="moved to the trash",
+        what="move {briefs} to the trash",
     ),
     Action.UNTRASH: Rule(
-        ALL_STATUSES, None, "briefs.delete_brief", done="restored from the trash"
+        ALL_STATUSES,
+        None,
+        "briefs.delete_brief",
+        done="restored from the trash",
+        what="restore {briefs} from the trash",
     ),
-    Action.PURGE: Rule(ALL_STATUSES, None, "superuser", done="purged"),
+    Action.PURGE: Rule(
+        ALL_STATUSES, None, "superuser", done="purged", what="purge {briefs}"
+    ),
 }
 # How the log marks a superuser's approval of their own submission.
 FOUR_EYES_OVERRIDE = "Override of two pairs of eyes (approved by its submitter):"
@@ -259,6 +267,20 @@ def can_comment_brief(user: AbstractUser, brief: Brief) -> bool:
     )
 
 
+def may_ever(user: AbstractUser, action: Action) -> bool:
+    """Whether `user` may make `action` on any brief at all.
+
+    What menus and bulk actions offer: a Contributor is not offered a move
+    that only an editor may make, even on their own briefs.
+    """
+    rule = RULES[action]
+    if action == Action.PURGE:
+        return user.is_superuser
+    if not user.has_perm(rule.permission):
+        return False
+    return rule.owner_may or _sees_everything(user)
+
+
 def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
     """Why `user` may not make `action` on `brief` now, or None if they may.
 
@@ -270,16 +292,13 @@ def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
     title = Truncator(brief.title).chars(80)
     if not can_view_brief(user, brief):
         return "You are not allowed to see this brief."
-    if action == Action.PURGE:
-        if not user.is_superuser:
-            return "Only a superuser can purge a brief."
-    elif not user.has_perm(rule.permission):
-        return f"You are not allowed to {action.label.lower()} briefs."
+    if action == Action.PURGE and not user.is_superuser:
+        return "Only a superuser can purge a brief."
+    if not may_ever(user, action):
+        return f"You are not allowed to {rule.what.format(briefs='briefs')}."
     if not _sees_everything(user):
-        if not rule.owner_may:
-            return f"You are not allowed to {action.label.lower()} briefs."
         if brief.created_by_id != user.pk:
-            return f"You may {action.label.lower()} only your own briefs."
+            return f"You may {rule.what.format(briefs='only your own briefs')}."
         if action == Action.TRASH and brief.status not in OWNER_EDITABLE:
             return "You may move only your own drafts to the trash."
 
@@ -635,6 +654,25 @@ def _publish_correction(
     )
     # The edition's number is the version (one plus the corrections).
     version = edition.number
+    # The draft's history becomes the live brief's: who wrote and reviewed
+    # this correction stays traceable after the copy itself is gone. Its
+    # revisions were numbered on from the live brief's; should the live
+    # brief have gained revisions since (an old draft restored from the
+    # trash), they are shifted past them, in one statement.
+    copy_revisions = BriefRevision.objects.filter(brief=copy)
+    live_last = Coalesce(
+        Subquery(
+            BriefRevision.objects.filter(brief=live)
+            .order_by("-number")
+            .values("number")[:1]
+        ),
+        Value(0),
+    )
+    copy_first = Subquery(copy_revisions.order_by("number").values("number")[:1])
+    copy_revisions.update(
+        brief=live,
+        number=Greatest(F("number"), F("number") - copy_first + live_last + 1),
+    )
     record_revision(
         brief=live,
         user=user,
@@ -642,9 +680,6 @@ def _publish_correction(
         comment=f"Version {version} published"
         + (f": {public_note}" if public_note else ""),
     )
-    # The draft's history becomes the live brief's: who wrote and reviewed
-    # this correction stays traceable after the copy itself is gone.
-    BriefRevision.objects.filter(brief=copy).update(brief=live)
     BriefTransition.objects.filter(brief=copy).update(brief=live)
     ReviewComment.objects.filter(brief=copy).update(brief=live)
     entry = BriefTransition.objects.create(
@@ -818,7 +853,7 @@ def restore_revision(
         brief=locked,
         user=user,
         kind=RevisionKind.RESTORE,
-        comment=f"Restored revision {revision.pk} of {when:%Y-%m-%d %H:%M}"
+        comment=f"Restored revision {revision.number} of {when:%Y-%m-%d %H:%M}"
         + (f" (skipped: {'; '.join(notes)})" if notes else ""),
     )
 

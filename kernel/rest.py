@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage
-from django.db.models import F, OrderBy, QuerySet
+from django.db.models import Expression, F, OrderBy, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.views import defaults
@@ -248,7 +248,9 @@ class StrictOrderingFilter(OrderingFilter):
         ]
 
 
-def ordered(queryset: QuerySet, terms: list[str], sources: dict[str, str]) -> QuerySet:
+def ordered(
+    queryset: QuerySet, terms: list[str], sources: dict[str, str | Expression]
+) -> QuerySet:
     """`queryset` in the order of validated `terms` (public names, '-' for
     descending), each mapped through `sources` onto the model's field."""
     return queryset.order_by(
@@ -260,14 +262,20 @@ def ordered(queryset: QuerySet, terms: list[str], sources: dict[str, str]) -> Qu
     )
 
 
-def _order_term(queryset: QuerySet, name: str, *, descending: bool) -> str | OrderBy:
+def _order_term(
+    queryset: QuerySet, name: str | Expression, *, descending: bool
+) -> str | OrderBy:
     """`name` ascending or descending.
 
     Empty values last on both databases (SQLite and PostgreSQL disagree by
     default), so a page holds the same items whichever one serves it. A column
     that cannot be empty is ordered plainly: NULLS LAST would keep PostgreSQL
-    from reading it in the order of a descending index.
+    from reading it in the order of a descending index. A view may map a
+    public name onto an expression (`Lower("name")`: names sorted without
+    regard to case on both databases), ordered as it is.
     """
+    if isinstance(name, Expression):
+        return name.desc() if descending else name.asc()
     try:
         nullable = queryset.model._meta.get_field(name).null
     except FieldDoesNotExist:

@@ -37,7 +37,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import (
     FileResponse,
     Http404,
@@ -626,7 +626,7 @@ class ActorListView(FilteredListView):
                 )
             )
             .only("name", "name_sr", "name_sr_cyrl", "slug", "kind")
-            .order_by("name")
+            .order_by(Lower("name"), "id")
         )
 
     def get_context_data(self, **kwargs) -> dict:

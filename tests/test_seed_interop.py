@@ -25,7 +25,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 from pypdf import PdfReader
 
-from briefs.models import Brief
+from briefs.models import Brief, Licence
 from demo.loader import load_demo
 from tests.publishing.test_oai import NS, SCHEMA
 
@@ -106,6 +106,27 @@ def test_a_harvester_gets_the_seed_brief(client, seed_brief):
     assert "Пупин Иницијатива" in values("publisher")
     assert f"{SITE}/b/{seed_brief.pk}/" in values("identifier")
     assert sorted(values("subject")) == sorted(t.name for t in seed_brief.topics.all())
+    # The seed's footer reserves all rights: that, and no licence, is stated.
+    assert values("rights") == ["All rights reserved"]
+
+
+def test_the_seed_brief_reserves_all_rights_everywhere(client, seed_brief):
+    assert seed_brief.licence == Licence.ALL_RIGHTS_RESERVED
+    base = f"/briefs/{seed_brief.slug}"
+    for url in (
+        f"{base}/",
+        f"{base}/cite.json",
+        f"{base}/cite.ris",
+        f"{base}/cite.bib",
+        f"/api/v1/briefs/{seed_brief.slug}/",
+        f"/api/v1/briefs/{seed_brief.slug}/citation/",
+        "/feeds/briefs.atom",
+    ):
+        assert "creativecommons.org" not in client.get(url).content.decode(), url
+    page = client.get(f"{base}/").content.decode()
+    assert "Licence: All rights reserved" in page
+    (item,) = json.loads(client.get(f"{base}/cite.json").content)
+    assert item["license"] == "All rights reserved"
 
 
 def test_a_reader_with_a_printer_gets_the_seed_brief(client, seed_brief):

@@ -33,6 +33,7 @@ from briefs.models import (
     Brief,
     Contribution,
     Institution,
+    Licence,
     Person,
     Recommendation,
     Role,
@@ -436,6 +437,113 @@ def test_footer_after_credits_is_dropped():
     )
     parsed = parse_brief(brief_text(*SIMPLE_BODY, credits=credits))
     assert [c.name for c in parsed.contributors] == ["Mira Stanković", "Ola Berg"]
+
+
+# -- Rights: what the footer states ------------------------------------------------
+
+
+def test_seed_footer_reserves_all_rights(parsed_seed):
+    assert parsed_seed.licence == Licence.ALL_RIGHTS_RESERVED
+    # The statement is the footer's copyright line, not its addresses.
+    assert parsed_seed.rights_statement.startswith("© ")
+    assert not re.search(r"\d{5}", parsed_seed.rights_statement)
+
+
+@pytest.mark.parametrize(
+    ("footer", "licence"),
+    [
+        ("© 2024 Harbour Institute. All rights reserved.", "all-rights-reserved"),
+        ("© 2024 Пупин Иницијатива. Сва права задржана.", "all-rights-reserved"),
+        ("© 2024 Pupin Inicijativa. Sva prava zadržana.", "all-rights-reserved"),
+        ("© 2024 Harbour Institute", "all-rights-reserved"),  # the law's default
+        ("© 2024 Harbour Institute. Licensed under CC BY 4.0.", "CC-BY-4.0"),
+        ("Licensed under CC BY-NC-SA 4.0", "CC-BY-NC-SA-4.0"),
+        (
+            "This brief is licensed under a Creative Commons "
+            "Attribution-NoDerivatives 4.0 International License.",
+            "CC-BY-ND-4.0",
+        ),
+        (
+            "© 2024 Harbour Institute\nCreative Commons "
+            "Attribution-NonCommercial-NoDerivatives 4.0",
+            "CC-BY-NC-ND-4.0",
+        ),
+    ],
+)
+def test_the_footer_states_the_licence(footer, licence):
+    parsed = parse_brief(
+        brief_text(*SIMPLE_BODY, credits=CREDITS + footer + "\nMain Street 12\n")
+    )
+    assert parsed.licence == licence
+    assert [c.name for c in parsed.contributors] == ["Mira Stanković", "Ola Berg"]
+
+
+def test_a_file_without_a_footer_states_no_licence():
+    parsed = parse_brief(brief_text(*SIMPLE_BODY))
+    assert parsed.licence is None and parsed.rights_statement == ""
+
+
+@pytest.mark.parametrize(
+    "footer", ["Licensed under CC BY 3.0", "© 2024 Harbour Institute. CC0 1.0"]
+)
+def test_a_licence_the_archive_does_not_offer_is_refused_naming_the_line(footer):
+    with pytest.raises(BriefImportError, match="does not offer") as error:
+        parse_brief(brief_text(*SIMPLE_BODY, credits=CREDITS + footer + "\n"))
+    assert error.value.line == 12  # the footer, after the credits
+
+
+def test_a_paragraph_about_licensing_in_the_body_is_body_text():
+    paragraph = "Licensed under CC BY 4.0, the data may be reused."
+    parsed = parse_brief(brief_text(paragraph))
+    assert parsed.body == escape_markdown(paragraph) + "\n"
+    assert parsed.licence is None
+
+
+@pytest.mark.django_db
+def test_import_records_the_licence_the_file_states(tmp_path):
+    footer = "© 2024 Harbour Institute. Licensed under CC BY 4.0.\n"
+    path = write(tmp_path, brief_text(*SIMPLE_BODY, credits=CREDITS + footer))
+    assert import_brief_file(path).brief.licence == Licence.CC_BY
+    # A later file that reserves all rights changes it: the source decides.
+    footer = "© 2025 Harbour Institute. All rights reserved.\n"
+    path = write(tmp_path, brief_text(*SIMPLE_BODY, credits=CREDITS + footer))
+    assert import_brief_file(path).brief.licence == Licence.ALL_RIGHTS_RESERVED
+
+
+@pytest.mark.django_db
+def test_a_new_brief_whose_file_states_nothing_reserves_all_rights(tmp_path):
+    result = import_brief_file(write(tmp_path, brief_text(*SIMPLE_BODY)))
+    assert result.brief.licence == Licence.ALL_RIGHTS_RESERVED
+    assert any("states no licence" in note for note in result.to_do)
+    assert result.summary().endswith("rights: all rights reserved.")
+
+
+@pytest.mark.django_db
+def test_a_file_that_states_nothing_leaves_a_chosen_licence_alone(tmp_path):
+    make_brief(slug="a-test-brief", status=Status.DRAFT, licence=Licence.CC_BY_SA)
+    result = import_brief_file(write(tmp_path, brief_text(*SIMPLE_BODY)))
+    assert result.brief.licence == Licence.CC_BY_SA
+    assert not any("licence" in note for note in result.to_do)
+
+
+# -- A summary is needed, not required at import ------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_brief_imported_without_a_summary_imports_with_a_note(tmp_path):
+    result = import_brief_file(write(tmp_path, brief_text(*SIMPLE_BODY)))
+    assert result.brief.pk is not None and result.brief.summary == ""
+    (note,) = [n for n in result.to_do if "summary" in n]
+    assert note.startswith("Write a summary: the file has none")
+    out = run_command(str(tmp_path / "brief.txt"))
+    assert "To do: Write a summary" in out
+
+
+@pytest.mark.django_db
+def test_no_summary_note_once_an_editor_wrote_one(tmp_path):
+    make_brief(slug="a-test-brief", status=Status.DRAFT, summary="Written.")
+    result = import_brief_file(write(tmp_path, brief_text(*SIMPLE_BODY)))
+    assert not any("summary" in note for note in result.to_do)
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,7 @@ def test_every_check_is_registered():
 @pytest.mark.django_db
 def test_missing_summary_is_an_error():
     assert findings(factories.make_brief(summary="  "), checks.summary_present) == [
-        checks.Finding("error", "summary_present", "The brief has no summary.")
+        checks.Finding("error", "summary_present", checks.NO_SUMMARY)
     ]
     assert findings(factories.make_brief(), checks.summary_present) == []
 

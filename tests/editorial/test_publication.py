@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from briefs.models import Brief, Correction, Recommendation, Status
 from editorial.models import BriefRevision, BriefTransition, ReviewComment
-from editorial.revisions import snapshot_brief
+from editorial.revisions import record_revision, snapshot_brief
 from editorial.workflow import TransitionError, add_review_comment, transition_brief
 from tests import factories
 
@@ -244,7 +244,7 @@ def test_a_withdrawn_brief_leaves_every_listing_and_keeps_its_reason(
 
 def test_the_trash_hides_a_brief_and_keeps_its_history(client, staff):
     brief = factories.make_brief(status=Status.APPROVED)
-    BriefRevision.objects.create(brief=brief, content=snapshot_brief(brief))
+    record_revision(brief=brief, user=staff["editor"], content=snapshot_brief(brief))
     transition_brief(brief, user=staff["editor"], action="trash")
     brief.refresh_from_db()
     assert brief.deleted_at is not None

@@ -157,7 +157,7 @@ def test_restore_brings_back_the_content_as_a_new_revision(rich_brief):
     restored = restore_revision(brief=rich_brief, revision=first, user=editor)
 
     assert restored.kind == RevisionKind.RESTORE
-    assert f"Restored revision {first.pk}" in restored.comment
+    assert f"Restored revision {first.number}" in restored.comment
     assert restored.content == first.content
     rich_brief.refresh_from_db()
     assert snapshot_brief(rich_brief) == first.content

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from briefs.models import BriefActor, MentionState, Status
+from briefs.models import BriefActor, Licence, MentionState, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +47,7 @@ def test_brief_detail_payload(client):
         title="The future of KFOR",
         summary="Short.",
         body="## Why\n\nBecause KFOR stays <script>alert(1)</script>.",
+        licence=Licence.CC_BY,  # chosen: the default is all rights reserved
         authors=[author],
         agreements=[pact],
         topics=[topic],

@@ -13,7 +13,7 @@ from lxml import etree
 from oaipmh.client import Client
 from oaipmh.metadata import MetadataRegistry, oai_dc_reader
 
-from briefs.models import Brief, Status
+from briefs.models import Brief, Licence, Status
 from publishing.models import Edition
 from tests import factories
 
@@ -176,7 +176,22 @@ def test_get_record_in_dublin_core(client, seed_like):
         f"https://archive.example.org/briefs/{seed_like.slug}.pdf",
     ]
     assert values("language") == ["eng"]
-    assert values("rights") == ["https://creativecommons.org/licenses/by/4.0/"]
+    # The seed's footer reserves all rights: no licence is claimed.
+    assert values("rights") == ["All rights reserved"]
+
+
+def test_rights_name_the_chosen_licence_by_its_text(client, seed_like):
+    Brief.objects.filter(pk=seed_like.pk).update(licence=Licence.CC_BY)
+    seed_like.refresh_from_db()
+    factories.publish(seed_like)
+    root = oai(
+        client,
+        verb="GetRecord",
+        identifier=identifier(seed_like),
+        metadataPrefix="oai_dc",
+    )
+    rights = root.findall(".//{http://purl.org/dc/elements/1.1/}rights")
+    assert [r.text for r in rights] == ["https://creativecommons.org/licenses/by/4.0/"]
 
 
 def test_corrected_brief_describes_its_version(client, seed_like):

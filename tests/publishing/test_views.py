@@ -77,7 +77,9 @@ def test_brief_page_shows_the_brief_and_links_its_world(client, world):
     assert "Actors discussed" in page and 'href="/actors/kosovo/"' in page
     assert 'href="/agreements/serbia-hungary-defense-cooperation-plan/"' in page
     assert page.index("A date was fixed.") < page.index("A figure was fixed.")
-    assert 'rel="license"' in page
+    # The seed's footer reserves all rights: no licence is linked or claimed.
+    assert '<p class="licence">Licence: All rights reserved</p>' in page
+    assert 'rel="license"' not in page and "creativecommons.org" not in page
     # Related briefs, ranked: all three share Serbia, Hungary, the plan and a topic.
     related = page[page.index('id="related-h"') :]
     for other in world.others:

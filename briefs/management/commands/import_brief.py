@@ -33,3 +33,5 @@ class Command(BaseCommand):
         for warning in result.warnings:
             self.stdout.write(self.style.WARNING(f"{file}: {warning}"))
         self.stdout.write(self.style.SUCCESS(result.summary()))
+        for note in result.to_do:
+            self.stdout.write(self.style.NOTICE(f"To do: {note}"))
