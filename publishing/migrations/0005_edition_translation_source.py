@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('briefs', '0014_brief_translations'),
-        ('publishing', '0003_recommendation_key'),
+        ("publishing", "0004_edition_renderings_per_language"),
     ]
 
     operations = [

@@ -48,7 +48,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("briefs", "0013_serbian_names"),
+        ("briefs", "0015_licence_as_the_source_states"),
         ("languages", "0001_script_exception"),
     ]
 

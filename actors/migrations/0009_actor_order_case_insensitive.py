@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actors', '0007_serbian_names'),
+        ("actors", "0008_prepared_actor_pages_per_language"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0013_serbian_names'),
+        ("briefs", "0014_brief_translations"),
     ]
 
     operations = [
