@@ -195,6 +195,16 @@ def frozen_media(brief: Brief) -> dict[str, Any]:
     }
 
 
+def media_names(content: dict[str, Any]) -> list[str]:
+    """The storage names of every file an edition's snapshot shows: its
+    cover's and figures' sizes and its attachments (exports carry them)."""
+    media = content.get("media") or {}
+    images = [media.get("cover"), *(f.get("image") for f in content.get("figures", []))]
+    names = [r["name"] for image in images if image for r in image["renditions"]]
+    names += [a["file"] for a in media.get("attachments", [])]
+    return names
+
+
 def _translation_source(brief: Brief) -> dict[str, Any] | None:
     """What a translation was made from: the original's id, slug and version.
 
