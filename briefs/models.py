@@ -102,7 +102,16 @@ class Person(SerbianName):
         validators=[validate_orcid],
         help_text="0000-0000-0000-0000",
     )
-    photo = models.ImageField(upload_to="people/", blank=True)
+    # From the media library, with its alt text and credit (moved there from
+    # the former `photo` file field by migration briefs 0019).
+    portrait = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -918,7 +927,7 @@ def content_prefetches() -> list[models.Prefetch]:
         models.Prefetch(
             "contributions",
             queryset=Contribution.objects.select_related(
-                "person", "person__affiliation"
+                "person", "person__affiliation", "person__portrait"
             ).order_by("order", "id"),
         ),
         models.Prefetch("topics", queryset=Topic.objects.order_by("name", "pk")),

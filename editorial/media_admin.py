@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from briefs.models import Attachment
 from briefs.services import store_attachment
 from library import uploads
-from library.models import Image, store_image
+from library.models import Image, store_image, update_image
 
 
 class ImageForm(forms.ModelForm):
@@ -104,7 +104,7 @@ class ImageAdmin(admin.ModelAdmin):
         if upload is not None:
             store_image(image=obj, upload=upload)
         else:
-            obj.save()
+            update_image(image=obj)
 
 
 class AttachmentForm(forms.ModelForm):

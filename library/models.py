@@ -169,3 +169,14 @@ def store_image(*, image: Image, upload) -> Image:
     image.save()
     changed("image", [image.pk])
     return image
+
+
+@transaction.atomic
+def update_image(*, image: Image) -> Image:
+    """Save an edit of an image's texts, credit, licence or focal point.
+    Pages that show it live (actors' emblems) are prepared again after
+    commit; published editions keep what they froze until republished."""
+    image.full_clean()
+    image.save()
+    changed("image", [image.pk])
+    return image

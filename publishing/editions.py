@@ -223,6 +223,13 @@ def _translation_source(brief: Brief) -> dict[str, Any] | None:
     }
 
 
+def _portrait(person: Person) -> dict[str, Any] | None:
+    image = person.portrait
+    if image is None or not image.cleared or not image.renditions:
+        return None
+    return image.frozen()
+
+
 def take_snapshot(brief: Brief) -> dict[str, Any]:
     """Everything an edition shows of the brief and its linked records, as JSON.
 
@@ -263,6 +270,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                     "name": c.person.name,
                     **_names(c.person),
                     "orcid": c.person.orcid,
+                    "portrait": _portrait(c.person),
                     "affiliation": (
                         {
                             "id": c.person.affiliation.pk,
@@ -468,6 +476,8 @@ def restore_brief(
             name=snapshot_name(person_data, language),
             orcid=person_data["orcid"],
         )
+        # Frozen at publication; editions made before the library have none.
+        person.portrait_image = person_data.get("portrait")
         if person_data["affiliation"]:
             affiliation = person_data["affiliation"]
             person.affiliation = Institution(**affiliation)

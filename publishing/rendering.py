@@ -197,6 +197,26 @@ def cover_context(image: dict | None) -> dict | None:
     }
 
 
+def portrait_context(
+    image: Any, *, sizes: str = "12rem", beside_name: bool = False
+) -> dict | None:
+    """A person's library portrait for their page (a live Image) or for a
+    brief's credits (the dict an edition froze); None when not shown."""
+    if image is not None and not isinstance(image, dict):
+        if not image.cleared or not image.renditions:
+            return None
+        image = image.frozen()
+    if not image:
+        return None
+    if beside_name:
+        # Next to the linked name it repeats, the photo adds nothing to read.
+        image = {**image, "alt": ""}
+    return {
+        "img": library_html.img_tag(image, sizes=sizes),
+        "credit": library_html.credit_line(image),
+    }
+
+
 def attachments_context(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each frozen attachment with its address and its type's name."""
     from django.core.files.storage import default_storage
@@ -292,6 +312,11 @@ def credits_by_role(
 def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     """The stored HTML parts of an edition, from its restored brief."""
     contributions = list(brief.contributions.all())
+    for c in contributions:
+        # Photos in the credits, as the edition froze them.
+        c.person.portrait_view = portrait_context(
+            getattr(c.person, "portrait_image", None), sizes="3rem", beside_name=True
+        )
     authors = [c for c in contributions if c.role == Role.AUTHOR]
     actors = [link.actor for link in brief.confirmed_links]
     agreements = [link.agreement for link in brief.agreement_links.all()]

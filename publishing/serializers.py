@@ -347,11 +347,11 @@ class PersonDetailSerializer(PersonListSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, person: Person) -> str | None:
-        if not person.photo:
+        """The largest size of their library portrait, if cleared for display."""
+        image = person.portrait
+        if image is None or not image.cleared or not image.renditions:
             return None
-        request = self.context.get("request")
-        url = person.photo.url
-        return request.build_absolute_uri(url) if request else url
+        return _media_url(self.context, image.renditions[-1]["name"])
 
 
 class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):

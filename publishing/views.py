@@ -129,7 +129,7 @@ from publishing.recommendation_rows import (
     public_recommendations,
     render_rows,
 )
-from publishing.rendering import RELATED_CANDIDATES
+from publishing.rendering import RELATED_CANDIDATES, portrait_context
 from publishing.tracker import scorecard, status_counts, with_tracker
 from publishing.translations import (
     LinkedEdition,
@@ -517,7 +517,11 @@ class PersonDetailView(DetailView):
     template_name = "briefs/person_detail.html"
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Edition.objects.public().credited_people().select_related("affiliation")
+        return (
+            Edition.objects.public()
+            .credited_people()
+            .select_related("affiliation", "portrait")
+        )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -542,6 +546,7 @@ class PersonDetailView(DetailView):
             if editions:
                 by_role.append({"role": role, "label": role.label, "briefs": editions})
         context["by_role"] = by_role
+        context["portrait"] = portrait_context(person.portrait)
         url = absolute_url(person.get_absolute_url())
         data = {
             "@context": "https://schema.org",
