@@ -277,3 +277,44 @@ def test_media_adds_no_query_to_the_brief_page_and_api_list(client, n):
         client, f"/briefs/{plain.slug}/"
     )
     assert _queries(client, "/api/v1/briefs/") == list_before
+
+
+@pytest.mark.django_db
+def test_a_persons_library_photo_is_on_their_page_in_credits_and_api(client):
+    photo = make_image(slug="ana", alt="Ana Petrović at a lectern")
+    ana = factories.make_person(name="Ana Petrović", portrait=photo)
+    brief = factories.make_brief(authors=[ana])
+    person_page = client.get(f"/people/{ana.slug}/").content.decode()
+    assert 'alt="Ana Petrović at a lectern"' in person_page
+    credits = page(client, brief)
+    assert '<span class="credit-photo"><img' in credits
+    assert 'sizes="3rem" width="1600" height="960" alt=""' in credits
+    data = client.get(f"/api/v1/people/{ana.slug}/").json()
+    assert data["photo"] == (
+        f"http://testserver{default_storage.url(photo.renditions[-1]['name'])}"
+    )
+
+
+@pytest.mark.django_db
+def test_a_photo_not_cleared_is_not_shown(client):
+    ana = factories.make_person(portrait=make_image(slug="ana", cleared=False))
+    factories.make_brief(authors=[ana])
+    assert "<img" not in client.get(f"/people/{ana.slug}/").content.decode()
+    assert client.get(f"/api/v1/people/{ana.slug}/").json()["photo"] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_actors_emblem_is_shown_only_while_cleared(client):
+    from library.models import update_image
+
+    emblem = make_image(slug="nato-emblem", alt="NATO compass rose")
+    nato = factories.make_actor(name="NATO", emblem=emblem)
+    assert (
+        'alt="NATO compass rose"'
+        in client.get(f"/actors/{nato.slug}/").content.decode()
+    )
+    emblem.cleared = False
+    update_image(image=emblem)
+    assert (
+        "NATO compass rose" not in client.get(f"/actors/{nato.slug}/").content.decode()
+    )
