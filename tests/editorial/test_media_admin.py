@@ -119,3 +119,13 @@ def test_the_brief_form_shows_the_attachments_inline(admin_client):
     response = admin_client.get(f"/admin/briefs/brief/{brief.pk}/change/")
     assert response.status_code == 200
     assert "attachments-TOTAL_FORMS" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_editorial_role_may_upload_images_and_attach_files():
+    for role in ("Contributor", "Editor", "Publisher"):
+        user = factories.make_user(role=role)
+        assert user.has_perm("library.add_image"), role
+        assert user.has_perm("briefs.add_attachment"), role
+    assert not factories.make_user(role="Contributor").has_perm("library.delete_image")
+    assert factories.make_user(role="Editor").has_perm("library.delete_image")

@@ -318,3 +318,26 @@ def test_an_actors_emblem_is_shown_only_while_cleared(client):
     assert (
         "NATO compass rose" not in client.get(f"/actors/{nato.slug}/").content.decode()
     )
+
+
+@pytest.mark.django_db
+def test_the_checks_block_a_figure_that_would_show_a_notice():
+    from editorial.checks import run_checks
+
+    make_image()
+    make_image(slug="ornament", alt="", decorative=True)
+    make_image(slug="uncleared", cleared=False)
+    body = "\n\n".join(
+        f"```figure\n{slug}\n```"
+        for slug in ("bridge-photo", "missing", "ornament", "uncleared")
+    )
+    brief = factories.make_brief(status=Status.DRAFT, body=body)
+    findings = [f for f in run_checks(brief) if f.check == "figures_in_library"]
+    assert [(f.level, f.message) for f in findings] == [
+        ("error", "Figure 2: no image named “missing” is in the media library."),
+        (
+            "error",
+            "Figure 3: “ornament” is marked decorative, and a figure carries meaning.",
+        ),
+        ("error", "Figure 4: “uncleared” is not cleared for public display."),
+    ]
