@@ -143,7 +143,12 @@ class AttachmentForm(forms.ModelForm):
 
 class AttachmentInline(admin.TabularInline):
     """Annexes and data files; the public list is frozen when the brief is
-    published (a correction publishes the live brief's attachments)."""
+    published (a correction publishes the live brief's attachments).
+
+    Not offered on a correction's working copy: its rows would be deleted
+    with the copy when it is published (editorial.revisions.move_content
+    moves the versioned content only). Attachments are the live brief's.
+    """
 
     model = Attachment
     form = AttachmentForm
@@ -151,6 +156,29 @@ class AttachmentInline(admin.TabularInline):
     fields = ["order", "title", "description", "upload", "stored"]
     readonly_fields = ["stored"]
     ordering = ["order", "id"]
+
+    def _on_working_copy(self, obj) -> bool:
+        return obj is not None and bool(getattr(obj, "draft_of_id", None))
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._on_working_copy(obj) and super().has_add_permission(
+            request, obj
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._on_working_copy(obj) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._on_working_copy(obj) and super().has_delete_permission(
+            request, obj
+        )
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return not self._on_working_copy(obj) and super().has_view_permission(
+            request, obj
+        )
 
     @admin.display(description=_("stored file"))
     def stored(self, obj: Attachment) -> str:
