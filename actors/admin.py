@@ -61,7 +61,16 @@ class ActorAdmin(SerbianNameAdmin):
     search_fields = ["name", "name_sr", "slug", "iso_code", "aliases__alias"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [ActorAliasInline, MembershipInline, OfficeInline, IndicatorInline]
-    fields = ["name", "slug", "kind", "iso_code", "description", "status_note"]
+    fields = [
+        "name",
+        "slug",
+        "kind",
+        "iso_code",
+        "description",
+        "status_note",
+        "emblem",
+    ]
+    autocomplete_fields = ["emblem"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # One annotated query for the changelist, not one count per row.

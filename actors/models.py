@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kernel.limits import max_chars
 from languages.models import SerbianName
+from library.models import Image
 
 # -- Limits on what staff type (README, *Limits and security*) ------------------
 # Plain text, escaped by the templates: work is linear in the length.
@@ -78,6 +79,16 @@ class Actor(SerbianName):
         max_length=2,
         blank=True,
         help_text="Alpha-2 code where one applies; Kosovo uses the user-assigned XK.",
+    )
+    # From the media library; shown on the actor's page only when the image
+    # is cleared for public display (an emblem's licence may not allow it).
+    emblem = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="An emblem, flag or logo from the media library.",
     )
     status_note = models.TextField(
         blank=True,

@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "archive",
     "kernel",
     "languages",
+    "library",
     "actors",
     "briefs",
     "editorial",

@@ -224,6 +224,27 @@ def comparison_placeholder(index: int) -> str:
     return f'<div class="comparison-embed" id="comparison-embed-{index}"></div>\n'
 
 
+# A fenced block with this info string shows an image of the media library
+# (library/models.py) as a figure: its first line is the image's name (slug),
+# the lines after it, if any, the caption (else the library's caption):
+#
+#     ```figure
+#     belgrade-protest-2024
+#     Students march on Slavija square, March 2024.
+#     ```
+#
+# Like ```compare, the body's HTML keeps a numbered placeholder and the
+# edition fills it with what it froze at publication (publishing/rendering.py,
+# embed_figures). A fence's content is kept as written when a body changes
+# script (languages.transliteration), so the name survives; the caption is
+# converted with the edition's other text.
+FIGURE_INFO = "figure"
+
+
+def figure_placeholder(index: int) -> str:
+    return f'<div class="figure-embed" id="figure-embed-{index}"></div>\n'
+
+
 def _render_fence(
     self: RendererHTML,
     tokens: Sequence[Token],
@@ -236,7 +257,25 @@ def _render_fence(
         index = env.get("comparisons", 0)
         env["comparisons"] = index + 1
         return comparison_placeholder(index)
+    if token.info.strip().lower() == FIGURE_INFO:
+        index = env.get("figures", 0)
+        env["figures"] = index + 1
+        return figure_placeholder(index)
     return RendererHTML.fence(self, tokens, idx, options, env)
+
+
+def figure_blocks(text: str) -> list[tuple[str, str]]:
+    """(image name, caption or "") of each ```figure block, in the order
+    their placeholders are numbered. Cheap when there is none."""
+    if not text or FIGURE_INFO not in text:
+        return []
+    blocks = []
+    for token in _PARSER.parse(text):
+        if token.type == "fence" and token.info.strip().lower() == FIGURE_INFO:
+            lines = token.content.strip().split("\n")
+            caption = " ".join(line.strip() for line in lines[1:] if line.strip())
+            blocks.append((lines[0].strip(), caption))
+    return blocks
 
 
 def comparison_blocks(text: str) -> list[str]:

@@ -16,6 +16,8 @@ from actors.models import Actor, Agreement
 from briefs.markdown import render_markdown
 from kernel.limits import max_chars
 from languages.models import SerbianName
+from library.models import Image, new_token
+from library.uploads import ATTACHMENT_TYPES
 
 # -- Limits on what editors type (README, *Limits*) -----------------------------
 # One constant per kind of text. Forms, the importer and `full_clean` all
@@ -100,7 +102,16 @@ class Person(SerbianName):
         validators=[validate_orcid],
         help_text="0000-0000-0000-0000",
     )
-    photo = models.ImageField(upload_to="people/", blank=True)
+    # From the media library, with its alt text and credit (moved there from
+    # the former `photo` file field by migration briefs 0019).
+    portrait = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -296,6 +307,15 @@ class Brief(models.Model):
     )
     featured = models.BooleanField(default=False)
     doi = models.CharField("DOI", max_length=200, blank=True)
+    cover = models.ForeignKey(
+        Image,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+        help_text=_("From the media library; frozen into the edition at publication."),
+    )
 
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT
@@ -907,7 +927,7 @@ def content_prefetches() -> list[models.Prefetch]:
         models.Prefetch(
             "contributions",
             queryset=Contribution.objects.select_related(
-                "person", "person__affiliation"
+                "person", "person__affiliation", "person__portrait"
             ).order_by("order", "id"),
         ),
         models.Prefetch("topics", queryset=Topic.objects.order_by("name", "pk")),
@@ -974,3 +994,58 @@ def load_content(*briefs: Brief) -> list[Brief]:
         [h for h in holders if not content_loaded(h)], *content_prefetches()
     )
     return holders
+
+
+class Attachment(models.Model):
+    """An annex or data file offered with a brief (PDF, spreadsheet, text).
+
+    The file is stored through the storage API under an unguessable folder;
+    the public learns its address only from a published edition, which lists
+    the attachments the brief had when it was published.
+    """
+
+    brief = models.ForeignKey(
+        Brief, on_delete=models.CASCADE, related_name="attachments"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    # Set from the sniffed content (library.uploads.sniff_attachment).
+    file = models.CharField(max_length=400, editable=False)
+    kind = models.CharField(
+        max_length=10,
+        editable=False,
+        choices=[(code, t.label) for code, t in ATTACHMENT_TYPES.items()],
+    )
+    size = models.PositiveBigIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def filename(self) -> str:
+        return self.file.rsplit("/", 1)[-1]
+
+    def frozen(self) -> dict:
+        """What an edition keeps of it (the file's name, not its URL)."""
+        return {
+            "id": self.pk,
+            "title": self.title,
+            "description": self.description,
+            "kind": self.kind,
+            "size": self.size,
+            "file": self.file,
+        }
+
+
+def attachment_name(filename: str) -> str:
+    """A storage name under a fresh random folder, keeping a safe file name."""
+    from django.utils.text import get_valid_filename
+
+    base = get_valid_filename(filename.rsplit("/", 1)[-1])[:120] or "file"
+    return f"attachments/{new_token()}/{base}"

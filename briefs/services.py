@@ -15,13 +15,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
 
 from archive import search
 from briefs.hooks import public_record
 from briefs.mentions import get_scanner
-from briefs.models import Brief, BriefActor, BriefSlugHistory, MentionState
+from briefs.models import (
+    Attachment,
+    Brief,
+    BriefActor,
+    BriefSlugHistory,
+    MentionState,
+    attachment_name,
+)
+from library.uploads import sniff_attachment
 
 
 def mention_text(brief: Brief) -> str:
@@ -147,3 +157,20 @@ def change_brief_slug(*, brief: Brief, new_slug: str) -> Brief:
     BriefSlugHistory.objects.create(brief=brief, old_slug=old_slug)
     public_record().renamed(brief=brief)
     return brief
+
+
+def store_attachment(*, attachment: Attachment, upload: UploadedFile) -> Attachment:
+    """Check `upload` (type sniffed from its bytes, size limit), store it under
+    a fresh unguessable folder and save `attachment` with its type and size.
+
+    Raises ValidationError (library.uploads.sniff_attachment) before anything
+    is stored. Like other draft edits, nothing public changes until the brief
+    is published: its edition then freezes the list of attachments.
+    """
+    kind = sniff_attachment(upload)
+    upload.seek(0)
+    attachment.file = default_storage.save(attachment_name(upload.name), upload)
+    attachment.kind = kind.code
+    attachment.size = default_storage.size(attachment.file)
+    attachment.save()
+    return attachment

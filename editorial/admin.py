@@ -63,6 +63,7 @@ from briefs.services import (
     set_mention_state,
 )
 from editorial.checks import run_checks
+from editorial.media_admin import AttachmentInline
 from editorial.models import WORKFLOW_COMMENT_MAX_CHARS, RevisionKind
 from editorial.revisions import (
     current_edit_token,
@@ -304,7 +305,7 @@ class BriefAdmin(admin.ModelAdmin):
     search_fields = ["title", "slug", "summary", "contributions__person__name"]
     date_hierarchy = "publication_date"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["topics", "translation_of"]
+    autocomplete_fields = ["topics", "translation_of", "cover"]
     # The workflow owns these: they change only through editorial/workflow.py.
     readonly_fields = [
         "status",
@@ -324,6 +325,7 @@ class BriefAdmin(admin.ModelAdmin):
         RecommendationInline,
         BriefActorInline,
         BriefAgreementInline,
+        AttachmentInline,
         CorrectionInline,
     ]
     fieldsets = [
@@ -332,6 +334,8 @@ class BriefAdmin(admin.ModelAdmin):
             "Classification",
             {"fields": ["topics", "featured", "licence", "doi"]},
         ),
+        # From the media library (editorial/media_admin.py).
+        ("Cover image", {"fields": ["cover"]}),
         (
             "Translation",
             {

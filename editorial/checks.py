@@ -46,7 +46,7 @@ from actors.models import (
 )
 from archive.search import fold
 from briefs.hooks import public_record
-from briefs.markdown import comparison_blocks, split_blocks, table_rows
+from briefs.markdown import comparison_blocks, figure_blocks, split_blocks, table_rows
 from briefs.mentions import MentionScanner
 from briefs.models import (
     Brief,
@@ -61,6 +61,7 @@ from briefs.models import (
 )
 from editorial import record_checks
 from kernel.pagecache import current_generation
+from library.models import Image
 
 ERROR = "error"
 WARNING = "warning"
@@ -481,6 +482,28 @@ def embedded_comparisons_complete(brief: Brief) -> Iterator[Finding]:
                 f"Comparison {number} has {len(gaps)} missing value"
                 f"{'s' if len(gaps) != 1 else ''}, shown as “no data”: {shown}.",
             )
+
+
+@editorial_check
+def figures_in_library(brief: Brief) -> Iterator[Finding]:
+    """A ```figure block must name an image of the media library that is not
+    decorative and is cleared for public display; else the edition would
+    show a notice in its place. One query when the body has figures."""
+    blocks = figure_blocks(brief.body)
+    if not blocks:
+        return
+    images = {i.slug: i for i in Image.objects.filter(slug__in={s for s, _ in blocks})}
+    for number, (slug, _caption) in enumerate(blocks, start=1):
+        image = images.get(slug)
+        if image is None:
+            problem = f"no image named “{slug}” is in the media library"
+        elif image.decorative:
+            problem = f"“{slug}” is marked decorative, and a figure carries meaning"
+        elif not image.cleared:
+            problem = f"“{slug}” is not cleared for public display"
+        else:
+            continue
+        yield _error("figures_in_library", f"Figure {number}: {problem}.")
 
 
 # --- Checks against the record (issue #13) --------------------------------------

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import Assessment, Brief, Status
 from kernel.limits import max_chars
@@ -27,17 +28,17 @@ class Action(models.TextChoices):
     its label rather than its code.
     """
 
-    SUBMIT = "submit", "Submit for review"
-    RESUME = "resume", "Back to draft"
-    REQUEST_CHANGES = "request_changes", "Request changes"
-    APPROVE = "approve", "Approve"
-    PUBLISH = "publish", "Publish"
-    UNSCHEDULE = "unschedule", "Cancel scheduled release"
-    WITHDRAW = "withdraw", "Withdraw"
-    START_CORRECTION = "start_correction", "Start a correction"
-    TRASH = "trash", "Move to trash"
-    UNTRASH = "untrash", "Restore from trash"
-    PURGE = "purge", "Purge for good"
+    SUBMIT = "submit", _("Submit for review")
+    RESUME = "resume", _("Back to draft")
+    REQUEST_CHANGES = "request_changes", _("Request changes")
+    APPROVE = "approve", _("Approve")
+    PUBLISH = "publish", _("Publish")
+    UNSCHEDULE = "unschedule", _("Cancel scheduled release")
+    WITHDRAW = "withdraw", _("Withdraw")
+    START_CORRECTION = "start_correction", _("Start a correction")
+    TRASH = "trash", _("Move to trash")
+    UNTRASH = "untrash", _("Restore from trash")
+    PURGE = "purge", _("Purge for good")
 
 
 class RevisionKind(models.TextChoices):

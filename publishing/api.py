@@ -415,7 +415,8 @@ class PersonViewSet(ArchiveViewSet):
         # announce a brief before it is out).
         credits = _public_links(EditionCredit.objects.filter(person=OuterRef("pk")))
         return (
-            Person.objects.select_related("affiliation")
+            # portrait: the detail's photo (a join, no query of its own).
+            Person.objects.select_related("affiliation", "portrait")
             .filter(Exists(credits))
             .annotate(brief_count=_edition_count(credits))
         )

@@ -14,7 +14,7 @@ time, and a GET never has to (and never does) write.
 
 from django.db.models import Q
 
-from actors.models import AgreementParty, Membership, Office
+from actors.models import Actor, AgreementParty, Membership, Office
 from kernel import changes
 from publishing.pages import prepare_actor_pages
 
@@ -48,7 +48,16 @@ def agreements_changed(agreement_ids: set[int]) -> None:
     )
 
 
+def images_changed(image_ids: set[int]) -> None:
+    """An actor's page shows its emblem (if cleared): prepare it again.
+    Editions are frozen: a library edit reaches a brief at its next publication."""
+    prepare_actor_pages(
+        set(Actor.objects.filter(emblem__in=image_ids).values_list("pk", flat=True))
+    )
+
+
 def register() -> None:
     changes.register("actor", actors_changed)
     changes.register("actor_page", prepare_actor_pages)
     changes.register("agreement", agreements_changed)
+    changes.register("image", images_changed)

@@ -35,7 +35,7 @@ from django.utils import timezone, translation
 from actors import comparisons
 from actors.models import Actor, ActorAlias, Agreement
 from archive import search
-from briefs.markdown import comparison_blocks, render_markdown
+from briefs.markdown import comparison_blocks, figure_blocks, render_markdown
 from briefs.models import (
     Brief,
     BriefActor,
@@ -59,6 +59,7 @@ from languages.transliteration import (
     to_cyrillic,
     to_latin,
 )
+from library.models import Image
 from publishing.models import (
     RENDERED_LANGUAGES,
     RENDERED_PARTS,
@@ -155,6 +156,58 @@ def embedded_comparisons(body: str) -> list[dict[str, Any]]:
     return entries
 
 
+# A body may show this many figures; more is a mistake, not a brief.
+MAX_FIGURES = 50
+
+
+def embedded_figures(body: str) -> list[dict[str, Any]]:
+    """The library images of the body's ```figure blocks, frozen now: alt,
+    caption (the block's, else the library's), credit and the names of the
+    stored sizes. One query when there are figures, none otherwise. An
+    entry is {"image": …, "caption": …} or {"error": …} (shown to readers as
+    a notice, and flagged to editors before publication by the preview)."""
+    blocks = figure_blocks(body)[:MAX_FIGURES]
+    if not blocks:
+        return []
+    images = {i.slug: i for i in Image.objects.filter(slug__in={s for s, _ in blocks})}
+    entries = []
+    for slug, caption in blocks:
+        image = images.get(slug)
+        if image is None:
+            entries.append({"error": f"No image named “{slug}” in the media library."})
+        elif image.decorative:
+            entries.append({"error": f"“{slug}” is decorative: it cannot be a figure."})
+        elif not image.cleared or not image.renditions:
+            entries.append({"error": f"“{slug}” is not cleared for public display."})
+        else:
+            entries.append(
+                {"image": image.frozen(), "caption": caption or image.caption}
+            )
+    return entries
+
+
+def frozen_media(brief: Brief) -> dict[str, Any]:
+    """The cover and attachments an edition shows, frozen at publication.
+    A query for the cover (when there is one) and one for the attachments."""
+    cover = brief.cover if brief.cover_id else None
+    return {
+        "cover": (
+            cover.frozen() if cover and cover.cleared and cover.renditions else None
+        ),
+        "attachments": [a.frozen() for a in brief.attachments.all()],
+    }
+
+
+def media_names(content: dict[str, Any]) -> list[str]:
+    """The storage names of every file an edition's snapshot shows: its
+    cover's and figures' sizes and its attachments (exports carry them)."""
+    media = content.get("media") or {}
+    images = [media.get("cover"), *(f.get("image") for f in content.get("figures", []))]
+    names = [r["name"] for image in images if image for r in image["renditions"]]
+    names += [a["file"] for a in media.get("attachments", [])]
+    return names
+
+
 def _translation_source(brief: Brief) -> dict[str, Any] | None:
     """What a translation was made from: the original's id, slug and version.
 
@@ -173,6 +226,13 @@ def _translation_source(brief: Brief) -> dict[str, Any] | None:
     }
 
 
+def _portrait(person: Person) -> dict[str, Any] | None:
+    image = person.portrait
+    if image is None or not image.cleared or not image.renditions:
+        return None
+    return image.frozen()
+
+
 def take_snapshot(brief: Brief) -> dict[str, Any]:
     """Everything an edition shows of the brief and its linked records, as JSON.
 
@@ -183,6 +243,8 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
     [brief] = load_content(brief)
     return {
         "comparisons": embedded_comparisons(brief.body),
+        "figures": embedded_figures(brief.body),
+        "media": frozen_media(brief),
         "brief": {
             "id": brief.pk,
             "title": brief.title,
@@ -211,6 +273,7 @@ def take_snapshot(brief: Brief) -> dict[str, Any]:
                     "name": c.person.name,
                     **_names(c.person),
                     "orcid": c.person.orcid,
+                    "portrait": _portrait(c.person),
                     "affiliation": (
                         {
                             "id": c.person.affiliation.pk,
@@ -416,6 +479,8 @@ def restore_brief(
             name=snapshot_name(person_data, language),
             orcid=person_data["orcid"],
         )
+        # Frozen at publication; editions made before the library have none.
+        person.portrait_image = person_data.get("portrait")
         if person_data["affiliation"]:
             affiliation = person_data["affiliation"]
             person.affiliation = Institution(**affiliation)
@@ -490,12 +555,36 @@ def restore_brief(
     brief.confirmed_links = links
     # Frozen at publication; editions made before comparisons have none.
     brief.comparisons = content.get("comparisons", [])
+    # Editions made before the media library have none of these.
+    brief.figures = [_text_figure(f, text) for f in content.get("figures", [])]
+    media = content.get("media") or {}
+    brief.cover_image = _text_image(media.get("cover"), text)
+    brief.public_attachments = [
+        {**a, "title": text(a["title"]), "description": text(a["description"])}
+        for a in media.get("attachments", [])
+    ]
     # What the API serializers read (publishing/serializers.py).
     brief.public_contributions = contributions
     brief.public_actor_links = links
     brief.public_agreement_links = agreement_links
     brief.public_topics = topics
     return brief
+
+
+def _text_image(image: dict | None, text) -> dict | None:
+    """A frozen image with its readable text in the page's script."""
+    if not image:
+        return image
+    return {**image, "alt": text(image["alt"]), "caption": text(image["caption"])}
+
+
+def _text_figure(entry: dict, text) -> dict:
+    if "image" not in entry:
+        return entry
+    return {
+        "image": _text_image(entry["image"], text),
+        "caption": text(entry["caption"]),
+    }
 
 
 # --- Rendering --------------------------------------------------------------------

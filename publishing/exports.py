@@ -11,6 +11,8 @@
     records.jsonl          the public archive as database records, for
                            `manage.py import_archive` (see below)
     pdf/<slug>.pdf         the current edition's PDF of each public brief
+    media/<name>           the images (sizes) and attachments that exported
+                           editions show, under their storage names
     manifest.json          counts, and the size and SHA-256 of every file above
 
 Briefs are the public editions (`Edition.objects.public()`), read from the
@@ -50,7 +52,7 @@ import json
 import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -78,6 +80,7 @@ from briefs.models import (
 )
 from publishing.backups import serialized
 from publishing.citations import csl_item, record_from_json, site_url
+from publishing.editions import media_names
 from publishing.models import (
     Edition,
     EditionActor,
@@ -91,6 +94,7 @@ from publishing.tracker import public_assessments
 CHUNK = 200
 
 MANIFEST = "manifest.json"
+MEDIA_FOLDER = "media"
 FORMAT = "pupin-archive-export/3"
 
 
@@ -194,8 +198,63 @@ def brief_row(
         ],
         "actors": [actor["slug"] for actor in content["actors"]],
         "agreements": [agreement["slug"] for agreement in content["agreements"]],
+        "cover": _exported_image((content.get("media") or {}).get("cover")),
+        "attachments": [
+            {
+                "title": a["title"],
+                "description": a["description"],
+                "type": a["kind"],
+                "size": a["size"],
+                "path": f"{MEDIA_FOLDER}/{a['file']}",
+            }
+            for a in (content.get("media") or {}).get("attachments", [])
+        ],
         "csl": csl_item(record),
     }
+
+
+def _exported_image(image: dict | None) -> dict | None:
+    if not image:
+        return None
+    return {
+        "alt": image["alt"],
+        "credit": image["credit"],
+        "licence": image["licence"],
+        "sizes": [
+            {
+                "width": r["width"],
+                "height": r["height"],
+                "path": f"{MEDIA_FOLDER}/{r['name']}",
+            }
+            for r in image["renditions"]
+        ],
+    }
+
+
+def _copy_media(directory: Path) -> list[str]:
+    """Copy every file the exported editions show into media/, by storage
+    name (so an import puts them back where the editions expect them)."""
+    public = Edition.objects.public().values("brief_id")
+    editions = (
+        Edition.objects.filter(brief_id__in=public, in_trash=False)
+        .order_by("pk")
+        .values_list("content", flat=True)
+        .iterator(chunk_size=CHUNK)
+    )
+    copied: list[str] = []
+    for name in sorted({n for content in editions for n in media_names(content)}):
+        relative = PurePosixPath(name)
+        if relative.is_absolute() or ".." in relative.parts:
+            continue
+        target = directory / MEDIA_FOLDER / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with default_storage.open(name, "rb") as src, target.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        except FileNotFoundError:
+            continue  # listed in the manifest only if present
+        copied.append(f"{MEDIA_FOLDER}/{name}")
+    return copied
 
 
 def recommendation_rows(edition: Edition) -> list[dict]:
@@ -407,6 +466,7 @@ def _prepare(directory: Path) -> None:
                 "choose an empty folder."
             )
         (directory / MANIFEST).unlink()  # the export is incomplete until rewritten
+        shutil.rmtree(directory / MEDIA_FOLDER, ignore_errors=True)
     (directory / "pdf").mkdir(parents=True, exist_ok=True)
 
 
@@ -458,7 +518,9 @@ def export_archive(*, directory: Path, with_pdfs: bool = True) -> ExportResult:
     for name, count in written.items():
         result.counts[name.removesuffix(".jsonl")] = count
     result.counts["pdfs"] = len(pdf_files)
-    for name in [*written, *pdf_files]:
+    media_files = _copy_media(directory)
+    result.counts["media"] = len(media_files)
+    for name in [*written, *pdf_files, *media_files]:
         path = directory / name
         result.files.append(
             {

@@ -18,8 +18,11 @@ request, or at once with `--pdfs`).
 What an export does not hold cannot come back: drafts and unpublished
 changes, scheduled and trashed briefs, revisions, transitions and review
 comments, staff accounts, groups' members and API keys, the admin log,
-people's photos (files under MEDIA_ROOT/people/), and people and topics no
-public edition links. Use `manage.py backup` for all of that.
+people's photos (files under MEDIA_ROOT/people/), the media library's rows
+and originals, and people and topics no public edition links. Use
+`manage.py backup` for all of that. The images and attachments that the
+editions show travel in the export's media/ folder and are put back into
+the storage under the same names (`restore_media`).
 """
 
 import datetime
@@ -28,6 +31,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 
 from briefs.models import (
@@ -47,7 +52,7 @@ from publishing.backups import (
     rebuild_derived,
     refuse_occupied,
 )
-from publishing.exports import FORMAT, MANIFEST, RECORD_MODELS
+from publishing.exports import FORMAT, MANIFEST, MEDIA_FOLDER, RECORD_MODELS
 from publishing.models import Edition
 
 RECORDS = "records.jsonl"
@@ -238,7 +243,7 @@ def import_archive(directory: Path, *, replace: bool = False) -> ImportResult:
     `replace` deletes every record in the database first, in the same
     transaction.
     """
-    verify_export(directory)
+    manifest = verify_export(directory)
     if not replace:
         refuse_occupied()
     result = ImportResult()
@@ -261,5 +266,24 @@ def import_archive(directory: Path, *, replace: bool = False) -> ImportResult:
             allowed=RECORD_MODELS,
         )
         result.rebuilt = rebuild_derived(in_transaction=True)
+    restore_media(directory, manifest)
     after_restore()
     return result
+
+
+def restore_media(directory: Path, manifest: dict) -> int:
+    """Put the export's media/ files into the storage under the names the
+    editions give them (verified already); files already there are kept."""
+    count = 0
+    prefix = f"{MEDIA_FOLDER}/"
+    for entry in manifest["files"]:
+        path = str(entry.get("path", ""))
+        if not path.startswith(prefix):
+            continue
+        name = path.removeprefix(prefix)
+        if default_storage.exists(name):
+            continue
+        with (directory / PurePosixPath(path)).open("rb") as handle:
+            default_storage.save(name, File(handle))
+        count += 1
+    return count

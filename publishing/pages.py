@@ -41,6 +41,7 @@ from kernel.compiled import CompiledQuery
 from languages import codes
 from languages.codes import PUBLIC_LANGUAGES
 from languages.names import name_in
+from library import html as library_html
 from publishing.editions import text_in
 from publishing.models import (
     Edition,
@@ -161,6 +162,18 @@ def render_actor_fragments(
     return pages
 
 
+def _emblem(actor: Actor) -> dict | None:
+    """The actor's emblem, if it has one cleared for public display."""
+    image = actor.emblem if actor.emblem_id else None
+    if image is None or not image.cleared or not image.renditions:
+        return None
+    frozen = image.frozen()
+    return {
+        "img": library_html.img_tag(frozen, sizes="8rem", eager=True),
+        "credit": library_html.credit_line(frozen),
+    }
+
+
 def _render_actor_page(
     actor: Actor,
     aliases: list[str],
@@ -185,6 +198,7 @@ def _render_actor_page(
             "description": actor.description[:200]
             or f"{actor.name}: agreements, briefs and recommendations.",
         },
+        "emblem": _emblem(actor),
         "pictures_marker": _PICTURES_MARK,
         "briefs_marker": _BRIEFS_MARK,
         "recommendations_marker": _RECOMMENDATIONS_MARK,
@@ -219,7 +233,11 @@ def refresh_actor_page(*, actor_id: int) -> bool:
     )
     if version is None:
         return False
-    actor = Actor.objects.prefetch_related("aliases").get(pk=actor_id)
+    actor = (
+        Actor.objects.select_related("emblem")
+        .prefetch_related("aliases")
+        .get(pk=actor_id)
+    )
     fragments = _stored_fields(render_actor_fragments(actor))
     return bool(
         Actor.objects.filter(pk=actor_id, page_version=version).update(

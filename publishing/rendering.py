@@ -22,6 +22,7 @@ from actors.models import Actor
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
 from languages import codes
+from library import html as library_html
 
 
 def absolute_url(path: str) -> str:
@@ -142,6 +143,99 @@ def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
     return _EMBED_RE.sub(fill, body_html)
 
 
+_FIGURE_RE = re.compile(
+    r'<div class="figure-embed" id="figure-embed-([0-9]{1,4})"></div>'
+)
+
+
+def embed_figures(body_html: str, entries: list[dict[str, Any]]) -> str:
+    """Put each frozen figure in its placeholder (briefs/markdown.py): a
+    <figure> with the image's sizes, its caption and credit. A block that
+    named no usable image shows a notice saying why; each is filled once."""
+    if "figure-embed" not in body_html:
+        return body_html
+    used: set[int] = set()
+
+    def fill(match: re.Match) -> str:
+        index = int(match[1])
+        if index in used:
+            return ""
+        used.add(index)
+        entry = (
+            entries[index]
+            if index < len(entries)
+            else {"error": "This figure was not frozen; publish the brief again."}
+        )
+        if "image" not in entry:
+            return render_to_string(
+                "briefs/_figure_notice.html",
+                {"message": entry.get("error", ""), "number": index + 1},
+            )
+        image = entry["image"]
+        return render_to_string(
+            "briefs/_figure.html",
+            {
+                "img": library_html.img_tag(image),
+                "caption": entry.get("caption", ""),
+                "credit": library_html.credit_line(image),
+                "number": index + 1,
+            },
+        )
+
+    return _FIGURE_RE.sub(fill, body_html)
+
+
+def cover_context(image: dict | None) -> dict | None:
+    """What templates/briefs/_cover.html shows, or None without a cover."""
+    if not image:
+        return None
+    return {
+        "img": library_html.img_tag(
+            image, sizes="(min-width: 60rem) 60rem, 100vw", eager=True
+        ),
+        "credit": library_html.credit_line(image),
+    }
+
+
+def portrait_context(
+    image: Any, *, sizes: str = "12rem", beside_name: bool = False
+) -> dict | None:
+    """A person's library portrait for their page (a live Image) or for a
+    brief's credits (the dict an edition froze); None when not shown."""
+    if image is not None and not isinstance(image, dict):
+        if not image.cleared or not image.renditions:
+            return None
+        image = image.frozen()
+    if not image:
+        return None
+    if beside_name:
+        # Next to the linked name it repeats, the photo adds nothing to read.
+        image = {**image, "alt": ""}
+    return {
+        "img": library_html.img_tag(image, sizes=sizes),
+        "credit": library_html.credit_line(image),
+    }
+
+
+def attachments_context(attachments: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each frozen attachment with its address and its type's name."""
+    from django.core.files.storage import default_storage
+
+    from library.uploads import ATTACHMENT_TYPES
+
+    return [
+        {
+            **a,
+            "url": default_storage.url(a["file"]),
+            "type_label": ATTACHMENT_TYPES[a["kind"]].label
+            if a["kind"] in ATTACHMENT_TYPES
+            else a["kind"].upper(),
+            "filename": a["file"].rsplit("/", 1)[-1],
+        }
+        for a in attachments
+    ]
+
+
 def _json_ld(brief: Brief, edition: Any, authors: list[Contribution], url: str) -> dict:
     publisher = {
         "@type": "Organization",
@@ -218,15 +312,23 @@ def credits_by_role(
 def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     """The stored HTML parts of an edition, from its restored brief."""
     contributions = list(brief.contributions.all())
+    for c in contributions:
+        # Photos in the credits, as the edition froze them.
+        c.person.portrait_view = portrait_context(
+            getattr(c.person, "portrait_image", None), sizes="3rem", beside_name=True
+        )
     authors = [c for c in contributions if c.role == Role.AUTHOR]
     actors = [link.actor for link in brief.confirmed_links]
     agreements = [link.agreement for link in brief.agreement_links.all()]
     topics = list(brief.topics.all())
     url = absolute_url(edition.get_absolute_url())
     text_lang = text_language(brief)
-    body_html = embed_comparisons(
-        link_first_mentions(brief.body_html, actors),
-        getattr(brief, "comparisons", []),
+    body_html = embed_figures(
+        embed_comparisons(
+            link_first_mentions(brief.body_html, actors),
+            getattr(brief, "comparisons", []),
+        ),
+        getattr(brief, "figures", []),
     )
     context = {
         "brief": brief,
@@ -248,6 +350,8 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
         "site_url": settings.SITE_URL,
         "cite": citation_context(record, slug=brief.slug, edition=edition),
         "text_lang": text_lang,
+        "cover": cover_context(getattr(brief, "cover_image", None)),
+        "attachments": attachments_context(getattr(brief, "public_attachments", [])),
     }
     return {
         "body_html": body_html,

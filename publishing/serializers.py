@@ -13,6 +13,7 @@ actors/serializers.py, for the same reason: speed.
 
 from typing import Any
 
+from django.core.files.storage import default_storage
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -33,6 +34,7 @@ from briefs.models import (
     Topic,
 )
 from kernel.rest import absolute_list_url, absolute_url
+from library.uploads import ATTACHMENT_TYPES
 
 
 def person_summary(person: Person, context: dict) -> dict[str, str]:
@@ -181,6 +183,37 @@ class BriefListSerializer(ItemLinksMixin, serializers.ModelSerializer):
         return [topic_summary(topic, self.context) for topic in brief.public_topics]
 
 
+class AttachmentSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    description = serializers.CharField()
+    type = serializers.CharField(help_text="pdf, xlsx, docx, ods, odt, csv or txt.")
+    media_type = serializers.CharField()
+    size = serializers.IntegerField(help_text="In bytes.")
+    url = serializers.URLField()
+
+
+class ImageSizeSerializer(serializers.Serializer):
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    url = serializers.URLField()
+
+
+class CoverSerializer(serializers.Serializer):
+    alt = serializers.CharField(help_text="Empty for a decorative image.")
+    credit = serializers.CharField()
+    licence = serializers.CharField()
+    focal_point = serializers.ListField(
+        child=serializers.IntegerField(), help_text="[x, y] in % of the image."
+    )
+    sizes = ImageSizeSerializer(many=True, help_text="WebP, narrowest first.")
+
+
+def _media_url(context: dict, name: str) -> str:
+    url = default_storage.url(name)
+    request = context.get("request")
+    return request.build_absolute_uri(url) if request else url
+
+
 class BriefDetailSerializer(BriefListSerializer):
     body_markdown = serializers.CharField(source="body", read_only=True)
     body_html = serializers.CharField(
@@ -191,6 +224,8 @@ class BriefDetailSerializer(BriefListSerializer):
         read_only=True, help_text="The licence text; empty for all rights reserved."
     )
     recommendations = serializers.SerializerMethodField()
+    cover = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta(BriefListSerializer.Meta):
         fields = (
@@ -200,7 +235,48 @@ class BriefDetailSerializer(BriefListSerializer):
             "body_markdown",
             "body_html",
             "recommendations",
+            "cover",
+            "attachments",
         )
+
+    @extend_schema_field(CoverSerializer(allow_null=True))
+    def get_cover(self, brief: Brief) -> dict | None:
+        # Frozen in the edition (publishing/editions.py restore_brief).
+        image = getattr(brief, "cover_image", None)
+        if not image:
+            return None
+        return {
+            "alt": image["alt"],
+            "credit": image["credit"],
+            "licence": image["licence"],
+            "focal_point": image["focal"],
+            "sizes": [
+                {
+                    "width": r["width"],
+                    "height": r["height"],
+                    "url": _media_url(self.context, r["name"]),
+                }
+                for r in image["renditions"]
+            ],
+        }
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, brief: Brief) -> list[dict]:
+        return [
+            {
+                "title": a["title"],
+                "description": a["description"],
+                "type": a["kind"],
+                "media_type": (
+                    ATTACHMENT_TYPES[a["kind"]].content_type
+                    if a["kind"] in ATTACHMENT_TYPES
+                    else "application/octet-stream"
+                ),
+                "size": a["size"],
+                "url": _media_url(self.context, a["file"]),
+            }
+            for a in getattr(brief, "public_attachments", [])
+        ]
 
     @extend_schema_field(RecommendationInBriefSerializer(many=True))
     def get_recommendations(self, brief: Brief) -> list[dict]:
@@ -271,11 +347,11 @@ class PersonDetailSerializer(PersonListSerializer):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_photo(self, person: Person) -> str | None:
-        if not person.photo:
+        """The largest size of their library portrait, if cleared for display."""
+        image = person.portrait
+        if image is None or not image.cleared or not image.renditions:
             return None
-        request = self.context.get("request")
-        url = person.photo.url
-        return request.build_absolute_uri(url) if request else url
+        return _media_url(self.context, image.renditions[-1]["name"])
 
 
 class TopicSerializer(ItemLinksMixin, serializers.ModelSerializer):

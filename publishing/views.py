@@ -129,7 +129,7 @@ from publishing.recommendation_rows import (
     public_recommendations,
     render_rows,
 )
-from publishing.rendering import RELATED_CANDIDATES
+from publishing.rendering import RELATED_CANDIDATES, portrait_context
 from publishing.tracker import scorecard, status_counts, with_tracker
 from publishing.translations import (
     LinkedEdition,
@@ -517,7 +517,11 @@ class PersonDetailView(DetailView):
     template_name = "briefs/person_detail.html"
 
     def get_queryset(self) -> QuerySet[Person]:
-        return Edition.objects.public().credited_people().select_related("affiliation")
+        return (
+            Edition.objects.public()
+            .credited_people()
+            .select_related("affiliation", "portrait")
+        )
 
     def get_context_data(self, **kwargs) -> dict:
         context = super().get_context_data(**kwargs)
@@ -542,6 +546,7 @@ class PersonDetailView(DetailView):
             if editions:
                 by_role.append({"role": role, "label": role.label, "briefs": editions})
         context["by_role"] = by_role
+        context["portrait"] = portrait_context(person.portrait)
         url = absolute_url(person.get_absolute_url())
         data = {
             "@context": "https://schema.org",
@@ -795,7 +800,7 @@ class AgreementDetailView(DetailView):
         prepared = _agreement_pages.get((language, kwargs["slug"]))
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
-        _, agreement_id, (before, after) = prepared
+        _generation, agreement_id, (before, after) = prepared
         cards = _AGREEMENT_CARDS[language](agreement_id=agreement_id, at=timezone.now())
         if cards:
             middle = "".join(card for (card,) in cards)

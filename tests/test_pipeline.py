@@ -38,8 +38,10 @@ FIRST_PUBLICATION_QUERIES = 40
 # here, one per non-empty relation; only database-level cascades would fold
 # them into the copy's DELETE, and Django's DB_CASCADE must then be used on
 # every chain through Brief), its presence and old slugs and its row (3),
-# and the release-time read after commit (1).
-CORRECTION_QUERIES = 43
+# and the release-time read after commit (1). The media library adds 2 (45):
+# the edition's list of attachments (1) and the copy's attachments found by
+# the DELETE's cascade (1).
+CORRECTION_QUERIES = 45
 
 
 def _brief(n: int, **fields):

@@ -150,6 +150,8 @@ def test_brief_detail_payload(client):
         ],
         # No translation: read per request (tests/publishing/test_api_languages.py).
         "translations": [],
+        "cover": None,
+        "attachments": [],
     }
     assert "<script>" not in data["body_html"]
     # The body as the page shows it: first mentions link to the actor.
@@ -163,7 +165,15 @@ def test_brief_list_items_are_the_detail_without_body_and_recommendations(client
     item = client.get("/api/v1/briefs/").json()["results"][0]
     detail = client.get("/api/v1/briefs/one/").json()
 
-    for key in ["body_markdown", "body_html", "toc", "recommendations", "licence_url"]:
+    for key in [
+        "body_markdown",
+        "body_html",
+        "toc",
+        "recommendations",
+        "licence_url",
+        "cover",
+        "attachments",
+    ]:
         assert key not in item
         detail.pop(key)
     assert item == detail

@@ -118,6 +118,7 @@ def test_export_writes_every_public_record_with_a_manifest(archive, tmp_path):
         "recommendations": 2,
         "records": manifest["counts"]["records"],
         "pdfs": 1,
+        "media": 0,
     }
     assert manifest["publisher"]["local_name"] == "Пупин Иницијатива"
     listed = {f["path"]: f for f in manifest["files"]}
