@@ -845,8 +845,6 @@ class BriefAdmin(admin.ModelAdmin):
             and obj.status not in (Status.PUBLISHED, Status.WITHDRAWN),
             "default_days": DEFAULT_DAYS,
             "max_days": MAX_DAYS,
-            # Shown once, right after creation (the token is not stored).
-            "new_url": request.session.pop(f"share_url_{obj.pk}", None),
         }
 
     def history_view(self, request, object_id, extra_context=None):
@@ -1035,12 +1033,18 @@ class BriefAdmin(admin.ModelAdmin):
         except ShareError as error:
             messages.error(request, error.message)
         else:
-            request.session[f"share_url_{brief.pk}"] = request.build_absolute_uri(
-                reverse("editorial:share", args=[token])
-            )
+            # In the message (a cookie, shown once), not the session: showing
+            # it is a GET, and a GET never writes the database.
             messages.success(
                 request,
-                _("Share link created. Copy it now: it is shown only once."),
+                format_html(
+                    '{} <input id="id_new_share_link" type="text" readonly '
+                    'size="90" value="{}">',
+                    _("Share link created. Copy it now: it is shown only once."),
+                    request.build_absolute_uri(
+                        reverse("editorial:share", args=[token])
+                    ),
+                ),
             )
         return HttpResponseRedirect(self._change_url(brief) + "#share")
 

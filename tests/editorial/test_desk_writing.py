@@ -289,7 +289,9 @@ def share_via_admin(client, brief, user, **data) -> str:
     client.force_login(user)
     response = client.post(f"/admin/briefs/brief/{brief.pk}/share/", data)
     assert response.status_code == 302
-    page = client.get(change_url(brief)).content.decode()
+    with no_writes() as writes:  # showing the new link writes nothing
+        page = client.get(change_url(brief)).content.decode()
+    assert writes == []
     url = re.search(r'id="id_new_share_link"[^>]*value="([^"]+)"', page).group(1)
     # Shown once only.
     assert "id_new_share_link" not in client.get(change_url(brief)).content.decode()
