@@ -71,12 +71,14 @@ def create_share_link(
 ) -> tuple[ShareLink, str]:
     """A new link to `brief`'s preview and its token (shown once, never stored)."""
     if not 1 <= days <= MAX_DAYS:
-        raise ShareError(f"A share link lasts from 1 to {MAX_DAYS} days.")
+        raise ShareError(
+            _("A share link lasts from 1 to %(days)d days.") % {"days": MAX_DAYS}
+        )
     if brief.deleted_at is not None or brief.status in (
         Status.PUBLISHED,
         Status.WITHDRAWN,
     ):
-        raise ShareError("Only an unpublished brief is shared this way.")
+        raise ShareError(_("Only an unpublished brief is shared this way."))
     token = secrets.token_urlsafe(32)
     now = timezone.now()
     link = ShareLink.objects.create(

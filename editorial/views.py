@@ -98,8 +98,11 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
     if script not in SCRIPTS or not is_serbian(brief.language):
         script = ""
     shown = preview_copy(brief, unsaved={}, script=script)
-    # The brief's language, whatever the visitor's browser asks for.
-    with translation.override(content_public_language(brief.language).code):
+    # The brief's language (in the script asked for), whatever the visitor's
+    # browser asks for.
+    language = content_public_language(shown.language)
+    with translation.override(language.code):
         response = render_preview(request, shown, script=script)
         response.render()
+    response["Content-Language"] = language.tag
     return _private(response)

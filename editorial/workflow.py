@@ -79,7 +79,8 @@ from editorial.sharing import SHARE_REVOKED_REASONS, revoke_share_links
 
 logger = logging.getLogger(__name__)
 
-# How long "X has been editing since..." stays true without a new page load.
+# How long "X has been editing since..." stays true without a new ping from
+# the form's script (static/js/brief_presence.js re-pings every 4 minutes).
 PRESENCE_TTL = datetime.timedelta(minutes=10)
 
 
@@ -889,7 +890,7 @@ def add_review_comment(
     if section:
         titles = {entry["id"]: entry["title"] for entry in comment_sections(brief)}
         if section not in titles:
-            raise TransitionError("The brief has no such section; choose another.")
+            raise TransitionError(_("The brief has no such section; choose another."))
         section_title = titles[section]
     comment = ReviewComment(
         brief=brief,
@@ -937,7 +938,7 @@ def resolve_review_comment(
     """
     if not can_resolve_comments(user, comment.brief):
         raise TransitionError(
-            "Only the brief's author or an editor may resolve its comments."
+            _("Only the brief's author or an editor may resolve its comments.")
         )
     if resolved == (comment.resolved_at is not None):
         return comment  # already so: nothing to record

@@ -342,6 +342,10 @@ def test_a_shared_serbian_draft_is_shown_in_its_language(client, people):
     response = client.get(f"/share/{token}/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert '<html lang="sr-Cyrl"' in response.content.decode()
+    assert response["Content-Language"] == "sr-Cyrl"
+    latin = client.get(f"/share/{token}/?script=Latn")
+    assert '<html lang="sr-Latn"' in latin.content.decode()
+    assert "Uvod" in latin.content.decode()
 
 
 @pytest.mark.django_db
