@@ -32,6 +32,9 @@ urlpatterns = [
         name="api-docs",
     ),
     path("admin/", admin.site.urls),
+    # A draft's preview shared with a reviewer without an account (unprefixed:
+    # it is shown in the brief's own language).
+    path("", include("editorial.urls")),
     path("language/<str:code>/", choose_language, name="choose-language"),
 ]
 

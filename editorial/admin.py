@@ -16,6 +16,7 @@ import copy
 import json
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ActionLocation
@@ -34,8 +35,10 @@ from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.csp import CSP
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from briefs.hooks import public_record, render_preview
 from briefs.markdown import render_markdown
@@ -56,6 +59,7 @@ from briefs.models import (
     Topic,
     load_content,
 )
+from briefs.reading import reading_stats
 from briefs.services import (
     confirm_suggested_mentions,
     refresh_brief,
@@ -64,12 +68,25 @@ from briefs.services import (
 )
 from editorial.checks import run_checks
 from editorial.media_admin import AttachmentInline
-from editorial.models import WORKFLOW_COMMENT_MAX_CHARS, RevisionKind
+from editorial.models import (
+    WORKFLOW_COMMENT_MAX_CHARS,
+    ReviewComment,
+    RevisionKind,
+    ShareLink,
+)
 from editorial.revisions import (
     current_edit_token,
     diff_contents,
     record_revision,
     snapshot_brief,
+)
+from editorial.sharing import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    ShareError,
+    create_share_link,
+    revoke_share_link,
+    share_link_uses,
 )
 from editorial.workflow import (
     Action,
@@ -79,14 +96,17 @@ from editorial.workflow import (
     can_comment_brief,
     can_edit_brief,
     can_preview_brief,
+    can_resolve_comments,
     can_view_brief,
     clear_presence,
+    comment_sections,
     editable_briefs,
     may_ever,
     others_editing,
     overrides_four_eyes,
     record_presence,
     refusal,
+    resolve_review_comment,
     restore_revision,
     revisions_of,
     transition_brief,
@@ -753,9 +773,22 @@ class BriefAdmin(admin.ModelAdmin):
         if obj is not None:
             user = request.user
             editable = can_edit_brief(user, obj)
-            if request.method == "GET" and editable:
+            # Opening the form is not editing, and a GET never writes: presence
+            # is recorded by the form's script on the first keystroke
+            # (presence_view), or here when a POSTed form comes back (errors).
+            if request.method == "POST" and editable:
                 record_presence(brief=obj, user=user)
             token = request.POST.get("edit_token") if request.method == "POST" else None
+            transitions = list(obj.transitions.select_related("created_by"))
+            requests = [t for t in transitions if t.action == Action.REQUEST_CHANGES]
+            latest_request = requests[-1] if requests else None
+            resubmitted = latest_request is not None and any(
+                t.action == Action.SUBMIT
+                for t in transitions[transitions.index(latest_request) :]
+            )
+            comments = list(
+                obj.review_comments.select_related("created_by", "resolved_by")
+            )
             actions = [
                 a
                 for a in available_actions(user, obj)
@@ -777,9 +810,16 @@ class BriefAdmin(admin.ModelAdmin):
                 ],
                 "can_purge": refusal(user, obj, Action.PURGE) is None,
                 "findings": run_checks(obj) if obj.status != Status.WITHDRAWN else [],
-                "transitions": obj.transitions.select_related("created_by"),
-                "comments": obj.review_comments.select_related("created_by"),
+                "transitions": transitions,
+                "latest_request": latest_request,
+                "resubmitted": resubmitted,
+                "open_comments": [c for c in comments if c.resolved_at is None],
+                "resolved_comments": [c for c in comments if c.resolved_at],
+                "sections": comment_sections(obj),
                 "can_comment": can_comment_brief(user, obj),
+                "can_resolve": can_resolve_comments(user, obj),
+                "stats": reading_stats(*self._typed_text(request, obj)),
+                "share": self._share_context(request, obj),
                 "others_editing": others_editing(obj, user=user),
                 "working_copy": (
                     obj.working_copies.filter(deleted_at__isnull=True).first()
@@ -793,6 +833,27 @@ class BriefAdmin(admin.ModelAdmin):
                 "serbian": is_serbian(obj.language),
             }
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _typed_text(self, request: HttpRequest, obj: Brief) -> tuple[str, str]:
+        """The summary and body the form shows: as POSTed, or as saved."""
+        if request.method == "POST":
+            return request.POST.get("summary", ""), request.POST.get("body", "")
+        return obj.summary, obj.body
+
+    def _share_context(self, request: HttpRequest, obj: Brief) -> dict | None:
+        if not can_preview_brief(request.user, obj):
+            return None
+        links = list(ShareLink.objects.filter(brief=obj).select_related("created_by"))
+        uses = share_link_uses(links)
+        for link in links:
+            link.uses = uses[link.pk]
+        return {
+            "links": links,
+            "can_create": obj.deleted_at is None
+            and obj.status not in (Status.PUBLISHED, Status.WITHDRAWN),
+            "default_days": DEFAULT_DAYS,
+            "max_days": MAX_DAYS,
+        }
 
     def history_view(self, request, object_id, extra_context=None):
         obj = self.get_object(request, unquote(object_id))
@@ -821,6 +882,26 @@ class BriefAdmin(admin.ModelAdmin):
                 "<path:object_id>/comment/",
                 wrap(self.comment_view),
                 name="briefs_brief_comment",
+            ),
+            path(
+                "<path:object_id>/comment/<int:comment_id>/resolve/",
+                wrap(self.resolve_view),
+                name="briefs_brief_resolve",
+            ),
+            path(
+                "<path:object_id>/presence/",
+                wrap(self.presence_view),
+                name="briefs_brief_presence",
+            ),
+            path(
+                "<path:object_id>/share/",
+                wrap(self.share_view),
+                name="briefs_brief_share",
+            ),
+            path(
+                "<path:object_id>/share/<int:link_id>/revoke/",
+                wrap(self.revoke_share_view),
+                name="briefs_brief_share_revoke",
             ),
             path(
                 "<path:object_id>/revisions/compare/",
@@ -890,13 +971,105 @@ class BriefAdmin(admin.ModelAdmin):
         brief = self._visible_or_404(request, object_id)
         try:
             add_review_comment(
-                brief=brief, user=request.user, body=request.POST.get("body", "")
+                brief=brief,
+                user=request.user,
+                body=request.POST.get("body", ""),
+                section=request.POST.get("section", ""),
             )
         except TransitionError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, "Comment added.")
-        return HttpResponseRedirect(self._change_url(brief) + "#review-comments")
+        return HttpResponseRedirect(self._change_url(brief) + "#review")
+
+    def resolve_view(self, request: HttpRequest, object_id: str, comment_id: int):
+        """POST: resolve a review comment (`resolved=0` reopens it)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        comment = ReviewComment.objects.filter(brief=brief, pk=comment_id).first()
+        if comment is None:
+            raise Http404("This brief has no such comment.")
+        comment.brief = brief
+        resolved = request.POST.get("resolved", "1") != "0"
+        try:
+            resolve_review_comment(
+                comment=comment, user=request.user, resolved=resolved
+            )
+        except TransitionError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request,
+                _("Comment resolved.") if resolved else _("Comment reopened."),
+            )
+        return HttpResponseRedirect(self._change_url(brief) + "#review")
+
+    def presence_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST from the change form's script: `editing` on the first input,
+        `left` when the page is closed (navigator.sendBeacon). 204, no page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        state = request.POST.get("state", "")
+        if state not in ("editing", "left"):
+            raise BadRequest("state is “editing” or “left”.")
+        if state == "left":
+            clear_presence(brief=brief, user=request.user)
+        elif can_edit_brief(request.user, brief):
+            record_presence(brief=brief, user=request.user)
+        return HttpResponse(status=204)
+
+    def share_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """POST: a new share link; its address is shown once on the form."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        if not can_preview_brief(request.user, brief):
+            raise PermissionDenied
+        try:
+            days = int(request.POST.get("days") or DEFAULT_DAYS)
+        except ValueError:
+            days = 0
+        try:
+            _link, token = create_share_link(
+                brief=brief,
+                user=request.user,
+                days=days,
+                note=request.POST.get("note", ""),
+            )
+        except ShareError as error:
+            messages.error(request, error.message)
+        else:
+            # In the message (a cookie, shown once), not the session: showing
+            # it is a GET, and a GET never writes the database.
+            messages.success(
+                request,
+                format_html(
+                    '{} <input id="id_new_share_link" type="text" readonly '
+                    'size="90" value="{}">',
+                    _("Share link created. Copy it now: it is shown only once."),
+                    request.build_absolute_uri(
+                        reverse("editorial:share", args=[token])
+                    ),
+                ),
+            )
+        return HttpResponseRedirect(self._change_url(brief) + "#share")
+
+    def revoke_share_view(
+        self, request: HttpRequest, object_id: str, link_id: int
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        brief = self._visible_or_404(request, object_id)
+        if not can_preview_brief(request.user, brief):
+            raise PermissionDenied
+        link = ShareLink.objects.filter(brief=brief, pk=link_id).first()
+        if link is None:
+            raise Http404("This brief has no such share link.")
+        revoke_share_link(link=link, user=request.user, reason=_("revoked by hand"))
+        messages.success(request, _("Share link revoked."))
+        return HttpResponseRedirect(self._change_url(brief) + "#share")
 
     def _revision_content(self, brief: Brief, key: str) -> tuple[dict, object]:
         if key in {"", "current"}:
@@ -1004,6 +1177,9 @@ class BriefAdmin(admin.ModelAdmin):
         # Never cached by anyone, never indexed, whatever the page template says.
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
+        # Framed by the change form's side-by-side panel, and by nothing else.
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
         return response
 
 

@@ -5,6 +5,8 @@ no data moved (editorial.0001 is state-only). `Brief` knows nothing of them;
 they point at it.
 """
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -134,7 +136,14 @@ class BriefTransition(models.Model):
 
 
 class ReviewComment(models.Model):
-    """A reviewer's remark on a brief, shown to its author on the admin page."""
+    """A reviewer's remark on a brief, shown to its author on the admin page.
+
+    It may be anchored to one `##` section of the body (`section` is the
+    heading's toc id; blank: the brief as a whole). The author or an editor
+    resolves it (editorial.workflow.resolve_review_comment); a resolved
+    comment is kept, shown collapsed, and can be reopened. Each resolution
+    and reopening is also written to the brief's admin history.
+    """
 
     brief = models.ForeignKey(
         Brief, on_delete=models.CASCADE, related_name="review_comments"
@@ -142,6 +151,10 @@ class ReviewComment(models.Model):
     body = models.TextField(
         validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, "A review comment")]
     )
+    section = models.CharField(max_length=200, blank=True)
+    # The section's heading when the comment was written: the anchor still
+    # reads well after the heading is renamed or removed.
+    section_title = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -150,6 +163,14 @@ class ReviewComment(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         db_table = "briefs_reviewcomment"
@@ -160,10 +181,12 @@ class ReviewComment(models.Model):
 
 
 class EditPresence(models.Model):
-    """Who has a brief's change form open, so that others can see it.
+    """Who is editing a brief (has touched its change form), so others see it.
 
-    Recorded when the form is loaded (no JavaScript needed) and considered
-    stale after `editorial.workflow.PRESENCE_TTL`.
+    Opening the form records nothing (a GET never writes). The form's small
+    script (static/js/brief_presence.js) posts when the editor first types
+    and again when they leave; a save or a re-rendered POST counts too. It
+    is considered stale after `editorial.workflow.PRESENCE_TTL`.
     """
 
     brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
@@ -183,6 +206,71 @@ class EditPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} editing {self.brief}"
+
+
+def hash_share_token(token: str) -> str:
+    """What is stored of a share link's token: its SHA-256, never the token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def active(self) -> "ShareLinkQuerySet":
+        """Links that open a preview now: not revoked and not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ShareLink(models.Model):
+    """An expiring, revocable link to a brief's preview for people without accounts.
+
+    Only a hash of the token is stored (editorial/sharing.py makes and checks
+    it), so the table cannot be used to open previews. Revoked by hand or
+    when the brief is published or trashed; kept afterwards, as the record
+    of who shared what, when, for how long.
+    """
+
+    brief = models.ForeignKey(Brief, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    note = models.CharField(max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    revoked_reason = models.CharField(max_length=200, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="sharelink_expires_after_creation",
+            ),
+        ]
+        indexes = [
+            # Used by the brief's admin page (its links, newest first).
+            models.Index(fields=["brief", "-created_at"], name="sharelink_brief"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} for {self.brief}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class AssessmentRevisionKind(models.TextChoices):

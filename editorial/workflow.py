@@ -34,6 +34,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -74,10 +75,12 @@ from editorial.revisions import (
     record_revision,
     snapshot_brief,
 )
+from editorial.sharing import SHARE_REVOKED_REASONS, revoke_share_links
 
 logger = logging.getLogger(__name__)
 
-# How long "X has been editing since..." stays true without a new page load.
+# How long "X has been editing since..." stays true without a new ping from
+# the form's script (static/js/brief_presence.js re-pings every 4 minutes).
 PRESENCE_TTL = datetime.timedelta(minutes=10)
 
 
@@ -479,6 +482,12 @@ def transition_brief(
         Action.UNTRASH: _untrash,
         Action.PURGE: _purge,
     }[action]
+    if action in (Action.PUBLISH, Action.TRASH):
+        # Embargoed review is over once the brief is public (or gone): the
+        # links stop working, and the admin shows why (editorial/sharing.py).
+        revoke_share_links(
+            brief=locked, user=user, reason=SHARE_REVOKED_REASONS[action]
+        )
     return handler(
         locked,
         user=user,
@@ -868,18 +877,84 @@ def revisions_of(brief: Brief) -> models.QuerySet[BriefRevision]:
 
 
 @transaction.atomic
-def add_review_comment(*, brief: Brief, user: AbstractUser, body: str) -> ReviewComment:
+def add_review_comment(
+    *, brief: Brief, user: AbstractUser, body: str, section: str = ""
+) -> ReviewComment:
+    """A comment on `brief`, on its `##` section with toc id `section` if given."""
     if not can_comment_brief(user, brief):
         raise TransitionError("You cannot comment on this brief.")
     body = body.strip()
     if not body:
         raise TransitionError("Write a comment first.")
-    comment = ReviewComment(brief=brief, created_by=user, body=body)
+    section_title = ""
+    if section:
+        titles = {entry["id"]: entry["title"] for entry in comment_sections(brief)}
+        if section not in titles:
+            raise TransitionError(_("The brief has no such section; choose another."))
+        section_title = titles[section]
+    comment = ReviewComment(
+        brief=brief,
+        created_by=user,
+        body=body,
+        section=section,
+        section_title=section_title[:300],
+    )
     try:
         comment.full_clean()
     except ValidationError as error:
         raise TransitionError(" ".join(error.message_dict["body"])) from None
     comment.save()
+    return comment
+
+
+def comment_sections(brief: Brief) -> list[dict]:
+    """The sections a review comment may be anchored to: the body's `##` headings."""
+    return [entry for entry in brief.toc if entry.get("level") == 2]
+
+
+def can_resolve_comments(user: AbstractUser, brief: Brief) -> bool:
+    """The brief's author (the account that created it) or an editor.
+
+    Credited people (Contribution) have no accounts, so the author is the
+    brief's creator, as for the workflow's "own brief" rules.
+    """
+    if brief.deleted_at is not None or not can_view_brief(user, brief):
+        return False
+    return (
+        user.has_perm("briefs.review_brief")
+        or user.has_perm("briefs.publish_brief")
+        or brief.created_by_id == user.pk
+    )
+
+
+@transaction.atomic
+def resolve_review_comment(
+    *, comment: ReviewComment, user: AbstractUser, resolved: bool = True
+) -> ReviewComment:
+    """Mark `comment` resolved (or reopen it); kept either way, and logged.
+
+    The admin history of the brief records each resolution and reopening
+    (who, when, which comment), so nothing about the review is lost.
+    """
+    if not can_resolve_comments(user, comment.brief):
+        raise TransitionError(
+            _("Only the brief's author or an editor may resolve its comments.")
+        )
+    if resolved == (comment.resolved_at is not None):
+        return comment  # already so: nothing to record
+    comment.resolved_at = timezone.now() if resolved else None
+    comment.resolved_by = user if resolved else None
+    comment.save(update_fields=["resolved_at", "resolved_by"])
+    LogEntry.objects.log_actions(
+        user_id=user.pk,
+        queryset=[comment.brief],
+        action_flag=CHANGE,
+        change_message=(
+            f"{'Resolved' if resolved else 'Reopened'} review comment "
+            f"#{comment.pk}: “{Truncator(comment.body).chars(60)}”"
+        ),
+        single_object=True,
+    )
     return comment
 
 

@@ -74,6 +74,7 @@ from briefs.models import (
     Role,
     Topic,
 )
+from briefs.reading import reading_stats
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation, public_page
 from languages.alternates import Alternate, fill_page_links
@@ -1056,6 +1057,8 @@ def render_brief_preview(
             "related_html": "",
             "scripts": scripts,
             "unsaved": unsaved,
+            # The same count as the change form's (briefs.reading).
+            "stats": reading_stats(brief.summary, brief.body),
         },
     )
 

@@ -335,6 +335,7 @@ def public_urls(world, withdrawn, old_slug, renamed, scheduled) -> list[str]:
         f"/briefs/{old_slug}/cite.ris",
         f"/briefs/{scheduled.slug}/",  # 404 until released
         "/briefs/no-such-brief/",
+        "/share/no-such-token/",  # a draft's share link that does not exist, 404
         f"/people/{person.slug}/",
         f"/people/{person.slug}/feed.rss",
         f"/people/{person.slug}/feed.atom",

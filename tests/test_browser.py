@@ -361,3 +361,57 @@ def test_admin_pages_break_no_content_security_policy(
     ]
     result = chromium.call(_admin_session, chromium, base, paths)
     assert result == {"statuses": dict.fromkeys(paths, 200), "errors": []}
+
+
+def _desk_session(chromium: BrowserThread, base: str, path: str) -> dict:
+    page = chromium.page(viewport={"width": 1400, "height": 900})
+    page.goto(base + "/admin/login/")
+    page.fill("#id_username", "desk-editor")
+    page.fill("#id_password", "a-browser-password-1")
+    with page.expect_navigation():
+        page.click("input[type=submit]")
+    page.goto(base + path)
+    frame = page.frame(name="brief-preview")
+    frame.wait_for_selector("article")
+    opened = frame.content()
+    with page.expect_response(lambda r: r.url.endswith("/presence/")) as pinged:
+        page.fill("#id_body", "## Typed here\n\nNot saved yet.")
+    presence_status = pinged.value.status
+    with page.expect_response(lambda r: r.url.endswith("/preview/")):
+        page.click("button[formtarget=brief-preview]")
+    frame = page.frame(name="brief-preview")
+    frame.wait_for_selector("#typed-here")
+    side_by_side = page.eval_on_selector(
+        ".desk", "el => getComputedStyle(el).gridTemplateColumns.split(' ').length"
+    )
+    errors = list(page.errors)
+    page.context.close()
+    return {
+        "opened_with_preview": "<article" in opened,
+        "presence": presence_status,
+        "columns": side_by_side,
+        "errors": errors,
+    }
+
+
+def test_editor_desk_previews_beside_the_form_and_pings_presence_on_typing(
+    site, chromium, django_user_model
+):
+    from editorial.models import EditPresence
+
+    base, _ = site
+    editor = django_user_model.objects.create_superuser(
+        "desk-editor", "desk@example.org", "a-browser-password-1"
+    )
+    brief = factories.make_brief(status="draft", created_by=editor)
+    path = f"/admin/briefs/brief/{brief.pk}/change/"
+    result = chromium.call(_desk_session, chromium, base, path)
+    assert result == {
+        "opened_with_preview": True,
+        "presence": 204,
+        "columns": 2,
+        "errors": [],
+    }
+    assert EditPresence.objects.filter(brief=brief, user=editor).exists()
+    brief.refresh_from_db()
+    assert "Typed here" not in brief.body  # previewed, not saved

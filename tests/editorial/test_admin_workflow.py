@@ -12,8 +12,15 @@ from django.utils import timezone
 
 from briefs.importers import import_brief_file
 from briefs.models import Brief, Recommendation, Status
-from editorial.models import BriefRevision, BriefTransition, EditPresence, RevisionKind
+from editorial.models import (
+    BriefRevision,
+    BriefTransition,
+    EditPresence,
+    ReviewComment,
+    RevisionKind,
+)
 from editorial.revisions import record_revision
+from editorial.sharing import create_share_link
 from editorial.workflow import Action
 from publishing.models import Edition
 from tests import factories
@@ -261,6 +268,8 @@ def test_every_admin_url_answers_for_an_unseen_brief_as_for_a_missing_one(
         agreements=[factories.make_agreement()],
     )
     revision = others.revisions.get()
+    comment = ReviewComment.objects.create(brief=others, body="Tighten this.")
+    link, _token = create_share_link(brief=others, user=people["contributor_other"])
     target = (
         others
         if model is Brief
@@ -285,6 +294,8 @@ def test_every_admin_url_answers_for_an_unseen_brief_as_for_a_missing_one(
                             "object_id": pk,
                             "action": action,
                             "revision_id": revision.pk,
+                            "comment_id": comment.pk,
+                            "link_id": link.pk,
                             "content_type_id": content_type,
                         },
                     ),
@@ -614,6 +625,9 @@ def test_others_see_who_is_editing_and_since_when(client, people):
     url = f"/admin/briefs/brief/{brief.pk}/change/"
     client.force_login(people["publisher"])
     client.get(url)
+    # Opening the form is not editing; the first keystroke's ping is.
+    assert not EditPresence.objects.filter(brief=brief).exists()
+    client.post(f"/admin/briefs/brief/{brief.pk}/presence/", {"state": "editing"})
     since = timezone.localtime(EditPresence.objects.get(brief=brief).started_at)
     client.force_login(people["editor"])
     page = client.get(url).content.decode()
@@ -621,7 +635,7 @@ def test_others_see_who_is_editing_and_since_when(client, people):
         "<strong>Pia Publisher</strong> has been editing this brief since "
         f"{since:%H:%M}" in page
     )
-    # Ten minutes without a page load and the notice goes.
+    # Ten minutes without a ping and the notice goes.
     EditPresence.objects.filter(user=people["publisher"]).update(
         last_seen=timezone.now() - datetime.timedelta(minutes=11)
     )
