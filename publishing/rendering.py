@@ -215,8 +215,16 @@ def credits_by_role(
     return credits
 
 
-def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
-    """The stored HTML parts of an edition, from its restored brief."""
+def render_brief_fragments(
+    brief: Brief, *, edition: Any, record: Any, card: bool = True
+) -> dict:
+    """The stored HTML parts of an edition, from its restored brief.
+
+    With `card`, the head names its social image (publishing/cards.py: the
+    cover, else a card drawn and stored now, at publish time).
+    """
+    from publishing.cards import social_image
+
     contributions = list(brief.contributions.all())
     authors = [c for c in contributions if c.role == Role.AUTHOR]
     actors = [link.actor for link in brief.confirmed_links]
@@ -248,6 +256,7 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
         "site_url": settings.SITE_URL,
         "cite": citation_context(record, slug=brief.slug, edition=edition),
         "text_lang": text_lang,
+        "social_image": social_image(brief, edition, authors) if card else None,
     }
     return {
         "body_html": body_html,
