@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from actors.comparison_html import table_html
 from actors.models import Actor
+from briefs.markdown import mark_empty_cells
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
 from languages import codes
@@ -232,9 +233,13 @@ def render_brief_fragments(
     topics = list(brief.topics.all())
     url = absolute_url(edition.get_absolute_url())
     text_lang = text_language(brief)
-    body_html = embed_comparisons(
-        link_first_mentions(brief.body_html, actors),
-        getattr(brief, "comparisons", []),
+    body_html = mark_empty_cells(
+        embed_comparisons(
+            link_first_mentions(brief.body_html, actors),
+            getattr(brief, "comparisons", []),
+        ),
+        # Read aloud for an empty table cell (the edition's language is active).
+        translation.gettext("no data"),
     )
     context = {
         "brief": brief,

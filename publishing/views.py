@@ -52,6 +52,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -389,9 +390,8 @@ def related_html(items: list[str]) -> str:
         return ""
     return (
         '<aside class="related" aria-labelledby="related-h">\n'
-        '  <h2 id="related-h">Related briefs</h2>\n  <ul>'
-        + "".join(items)
-        + "</ul>\n</aside>"
+        f'  <h2 id="related-h">{escape(_("Related briefs"))}</h2>\n'
+        '  <ul class="cards">' + "".join(items) + "</ul>\n</aside>"
     )
 
 
