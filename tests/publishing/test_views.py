@@ -220,7 +220,9 @@ def test_brief_page_carries_citation_and_social_metadata(client, world):
     )
     assert '<meta name="citation_language" content="en">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    # Its card (publishing/cards.py; tests/publishing/test_cards.py).
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/media/' in page
     assert f"<title>{world.brief.title} · Pupin Initiative</title>" in page
     assert '<meta name="description"' in page
 
