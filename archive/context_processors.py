@@ -17,6 +17,7 @@ def site(request: HttpRequest) -> dict:
     """
     return {
         "publisher": settings.PUBLISHER,
+        "contact_email": settings.CONTACT_EMAIL,
         "canonical_url": f"{settings.SITE_URL}{request.path}",
         "alternates": alternates(request.path),
         "page_language": public_language(translation.get_language()),

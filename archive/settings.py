@@ -443,6 +443,26 @@ PUBLISHER = {
     ],
 }
 
+# How readers reach the publisher: the about page, the accessibility
+# statement and the footer. Empty values are left off the pages.
+CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "").strip()
+CONTACT_OFFICES = [
+    {
+        "city": "Belgrade",
+        "address": os.environ.get(
+            "CONTACT_BELGRADE_ADDRESS", PUBLISHER["addresses"][0]
+        ).strip(),
+        "phone": os.environ.get("CONTACT_BELGRADE_PHONE", "").strip(),
+    },
+    {
+        "city": "Washington",
+        "address": os.environ.get(
+            "CONTACT_WASHINGTON_ADDRESS", PUBLISHER["addresses"][1]
+        ).strip(),
+        "phone": os.environ.get("CONTACT_WASHINGTON_PHONE", "").strip(),
+    },
+]
+
 # OAI-PMH (/oai/): records per response before a resumption token is issued,
 # and the contact address that the Identify verb publishes (set it in production).
 OAI_PAGE_SIZE = 100

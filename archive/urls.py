@@ -43,6 +43,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
     path("", include("publishing.urls")),
     path("", include("actors.urls")),
     prefix_default_language=False,

@@ -4,6 +4,7 @@ Like every public page they read editions (publishing/models.py), never the
 working briefs.
 """
 
+import datetime
 import math
 
 from django import forms
@@ -13,7 +14,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -63,6 +64,65 @@ def home(request: HttpRequest) -> HttpResponse:
                 "description": _(
                     "Policy briefs and analyses on security and "
                     "integration in the Western Balkans."
+                ),
+            },
+        },
+    )
+
+
+# The offices' names, translated (settings.CONTACT_OFFICES names them in English).
+OFFICE_NAMES = {
+    "Belgrade": gettext_lazy("Belgrade"),
+    "Washington": gettext_lazy("Washington"),
+}
+
+
+def contact() -> dict:
+    """The publisher's contact details from settings, for the about pages."""
+    return {
+        "email": settings.CONTACT_EMAIL,
+        "offices": [
+            {**office, "name": OFFICE_NAMES.get(office["city"], office["city"])}
+            for office in settings.CONTACT_OFFICES
+        ],
+    }
+
+
+@public_page
+def about(request: HttpRequest) -> HttpResponse:
+    """Who publishes the archive and how to reach them. No query."""
+    return render(
+        request,
+        "pages/about.html",
+        {
+            "contact": contact(),
+            "meta": {
+                "title": _("About"),
+                "description": _("About %(name)s and how to reach us.")
+                % {"name": settings.PUBLISHER["name"]},
+            },
+        },
+    )
+
+
+# The date the accessibility statement was last reviewed against the site.
+ACCESSIBILITY_REVIEWED = datetime.date(2026, 11, 29)
+
+
+@public_page
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement: target, testing, limitations, contact. No query."""
+    return render(
+        request,
+        "pages/accessibility.html",
+        {
+            "contact": contact(),
+            "reviewed": ACCESSIBILITY_REVIEWED,
+            "meta": {
+                "title": _("Accessibility statement"),
+                "description": _(
+                    "How accessible this site is, how we test it and how to "
+                    "report a problem."
                 ),
             },
         },

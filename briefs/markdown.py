@@ -402,6 +402,31 @@ def render_markdown(text: str) -> tuple[str, list[dict]]:
     return clean, env.get("toc", [])
 
 
+# An empty data cell, as the sanitiser writes it (`<td>` with nh3's attributes
+# only: align, colspan, rowspan; no class, so the mark below is never forged).
+_EMPTY_CELL_RE = re.compile(r"<td((?:\s+[a-z]+=\"[^\"<>]*\")*)>\s*</td>")
+
+
+def mark_empty_cells(html: str, label: str) -> str:
+    """Show every empty table cell of sanitised HTML as an explicit "no data" mark.
+
+    A dash for the eye and `label` (translated by the caller: the edition is
+    rendered once per language) for screen readers, so an empty cell never
+    reads as a missing value or a rendering fault. Runs on the edition's
+    final HTML, after sanitising, so nh3 needs to allow nothing new; the
+    pre-publish check (editorial.checks) still warns about the empty cells.
+    """
+    if "<td" not in html:
+        return html
+    mark = (
+        '<span aria-hidden="true">\u2014</span>'
+        f'<span class="visually-hidden">{escapeHtml(label)}</span>'
+    )
+    return _EMPTY_CELL_RE.sub(
+        lambda cell: f'<td class="no-data"{cell[1]}>{mark}</td>', html
+    )
+
+
 # -- Reading the structure of a Markdown body (for revision diffs and checks) --
 
 # Headings and separator rows are read with string methods: the regexes they

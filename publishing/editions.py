@@ -603,7 +603,11 @@ def _api_context(edition: Edition) -> dict[str, Any]:
 
 
 def render_edition(
-    edition: Edition, history: list[Edition], language: str = codes.ENGLISH
+    edition: Edition,
+    history: list[Edition],
+    language: str = codes.ENGLISH,
+    *,
+    card: bool = True,
 ) -> dict[str, Any]:
     """Every rendered part of an edition in one language (the fields to store).
 
@@ -612,7 +616,9 @@ def render_edition(
     `language` (a Django language code), so that rendering again after a
     rename or a restore gives the same bytes. Rendered with `language`
     active: the interface strings of the templates, dates, links to the
-    language's pages, names in its script (`restore_brief`).
+    language's pages, names in its script (`restore_brief`). Its social
+    image (publishing/cards.py) is drawn and stored now if it is missing;
+    `card=False` (the admin's preview of an unpublished text) leaves it out.
     """
     from publishing.citations import citation_record
     from publishing.rendering import render_brief_fragments
@@ -629,7 +635,9 @@ def render_edition(
             with translation.override(codes.ENGLISH):
                 english = restore_brief(edition, history, codes.ENGLISH)
                 record = citation_record(english, edition=edition)
-        fragments = render_brief_fragments(brief, edition=edition, record=record)
+        fragments = render_brief_fragments(
+            brief, edition=edition, record=record, card=card
+        )
         context = _api_context(edition)
         # The API gives the body as the page shows it: with its actor links.
         brief.body_html = fragments["body_html"]
@@ -969,7 +977,7 @@ def preview_edition(brief: Brief) -> Edition:
         setattr(edition, name, value)
     edition.content["brief"]["id"] = edition.brief_id
     # The admin previews the English page: only that rendering is made.
-    for name, value in render_edition(edition, [*history, edition]).items():
+    for name, value in render_edition(edition, [*history, edition], card=False).items():
         setattr(edition, name, value)
     return edition
 

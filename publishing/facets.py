@@ -27,8 +27,11 @@ from languages.names import name_in
 from publishing.filters import reading_language
 from publishing.models import Edition, EditionActor, EditionCredit
 
-# How many values each link facet shows; the rest stay reachable through filters.
-FACET_SIZE = 12
+# How many values each link facet counts (most used first); the rest stay
+# reachable through filters. Pages show the first FACET_SHOWN and the others
+# behind "Show all" (templates/includes/_facets.html, a <details>: no script).
+FACET_SIZE = 30
+FACET_SHOWN = 5
 # The language facet's values (publishing.filters.READING_LANGUAGES).
 READING_LANGUAGE_LABELS = {"en": gettext_lazy("English"), "sr": gettext_lazy("Serbian")}
 ALL_FACETS = ("topic", "actor", "agreement", "author", "kind", "language", "year")
@@ -57,6 +60,21 @@ class Facet:
     name: str
     label: str
     values: list[FacetValue] = field(default_factory=list)
+
+    @property
+    def top(self) -> list[FacetValue]:
+        """The values shown at once: the most used (values come in that order)."""
+        return self.values[:FACET_SHOWN]
+
+    @property
+    def more(self) -> list[FacetValue]:
+        """The values behind "Show all"."""
+        return self.values[FACET_SHOWN:]
+
+    @property
+    def more_selected(self) -> bool:
+        """Whether a selected value is among `more` (then "Show all" starts open)."""
+        return any(value.selected for value in self.more)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from actors.comparison_html import table_html
 from actors.models import Actor
+from briefs.markdown import mark_empty_cells
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
 from languages import codes
@@ -309,8 +310,16 @@ def credits_by_role(
     return credits
 
 
-def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
-    """The stored HTML parts of an edition, from its restored brief."""
+def render_brief_fragments(
+    brief: Brief, *, edition: Any, record: Any, card: bool = True
+) -> dict:
+    """The stored HTML parts of an edition, from its restored brief.
+
+    With `card`, the head names its social image (publishing/cards.py: the
+    cover, else a card drawn and stored now, at publish time).
+    """
+    from publishing.cards import social_image
+
     contributions = list(brief.contributions.all())
     for c in contributions:
         # Photos in the credits, as the edition froze them.
@@ -323,12 +332,16 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
     topics = list(brief.topics.all())
     url = absolute_url(edition.get_absolute_url())
     text_lang = text_language(brief)
-    body_html = embed_figures(
-        embed_comparisons(
-            link_first_mentions(brief.body_html, actors),
-            getattr(brief, "comparisons", []),
+    body_html = mark_empty_cells(
+        embed_figures(
+            embed_comparisons(
+                link_first_mentions(brief.body_html, actors),
+                getattr(brief, "comparisons", []),
+            ),
+            getattr(brief, "figures", []),
         ),
-        getattr(brief, "figures", []),
+        # Read aloud for an empty table cell (the edition's language is active).
+        translation.gettext("no data"),
     )
     context = {
         "brief": brief,
@@ -352,6 +365,7 @@ def render_brief_fragments(brief: Brief, *, edition: Any, record: Any) -> dict:
         "text_lang": text_lang,
         "cover": cover_context(getattr(brief, "cover_image", None)),
         "attachments": attachments_context(getattr(brief, "public_attachments", [])),
+        "social_image": social_image(brief, edition, authors) if card else None,
     }
     return {
         "body_html": body_html,

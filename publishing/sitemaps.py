@@ -69,6 +69,10 @@ class StaticPagesSitemap(SiteSitemap):
             "briefs:actor-list",
             "briefs:agreement-list",
             "briefs:recommendation-list",
+            "briefs:person-list",
+            "briefs:topic-list",
+            "about",
+            "accessibility",
         ]
 
     def location(self, item: str) -> str:

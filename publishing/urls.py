@@ -27,7 +27,9 @@ urlpatterns = [
     path("briefs/<slug:slug>/v<int:number>.pdf", views.edition_pdf, name="edition-pdf"),
     path("briefs/<slug:slug>/cite.<str:ext>", views.brief_citation, name="cite"),
     path("briefs/<slug:slug>.pdf", views.brief_pdf, name="pdf"),
+    path("people/", views.person_list, name="person-list"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("topics/", views.topic_list, name="topic-list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic-detail"),
     path("actors/", views.ActorListView.as_view(), name="actor-list"),
     # Before actors/<slug>/: "network" is a reserved actor slug (actors.models).

@@ -52,6 +52,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,6 +104,7 @@ from publishing.filters import BriefFilter, RecommendationFilter
 from publishing.models import (
     Edition,
     EditionActor,
+    EditionCredit,
     EditionRecommendation,
     rendered,
     rendering_language,
@@ -389,9 +391,8 @@ def related_html(items: list[str]) -> str:
         return ""
     return (
         '<aside class="related" aria-labelledby="related-h">\n'
-        '  <h2 id="related-h">Related briefs</h2>\n  <ul>'
-        + "".join(items)
-        + "</ul>\n</aside>"
+        f'  <h2 id="related-h">{escape(_("Related briefs"))}</h2>\n'
+        '  <ul class="cards">' + "".join(items) + "</ul>\n</aside>"
     )
 
 
@@ -504,6 +505,97 @@ def withdrawn_page(request: HttpRequest, edition: Edition) -> HttpResponse:
             },
         },
         status=410,
+    )
+
+
+@public_page
+def person_list(request: HttpRequest) -> HttpResponse:
+    """The experts: every person a public edition credits, by name. Three queries.
+
+    Each with their photo, affiliation, roles and areas: the topics of the
+    public briefs they are credited on, and the roles those credits give them.
+    """
+    public = Edition.objects.public()
+    language = rendering_language()
+    people = list(
+        public.credited_people()
+        .select_related("affiliation", "portrait")
+        .order_by(Lower("name"), "pk")
+    )
+    credits = (
+        public.links_of(EditionCredit.objects.all())
+        .values_list("person_id", "role", "edition__topics")
+        .distinct()
+    )
+    roles: dict[int, set[str]] = {}
+    areas: dict[int, set[int]] = {}
+    for person_id, role, topic_id in credits:
+        roles.setdefault(person_id, set()).add(role)
+        if topic_id is not None:
+            areas.setdefault(person_id, set()).add(topic_id)
+    topics = {
+        topic.pk: topic
+        for topic in Topic.objects.filter(
+            pk__in={pk for ids in areas.values() for pk in ids}
+        ).only("name", "name_sr", "name_sr_cyrl", "slug")
+    }
+    for topic in topics.values():  # named in the page's script; never saved
+        topic.name = topic.name_in(language)
+    for person in people:
+        person.name = person.name_in(language)
+        if person.affiliation:
+            person.affiliation.name = person.affiliation.name_in(language)
+        # Beside the linked name, the photo repeats it: empty alt.
+        person.portrait_view = portrait_context(
+            person.portrait, sizes="6rem", beside_name=True
+        )
+        person.roles = [r.label for r in Role if r in roles.get(person.pk, ())]
+        person.areas = sorted(
+            (topics[pk] for pk in areas.get(person.pk, ()) if pk in topics),
+            key=lambda topic: topic.name.casefold(),
+        )
+    return render(
+        request,
+        "briefs/person_list.html",
+        {
+            "people": people,
+            "meta": {
+                "title": _("Experts"),
+                "description": _(
+                    "The researchers and authors of %(name)s briefs and their areas."
+                )
+                % {"name": settings.PUBLISHER["name"]},
+            },
+        },
+    )
+
+
+@public_page
+def topic_list(request: HttpRequest) -> HttpResponse:
+    """Every public topic with its count of public briefs. One query."""
+    language = rendering_language()
+    # Filtered, then counted over the same join: public editions only.
+    topics = list(
+        Topic.objects.filter(
+            editions__in=Edition.objects.public().order_by().values("pk")
+        )
+        .annotate(brief_count=Count("editions"))
+        .order_by("pk")
+    )
+    for topic in topics:  # named in the page's script; never saved
+        topic.name = topic.name_in(language)
+    topics.sort(key=lambda topic: topic.name.casefold())
+    return render(
+        request,
+        "briefs/topic_list.html",
+        {
+            "topics": topics,
+            "meta": {
+                "title": _("Topics"),
+                "description": _("The topics %(name)s briefs are filed under.")
+                % {"name": settings.PUBLISHER["name"]},
+            },
+        },
     )
 
 

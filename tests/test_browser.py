@@ -415,3 +415,127 @@ def test_editor_desk_previews_beside_the_form_and_pings_presence_on_typing(
     assert EditPresence.objects.filter(brief=brief, user=editor).exists()
     brief.refresh_from_db()
     assert "Typed here" not in brief.body  # previewed, not saved
+
+
+# -- The site's main pages at desktop and phone widths, in each language ------
+
+# Each kind of public page, as in issue #14: screenshots at 1280 and 390 px.
+SITE_PAGES = {
+    "home": "/",
+    "brief": f"/briefs/{SEED_SLUG}/",
+    "actor": "/actors/serbia/",
+    "agreement": PLAN,
+    "person": "/people/vuk-velebit/",
+    "search": "/search/?q=serbia",
+    "recommendations": "/recommendations/",
+    "people": "/people/",
+    "topics": "/topics/",
+    "about": "/about/",
+    "accessibility": "/accessibility/",
+}
+WIDTHS = {"desktop": 1280, "phone": 390}
+LANGUAGE_PREFIXES = {"en": "", "sr": "/sr", "sr-latn": "/sr-latn"}
+LANGUAGE_TAGS = {"en": "en", "sr": "sr-Cyrl", "sr-latn": "sr-Latn"}
+
+
+def _survey(chromium: BrowserThread, base: str, language: str) -> dict:
+    """Every page of SITE_PAGES at each width: status, `lang`, rendered height,
+    console errors, sideways overflow and axe-core violations (WCAG 2 A/AA)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    prefix = LANGUAGE_PREFIXES[language]
+    results = {}
+    for width_name, width in WIDTHS.items():
+        page = chromium.page(viewport={"width": width, "height": 900})
+        for name, path in SITE_PAGES.items():
+            status = page.goto(base + prefix + path).status
+            page.screenshot(
+                path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True
+            )
+            violations = axe.run(
+                page,
+                options={
+                    "runOnly": {
+                        "type": "tag",
+                        "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"],
+                    }
+                },
+            ).response["violations"]
+            results[f"{name} @{width_name}"] = {
+                "status": status,
+                "lang": page.evaluate("document.documentElement.lang"),
+                "rendered": page.evaluate("document.body.scrollHeight") > 200,
+                "fits": page.evaluate(
+                    "document.documentElement.scrollWidth <= window.innerWidth"
+                ),
+                "errors": list(page.errors),
+                "axe": [
+                    (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                    for v in violations
+                ],
+            }
+            page.errors.clear()
+        page.context.close()
+    return results
+
+
+@pytest.mark.parametrize("language", list(LANGUAGE_PREFIXES))
+def test_main_pages_render_fit_a_phone_and_pass_axe(site, chromium, language):
+    """In each language, at 1280 and 390 px: rendered, the page's `lang`, no
+    console error, no sideways scrolling on a phone, no axe violation.
+
+    One language per test (the world is built once for all its pages):
+    screenshots go to test-artifacts/<page>-<language>-<width>.png.
+    """
+    base, _ = site
+    results = chromium.call(_survey, chromium, base, language)
+    clean = {
+        "status": 200,
+        "lang": LANGUAGE_TAGS[language],
+        "rendered": True,
+        "fits": True,
+        "errors": [],
+        "axe": [],
+    }
+    assert results == {
+        f"{name} @{width}": clean for width in WIDTHS for name in SITE_PAGES
+    }
+
+
+def _switch_language_by_keyboard(chromium: BrowserThread, base: str) -> dict:
+    page = chromium.page(viewport={"width": 1280, "height": 900})
+    page.goto(base + SITE_PAGES["brief"])
+    _tab_to(page, "Српски")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    switched = urlsplit(page.url).path
+    lang = page.evaluate("document.documentElement.lang")
+    _tab_to(page, "Srpski")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    latin = urlsplit(page.url).path
+    # The next visit to an unprefixed address comes back in the chosen language.
+    page.goto(base + "/people/")
+    remembered = urlsplit(page.url).path
+    remembered_lang = page.evaluate("document.documentElement.lang")
+    page.context.close()
+    return {
+        "switched": switched,
+        "lang": lang,
+        "latin": latin,
+        "remembered": remembered,
+        "remembered_lang": remembered_lang,
+    }
+
+
+def test_language_switcher_works_by_keyboard_and_is_remembered(site, chromium):
+    base, _ = site
+    result = chromium.call(_switch_language_by_keyboard, chromium, base)
+    assert result == {
+        "switched": f"/sr{SITE_PAGES['brief']}",
+        "lang": "sr-Cyrl",
+        "latin": f"/sr-latn{SITE_PAGES['brief']}",
+        "remembered": "/sr-latn/people/",
+        "remembered_lang": "sr-Latn",
+    }

@@ -270,8 +270,9 @@ def test_people_and_topics_of_unpublished_briefs_only_are_not_public(
 ):
     """A person or topic is public exactly when a public edition links them.
 
-    Each hidden brief's own person and topic: 404 pages, and absent from the
-    site search's people (the lists and facets are crawled above).
+    Each hidden brief's own person and topic: 404 pages, absent from the
+    experts' and topics' index pages, and absent from the site search's people
+    (the lists and facets are crawled above).
     """
     world, hidden = leaky_world
     for brief in hidden:
@@ -282,9 +283,19 @@ def test_people_and_topics_of_unpublished_briefs_only_are_not_public(
         topic = client.get(f"/topics/{name}-only-topic/")
         assert topic.status_code == 404, brief.slug
         assert LINKED_MARKER not in topic.content.decode()
+    # Nor on the experts' and topics' index pages, in any language.
+    for prefix in ("", "/sr", "/sr-latn"):
+        for index in ("people", "topics"):
+            page = client.get(f"{prefix}/{index}/").content.decode()
+            assert LINKED_MARKER not in page, (prefix, index)
+            assert "-only-person/" not in page
+            assert "-only-topic/" not in page
+    people = client.get("/people/").content.decode()
+    assert 'href="/people/vuk-velebit/"' in people
+    assert 'href="/topics/security/"' in client.get("/topics/").content.decode()
     results = client.get("/search/?q=Hiddenperson").content.decode()
     assert LINKED_MARKER not in results
-    assert 'href="/people/' not in results
+    assert not re.search(r'href="/people/[^"]', results)
     # A person credited on a public brief too stays public.
     assert client.get("/people/vuk-velebit/").status_code == 200
     assert client.get("/topics/security/").status_code == 200

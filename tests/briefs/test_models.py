@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from briefs.markdown import render_markdown
+from briefs.markdown import mark_empty_cells, render_markdown
 from briefs.models import (
     Brief,
     BriefActor,
@@ -144,6 +144,27 @@ def test_markdown_renders_tables_with_empty_cells():
     html, _ = render_markdown("| A | B |\n|---|---|\n| x |  |\n")
     assert "<table>" in html
     assert "<td></td>" in html
+
+
+def test_empty_cells_become_an_accessible_no_data_mark():
+    html, _ = render_markdown("| A | B |\n|--:|---|\n|  | 2 |\n| 3 |  |\n")
+    marked = mark_empty_cells(html, "no data")
+    mark = (
+        '<span aria-hidden="true">\u2014</span>'
+        '<span class="visually-hidden">no data</span>'
+    )
+    # Alignment kept; filled cells untouched; the sanitiser's own attributes
+    # only, so no editor can write the mark's class by hand.
+    assert f'<td class="no-data" align="right">{mark}</td>' in marked
+    assert f'<td class="no-data">{mark}</td>' in marked
+    assert "<td>2</td>" in marked and '<td align="right">3</td>' in marked
+    assert "<td></td>" not in marked
+    assert mark_empty_cells("<p>No table.</p>", "no data") == "<p>No table.</p>"
+
+
+def test_the_no_data_label_is_escaped():
+    html, _ = render_markdown("| A |\n|---|\n|  |\n")
+    assert "<b>" not in mark_empty_cells(html, "<b>none</b>")
 
 
 @pytest.mark.parametrize(

@@ -124,3 +124,21 @@ def test_a_rename_moves_every_edition_and_the_old_address_redirects(client):
     earlier = _text(client.get("/briefs/rival-alliances/v1/"))
     assert "/briefs/rival-alliances/v1/" in earlier
     assert "/briefs/rival-pacts/" not in earlier
+
+
+def test_an_empty_table_cell_is_published_as_an_explicit_no_data_mark(client):
+    brief = factories.make_brief(
+        body="## Forces\n\n| Country | Troops |\n|---|--:|\n| Serbia |  |\n"
+    )
+    for prefix in ("", "/sr", "/sr-latn"):
+        page = _text(client.get(f"{prefix}/briefs/{brief.slug}/"))
+        cell = page[page.index('<td class="no-data"') :]
+        cell = cell[: cell.index("</td>")]
+        # Seen as a dash, heard as "no data" (in the page's language once
+        # translated); the alignment the editor chose is kept.
+        assert 'align="right"' in cell
+        assert '<span aria-hidden="true">\u2014</span>' in cell
+        assert '<span class="visually-hidden">' in cell
+        assert "<td></td>" not in page
+    english = _text(client.get(f"/briefs/{brief.slug}/"))
+    assert '<span class="visually-hidden">no data</span>' in english

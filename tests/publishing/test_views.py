@@ -60,8 +60,13 @@ def test_brief_page_shows_the_brief_and_links_its_world(client, world):
     assert f"<h1>{world.brief.title}</h1>" in page
     assert "Policy brief" in page
     assert '<time datetime="2025-05-21">21 May 2025</time>' in page
-    # Authors and researchers with their roles, each linked.
-    assert "<dt>Authors</dt>" in page and "<dt>Researchers</dt>" in page
+    # Authors in the title block (photo or initials), researchers by role,
+    # each linked.
+    authors = page[
+        page.index('<ul class="authors"') : page.index('<dl class="credits">')
+    ]
+    assert 'href="/people/vuk-velebit/"' in authors
+    assert "<dt>Researchers</dt>" in page and "<dt>Authors</dt>" not in page
     for slug in ("vuk-velebit", "andrej-cvejanov", "petar-ivic", "aleksa-jovanovic"):
         assert f'href="/people/{slug}/"' in page
     assert world.brief.summary in page
@@ -72,7 +77,7 @@ def test_brief_page_shows_the_brief_and_links_its_world(client, world):
     # Recommendations: a numbered list naming and linking addressees.
     assert '<section id="brief-recommendations"' in page
     assert '<li id="recommendation-1">' in page
-    assert 'Addressed to: <a href="/actors/nato/">NATO</a>' in page
+    assert '<strong>Addressed to:</strong> <a href="/actors/nato/">NATO</a>' in page
     # Boxes for actors and agreements, the licence, corrections in order.
     assert "Actors discussed" in page and 'href="/actors/kosovo/"' in page
     assert 'href="/agreements/serbia-hungary-defense-cooperation-plan/"' in page
@@ -215,7 +220,9 @@ def test_brief_page_carries_citation_and_social_metadata(client, world):
     )
     assert '<meta name="citation_language" content="en">' in page
     assert '<meta property="og:type" content="article">' in page
-    assert '<meta name="twitter:card" content="summary">' in page
+    # Its card (publishing/cards.py; tests/publishing/test_cards.py).
+    assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert '<meta property="og:image" content="http://127.0.0.1:8000/media/' in page
     assert f"<title>{world.brief.title} · Pupin Initiative</title>" in page
     assert '<meta name="description"' in page
 
