@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('briefs', '0016_script_exception_permissions'),
+        ('briefs', '0016_licence_as_the_source_states'),
         ('editorial', '0007_revision_numbers_required'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
