@@ -795,7 +795,7 @@ class AgreementDetailView(DetailView):
         prepared = _agreement_pages.get((language, kwargs["slug"]))
         if prepared is None or prepared[0] != generation:
             prepared = self.prepare(request, generation, *args, **kwargs)
-        _, agreement_id, (before, after) = prepared
+        _generation, agreement_id, (before, after) = prepared
         cards = _AGREEMENT_CARDS[language](agreement_id=agreement_id, at=timezone.now())
         if cards:
             middle = "".join(card for (card,) in cards)
