@@ -40,6 +40,9 @@ PAGES = {
     "network_on_a_day": "/actors/network/?on=2025-05-01&actor=serbia",
     # The recommendation tracker's scorecard, with status badges.
     "scorecard": "/recommendations/?addressee=nato",
+    # Index pages: results, then facets with "Show all".
+    "brief_list": "/briefs/",
+    "search": "/search/?q=serbia",
 }
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -134,12 +137,15 @@ def _internal_links(page, base: str) -> set[str]:
     return links
 
 
-def _check_page(chromium: BrowserThread, base: str, name: str) -> dict:
+def _check_page(
+    chromium: BrowserThread, base: str, name: str, scheme: str = "light"
+) -> dict:
     from axe_playwright_python.sync_playwright import Axe
 
-    page = chromium.page(viewport={"width": 1280, "height": 900})
+    page = chromium.page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     status = page.goto(base + PAGES[name]).status
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    suffix = "" if scheme == "light" else f"_{scheme}"
+    page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
     broken = {}
     for url in sorted(_internal_links(page, base)):
         if "/search/" in url:
@@ -162,6 +168,14 @@ def _check_page(chromium: BrowserThread, base: str, name: str) -> dict:
 def test_page_is_clean_linked_and_accessible(site, chromium, name):
     base, _ = site
     result = chromium.call(_check_page, chromium, base, name)
+    assert result == {"status": 200, "errors": [], "broken": {}, "axe": []}
+
+
+@pytest.mark.parametrize("name", ["home", "seed_brief", "search"])
+def test_page_is_accessible_in_the_dark_theme(site, chromium, name):
+    # prefers-color-scheme: dark swaps the palette (static/css/site.css, tokens).
+    base, _ = site
+    result = chromium.call(_check_page, chromium, base, name, "dark")
     assert result == {"status": 200, "errors": [], "broken": {}, "axe": []}
 
 
