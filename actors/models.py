@@ -71,7 +71,9 @@ class Actor(SerbianName):
     description = models.TextField(
         blank=True,
         help_text="One or two sentences.",
-        validators=[max_chars(ACTOR_DESCRIPTION_MAX_CHARS, "An actor's description")],
+        validators=[
+            max_chars(ACTOR_DESCRIPTION_MAX_CHARS, _("An actor's description"))
+        ],
     )
     iso_code = models.CharField(
         "ISO 3166 code",
@@ -82,7 +84,7 @@ class Actor(SerbianName):
     status_note = models.TextField(
         blank=True,
         help_text="Shown to readers, e.g. that a state's recognition is disputed.",
-        validators=[max_chars(STATUS_NOTE_MAX_CHARS, "A status note")],
+        validators=[max_chars(STATUS_NOTE_MAX_CHARS, _("A status note"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -362,7 +364,9 @@ class Agreement(SerbianName):
     )
     summary = models.TextField(
         blank=True,
-        validators=[max_chars(AGREEMENT_SUMMARY_MAX_CHARS, "An agreement's summary")],
+        validators=[
+            max_chars(AGREEMENT_SUMMARY_MAX_CHARS, _("An agreement's summary"))
+        ],
     )
     status = models.CharField(
         max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED
@@ -376,7 +380,7 @@ class Agreement(SerbianName):
     key_terms = models.TextField(
         blank=True,
         help_text="One term per line.",
-        validators=[max_chars(KEY_TERMS_MAX_CHARS, "Key terms")],
+        validators=[max_chars(KEY_TERMS_MAX_CHARS, _("Key terms"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -580,7 +584,7 @@ class Indicator(models.Model):
     source_url = models.URLField(max_length=500, blank=True)
     note = models.TextField(
         blank=True,
-        validators=[max_chars(INDICATOR_NOTE_MAX_CHARS, "An indicator's note")],
+        validators=[max_chars(INDICATOR_NOTE_MAX_CHARS, _("An indicator's note"))],
     )
 
     class Meta:

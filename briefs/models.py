@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Agreement
@@ -39,16 +40,19 @@ def validate_orcid(value: str) -> None:
     """ORCID iDs are 16 characters in groups of four; the last is an ISO 7064 check."""
     digits = value.replace("-", "")
     if len(value) != 19 or len(digits) != 16 or value.count("-") != 3:
-        raise ValidationError("Write an ORCID iD as 0000-0000-0000-0000.")
+        raise ValidationError(_("Write an ORCID iD as 0000-0000-0000-0000."))
     if not digits[:15].isdigit() or not (digits[15].isdigit() or digits[15] == "X"):
-        raise ValidationError("An ORCID iD has 15 digits and a final digit or X.")
+        raise ValidationError(_("An ORCID iD has 15 digits and a final digit or X."))
     total = 0
     for char in digits[:15]:
         total = (total + int(char)) * 2
     check = (12 - total % 11) % 11
     expected = "X" if check == 10 else str(check)
     if digits[15] != expected:
-        raise ValidationError(f"{value} is not a valid ORCID iD (checksum fails).")
+        raise ValidationError(
+            gettext("%(value)s is not a valid ORCID iD (checksum fails).")
+            % {"value": value}
+        )
 
 
 class Institution(SerbianName):
@@ -91,7 +95,7 @@ class Person(SerbianName):
         related_name="people",
     )
     bio = models.TextField(
-        blank=True, validators=[max_chars(BIO_MAX_CHARS, "A biography")]
+        blank=True, validators=[max_chars(BIO_MAX_CHARS, _("A biography"))]
     )
     orcid = models.CharField(
         "ORCID iD",
@@ -131,7 +135,7 @@ class Topic(SerbianName):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
         blank=True,
-        validators=[max_chars(TOPIC_DESCRIPTION_MAX_CHARS, "A topic's description")],
+        validators=[max_chars(TOPIC_DESCRIPTION_MAX_CHARS, _("A topic's description"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -194,18 +198,18 @@ class Licence(models.TextChoices):
     links none.
     """
 
-    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
-    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
-    CC_BY_SA = "CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"
-    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+    CC_BY = "CC-BY-4.0", _("Creative Commons Attribution 4.0")
+    CC_BY_SA = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0")
+    CC_BY_NC = "CC-BY-NC-4.0", _("Creative Commons Attribution-NonCommercial 4.0")
     CC_BY_NC_SA = (
         "CC-BY-NC-SA-4.0",
-        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0",
+        _("Creative Commons Attribution-NonCommercial-ShareAlike 4.0"),
     )
-    CC_BY_ND = "CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0"
+    CC_BY_ND = "CC-BY-ND-4.0", _("Creative Commons Attribution-NoDerivatives 4.0")
     CC_BY_NC_ND = (
         "CC-BY-NC-ND-4.0",
-        "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0",
+        _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0"),
     )
 
 
@@ -271,11 +275,11 @@ class Brief(models.Model):
     summary = models.TextField(
         blank=True,
         help_text="Two or three sentences.",
-        validators=[max_chars(SUMMARY_MAX_CHARS, "A summary")],
+        validators=[max_chars(SUMMARY_MAX_CHARS, _("A summary"))],
     )
     body = models.TextField(
         help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1].",
-        validators=[max_chars(BODY_MAX_CHARS, "A brief's body")],
+        validators=[max_chars(BODY_MAX_CHARS, _("A brief's body"))],
     )
     # Rendered once per save, never per request: sanitised HTML and its contents.
     body_html = models.TextField(editable=False, blank=True)
@@ -307,7 +311,7 @@ class Brief(models.Model):
     )
     withdrawn_reason = models.TextField(
         blank=True,
-        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A withdrawal's reason")],
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, _("A withdrawal's reason"))],
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(
@@ -458,34 +462,41 @@ class Brief(models.Model):
         if self.translation_of_id is None:
             if self.translated_from_number is not None:
                 raise ValidationError(
-                    {"translated_from_number": "Only a translation has this number."}
+                    {"translated_from_number": _("Only a translation has this number.")}
                 )
             return
         original = self.translation_of
         own = self.draft_of_id or self.pk
         if original.pk in {self.pk, self.draft_of_id}:
             raise ValidationError(
-                {"translation_of": "A brief cannot be a translation of itself."}
+                {"translation_of": _("A brief cannot be a translation of itself.")}
             )
         if original.draft_of_id is not None:
             raise ValidationError(
                 {
-                    "translation_of": "Link the published brief, not a correction "
-                    "draft of it."
+                    "translation_of": _(
+                        "Link the published brief, not a correction draft of it."
+                    )
                 }
             )
         if original.translation_of_id is not None:
             raise ValidationError(
                 {
-                    "translation_of": f"“{original}” is itself a translation: link "
-                    "the brief it translates."
+                    "translation_of": gettext(
+                        "“%(original)s” is itself a translation: link the brief "
+                        "it translates."
+                    )
+                    % {"original": original}
                 }
             )
         if base_language(original.language) == base_language(self.language):
             raise ValidationError(
                 {
-                    "translation_of": "A translation is in another language than its "
-                    f"original ({original.get_language_display()})."
+                    "translation_of": gettext(
+                        "A translation is in another language than its "
+                        "original (%(language)s)."
+                    )
+                    % {"language": original.get_language_display()}
                 }
             )
         siblings = Brief.objects.filter(
@@ -495,15 +506,20 @@ class Brief(models.Model):
             if base_language(sibling.language) == base_language(self.language):
                 raise ValidationError(
                     {
-                        "translation_of": f"“{original}” has a translation into "
-                        f"this language already: “{sibling.title}”."
+                        "translation_of": gettext(
+                            "“%(original)s” has a translation into this "
+                            "language already: “%(title)s”."
+                        )
+                        % {"original": original, "title": sibling.title}
                     }
                 )
         if own is not None and Brief.objects.filter(translation_of=own).exists():
             raise ValidationError(
                 {
-                    "translation_of": "This brief has translations of its own, so it "
-                    "cannot be a translation."
+                    "translation_of": _(
+                        "This brief has translations of its own, so it cannot "
+                        "be a translation."
+                    )
                 }
             )
         if self.translated_from_number is None:
@@ -667,7 +683,9 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=TITLE_MAX_CHARS)
     body = models.TextField(
-        validators=[max_chars(RECOMMENDATION_BODY_MAX_CHARS, "A recommendation's text")]
+        validators=[
+            max_chars(RECOMMENDATION_BODY_MAX_CHARS, _("A recommendation's text"))
+        ]
     )
     addressees = models.ManyToManyField(
         Actor, blank=True, related_name="recommendations_received"
@@ -751,7 +769,7 @@ class Assessment(models.Model):
     status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
     assessed_on = models.DateField(help_text="The day the status is stated as of.")
     justification = models.TextField(
-        validators=[max_chars(JUSTIFICATION_MAX_CHARS, "A justification")],
+        validators=[max_chars(JUSTIFICATION_MAX_CHARS, _("A justification"))],
         help_text=f"Why this status, in at most {JUSTIFICATION_MAX_CHARS:,} "
         "characters of plain text.",
     )
@@ -862,7 +880,7 @@ class Correction(models.Model):
     # public word on what changed (editorial.workflow._publish_correction).
     note = models.TextField(
         blank=True,
-        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A correction's note")],
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, _("A correction's note"))],
     )
 
     class Meta:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import Assessment, Brief, Status
 from kernel.limits import max_chars
@@ -139,7 +140,7 @@ class ReviewComment(models.Model):
         Brief, on_delete=models.CASCADE, related_name="review_comments"
     )
     body = models.TextField(
-        validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, "A review comment")]
+        validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, _("A review comment"))]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
