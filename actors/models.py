@@ -491,17 +491,17 @@ class AgreementSource(models.Model):
 
 
 class Metric(models.TextChoices):
-    POPULATION = "population", "Population"
-    ACTIVE_TROOPS = "active_troops", "Active troops"
-    MAIN_BATTLE_TANKS = "main_battle_tanks", "Main battle tanks"
-    COMBAT_AIRCRAFT = "combat_aircraft", "Main combat aircraft"
-    ROCKET_LAUNCHERS = "rocket_launchers", "Rocket launchers"
-    DEFENSE_INDUSTRY = "defense_industry", "Defense industry"
-    MODERNIZATION_FOCUS = "modernization_focus", "Modernization focus"
-    PEACEKEEPERS = "peacekeepers", "Deployed troops"
-    DEFENSE_BUDGET = "defense_budget", "Defense budget"
-    GDP_PER_CAPITA = "gdp_per_capita", "GDP per capita"
-    OTHER = "other", "Other"
+    POPULATION = "population", _("Population")
+    ACTIVE_TROOPS = "active_troops", _("Active troops")
+    MAIN_BATTLE_TANKS = "main_battle_tanks", _("Main battle tanks")
+    COMBAT_AIRCRAFT = "combat_aircraft", _("Main combat aircraft")
+    ROCKET_LAUNCHERS = "rocket_launchers", _("Rocket launchers")
+    DEFENSE_INDUSTRY = "defense_industry", _("Defense industry")
+    MODERNIZATION_FOCUS = "modernization_focus", _("Modernization focus")
+    PEACEKEEPERS = "peacekeepers", _("Deployed troops")
+    DEFENSE_BUDGET = "defense_budget", _("Defense budget")
+    GDP_PER_CAPITA = "gdp_per_capita", _("GDP per capita")
+    OTHER = "other", _("Other")
 
 
 @dataclass(frozen=True)
@@ -536,10 +536,10 @@ METRIC_INFO: dict[str, MetricInfo] = {
 class IndicatorStatus(models.TextChoices):
     """Whether a counted thing exists yet: an order is not a fleet in service."""
 
-    NOT_STATED = "", "Not stated"
-    IN_SERVICE = "in_service", "In service"
-    ORDERED = "ordered", "Ordered"
-    PLANNED = "planned", "Planned"
+    NOT_STATED = "", _("Not stated")
+    IN_SERVICE = "in_service", _("In service")
+    ORDERED = "ordered", _("Ordered")
+    PLANNED = "planned", _("Planned")
 
 
 def _plain_number(value: decimal.Decimal | int) -> str:
