@@ -70,7 +70,7 @@ class Actor(SerbianName):
     kind = models.CharField(max_length=20, choices=ActorKind.choices)
     description = models.TextField(
         blank=True,
-        help_text="One or two sentences.",
+        help_text=_("One or two sentences."),
         validators=[
             max_chars(ACTOR_DESCRIPTION_MAX_CHARS, _("An actor's description"))
         ],
@@ -79,11 +79,13 @@ class Actor(SerbianName):
         "ISO 3166 code",
         max_length=2,
         blank=True,
-        help_text="Alpha-2 code where one applies; Kosovo uses the user-assigned XK.",
+        help_text=_(
+            "Alpha-2 code where one applies; Kosovo uses the user-assigned XK."
+        ),
     )
     status_note = models.TextField(
         blank=True,
-        help_text="Shown to readers, e.g. that a state's recognition is disputed.",
+        help_text=_("Shown to readers, e.g. that a state's recognition is disputed."),
         validators=[max_chars(STATUS_NOTE_MAX_CHARS, _("A status note"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -160,7 +162,7 @@ class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
     case_sensitive = models.BooleanField(
-        default=False, help_text="Match only with exactly this capitalisation."
+        default=False, help_text=_("Match only with exactly this capitalisation.")
     )
 
     class Meta:
@@ -201,7 +203,7 @@ class Membership(models.Model):
     until = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the membership ended; blank if current.",
+        help_text=_("The day the membership ended; blank if current."),
     )
     note = models.CharField(max_length=300, blank=True)
 
@@ -251,7 +253,7 @@ class Office(models.Model):
         on_delete=models.CASCADE,
         related_name="office_holders",
         verbose_name="of",
-        help_text="The state or organization the office belongs to.",
+        help_text=_("The state or organization the office belongs to."),
     )
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
@@ -346,7 +348,7 @@ class Agreement(SerbianName):
     # Its history, each date where known: shown on a timeline on its page and
     # used for "in effect on" (`AgreementQuerySet.in_effect_on`).
     proposed_on = models.DateField(
-        null=True, blank=True, help_text="When the agreement was first proposed."
+        null=True, blank=True, help_text=_("When the agreement was first proposed.")
     )
     signed_on = models.DateField(null=True, blank=True)
     signed_at = models.CharField("place of signing", max_length=200, blank=True)
@@ -354,13 +356,13 @@ class Agreement(SerbianName):
         "in force from",
         null=True,
         blank=True,
-        help_text="The day it entered into force, if that differs from signing.",
+        help_text=_("The day it entered into force, if that differs from signing."),
     )
     expires_on = models.DateField(
         "last day in effect",
         null=True,
         blank=True,
-        help_text="The last day it applied (or will apply, for a fixed term).",
+        help_text=_("The last day it applied (or will apply, for a fixed term)."),
     )
     summary = models.TextField(
         blank=True,
@@ -379,7 +381,7 @@ class Agreement(SerbianName):
     )
     key_terms = models.TextField(
         blank=True,
-        help_text="One term per line.",
+        help_text=_("One term per line."),
         validators=[max_chars(KEY_TERMS_MAX_CHARS, _("Key terms"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -456,10 +458,10 @@ class AgreementParty(models.Model):
         null=True,
         blank=True,
         limit_choices_to={"kind": ActorKind.PERSON},
-        help_text="The person who signed for this party, if known.",
+        help_text=_("The person who signed for this party, if known."),
     )
     signatory_capacity = models.CharField(
-        max_length=200, blank=True, help_text="e.g. Minister of Defence"
+        max_length=200, blank=True, help_text=_("e.g. Minister of Defence")
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -565,7 +567,7 @@ class Indicator(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Upper bound when the source gives a range.",
+        help_text=_("Upper bound when the source gives a range."),
     )
     unit = models.CharField(max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -574,11 +576,13 @@ class Indicator(models.Model):
         choices=IndicatorStatus.choices,
         default=IndicatorStatus.NOT_STATED,
         blank=True,
-        help_text="For equipment: ordered or planned is not in service. Group "
-        "totals add only figures in service (or with no status stated).",
+        help_text=_(
+            "For equipment: ordered or planned is not in service. Group "
+            "totals add only figures in service (or with no status stated)."
+        ),
     )
     status_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of the order or plan, e.g. 2024."
+        null=True, blank=True, help_text=_("Year of the order or plan, e.g. 2024.")
     )
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500, blank=True)

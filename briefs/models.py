@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -61,7 +62,9 @@ class Institution(SerbianName):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     local_name = models.CharField(
-        max_length=200, blank=True, help_text="The name in its own language and script."
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own language and script."),
     )
     url = models.URLField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -267,18 +270,20 @@ class Brief(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="Part of the public address; keep stable.",
+        help_text=_("Part of the public address; keep stable."),
     )
     kind = models.CharField(
         max_length=20, choices=BriefKind.choices, default=BriefKind.POLICY_BRIEF
     )
     summary = models.TextField(
         blank=True,
-        help_text="Two or three sentences.",
+        help_text=_("Two or three sentences."),
         validators=[max_chars(SUMMARY_MAX_CHARS, _("A summary"))],
     )
     body = models.TextField(
-        help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1].",
+        help_text=_(
+            "Markdown: ## headings are sections; pipe tables; footnotes as [^1]."
+        ),
         validators=[max_chars(BODY_MAX_CHARS, _("A brief's body"))],
     )
     # Rendered once per save, never per request: sanitised HTML and its contents.
@@ -289,14 +294,16 @@ class Brief(models.Model):
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="briefs")
     publication_date = models.DateField(
-        null=True, blank=True, help_text="The date printed on the brief."
+        null=True, blank=True, help_text=_("The date printed on the brief.")
     )
     licence = models.CharField(
         max_length=30,
         choices=Licence.choices,
         default=Licence.ALL_RIGHTS_RESERVED,
-        help_text="What the brief's source states; a Creative Commons licence "
-        "only if the institute grants one.",
+        help_text=_(
+            "What the brief's source states; a Creative Commons licence "
+            "only if the institute grants one."
+        ),
     )
     featured = models.BooleanField(default=False)
     doi = models.CharField("DOI", max_length=200, blank=True)
@@ -307,7 +314,7 @@ class Brief(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the brief becomes public; a future time schedules it.",
+        help_text=_("When the brief becomes public; a future time schedules it."),
     )
     withdrawn_reason = models.TextField(
         blank=True,
@@ -315,7 +322,10 @@ class Brief(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Set when moved to the trash."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when moved to the trash."),
     )
 
     created_by = models.ForeignKey(
@@ -351,16 +361,20 @@ class Brief(models.Model):
         blank=True,
         related_name="translations",
         verbose_name="translation of",
-        help_text="The brief this one translates (in another language; "
-        "itself no translation). Credit the translator under contributors.",
+        help_text=_(
+            "The brief this one translates (in another language; "
+            "itself no translation). Credit the translator under contributors."
+        ),
     )
     translated_from_number = models.PositiveSmallIntegerField(
         "made from version",
         null=True,
         blank=True,
-        help_text="The version of the original this translation renders. Left "
-        "empty, it is the original's current public version. Raise it when the "
-        "translation is brought up to a correction of the original.",
+        help_text=_(
+            "The version of the original this translation renders. Left "
+            "empty, it is the original's current public version. Raise it when the "
+            "translation is brought up to a correction of the original."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -767,11 +781,13 @@ class Assessment(models.Model):
     )
     recommendation_key = models.UUIDField()
     status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
-    assessed_on = models.DateField(help_text="The day the status is stated as of.")
+    assessed_on = models.DateField(help_text=_("The day the status is stated as of."))
     justification = models.TextField(
         validators=[max_chars(JUSTIFICATION_MAX_CHARS, _("A justification"))],
-        help_text=f"Why this status, in at most {JUSTIFICATION_MAX_CHARS:,} "
-        "characters of plain text.",
+        help_text=format_lazy(
+            _("Why this status, in at most {} characters of plain text."),
+            f"{JUSTIFICATION_MAX_CHARS:,}",
+        ),
     )
     state = models.CharField(
         max_length=12,
@@ -854,7 +870,7 @@ class AssessmentSource(models.Model):
     )
     url = models.URLField("address", max_length=500, validators=[validate_web_url])
     title = models.CharField(max_length=TITLE_MAX_CHARS)
-    published_on = models.DateField("date", help_text="The source's own date.")
+    published_on = models.DateField("date", help_text=_("The source's own date."))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
