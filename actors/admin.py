@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from actors.models import (
     Actor,
@@ -25,8 +26,8 @@ class MembershipInline(admin.TabularInline):
     fk_name = "member"
     extra = 0
     autocomplete_fields = ["organization"]
-    verbose_name = "membership"
-    verbose_name_plural = "memberships (this actor as member)"
+    verbose_name = _("membership")
+    verbose_name_plural = _("memberships (this actor as member)")
 
 
 class OfficeInline(admin.TabularInline):
@@ -34,7 +35,7 @@ class OfficeInline(admin.TabularInline):
     fk_name = "holder"
     extra = 0
     autocomplete_fields = ["of_actor"]
-    verbose_name_plural = "offices held"
+    verbose_name_plural = _("offices held")
 
 
 class IndicatorInline(admin.TabularInline):
@@ -76,7 +77,7 @@ class ActorAdmin(SerbianNameAdmin):
         # One annotated query for the changelist, not one count per row.
         return super().get_queryset(request).annotate(_alias_count=Count("aliases"))
 
-    @admin.display(description="aliases", ordering="_alias_count")
+    @admin.display(description=_("aliases"), ordering="_alias_count")
     def alias_count(self, obj: Actor) -> int:
         return obj._alias_count
 
@@ -155,7 +156,7 @@ class AgreementAdmin(SerbianNameAdmin):
             )
         )
 
-    @admin.display(description="parties")
+    @admin.display(description=_("parties"))
     def party_names(self, obj: Agreement) -> str:
         return ", ".join(party.actor.name for party in obj.parties.all())
 

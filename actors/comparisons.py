@@ -33,6 +33,8 @@ from urllib.parse import urlencode
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_lazy
 
 from actors.models import (
     METRIC_INFO,
@@ -129,7 +131,9 @@ def _parse_date(value: str) -> datetime.date:
     try:
         return datetime.datetime.strptime(value.strip(), "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError("Give a date as YYYY-MM-DD, e.g. 2025-06-01.") from None
+        raise ValueError(
+            gettext("Give a date as YYYY-MM-DD, e.g. 2025-06-01.")
+        ) from None
 
 
 def _parse_metrics(names: list[str]) -> tuple[str, ...]:
@@ -144,8 +148,11 @@ def _parse_metrics(names: list[str]) -> tuple[str, ...]:
             chosen.append(metric)
     if unknown:
         raise ValueError(
-            f"Unknown metric: {', '.join(unknown[:5])}. Known: "
-            f"{', '.join(m.value for m in Metric)}."
+            gettext("Unknown metric: %(unknown)s. Known: %(known)s.")
+            % {
+                "unknown": ", ".join(unknown[:5]),
+                "known": ", ".join(m.value for m in Metric),
+            }
         )
     # Metric order, whatever order they were asked in: one table, one URL.
     order = list(Metric.values)
@@ -158,9 +165,9 @@ def parse_query(params: Any) -> Spec:
     errors: dict[str, str] = {}
     unknown = sorted(set(params) - allowed_parameters())
     for name in unknown[:5]:
-        errors[name[:40]] = (
-            "Unknown parameter. Use a, b, c … (actor slugs separated by commas), "
-            "a_name, b_name …, on (YYYY-MM-DD), metrics and format."
+        errors[name[:40]] = gettext(
+            "Unknown parameter. Use a, b, c … (actor slugs separated by "
+            "commas), a_name, b_name …, on (YYYY-MM-DD), metrics and format."
         )
     groups = []
     total = 0
@@ -169,20 +176,28 @@ def parse_query(params: Any) -> Spec:
         name = " ".join(" ".join(params.getlist(f"{key}_name", [])).split())
         if not members:
             if name:
-                errors[key] = f"The group {name!r} has no actors."
+                errors[key] = gettext("The group “%(name)s” has no actors.") % {
+                    "name": name
+                }
             continue
         bad = [m for m in members if not _SLUG.fullmatch(m)]
         if bad:
-            errors[key] = "Not an actor slug: " + ", ".join(b[:40] for b in bad[:3])
+            errors[key] = gettext("Not an actor slug: %(slugs)s") % {
+                "slugs": ", ".join(b[:40] for b in bad[:3])
+            }
             continue
         if len(name) > MAX_GROUP_NAME:
-            errors[f"{key}_name"] = f"At most {MAX_GROUP_NAME} characters."
+            errors[f"{key}_name"] = gettext("At most %(limit)d characters.") % {
+                "limit": MAX_GROUP_NAME
+            }
             continue
         unique = tuple(dict.fromkeys(m.lower() for m in members))
         total += len(unique)
         groups.append(GroupSpec(key, name, unique))
     if total > MAX_ACTORS:
-        errors["a"] = f"Compare at most {MAX_ACTORS} actors in all."
+        errors["a"] = gettext("Compare at most %(limit)d actors in all.") % {
+            "limit": MAX_ACTORS
+        }
     on = None
     if params.get("on", "").strip():
         try:
@@ -195,7 +210,7 @@ def parse_query(params: Any) -> Spec:
     except ValueError as exc:
         errors["metrics"] = str(exc)
     if not errors and len(groups) < 2:
-        errors["b"] = "Give at least two groups: a=… and b=…"
+        errors["b"] = gettext("Give at least two groups: a=… and b=…")
     if errors:
         raise ComparisonError(errors)
     return Spec(groups=tuple(groups), on=on, metrics=metrics)
@@ -203,7 +218,7 @@ def parse_query(params: Any) -> Spec:
 
 # --- Reading a comparison from a brief ------------------------------------------------
 
-DIRECTIVE_HELP = (
+DIRECTIVE_HELP = gettext_lazy(
     "Write one line per group (a: Serbia, Hungary), optionally a name per group "
     "(a_name: Serbia and Hungary), metrics: …, and on: YYYY-MM-DD."
 )
@@ -214,20 +229,31 @@ def parse_directive(text: str) -> Spec:
     (or slugs or aliases), resolved by `resolve`. Bounded: MAX_DIRECTIVE_CHARS."""
     if len(text) > MAX_DIRECTIVE_CHARS:
         raise ComparisonError(
-            {"directive": f"Longer than {MAX_DIRECTIVE_CHARS:,} characters."}
+            {
+                "directive": gettext("Longer than %(limit)s characters.")
+                % {"limit": number_format(MAX_DIRECTIVE_CHARS, force_grouping=True)}
+            }
         )
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if len(lines) > MAX_DIRECTIVE_LINES:
-        raise ComparisonError({"directive": f"More than {MAX_DIRECTIVE_LINES} lines."})
+        raise ComparisonError(
+            {
+                "directive": gettext("More than %(limit)d lines.")
+                % {"limit": MAX_DIRECTIVE_LINES}
+            }
+        )
     values: dict[str, list[str]] = {}
     for number, line in enumerate(lines, 1):
         key, colon, value = line.partition(":")
         key = key.strip().lower().replace(" ", "_")
         if not colon or key not in allowed_parameters() - {"format"}:
             raise ComparisonError(
-                {"directive": f"Line {number} is not understood: {line[:60]!r}. "}
-                | {"help": DIRECTIVE_HELP}
+                {
+                    "directive": gettext("Line %(number)d is not understood: %(line)s.")
+                    % {"number": number, "line": repr(line[:60])}
+                }
+                | {"help": str(DIRECTIVE_HELP)}
             )
         values.setdefault(key, []).append(value.strip())
     errors: dict[str, str] = {}
@@ -238,15 +264,21 @@ def parse_directive(text: str) -> Spec:
         name = " ".join(" ".join(values.get(f"{key}_name", [])).split())
         if not members:
             if name:
-                errors[key] = f"The group {name!r} has no actors."
+                errors[key] = gettext("The group “%(name)s” has no actors.") % {
+                    "name": name
+                }
             continue
         if len(name) > MAX_GROUP_NAME:
-            errors[f"{key}_name"] = f"At most {MAX_GROUP_NAME} characters."
+            errors[f"{key}_name"] = gettext("At most %(limit)d characters.") % {
+                "limit": MAX_GROUP_NAME
+            }
         unique = tuple(dict.fromkeys(m[:200] for m in members))
         total += len(unique)
         groups.append(GroupSpec(key, name, unique))
     if total > MAX_ACTORS:
-        errors["directive"] = f"Compare at most {MAX_ACTORS} actors in all."
+        errors["directive"] = gettext("Compare at most %(limit)d actors in all.") % {
+            "limit": MAX_ACTORS
+        }
     on = None
     if values.get("on"):
         try:
@@ -259,7 +291,7 @@ def parse_directive(text: str) -> Spec:
     except ValueError as exc:
         errors["metrics"] = str(exc)
     if not errors and len(groups) < 2:
-        errors["directive"] = "Give at least two groups (lines a: … and b: …)."
+        errors["directive"] = gettext("Give at least two groups (lines a: … and b: …).")
     if errors:
         raise ComparisonError(errors)
     return Spec(groups=tuple(groups), on=on, metrics=metrics)
@@ -350,9 +382,9 @@ def resolve(spec: Spec, *, by_name: bool = False) -> Resolved:
     for group in spec.groups:
         missing = [m for m in group.members if lookup[m] is None]
         if missing:
-            errors[group.key] = "Unknown actor: " + ", ".join(
-                m[:60] for m in missing[:5]
-            )
+            errors[group.key] = gettext("Unknown actor: %(names)s") % {
+                "names": ", ".join(m[:60] for m in missing[:5])
+            }
             continue
         members = list(dict.fromkeys(lookup[m] for m in group.members))
         resolved.groups.append((group.key, group.name, members))
@@ -555,18 +587,20 @@ def _total(
         "reason": "",
     }
     if info.qualitative:
-        total["reason"] = "Not a number."
+        total["reason"] = gettext("Not a number.")
         total["text"] = "—"
         return total
     if not info.additive:
-        total["reason"] = "Not additive: figures of this kind do not add up."
-        total["text"] = "not added up"
+        total["reason"] = gettext("Not additive: figures of this kind do not add up.")
+        total["text"] = gettext("not added up")
         return total
     missing = [cell["actor_name"] for cell in cells if not cell["known"]]
     if missing:
         total["missing"] = missing
-        total["reason"] = "No total: no data for " + ", ".join(missing) + "."
-        total["text"] = "no total"
+        total["reason"] = gettext("No total: no data for %(actors)s.") % {
+            "actors": ", ".join(missing)
+        }
+        total["text"] = gettext("no total")
         return total
     not_in_service = [
         f"{actor.name} ({indicator.status_text})"
@@ -574,17 +608,18 @@ def _total(
         if indicator is not None and not indicator.counts_in_total
     ]
     if not_in_service:
-        total["reason"] = (
-            "No total: not in service, "
-            + ", ".join(not_in_service)
-            + "; an order is not added to what is in service."
-        )
-        total["text"] = "no total"
+        total["reason"] = gettext(
+            "No total: not in service, %(actors)s; an order is not added to what "
+            "is in service."
+        ) % {"actors": ", ".join(not_in_service)}
+        total["text"] = gettext("no total")
         return total
     units = sorted({cell["unit"] for cell in cells})
     if len(units) > 1:
-        total["reason"] = "No total: the units differ (" + ", ".join(units) + ")."
-        total["text"] = "no total"
+        total["reason"] = gettext("No total: the units differ (%(units)s).") % {
+            "units": ", ".join(units)
+        }
+        total["text"] = gettext("no total")
         return total
     low = sum((i.value for i in picked if i), Decimal(0))
     ranged = any(i.value_max is not None for i in picked if i)
@@ -682,7 +717,7 @@ def build_table(
         rows.append(
             {
                 "metric": metric,
-                "label": Metric(metric).label,
+                "label": str(Metric(metric).label),
                 "additive": info.additive,
                 "qualitative": info.qualitative,
                 "groups": row_groups,

@@ -71,14 +71,18 @@ class Actor(SerbianName):
     kind = models.CharField(max_length=20, choices=ActorKind.choices)
     description = models.TextField(
         blank=True,
-        help_text="One or two sentences.",
-        validators=[max_chars(ACTOR_DESCRIPTION_MAX_CHARS, "An actor's description")],
+        help_text=_("One or two sentences."),
+        validators=[
+            max_chars(ACTOR_DESCRIPTION_MAX_CHARS, _("An actor's description"))
+        ],
     )
     iso_code = models.CharField(
         "ISO 3166 code",
         max_length=2,
         blank=True,
-        help_text="Alpha-2 code where one applies; Kosovo uses the user-assigned XK.",
+        help_text=_(
+            "Alpha-2 code where one applies; Kosovo uses the user-assigned XK."
+        ),
     )
     # From the media library; shown on the actor's page only when the image
     # is cleared for public display (an emblem's licence may not allow it).
@@ -92,8 +96,8 @@ class Actor(SerbianName):
     )
     status_note = models.TextField(
         blank=True,
-        help_text="Shown to readers, e.g. that a state's recognition is disputed.",
-        validators=[max_chars(STATUS_NOTE_MAX_CHARS, "A status note")],
+        help_text=_("Shown to readers, e.g. that a state's recognition is disputed."),
+        validators=[max_chars(STATUS_NOTE_MAX_CHARS, _("A status note"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -169,7 +173,7 @@ class ActorAlias(models.Model):
     actor = models.ForeignKey(Actor, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
     case_sensitive = models.BooleanField(
-        default=False, help_text="Match only with exactly this capitalisation."
+        default=False, help_text=_("Match only with exactly this capitalisation.")
     )
 
     class Meta:
@@ -210,7 +214,7 @@ class Membership(models.Model):
     until = models.DateField(
         null=True,
         blank=True,
-        help_text="The day the membership ended; blank if current.",
+        help_text=_("The day the membership ended; blank if current."),
     )
     note = models.CharField(max_length=300, blank=True)
 
@@ -260,7 +264,7 @@ class Office(models.Model):
         on_delete=models.CASCADE,
         related_name="office_holders",
         verbose_name="of",
-        help_text="The state or organization the office belongs to.",
+        help_text=_("The state or organization the office belongs to."),
     )
     since = models.DateField(null=True, blank=True)
     until = models.DateField(null=True, blank=True)
@@ -355,7 +359,7 @@ class Agreement(SerbianName):
     # Its history, each date where known: shown on a timeline on its page and
     # used for "in effect on" (`AgreementQuerySet.in_effect_on`).
     proposed_on = models.DateField(
-        null=True, blank=True, help_text="When the agreement was first proposed."
+        null=True, blank=True, help_text=_("When the agreement was first proposed.")
     )
     signed_on = models.DateField(null=True, blank=True)
     signed_at = models.CharField("place of signing", max_length=200, blank=True)
@@ -363,17 +367,19 @@ class Agreement(SerbianName):
         "in force from",
         null=True,
         blank=True,
-        help_text="The day it entered into force, if that differs from signing.",
+        help_text=_("The day it entered into force, if that differs from signing."),
     )
     expires_on = models.DateField(
         "last day in effect",
         null=True,
         blank=True,
-        help_text="The last day it applied (or will apply, for a fixed term).",
+        help_text=_("The last day it applied (or will apply, for a fixed term)."),
     )
     summary = models.TextField(
         blank=True,
-        validators=[max_chars(AGREEMENT_SUMMARY_MAX_CHARS, "An agreement's summary")],
+        validators=[
+            max_chars(AGREEMENT_SUMMARY_MAX_CHARS, _("An agreement's summary"))
+        ],
     )
     status = models.CharField(
         max_length=20, choices=AgreementStatus.choices, default=AgreementStatus.SIGNED
@@ -386,8 +392,8 @@ class Agreement(SerbianName):
     )
     key_terms = models.TextField(
         blank=True,
-        help_text="One term per line.",
-        validators=[max_chars(KEY_TERMS_MAX_CHARS, "Key terms")],
+        help_text=_("One term per line."),
+        validators=[max_chars(KEY_TERMS_MAX_CHARS, _("Key terms"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -463,10 +469,10 @@ class AgreementParty(models.Model):
         null=True,
         blank=True,
         limit_choices_to={"kind": ActorKind.PERSON},
-        help_text="The person who signed for this party, if known.",
+        help_text=_("The person who signed for this party, if known."),
     )
     signatory_capacity = models.CharField(
-        max_length=200, blank=True, help_text="e.g. Minister of Defence"
+        max_length=200, blank=True, help_text=_("e.g. Minister of Defence")
     )
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -498,17 +504,17 @@ class AgreementSource(models.Model):
 
 
 class Metric(models.TextChoices):
-    POPULATION = "population", "Population"
-    ACTIVE_TROOPS = "active_troops", "Active troops"
-    MAIN_BATTLE_TANKS = "main_battle_tanks", "Main battle tanks"
-    COMBAT_AIRCRAFT = "combat_aircraft", "Main combat aircraft"
-    ROCKET_LAUNCHERS = "rocket_launchers", "Rocket launchers"
-    DEFENSE_INDUSTRY = "defense_industry", "Defense industry"
-    MODERNIZATION_FOCUS = "modernization_focus", "Modernization focus"
-    PEACEKEEPERS = "peacekeepers", "Deployed troops"
-    DEFENSE_BUDGET = "defense_budget", "Defense budget"
-    GDP_PER_CAPITA = "gdp_per_capita", "GDP per capita"
-    OTHER = "other", "Other"
+    POPULATION = "population", _("Population")
+    ACTIVE_TROOPS = "active_troops", _("Active troops")
+    MAIN_BATTLE_TANKS = "main_battle_tanks", _("Main battle tanks")
+    COMBAT_AIRCRAFT = "combat_aircraft", _("Main combat aircraft")
+    ROCKET_LAUNCHERS = "rocket_launchers", _("Rocket launchers")
+    DEFENSE_INDUSTRY = "defense_industry", _("Defense industry")
+    MODERNIZATION_FOCUS = "modernization_focus", _("Modernization focus")
+    PEACEKEEPERS = "peacekeepers", _("Deployed troops")
+    DEFENSE_BUDGET = "defense_budget", _("Defense budget")
+    GDP_PER_CAPITA = "gdp_per_capita", _("GDP per capita")
+    OTHER = "other", _("Other")
 
 
 @dataclass(frozen=True)
@@ -543,10 +549,10 @@ METRIC_INFO: dict[str, MetricInfo] = {
 class IndicatorStatus(models.TextChoices):
     """Whether a counted thing exists yet: an order is not a fleet in service."""
 
-    NOT_STATED = "", "Not stated"
-    IN_SERVICE = "in_service", "In service"
-    ORDERED = "ordered", "Ordered"
-    PLANNED = "planned", "Planned"
+    NOT_STATED = "", _("Not stated")
+    IN_SERVICE = "in_service", _("In service")
+    ORDERED = "ordered", _("Ordered")
+    PLANNED = "planned", _("Planned")
 
 
 def _plain_number(value: decimal.Decimal | int) -> str:
@@ -572,7 +578,7 @@ class Indicator(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="Upper bound when the source gives a range.",
+        help_text=_("Upper bound when the source gives a range."),
     )
     unit = models.CharField(max_length=100, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -581,17 +587,19 @@ class Indicator(models.Model):
         choices=IndicatorStatus.choices,
         default=IndicatorStatus.NOT_STATED,
         blank=True,
-        help_text="For equipment: ordered or planned is not in service. Group "
-        "totals add only figures in service (or with no status stated).",
+        help_text=_(
+            "For equipment: ordered or planned is not in service. Group "
+            "totals add only figures in service (or with no status stated)."
+        ),
     )
     status_year = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Year of the order or plan, e.g. 2024."
+        null=True, blank=True, help_text=_("Year of the order or plan, e.g. 2024.")
     )
     source = models.CharField(max_length=300)
     source_url = models.URLField(max_length=500, blank=True)
     note = models.TextField(
         blank=True,
-        validators=[max_chars(INDICATOR_NOTE_MAX_CHARS, "An indicator's note")],
+        validators=[max_chars(INDICATOR_NOTE_MAX_CHARS, _("An indicator's note"))],
     )
 
     class Meta:

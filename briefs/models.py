@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor, Agreement
@@ -41,16 +43,19 @@ def validate_orcid(value: str) -> None:
     """ORCID iDs are 16 characters in groups of four; the last is an ISO 7064 check."""
     digits = value.replace("-", "")
     if len(value) != 19 or len(digits) != 16 or value.count("-") != 3:
-        raise ValidationError("Write an ORCID iD as 0000-0000-0000-0000.")
+        raise ValidationError(_("Write an ORCID iD as 0000-0000-0000-0000."))
     if not digits[:15].isdigit() or not (digits[15].isdigit() or digits[15] == "X"):
-        raise ValidationError("An ORCID iD has 15 digits and a final digit or X.")
+        raise ValidationError(_("An ORCID iD has 15 digits and a final digit or X."))
     total = 0
     for char in digits[:15]:
         total = (total + int(char)) * 2
     check = (12 - total % 11) % 11
     expected = "X" if check == 10 else str(check)
     if digits[15] != expected:
-        raise ValidationError(f"{value} is not a valid ORCID iD (checksum fails).")
+        raise ValidationError(
+            gettext("%(value)s is not a valid ORCID iD (checksum fails).")
+            % {"value": value}
+        )
 
 
 class Institution(SerbianName):
@@ -59,7 +64,9 @@ class Institution(SerbianName):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=200, unique=True)
     local_name = models.CharField(
-        max_length=200, blank=True, help_text="The name in its own language and script."
+        max_length=200,
+        blank=True,
+        help_text=_("The name in its own language and script."),
     )
     url = models.URLField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -93,7 +100,7 @@ class Person(SerbianName):
         related_name="people",
     )
     bio = models.TextField(
-        blank=True, validators=[max_chars(BIO_MAX_CHARS, "A biography")]
+        blank=True, validators=[max_chars(BIO_MAX_CHARS, _("A biography"))]
     )
     orcid = models.CharField(
         "ORCID iD",
@@ -142,7 +149,7 @@ class Topic(SerbianName):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(
         blank=True,
-        validators=[max_chars(TOPIC_DESCRIPTION_MAX_CHARS, "A topic's description")],
+        validators=[max_chars(TOPIC_DESCRIPTION_MAX_CHARS, _("A topic's description"))],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -205,18 +212,18 @@ class Licence(models.TextChoices):
     links none.
     """
 
-    ALL_RIGHTS_RESERVED = "all-rights-reserved", "All rights reserved"
-    CC_BY = "CC-BY-4.0", "Creative Commons Attribution 4.0"
-    CC_BY_SA = "CC-BY-SA-4.0", "Creative Commons Attribution-ShareAlike 4.0"
-    CC_BY_NC = "CC-BY-NC-4.0", "Creative Commons Attribution-NonCommercial 4.0"
+    ALL_RIGHTS_RESERVED = "all-rights-reserved", _("All rights reserved")
+    CC_BY = "CC-BY-4.0", _("Creative Commons Attribution 4.0")
+    CC_BY_SA = "CC-BY-SA-4.0", _("Creative Commons Attribution-ShareAlike 4.0")
+    CC_BY_NC = "CC-BY-NC-4.0", _("Creative Commons Attribution-NonCommercial 4.0")
     CC_BY_NC_SA = (
         "CC-BY-NC-SA-4.0",
-        "Creative Commons Attribution-NonCommercial-ShareAlike 4.0",
+        _("Creative Commons Attribution-NonCommercial-ShareAlike 4.0"),
     )
-    CC_BY_ND = "CC-BY-ND-4.0", "Creative Commons Attribution-NoDerivatives 4.0"
+    CC_BY_ND = "CC-BY-ND-4.0", _("Creative Commons Attribution-NoDerivatives 4.0")
     CC_BY_NC_ND = (
         "CC-BY-NC-ND-4.0",
-        "Creative Commons Attribution-NonCommercial-NoDerivatives 4.0",
+        _("Creative Commons Attribution-NonCommercial-NoDerivatives 4.0"),
     )
 
 
@@ -274,19 +281,21 @@ class Brief(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="Part of the public address; keep stable.",
+        help_text=_("Part of the public address; keep stable."),
     )
     kind = models.CharField(
         max_length=20, choices=BriefKind.choices, default=BriefKind.POLICY_BRIEF
     )
     summary = models.TextField(
         blank=True,
-        help_text="Two or three sentences.",
-        validators=[max_chars(SUMMARY_MAX_CHARS, "A summary")],
+        help_text=_("Two or three sentences."),
+        validators=[max_chars(SUMMARY_MAX_CHARS, _("A summary"))],
     )
     body = models.TextField(
-        help_text="Markdown: ## headings are sections; pipe tables; footnotes as [^1].",
-        validators=[max_chars(BODY_MAX_CHARS, "A brief's body")],
+        help_text=_(
+            "Markdown: ## headings are sections; pipe tables; footnotes as [^1]."
+        ),
+        validators=[max_chars(BODY_MAX_CHARS, _("A brief's body"))],
     )
     # Rendered once per save, never per request: sanitised HTML and its contents.
     body_html = models.TextField(editable=False, blank=True)
@@ -296,14 +305,16 @@ class Brief(models.Model):
     )
     topics = models.ManyToManyField(Topic, blank=True, related_name="briefs")
     publication_date = models.DateField(
-        null=True, blank=True, help_text="The date printed on the brief."
+        null=True, blank=True, help_text=_("The date printed on the brief.")
     )
     licence = models.CharField(
         max_length=30,
         choices=Licence.choices,
         default=Licence.ALL_RIGHTS_RESERVED,
-        help_text="What the brief's source states; a Creative Commons licence "
-        "only if the institute grants one.",
+        help_text=_(
+            "What the brief's source states; a Creative Commons licence "
+            "only if the institute grants one."
+        ),
     )
     featured = models.BooleanField(default=False)
     doi = models.CharField("DOI", max_length=200, blank=True)
@@ -323,15 +334,18 @@ class Brief(models.Model):
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the brief becomes public; a future time schedules it.",
+        help_text=_("When the brief becomes public; a future time schedules it."),
     )
     withdrawn_reason = models.TextField(
         blank=True,
-        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A withdrawal's reason")],
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, _("A withdrawal's reason"))],
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Set when moved to the trash."
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when moved to the trash."),
     )
 
     created_by = models.ForeignKey(
@@ -367,16 +381,20 @@ class Brief(models.Model):
         blank=True,
         related_name="translations",
         verbose_name="translation of",
-        help_text="The brief this one translates (in another language; "
-        "itself no translation). Credit the translator under contributors.",
+        help_text=_(
+            "The brief this one translates (in another language; "
+            "itself no translation). Credit the translator under contributors."
+        ),
     )
     translated_from_number = models.PositiveSmallIntegerField(
         "made from version",
         null=True,
         blank=True,
-        help_text="The version of the original this translation renders. Left "
-        "empty, it is the original's current public version. Raise it when the "
-        "translation is brought up to a correction of the original.",
+        help_text=_(
+            "The version of the original this translation renders. Left "
+            "empty, it is the original's current public version. Raise it when the "
+            "translation is brought up to a correction of the original."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -478,34 +496,41 @@ class Brief(models.Model):
         if self.translation_of_id is None:
             if self.translated_from_number is not None:
                 raise ValidationError(
-                    {"translated_from_number": "Only a translation has this number."}
+                    {"translated_from_number": _("Only a translation has this number.")}
                 )
             return
         original = self.translation_of
         own = self.draft_of_id or self.pk
         if original.pk in {self.pk, self.draft_of_id}:
             raise ValidationError(
-                {"translation_of": "A brief cannot be a translation of itself."}
+                {"translation_of": _("A brief cannot be a translation of itself.")}
             )
         if original.draft_of_id is not None:
             raise ValidationError(
                 {
-                    "translation_of": "Link the published brief, not a correction "
-                    "draft of it."
+                    "translation_of": _(
+                        "Link the published brief, not a correction draft of it."
+                    )
                 }
             )
         if original.translation_of_id is not None:
             raise ValidationError(
                 {
-                    "translation_of": f"“{original}” is itself a translation: link "
-                    "the brief it translates."
+                    "translation_of": gettext(
+                        "“%(original)s” is itself a translation: link the brief "
+                        "it translates."
+                    )
+                    % {"original": original}
                 }
             )
         if base_language(original.language) == base_language(self.language):
             raise ValidationError(
                 {
-                    "translation_of": "A translation is in another language than its "
-                    f"original ({original.get_language_display()})."
+                    "translation_of": gettext(
+                        "A translation is in another language than its "
+                        "original (%(language)s)."
+                    )
+                    % {"language": original.get_language_display()}
                 }
             )
         siblings = Brief.objects.filter(
@@ -515,15 +540,20 @@ class Brief(models.Model):
             if base_language(sibling.language) == base_language(self.language):
                 raise ValidationError(
                     {
-                        "translation_of": f"“{original}” has a translation into "
-                        f"this language already: “{sibling.title}”."
+                        "translation_of": gettext(
+                            "“%(original)s” has a translation into this "
+                            "language already: “%(title)s”."
+                        )
+                        % {"original": original, "title": sibling.title}
                     }
                 )
         if own is not None and Brief.objects.filter(translation_of=own).exists():
             raise ValidationError(
                 {
-                    "translation_of": "This brief has translations of its own, so it "
-                    "cannot be a translation."
+                    "translation_of": _(
+                        "This brief has translations of its own, so it cannot "
+                        "be a translation."
+                    )
                 }
             )
         if self.translated_from_number is None:
@@ -687,7 +717,9 @@ class Recommendation(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=TITLE_MAX_CHARS)
     body = models.TextField(
-        validators=[max_chars(RECOMMENDATION_BODY_MAX_CHARS, "A recommendation's text")]
+        validators=[
+            max_chars(RECOMMENDATION_BODY_MAX_CHARS, _("A recommendation's text"))
+        ]
     )
     addressees = models.ManyToManyField(
         Actor, blank=True, related_name="recommendations_received"
@@ -769,11 +801,13 @@ class Assessment(models.Model):
     )
     recommendation_key = models.UUIDField()
     status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
-    assessed_on = models.DateField(help_text="The day the status is stated as of.")
+    assessed_on = models.DateField(help_text=_("The day the status is stated as of."))
     justification = models.TextField(
-        validators=[max_chars(JUSTIFICATION_MAX_CHARS, "A justification")],
-        help_text=f"Why this status, in at most {JUSTIFICATION_MAX_CHARS:,} "
-        "characters of plain text.",
+        validators=[max_chars(JUSTIFICATION_MAX_CHARS, _("A justification"))],
+        help_text=format_lazy(
+            _("Why this status, in at most {} characters of plain text."),
+            f"{JUSTIFICATION_MAX_CHARS:,}",
+        ),
     )
     state = models.CharField(
         max_length=12,
@@ -856,7 +890,7 @@ class AssessmentSource(models.Model):
     )
     url = models.URLField("address", max_length=500, validators=[validate_web_url])
     title = models.CharField(max_length=TITLE_MAX_CHARS)
-    published_on = models.DateField("date", help_text="The source's own date.")
+    published_on = models.DateField("date", help_text=_("The source's own date."))
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -882,7 +916,7 @@ class Correction(models.Model):
     # public word on what changed (editorial.workflow._publish_correction).
     note = models.TextField(
         blank=True,
-        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, "A correction's note")],
+        validators=[max_chars(PUBLIC_NOTE_MAX_CHARS, _("A correction's note"))],
     )
 
     class Meta:

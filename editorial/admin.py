@@ -31,14 +31,14 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseRedirect,
 )
-from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from briefs.hooks import public_record, render_preview
 from briefs.markdown import render_markdown
@@ -132,7 +132,7 @@ class InstitutionAdmin(SerbianNameAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_people=Count("people"))
 
-    @admin.display(description="people", ordering="_people")
+    @admin.display(description=_("people"), ordering="_people")
     def people_count(self, obj: Institution) -> int:
         return obj._people
 
@@ -153,7 +153,7 @@ class PersonAdmin(SerbianNameAdmin):
             .annotate(_contributions=Count("contributions"))
         )
 
-    @admin.display(description="contributions", ordering="_contributions")
+    @admin.display(description=_("contributions"), ordering="_contributions")
     def contribution_count(self, obj: Person) -> int:
         return obj._contributions
 
@@ -167,7 +167,7 @@ class TopicAdmin(SerbianNameAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).annotate(_briefs=Count("briefs"))
 
-    @admin.display(description="briefs", ordering="_briefs")
+    @admin.display(description=_("briefs"), ordering="_briefs")
     def brief_count(self, obj: Topic) -> int:
         return obj._briefs
 
@@ -519,7 +519,7 @@ class BriefAdmin(admin.ModelAdmin):
 
     # -- Display --
 
-    @admin.display(description="status", ordering="status")
+    @admin.display(description=_("status"), ordering="status")
     def state(self, obj: Brief) -> str:
         parts = [obj.get_status_display()]
         if obj.is_scheduled:
@@ -532,11 +532,11 @@ class BriefAdmin(admin.ModelAdmin):
             parts.append("in the trash")
         return " · ".join(parts)
 
-    @admin.display(description="authors")
+    @admin.display(description=_("authors"))
     def author_names(self, obj: Brief) -> str:
         return ", ".join(c.person.name for c in obj.author_credits)
 
-    @admin.display(description="correction of")
+    @admin.display(description=_("correction of"))
     def correction_of(self, obj: Brief) -> str:
         if not obj.draft_of_id:
             return "—"
@@ -545,7 +545,7 @@ class BriefAdmin(admin.ModelAdmin):
             '<a href="{}">{}</a> (version {})', url, obj.draft_of, obj.draft_of.version
         )
 
-    @admin.display(description="translations")
+    @admin.display(description=_("translations"))
     def translation_status(self, obj: Brief) -> str:
         """A translation's standing against its original, or an original's
         translations: what the editor needs to keep them in step."""
@@ -635,8 +635,14 @@ class BriefAdmin(admin.ModelAdmin):
         if scan.suggested:
             self.message_user(
                 request,
-                f"{len(scan.suggested)} new actor mention(s) suggested; "
-                "confirm or reject them under “Actors discussed”.",
+                ngettext(
+                    "%(count)d new actor mention suggested; confirm or reject it "
+                    "under “Actors discussed”.",
+                    "%(count)d new actor mentions suggested; confirm or reject them "
+                    "under “Actors discussed”.",
+                    len(scan.suggested),
+                )
+                % {"count": len(scan.suggested)},
                 messages.INFO,
             )
         message = LogEntry(
@@ -666,9 +672,12 @@ class BriefAdmin(admin.ModelAdmin):
         messages.error(
             request,
             format_html(
-                "Your changes were not applied: {}. Nothing is lost: they are kept "
-                'as revision {}. <a href="{}?a={}&amp;b={}">Compare them with the '
-                "current version</a>, then restore them or copy what you need.",
+                gettext(
+                    "Your changes were not applied: {}. Nothing is lost: they are "
+                    'kept as revision {}. <a href="{}?a={}&amp;b={}">Compare them '
+                    "with the current version</a>, then restore them or copy what "
+                    "you need."
+                ),
                 unapplied[1],
                 revision.number,
                 compare,
@@ -698,7 +707,8 @@ class BriefAdmin(admin.ModelAdmin):
     ) -> HttpResponse:
         messages.success(
             request,
-            f"“{obj_display}” was moved to the trash; an editor can restore it.",
+            gettext("“%(brief)s” was moved to the trash; an editor can restore it.")
+            % {"brief": obj_display},
         )
         return HttpResponseRedirect(reverse("admin:briefs_brief_changelist"))
 
@@ -714,56 +724,80 @@ class BriefAdmin(admin.ModelAdmin):
                 refused.append(error.message)
         if done:
             messages.success(
-                request, f"{action.label}: done for {done} brief{pluralize(done)}."
+                request,
+                ngettext(
+                    "%(action)s: done for %(count)d brief.",
+                    "%(action)s: done for %(count)d briefs.",
+                    done,
+                )
+                % {"action": action.label, "count": done},
             )
         for message in refused:
             messages.error(request, message)
 
     @admin.action(
-        description="Submit selected briefs for review", permissions=["submit"]
+        description=_("Submit selected briefs for review"), permissions=["submit"]
     )
     def submit_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.SUBMIT)
 
-    @admin.action(description="Approve selected briefs", permissions=["review"])
+    @admin.action(description=_("Approve selected briefs"), permissions=["review"])
     def approve_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.APPROVE)
 
-    @admin.action(description="Publish selected briefs now", permissions=["publish"])
+    @admin.action(description=_("Publish selected briefs now"), permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.PUBLISH)
 
     @admin.action(
-        description="Move selected briefs to the trash", permissions=["trash"]
+        description=_("Move selected briefs to the trash"), permissions=["trash"]
     )
     def trash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.TRASH)
 
     @admin.action(
-        description="Restore selected briefs from the trash", permissions=["untrash"]
+        description=_("Restore selected briefs from the trash"), permissions=["untrash"]
     )
     def untrash_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.UNTRASH)
 
-    @admin.action(description="Purge selected briefs for good", permissions=["purge"])
+    @admin.action(
+        description=_("Purge selected briefs for good"), permissions=["purge"]
+    )
     def purge_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         self._bulk(request, queryset, Action.PURGE)
 
     @admin.action(
-        description="Confirm all suggested actor mentions", permissions=["change"]
+        description=_("Confirm all suggested actor mentions"), permissions=["change"]
     )
     def confirm_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
         briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
         count = confirm_suggested_mentions(briefs=briefs)
-        self.message_user(request, f"Confirmed {count} actor mention(s).")
+        self.message_user(
+            request,
+            ngettext(
+                "Confirmed %(count)d actor mention.",
+                "Confirmed %(count)d actor mentions.",
+                count,
+            )
+            % {"count": count},
+        )
 
     @admin.action(
-        description="Reject all suggested actor mentions", permissions=["change"]
+        description=_("Reject all suggested actor mentions"), permissions=["change"]
     )
     def reject_mentions(self, request: HttpRequest, queryset: QuerySet) -> None:
         briefs = queryset.filter(pk__in=editable_briefs(request.user).values("pk"))
         count = reject_suggested_mentions(briefs=briefs)
-        self.message_user(request, f"Rejected {count} actor mention(s).")
+        self.message_user(
+            request,
+            ngettext(
+                "Rejected %(count)d actor mention.",
+                "Rejected %(count)d actor mentions.",
+                count,
+            )
+            % {"count": count},
+        )
 
     # -- The change page: workflow panel, log, comments, presence, checks --
 
@@ -942,7 +976,9 @@ class BriefAdmin(admin.ModelAdmin):
                 f"{name.replace('_', ' ')}: {' '.join(errs)}"
                 for name, errs in form.errors.items()
             )
-            messages.error(request, f"Nothing was done. {errors}")
+            messages.error(
+                request, gettext("Nothing was done. %(errors)s") % {"errors": errors}
+            )
             return HttpResponseRedirect(self._change_url(brief))
         try:
             result = transition_brief(
@@ -958,7 +994,11 @@ class BriefAdmin(admin.ModelAdmin):
             messages.error(request, error.message)
             return HttpResponseRedirect(self._change_url(brief))
         label = Action(action).label
-        messages.success(request, f"{label}: done for “{brief.title}”.")
+        messages.success(
+            request,
+            gettext("%(action)s: done for “%(title)s”.")
+            % {"action": label, "title": brief.title},
+        )
         for finding in result.warnings:
             messages.warning(request, finding.message)
         if result.brief is None:
@@ -979,7 +1019,7 @@ class BriefAdmin(admin.ModelAdmin):
         except TransitionError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Comment added.")
+            messages.success(request, gettext("Comment added."))
         return HttpResponseRedirect(self._change_url(brief) + "#review")
 
     def resolve_view(self, request: HttpRequest, object_id: str, comment_id: int):
@@ -989,7 +1029,7 @@ class BriefAdmin(admin.ModelAdmin):
         brief = self._visible_or_404(request, object_id)
         comment = ReviewComment.objects.filter(brief=brief, pk=comment_id).first()
         if comment is None:
-            raise Http404("This brief has no such comment.")
+            raise Http404(gettext("This brief has no such comment."))
         comment.brief = brief
         resolved = request.POST.get("resolved", "1") != "0"
         try:
@@ -1001,7 +1041,9 @@ class BriefAdmin(admin.ModelAdmin):
         else:
             messages.success(
                 request,
-                _("Comment resolved.") if resolved else _("Comment reopened."),
+                gettext("Comment resolved.")
+                if resolved
+                else gettext("Comment reopened."),
             )
         return HttpResponseRedirect(self._change_url(brief) + "#review")
 
@@ -1048,7 +1090,7 @@ class BriefAdmin(admin.ModelAdmin):
                 format_html(
                     '{} <input id="id_new_share_link" type="text" readonly '
                     'size="90" value="{}">',
-                    _("Share link created. Copy it now: it is shown only once."),
+                    gettext("Share link created. Copy it now: it is shown only once."),
                     request.build_absolute_uri(
                         reverse("editorial:share", args=[token])
                     ),
@@ -1066,19 +1108,23 @@ class BriefAdmin(admin.ModelAdmin):
             raise PermissionDenied
         link = ShareLink.objects.filter(brief=brief, pk=link_id).first()
         if link is None:
-            raise Http404("This brief has no such share link.")
-        revoke_share_link(link=link, user=request.user, reason=_("revoked by hand"))
-        messages.success(request, _("Share link revoked."))
+            raise Http404(gettext("This brief has no such share link."))
+        revoke_share_link(
+            link=link, user=request.user, reason=gettext("revoked by hand")
+        )
+        messages.success(request, gettext("Share link revoked."))
         return HttpResponseRedirect(self._change_url(brief) + "#share")
 
     def _revision_content(self, brief: Brief, key: str) -> tuple[dict, object]:
         if key in {"", "current"}:
             return snapshot_brief(brief), None
         if not key.isdigit():
-            raise BadRequest(f"“{key}” is not a revision number.")
+            raise BadRequest(
+                gettext("“%(key)s” is not a revision number.") % {"key": key}
+            )
         revision = revisions_of(brief).filter(pk=int(key)).first()
         if revision is None:
-            raise Http404("This brief has no such revision.")
+            raise Http404(gettext("This brief has no such revision."))
         return revision.content, revision
 
     def compare_view(self, request: HttpRequest, object_id: str):
@@ -1088,7 +1134,7 @@ class BriefAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Compare revisions: {brief}",
+            "title": gettext("Compare revisions: %(brief)s") % {"brief": brief},
             "subtitle": None,
             "original": brief,
             "old_revision": old_revision,
@@ -1104,15 +1150,15 @@ class BriefAdmin(admin.ModelAdmin):
         brief = self._visible_or_404(request, object_id)
         revision = revisions_of(brief).filter(pk=revision_id).first()
         if revision is None:
-            raise Http404("This brief has no such revision.")
+            raise Http404(gettext("This brief has no such revision."))
         if not can_edit_brief(request.user, brief):
             raise PermissionDenied(
-                "This brief cannot be changed as it is now"
-                + (
-                    "; start a correction and restore into that."
-                    if brief.status == Status.PUBLISHED
-                    else "."
+                gettext(
+                    "This brief cannot be changed as it is now; start a correction "
+                    "and restore into that."
                 )
+                if brief.status == Status.PUBLISHED
+                else gettext("This brief cannot be changed as it is now.")
             )
         if request.method == "POST":
             try:
@@ -1123,14 +1169,15 @@ class BriefAdmin(admin.ModelAdmin):
                 raise PermissionDenied(error.message) from error
             messages.success(
                 request,
-                f"Restored revision {revision.number}; "
-                f"this is now revision {restored.number}.",
+                gettext("Restored revision %(old)d; this is now revision %(new)d.")
+                % {"old": revision.number, "new": restored.number},
             )
             return HttpResponseRedirect(self._change_url(brief))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Restore revision {revision.number}: {brief}",
+            "title": gettext("Restore revision %(number)d: %(brief)s")
+            % {"number": revision.number, "brief": brief},
             "subtitle": None,
             "original": brief,
             "revision": revision,
@@ -1320,17 +1367,29 @@ class BriefActorAdmin(BriefPartAdmin):
     def _editable(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         return queryset.filter(brief__in=editable_briefs(request.user).values("pk"))
 
-    @admin.action(description="Confirm selected mentions", permissions=["change"])
+    @admin.action(description=_("Confirm selected mentions"), permissions=["change"])
     def confirm(self, request: HttpRequest, queryset: QuerySet) -> None:
         links = self._editable(request, queryset)
         count = set_mention_state(links=links, state=MentionState.CONFIRMED)
-        self.message_user(request, f"Confirmed {count} mention(s).")
+        self.message_user(
+            request,
+            ngettext(
+                "Confirmed %(count)d mention.", "Confirmed %(count)d mentions.", count
+            )
+            % {"count": count},
+        )
 
-    @admin.action(description="Reject selected mentions", permissions=["change"])
+    @admin.action(description=_("Reject selected mentions"), permissions=["change"])
     def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
         links = self._editable(request, queryset)
         count = set_mention_state(links=links, state=MentionState.REJECTED)
-        self.message_user(request, f"Rejected {count} mention(s).")
+        self.message_user(
+            request,
+            ngettext(
+                "Rejected %(count)d mention.", "Rejected %(count)d mentions.", count
+            )
+            % {"count": count},
+        )
 
 
 @admin.register(BriefAgreement)

@@ -126,16 +126,16 @@ class ArchiveAdminSite(admin.AdminSite):
         try:
             model = ContentType.objects.get(pk=int(content_type_id)).model_class()
         except (ValueError, ContentType.DoesNotExist):
-            raise Http404("No such object.") from None
+            raise Http404(_("No such object.")) from None
         model_admin = self._registry.get(model)
         obj = model_admin and model_admin.get_object(request, unquote(object_id))
         if obj is None or not model_admin.has_view_or_change_permission(request, obj):
-            raise Http404("No such object.")
+            raise Http404(_("No such object."))
         if callable(model_admin.view_on_site):
             url = model_admin.view_on_site(obj)
             if not url:
-                raise Http404("No such object.")
+                raise Http404(_("No such object."))
             return HttpResponseRedirect(url)
         if not model_admin.view_on_site:
-            raise Http404("No such object.")
+            raise Http404(_("No such object."))
         return shortcut(request, content_type_id, object_id)

@@ -23,6 +23,8 @@ from django.http import (
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from briefs.models import (
     Assessment,
@@ -60,7 +62,7 @@ class AssessmentForm(forms.ModelForm):
     recommendation = forms.ChoiceField(
         choices=[],
         required=False,
-        help_text="A recommendation of a published brief.",
+        help_text=_("A recommendation of a published brief."),
     )
     # The optimistic check: the revision the form was loaded at.
     edit_token = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -88,7 +90,7 @@ class AssessmentForm(forms.ModelForm):
         try:
             return int(brief_id), uuid.UUID(key)
         except ValueError:
-            raise forms.ValidationError("Choose a recommendation.") from None
+            raise forms.ValidationError(_("Choose a recommendation.")) from None
 
     def _post_clean(self) -> None:
         # The recommendation chosen belongs on the instance before the
@@ -109,7 +111,7 @@ class SourceFormSet(BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]
         if not kept:
-            raise forms.ValidationError("Give at least one evidence source.")
+            raise forms.ValidationError(_("Give at least one evidence source."))
 
 
 class AssessmentSourceForm(forms.ModelForm):
@@ -211,7 +213,7 @@ class AssessmentAdmin(admin.ModelAdmin):
             obj is None or obj.state == AssessmentState.DRAFT
         )
 
-    @admin.display(description="Recommendation")
+    @admin.display(description=_("Recommendation"))
     def recommendation_label(self, obj: Assessment) -> str:
         order = getattr(obj, "recommendation_order", None)
         title = getattr(obj, "recommendation_title", None)
@@ -287,10 +289,12 @@ class AssessmentAdmin(admin.ModelAdmin):
         messages.error(
             request,
             format_html(
-                "Your changes were not applied: somebody else changed this "
-                "assessment after you opened it. Nothing is lost: they are kept as "
-                'revision {} in its <a href="{}">history</a>, where you can '
-                "restore them.",
+                gettext(
+                    "Your changes were not applied: somebody else changed this "
+                    "assessment after you opened it. Nothing is lost: they are kept "
+                    'as revision {} in its <a href="{}">history</a>, where you can '
+                    "restore them."
+                ),
                 conflict.pk,
                 reverse("admin:briefs_assessment_history", args=[obj.pk]),
             ),
@@ -372,7 +376,8 @@ class AssessmentAdmin(admin.ModelAdmin):
         form = PublishForm(request.POST)
         if not form.is_valid():
             messages.error(
-                request, "Nothing was done: a comment is at most 2,000 characters."
+                request,
+                gettext("Nothing was done: a comment is at most 2,000 characters."),
             )
             return HttpResponseRedirect(self._change_url(obj))
         try:
@@ -382,15 +387,20 @@ class AssessmentAdmin(admin.ModelAdmin):
         except AssessmentError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, f"Assessment {done}.")
+            messages.success(request, done)
         return HttpResponseRedirect(self._change_url(obj))
 
     def publish_view(self, request: HttpRequest, object_id: str):
-        return self._move(request, object_id, publish_assessment, "published")
+        return self._move(
+            request, object_id, publish_assessment, gettext("Assessment published.")
+        )
 
     def unpublish_view(self, request: HttpRequest, object_id: str):
         return self._move(
-            request, object_id, unpublish_assessment, "taken back to draft"
+            request,
+            object_id,
+            unpublish_assessment,
+            gettext("Assessment taken back to draft."),
         )
 
     def restore_view(self, request: HttpRequest, object_id: str, revision_id: int):
@@ -401,7 +411,10 @@ class AssessmentAdmin(admin.ModelAdmin):
             assessment=obj, pk=revision_id
         ).first()
         if revision is None:
-            raise Http404(f"This assessment has no revision {revision_id}.")
+            raise Http404(
+                gettext("This assessment has no revision %(number)d.")
+                % {"number": revision_id}
+            )
         try:
             restored = restore_assessment_revision(
                 assessment=obj, revision=revision, user=request.user
@@ -410,6 +423,7 @@ class AssessmentAdmin(admin.ModelAdmin):
             raise PermissionDenied(error.message) from error
         messages.success(
             request,
-            f"Restored revision {revision.pk}; this is now revision {restored.pk}.",
+            gettext("Restored revision %(old)d; this is now revision %(new)d.")
+            % {"old": revision.pk, "new": restored.pk},
         )
         return HttpResponseRedirect(self._change_url(obj))

@@ -32,6 +32,8 @@ from django.db import models, transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from briefs.models import (
     Assessment,
@@ -150,11 +152,11 @@ def overrides_four_eyes(user: AbstractUser, assessment: Assessment) -> bool:
 def publish_refusal(user: AbstractUser, assessment: Assessment) -> str | None:
     """Why `user` may not publish `assessment` now, or None if they may."""
     if not (user.is_active and user.has_perm(PUBLISH_PERMISSION)):
-        return "You are not allowed to publish assessments."
+        return gettext("You are not allowed to publish assessments.")
     if assessment.state != AssessmentState.DRAFT:
-        return "This assessment is already published."
+        return gettext("This assessment is already published.")
     if overrides_four_eyes(user, assessment) and not user.is_superuser:
-        return (
+        return gettext(
             "You wrote this assessment, so someone else must publish it "
             "(two pairs of eyes)."
         )
@@ -194,14 +196,17 @@ def recommendation_of(assessment: Assessment) -> Recommendation | None:
 def _locked(assessment: Assessment) -> Assessment:
     locked = Assessment.objects.select_for_update().filter(pk=assessment.pk).first()
     if locked is None:
-        raise AssessmentError("This assessment no longer exists.")
+        raise AssessmentError(gettext("This assessment no longer exists."))
     return locked
 
 
 def _clean_comment(comment: str) -> str:
     comment = comment.strip()
     if len(comment) > MAX_COMMENT_CHARS:
-        raise AssessmentError(f"A comment is at most {MAX_COMMENT_CHARS:,} characters.")
+        raise AssessmentError(
+            gettext("A comment is at most %(limit)s characters.")
+            % {"limit": number_format(MAX_COMMENT_CHARS, force_grouping=True)}
+        )
     return comment
 
 
@@ -217,10 +222,14 @@ def publish_assessment(
     comment = _clean_comment(comment)
     sources = list(locked.sources.order_by("order", "id"))
     if not sources:
-        raise AssessmentError("An assessment needs at least one evidence source.")
+        raise AssessmentError(
+            gettext("An assessment needs at least one evidence source.")
+        )
     if recommendation_of(locked) is None:
         raise AssessmentError(
-            "The brief no longer makes this recommendation; it cannot be assessed."
+            gettext(
+                "The brief no longer makes this recommendation; it cannot be assessed."
+            )
         )
     try:
         locked.full_clean()
@@ -231,8 +240,10 @@ def publish_assessment(
     if overrides_four_eyes(user, locked):  # only a superuser gets here
         if not comment:
             raise AssessmentError(
-                "You wrote this assessment yourself: publishing it overrides two "
-                "pairs of eyes, so give the reason in the comment."
+                gettext(
+                    "You wrote this assessment yourself: publishing it overrides "
+                    "two pairs of eyes, so give the reason in the comment."
+                )
             )
         logger.warning(
             "Assessment %s published by its own author %s (override): %s",
@@ -263,12 +274,14 @@ def unpublish_assessment(
     """Take a published assessment back to draft (it leaves every public page)."""
     locked = _locked(assessment)
     if not (user.is_active and user.has_perm(PUBLISH_PERMISSION)):
-        raise AssessmentError("You are not allowed to unpublish assessments.")
+        raise AssessmentError(gettext("You are not allowed to unpublish assessments."))
     if locked.state != AssessmentState.PUBLISHED:
-        raise AssessmentError("This assessment is not published.")
+        raise AssessmentError(gettext("This assessment is not published."))
     comment = _clean_comment(comment)
     if not comment:
-        raise AssessmentError("Say why it is taken back: a comment is required.")
+        raise AssessmentError(
+            gettext("Say why it is taken back: a comment is required.")
+        )
     locked.state = AssessmentState.DRAFT
     locked.published_at = None
     locked.published_by = None
@@ -314,12 +327,12 @@ def restore_assessment_revision(
     locked = _locked(assessment)
     if not can_edit_assessment(user, locked):
         raise AssessmentError(
-            "Only a draft can be restored into; take it back to draft first."
+            gettext("Only a draft can be restored into; take it back to draft first.")
             if locked.state == AssessmentState.PUBLISHED
-            else "You are not allowed to change assessments."
+            else gettext("You are not allowed to change assessments.")
         )
     if revision.assessment_id != locked.pk:
-        raise AssessmentError("That revision belongs to another assessment.")
+        raise AssessmentError(gettext("That revision belongs to another assessment."))
     try:
         apply_assessment_content(locked, revision.content)
     except ValidationError as error:

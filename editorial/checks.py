@@ -32,6 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Length, Trim
 from django.urls import NoReverseMatch, Resolver404, ResolverMatch, resolve, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from actors import comparisons
 from actors.models import (
@@ -104,21 +105,23 @@ def run_checks(brief: Brief) -> list[Finding]:
     return sorted(findings, key=lambda f: f.level != ERROR)
 
 
+# Messages are in the language of the request that runs the checks (the
+# editor's); a lazy one is made a string here, as the workflow log stores it.
 def _error(check: str, message: str) -> Finding:
-    return Finding(ERROR, check, message)
+    return Finding(ERROR, check, str(message))
 
 
 def _warning(check: str, message: str, link: str = "") -> Finding:
-    return Finding(WARNING, check, message, link)
+    return Finding(WARNING, check, str(message), link)
 
 
 # What the two checks an import most often fails say, and so what the
 # dashboard's "Blocked from publishing" list says too (`blocked_briefs`).
-NO_SUMMARY = (
+NO_SUMMARY = gettext_lazy(
     "The brief has no summary: write two or three sentences under “Summary” "
     "(lists, search, feeds and citations show it), then publish."
 )
-NO_AUTHOR = (
+NO_AUTHOR = gettext_lazy(
     "The brief names no author: add one under “Contributions” with the role “Author”."
 )
 
@@ -235,8 +238,10 @@ def translator_credited(brief: Brief) -> Iterator[Finding]:
     if not named:
         yield _warning(
             "translator_credited",
-            "This translation credits no translator: add one under contributors "
-            "(role: translator).",
+            gettext(
+                "This translation credits no translator: add one under "
+                "contributors (role: translator)."
+            ),
         )
 
 
@@ -254,13 +259,31 @@ def translation_up_to_date(brief: Brief) -> Iterator[Finding]:
     )
     if newer is None:
         return
-    since = f" (corrected {newer.updated_on:%Y-%m-%d})" if newer.updated_on else ""
+    values = {
+        "made_from": brief.translated_from_number,
+        "title": newer.title,
+        "number": newer.number,
+    }
+    if newer.updated_on:
+        message = gettext(
+            "This translation was made from version %(made_from)d of “%(title)s”, "
+            "which is at version %(number)d now (corrected %(date)s). Bring the "
+            "text up to it and raise “made from version”, or publish it knowing "
+            "that its page will say it is out of date."
+        ) % {**values, "date": f"{newer.updated_on:%Y-%m-%d}"}
+    else:
+        message = (
+            gettext(
+                "This translation was made from version %(made_from)d of “%(title)s”, "
+                "which is at version %(number)d now. Bring the text up to it and "
+                "raise “made from version”, or publish it knowing that its page will "
+                "say it is out of date."
+            )
+            % values
+        )
     yield _warning(
         "translation_up_to_date",
-        f"This translation was made from version {brief.translated_from_number} "
-        f"of “{newer.title}”, which is at version {newer.number} now{since}. "
-        "Bring the text up to it and raise “made from version”, or publish it "
-        "knowing that its page will say it is out of date.",
+        message,
         link=reverse("admin:briefs_brief_change", args=[brief.translation_of_id]),
     )
 
@@ -278,7 +301,8 @@ def recommendations_addressed(brief: Brief) -> Iterator[Finding]:
     for rec in unaddressed:
         yield _warning(
             "recommendations_addressed",
-            f"Recommendation {rec.order} (“{rec.title}”) is addressed to no one.",
+            gettext("Recommendation %(number)d (“%(title)s”) is addressed to no one.")
+            % {"number": rec.order, "title": rec.title},
         )
 
 
@@ -292,16 +316,33 @@ def table_cells_filled(brief: Brief) -> Iterator[Finding]:
         number += 1
         rows = table_rows(block.text)
         header = rows[0]
-        where = f" under “{block.section}”" if block.section else ""
         # The header row is skipped: an empty corner cell is common and harmless.
         for r, row in enumerate(rows[1:], start=1):
             for c, cell in enumerate(row):
                 if not cell.strip():
                     column = header[c] if c < len(header) and header[c] else c + 1
+                    values = {
+                        "table": number,
+                        "section": block.section,
+                        "row": r,
+                        "column": column,
+                    }
                     yield _warning(
                         "table_cells_filled",
-                        f"Table {number}{where}, row {r}, column “{column}” is "
-                        "empty; write “no data” (or —) if nothing is known.",
+                        (
+                            gettext(
+                                "Table %(table)d under “%(section)s”, row %(row)d, "
+                                "column “%(column)s” is empty; write “no data” "
+                                "(or —) if nothing is known."
+                            )
+                            if block.section
+                            else gettext(
+                                "Table %(table)d, row %(row)d, column “%(column)s” "
+                                "is empty; write “no data” (or —) if nothing is "
+                                "known."
+                            )
+                        )
+                        % values,
                     )
 
 
@@ -342,13 +383,20 @@ def mentioned_actors_linked(brief: Brief) -> Iterator[Finding]:
                 and present
                 and _name_pattern(name, case_sensitive).search(text)
             ):
-                pending = " (its suggested link awaits a decision)" * (
-                    actor.pk in states
+                message = (
+                    gettext(
+                        "“%(actor)s” is named in the text (as “%(name)s”) but not "
+                        "linked to the brief (its suggested link awaits a decision)."
+                    )
+                    if actor.pk in states
+                    else gettext(
+                        "“%(actor)s” is named in the text (as “%(name)s”) but not "
+                        "linked to the brief."
+                    )
                 )
                 yield _warning(
                     "mentioned_actors_linked",
-                    f"“{actor.name}” is named in the text (as “{name}”) but not "
-                    f"linked to the brief{pending}.",
+                    message % {"actor": actor.name, "name": name},
                 )
                 break
 
@@ -420,7 +468,8 @@ def linked_briefs_published(brief: Brief) -> Iterator[Finding]:
         if value not in (public_slugs if key == "slug" else public_pks):
             yield _error(
                 "linked_briefs_published",
-                f"The text links to {url}, which is not a published brief.",
+                gettext("The text links to %(url)s, which is not a published brief.")
+                % {"url": url},
             )
 
 
@@ -433,13 +482,25 @@ def heading_levels_in_order(brief: Brief) -> Iterator[Finding]:
         if level == 1:
             yield _warning(
                 "heading_levels_in_order",
-                f"“{title}” is a level-1 heading; only the title is. Use ## instead.",
+                gettext(
+                    "“%(title)s” is a level-1 heading; only the title is. "
+                    "Use ## instead."
+                )
+                % {"title": title},
             )
         elif level > previous + 1:
             yield _warning(
                 "heading_levels_in_order",
-                f"“{title}” is a level-{level} heading after level {previous}; "
-                f"a level is skipped (use {'#' * (previous + 1)}).",
+                gettext(
+                    "“%(title)s” is a level-%(level)d heading after level "
+                    "%(previous)d; a level is skipped (use %(marks)s)."
+                )
+                % {
+                    "title": title,
+                    "level": level,
+                    "previous": previous,
+                    "marks": "#" * (previous + 1),
+                },
             )
         previous = max(level, 1)
 
@@ -454,8 +515,10 @@ def embedded_comparisons_complete(brief: Brief) -> Iterator[Finding]:
         if number > comparisons.MAX_DIRECTIVES:
             yield _error(
                 "embedded_comparisons_complete",
-                f"Comparison {number}: at most {comparisons.MAX_DIRECTIVES} "
-                "comparisons in one brief.",
+                gettext(
+                    "Comparison %(number)d: at most %(limit)d comparisons in one brief."
+                )
+                % {"number": number, "limit": comparisons.MAX_DIRECTIVES},
             )
             return
         try:
@@ -465,7 +528,8 @@ def embedded_comparisons_complete(brief: Brief) -> Iterator[Finding]:
             for part, message in exc.errors.items():
                 yield _error(
                     "embedded_comparisons_complete",
-                    f"Comparison {number} ({part}): {message}",
+                    gettext("Comparison %(number)d (%(part)s): %(message)s")
+                    % {"number": number, "part": part, "message": message},
                 )
             continue
         gaps = [
@@ -479,8 +543,14 @@ def embedded_comparisons_complete(brief: Brief) -> Iterator[Finding]:
             shown = ", ".join(gaps[:12]) + (" …" if len(gaps) > 12 else "")
             yield _warning(
                 "embedded_comparisons_complete",
-                f"Comparison {number} has {len(gaps)} missing value"
-                f"{'s' if len(gaps) != 1 else ''}, shown as “no data”: {shown}.",
+                ngettext(
+                    "Comparison %(number)d has %(count)d missing value, shown as "
+                    "“no data”: %(shown)s.",
+                    "Comparison %(number)d has %(count)d missing values, shown as "
+                    "“no data”: %(shown)s.",
+                    len(gaps),
+                )
+                % {"number": number, "count": len(gaps), "shown": shown},
             )
 
 
@@ -768,7 +838,11 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
         if not titled:
             continue  # the records say nothing of this title for this person
         matching = [o for o in titled if of_id is None or o.of_actor_id == of_id]
-        of_text = f" of {actors[of_id].name}" if of_id in actors else ""
+        of_text = (
+            gettext(" of %(actor)s") % {"actor": actors[of_id].name}
+            if of_id in actors
+            else ""
+        )
         if claim.former:
             current = [
                 o
@@ -780,12 +854,20 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
                 continue
             record = current[0]
             dates = record_checks.span_text(record.since, record.until)
-            message = (
-                f"“{reading.quote(sentence)}” calls {person.name} a former "
-                f"{claim.title}{of_text}, but on {reading.on.isoformat()} the record "
-                f"has {person.name} in office ({record.title} of "
-                f"{record.of_actor.name}, {dates})."
-            )
+            message = gettext(
+                "“%(quote)s” calls %(person)s a former %(title)s%(of)s, but on "
+                "%(date)s the record has %(person)s in office (%(office)s of "
+                "%(actor)s, %(dates)s)."
+            ) % {
+                "quote": reading.quote(sentence),
+                "person": person.name,
+                "title": claim.title,
+                "of": of_text,
+                "date": reading.on.isoformat(),
+                "office": record.title,
+                "actor": record.of_actor.name,
+                "dates": dates,
+            }
         else:
             if any(
                 record_checks.held_then(o.since, o.until, reading.on, sentence.years)
@@ -794,12 +876,20 @@ def offices_as_recorded(brief: Brief) -> Iterator[Finding]:
                 continue
             record = (matching or titled)[0]
             dates = record_checks.span_text(record.since, record.until)
-            message = (
-                f"“{reading.quote(sentence)}” names {person.name} {claim.title}"
-                f"{of_text}, an office {person.name} did not hold on "
-                f"{reading.on.isoformat()}: the record has {record.title} of "
-                f"{record.of_actor.name}, {dates}."
-            )
+            message = gettext(
+                "“%(quote)s” names %(person)s %(title)s%(of)s, an office "
+                "%(person)s did not hold on %(date)s: the record has %(office)s "
+                "of %(actor)s, %(dates)s."
+            ) % {
+                "quote": reading.quote(sentence),
+                "person": person.name,
+                "title": claim.title,
+                "of": of_text,
+                "date": reading.on.isoformat(),
+                "office": record.title,
+                "actor": record.of_actor.name,
+                "dates": dates,
+            }
         yield _warning("offices_as_recorded", message, admin_link(record))
         count += 1
         if count >= MAX_RECORD_FINDINGS:
@@ -874,15 +964,24 @@ def agreement_parties_as_recorded(brief: Brief) -> Iterator[Finding]:
             continue
         agreement = differing[0]
         signed = (
-            f"signed {agreement.signed_on.isoformat()}"
+            gettext("signed %(date)s") % {"date": agreement.signed_on.isoformat()}
             if agreement.signed_on
-            else "undated"
+            else gettext("undated")
         )
         yield _warning(
             "agreement_parties_as_recorded",
-            f"“{reading.quote(sentence)}” lists the parties of “{agreement.title}” "
-            f"({signed}) as {_names(actors, listed)}; on {reading.on.isoformat()} the "
-            f"record has {_names(actors, parties[agreement.pk])}.",
+            gettext(
+                "“%(quote)s” lists the parties of “%(agreement)s” (%(signed)s) as "
+                "%(listed)s; on %(date)s the record has %(recorded)s."
+            )
+            % {
+                "quote": reading.quote(sentence),
+                "agreement": agreement.title,
+                "signed": signed,
+                "listed": _names(actors, listed),
+                "date": reading.on.isoformat(),
+                "recorded": _names(actors, parties[agreement.pk]),
+            },
             admin_link(agreement),
         )
         count += 1
@@ -938,11 +1037,25 @@ def memberships_as_recorded(brief: Brief) -> Iterator[Finding]:
             ):
                 continue
             history = "; ".join(record_checks.span_text(m.since, m.until) for m in held)
+            values = {
+                "quote": reading.quote(sentence),
+                "member": member.name,
+                "org": org.name,
+                "date": date,
+                "history": history,
+            }
             message = (
-                f"“{reading.quote(sentence)}” says {member.name} is a member of "
-                f"{org.name}; the membership records show none on {date}"
-                + (f" (recorded: {history})." if history else ".")
-            )
+                gettext(
+                    "“%(quote)s” says %(member)s is a member of %(org)s; the "
+                    "membership records show none on %(date)s (recorded: "
+                    "%(history)s)."
+                )
+                if history
+                else gettext(
+                    "“%(quote)s” says %(member)s is a member of %(org)s; the "
+                    "membership records show none on %(date)s."
+                )
+            ) % values
             link = admin_link(held[0]) if held else _record_link("actor", org.pk)
         else:
             current = [
@@ -950,11 +1063,16 @@ def memberships_as_recorded(brief: Brief) -> Iterator[Finding]:
             ]
             if not current:
                 continue
-            message = (
-                f"“{reading.quote(sentence)}” says {member.name} is not a member of "
-                f"{org.name}; the record has it a member on {date} "
-                f"({record_checks.span_text(current[0].since, current[0].until)})."
-            )
+            message = gettext(
+                "“%(quote)s” says %(member)s is not a member of %(org)s; the "
+                "record has it a member on %(date)s (%(dates)s)."
+            ) % {
+                "quote": reading.quote(sentence),
+                "member": member.name,
+                "org": org.name,
+                "date": date,
+                "dates": record_checks.span_text(current[0].since, current[0].until),
+            }
             link = admin_link(current[0])
         yield _warning("memberships_as_recorded", message, link)
         count += 1
@@ -1023,10 +1141,20 @@ def figures_as_recorded(brief: Brief) -> Iterator[Finding]:
         label = Metric(claim.metric).label.lower()
         yield _warning(
             "figures_as_recorded",
-            f"“{reading.quote(sentence)}” gives {claim.written} for {actor.name} "
-            f"({label}, {year}); the record has {record.display_value}"
-            f"{' ' + record.status_text if record.status_text else ''} "
-            f"(source: {record.source}).",
+            gettext(
+                "“%(quote)s” gives %(written)s for %(actor)s (%(metric)s, %(year)s); "
+                "the record has %(value)s (source: %(source)s)."
+            )
+            % {
+                "quote": reading.quote(sentence),
+                "written": claim.written,
+                "actor": actor.name,
+                "metric": label,
+                "year": year,
+                "value": record.display_value
+                + (" " + record.status_text if record.status_text else ""),
+                "source": record.source,
+            },
             admin_link(record),
         )
         count += 1
@@ -1066,8 +1194,17 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
             return
         findings[written] = _warning(
             "names_as_recorded",
-            f"{where} writes “{written}”; the record spells it “{name}” "
-            f"({model}, as of {reading.on.isoformat()}).",
+            gettext(
+                "%(where)s writes “%(written)s”; the record spells it “%(name)s” "
+                "(%(model)s, as of %(date)s)."
+            )
+            % {
+                "where": where,
+                "written": written,
+                "name": name,
+                "model": model,
+                "date": reading.on.isoformat(),
+            },
             _record_link(model, pk),
         )
 
@@ -1150,7 +1287,8 @@ def names_as_recorded(brief: Brief) -> Iterator[Finding]:
                     twin[2],
                     twin[0],
                     twin[1],
-                    f"The credits ({contribution.get_role_display().lower()})",
+                    gettext("The credits (%(role)s)")
+                    % {"role": contribution.get_role_display().lower()},
                 )
     yield from findings.values()
 

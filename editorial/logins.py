@@ -25,6 +25,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from kernel.throttling import client_address
 
@@ -74,10 +75,13 @@ def unlock(username: str) -> None:
 
 def locked_message(seconds: int) -> str:
     minutes = max(1, -(-seconds // 60))
-    return (
+    return ngettext(
         "Too many failed sign-ins for this account or from this address. "
-        f"Sign-in is paused: try again in {minutes} minute{'s' if minutes > 1 else ''}."
-    )
+        "Sign-in is paused: try again in %(minutes)d minute.",
+        "Too many failed sign-ins for this account or from this address. "
+        "Sign-in is paused: try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class LockoutBackend(ModelBackend):

@@ -149,7 +149,7 @@ class ReviewComment(models.Model):
         Brief, on_delete=models.CASCADE, related_name="review_comments"
     )
     body = models.TextField(
-        validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, "A review comment")]
+        validators=[max_chars(REVIEW_COMMENT_MAX_CHARS, _("A review comment"))]
     )
     section = models.CharField(max_length=200, blank=True)
     # The section's heading when the comment was written: the anchor still

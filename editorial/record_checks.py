@@ -20,6 +20,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from archive.search import fold
 
 # --- Sentences and markers ----------------------------------------------------
@@ -116,10 +118,10 @@ def span_text(since, until) -> str:
     if since and until:
         return f"{since.isoformat()} – {until.isoformat()}"
     if since:
-        return f"since {since.isoformat()}"
+        return gettext("since %(date)s") % {"date": since.isoformat()}
     if until:
-        return f"until {until.isoformat()}"
-    return "undated"
+        return gettext("until %(date)s") % {"date": until.isoformat()}
+    return gettext("undated")
 
 
 # --- Lists of actors ------------------------------------------------------------

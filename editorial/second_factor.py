@@ -44,6 +44,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -163,9 +164,11 @@ class StaffLoginView(LoginView):
 
 class TokenForm(forms.Form):
     token = forms.CharField(
-        label="Code",
+        label=gettext_lazy("Code"),
         max_length=40,
-        help_text="The 6-digit code your authenticator app shows, or a recovery code.",
+        help_text=gettext_lazy(
+            "The 6-digit code your authenticator app shows, or a recovery code."
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True}
         ),
@@ -187,9 +190,11 @@ def _check_code(
         record_failure(request, username)
         form.add_error(
             "token",
-            "That code is not right, or was used already. Enter the code your "
-            "app shows now (it changes every 30 seconds) or an unused recovery "
-            "code; after a wrong one, wait a few seconds.",
+            _(
+                "That code is not right, or was used already. Enter the code your "
+                "app shows now (it changes every 30 seconds) or an unused recovery "
+                "code; after a wrong one, wait a few seconds."
+            ),
         )
     return device
 

@@ -45,6 +45,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from briefs.hooks import public_record
@@ -99,11 +100,13 @@ class Rule:
     permission: str
     # A Contributor (no edit_any_brief) may make this move on own briefs.
     owner_may: bool = False
-    done: str = ""  # "submitted for review", for messages
-    # What the move does, with "{briefs}" for whose briefs: "submit {briefs}
-    # for review" makes "You are not allowed to submit briefs for review." and
-    # "You may submit only your own briefs for review."
-    what: str = ""
+    # The refusals, whole sentences so that each translates as one:
+    # "You are not allowed to submit briefs for review.", "You may submit only
+    # your own briefs for review." and "“%(title)s” is %(status)s, so it cannot
+    # be submitted for review now."
+    not_allowed: str = ""
+    own_only: str = ""
+    cannot: str = ""
 
 
 ALL_STATUSES = frozenset(Status.values)
@@ -116,58 +119,74 @@ RULES: dict[Action, Rule] = {
         Status.IN_REVIEW,
         "briefs.submit_brief",
         owner_may=True,
-        done="submitted for review",
-        what="submit {briefs} for review",
+        not_allowed=_("You are not allowed to submit briefs for review."),
+        own_only=_("You may submit only your own briefs for review."),
+        cannot=_(
+            "“%(title)s” is %(status)s, so it cannot be submitted for review now."
+        ),
     ),
     Action.RESUME: Rule(
         frozenset({Status.CHANGES_REQUESTED}),
         Status.DRAFT,
         "briefs.submit_brief",
         owner_may=True,
-        done="moved back to draft",
-        what="move {briefs} back to draft",
+        not_allowed=_("You are not allowed to move briefs back to draft."),
+        own_only=_("You may move only your own briefs back to draft."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be moved back to draft now."),
     ),
     Action.REQUEST_CHANGES: Rule(
         frozenset({Status.IN_REVIEW, Status.APPROVED}),
         Status.CHANGES_REQUESTED,
         "briefs.review_brief",
-        done="sent back for changes",
-        what="request changes to {briefs}",
+        not_allowed=_("You are not allowed to request changes to briefs."),
+        own_only=_("You may request changes to only your own briefs."),
+        cannot=_(
+            "“%(title)s” is %(status)s, so it cannot be sent back for changes now."
+        ),
     ),
     Action.APPROVE: Rule(
         frozenset({Status.IN_REVIEW}),
         Status.APPROVED,
         "briefs.review_brief",
-        done="approved",
-        what="approve {briefs}",
+        not_allowed=_("You are not allowed to approve briefs."),
+        own_only=_("You may approve only your own briefs."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be approved now."),
     ),
     Action.PUBLISH: Rule(
         frozenset({Status.APPROVED}),
         Status.PUBLISHED,
         "briefs.publish_brief",
-        done="published",
-        what="publish {briefs}",
+        not_allowed=_("You are not allowed to publish briefs."),
+        own_only=_("You may publish only your own briefs."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be published now."),
     ),
     Action.UNSCHEDULE: Rule(
         frozenset({Status.PUBLISHED}),
         Status.APPROVED,
         "briefs.publish_brief",
-        done="taken off the schedule",
-        what="cancel the scheduled release of {briefs}",
+        not_allowed=_("You are not allowed to cancel the scheduled release of briefs."),
+        own_only=_("You may cancel the scheduled release of only your own briefs."),
+        cannot=_(
+            "“%(title)s” is %(status)s, so it cannot be taken off the schedule now."
+        ),
     ),
     Action.WITHDRAW: Rule(
         frozenset({Status.PUBLISHED}),
         Status.WITHDRAWN,
         "briefs.publish_brief",
-        done="withdrawn",
-        what="withdraw {briefs}",
+        not_allowed=_("You are not allowed to withdraw briefs."),
+        own_only=_("You may withdraw only your own briefs."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be withdrawn now."),
     ),
     Action.START_CORRECTION: Rule(
         frozenset({Status.PUBLISHED}),
         None,
         "briefs.edit_any_brief",
-        done="given a correction draft",
-        what="start corrections of {briefs}",
+        not_allowed=_("You are not allowed to start corrections of briefs."),
+        own_only=_("You may start corrections of only your own briefs."),
+        cannot=_(
+            "“%(title)s” is %(status)s, so it cannot be given a correction draft now."
+        ),
     ),
     # Published and withdrawn briefs are never trashed: their addresses must
     # keep answering (withdrawal gives a 410 with the reason).
@@ -176,18 +195,27 @@ RULES: dict[Action, Rule] = {
         None,
         "briefs.delete_brief",
         owner_may=True,
-        done="moved to the trash",
-        what="move {briefs} to the trash",
+        not_allowed=_("You are not allowed to move briefs to the trash."),
+        own_only=_("You may move only your own briefs to the trash."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be moved to the trash now."),
     ),
     Action.UNTRASH: Rule(
         ALL_STATUSES,
         None,
         "briefs.delete_brief",
-        done="restored from the trash",
-        what="restore {briefs} from the trash",
+        not_allowed=_("You are not allowed to restore briefs from the trash."),
+        own_only=_("You may restore only your own briefs from the trash."),
+        cannot=_(
+            "“%(title)s” is %(status)s, so it cannot be restored from the trash now."
+        ),
     ),
     Action.PURGE: Rule(
-        ALL_STATUSES, None, "superuser", done="purged", what="purge {briefs}"
+        ALL_STATUSES,
+        None,
+        "superuser",
+        not_allowed=_("You are not allowed to purge briefs."),
+        own_only=_("You may purge only your own briefs."),
+        cannot=_("“%(title)s” is %(status)s, so it cannot be purged now."),
     ),
 }
 # How the log marks a superuser's approval of their own submission.
@@ -294,56 +322,64 @@ def refusal(user: AbstractUser, brief: Brief, action: Action) -> str | None:
     rule = RULES[action]
     title = Truncator(brief.title).chars(80)
     if not can_view_brief(user, brief):
-        return "You are not allowed to see this brief."
+        return gettext("You are not allowed to see this brief.")
     if action == Action.PURGE and not user.is_superuser:
-        return "Only a superuser can purge a brief."
+        return gettext("Only a superuser can purge a brief.")
     if not may_ever(user, action):
-        return f"You are not allowed to {rule.what.format(briefs='briefs')}."
+        return str(rule.not_allowed)
     if not _sees_everything(user):
         if brief.created_by_id != user.pk:
-            return f"You may {rule.what.format(briefs='only your own briefs')}."
+            return str(rule.own_only)
         if action == Action.TRASH and brief.status not in OWNER_EDITABLE:
-            return "You may move only your own drafts to the trash."
+            return gettext("You may move only your own drafts to the trash.")
 
     if action == Action.PURGE and brief.deleted_at and brief.translations.exists():
         # Brief.translation_of protects its original: a translation keeps
         # saying what it renders until someone unlinks or purges it.
-        return (
-            f"“{title}” has translations; unlink them (or purge them) before "
+        return gettext(
+            "“%(title)s” has translations; unlink them (or purge them) before "
             "purging it."
-        )
+        ) % {"title": title}
     if action in {Action.UNTRASH, Action.PURGE}:
-        return None if brief.deleted_at else f"“{title}” is not in the trash."
+        if brief.deleted_at:
+            return None
+        return gettext("“%(title)s” is not in the trash.") % {"title": title}
     if brief.deleted_at is not None:
-        return f"“{title}” is in the trash; restore it first."
+        return gettext("“%(title)s” is in the trash; restore it first.") % {
+            "title": title
+        }
     if brief.status not in rule.sources:
-        return (
-            f"“{title}” is {brief.get_status_display().lower()}, so it cannot be "
-            f"{rule.done} now."
-        )
+        return str(rule.cannot) % {
+            "title": title,
+            "status": brief.get_status_display().lower(),
+        }
     if action == Action.UNSCHEDULE and not brief.is_scheduled:
-        return f"“{title}” is already public; withdraw it instead."
+        return gettext("“%(title)s” is already public; withdraw it instead.") % {
+            "title": title
+        }
     if action in {Action.WITHDRAW, Action.START_CORRECTION} and brief.is_scheduled:
-        return (
-            f"“{title}” is scheduled and not public yet; cancel its release "
+        return gettext(
+            "“%(title)s” is scheduled and not public yet; cancel its release "
             "and edit it instead."
-        )
+        ) % {"title": title}
     if action == Action.START_CORRECTION and (
         brief.working_copies.filter(deleted_at__isnull=True).exists()
     ):
-        return f"“{title}” already has a correction draft; edit that one."
+        return gettext("“%(title)s” already has a correction draft; edit that one.") % {
+            "title": title
+        }
     if action == Action.PUBLISH and brief.is_working_copy:
         live = brief.draft_of
         if live.deleted_at is not None or live.status != Status.PUBLISHED:
-            return (
-                f"The brief this corrects is {live.get_status_display().lower()}; "
-                "a correction can only be published onto a published brief."
-            )
+            return gettext(
+                "The brief this corrects is %(status)s; a correction can only be "
+                "published onto a published brief."
+            ) % {"status": live.get_status_display().lower()}
     if overrides_four_eyes(user, brief, action) and not user.is_superuser:
-        return (
-            f"You submitted “{title}” for review, so someone else must approve "
+        return gettext(
+            "You submitted “%(title)s” for review, so someone else must approve "
             "it (two pairs of eyes)."
-        )
+        ) % {"title": title}
     return None
 
 
@@ -416,7 +452,9 @@ def transition_brief(
     try:
         action = Action(action)
     except ValueError:
-        raise TransitionError(f"There is no workflow action “{action}”.") from None
+        raise TransitionError(
+            gettext("There is no workflow action “%(action)s”.") % {"action": action}
+        ) from None
     # Lock first, then read: whoever comes second sees the first one's result.
     # Publishing a working copy writes its live brief too: both rows are
     # locked and read by one statement (in id order), and the authors come
@@ -433,27 +471,35 @@ def transition_brief(
     }
     locked = rows.get(brief.pk)
     if locked is None:
-        raise TransitionError("This brief no longer exists.")
+        raise TransitionError(gettext("This brief no longer exists."))
     if locked.draft_of_id in rows:
         locked.draft_of = rows[locked.draft_of_id]
     if expected_status and locked.status != expected_status:
         raise TransitionError(
-            f"“{Truncator(locked.title).chars(80)}” changed while you were looking "
-            f"at it: it is now {locked.get_status_display().lower()}. Nothing was "
-            "done; look at it again."
+            gettext(
+                "“%(title)s” changed while you were looking at it: it is now "
+                "%(status)s. Nothing was done; look at it again."
+            )
+            % {
+                "title": Truncator(locked.title).chars(80),
+                "status": locked.get_status_display().lower(),
+            }
         )
     reason = refusal(user, locked, action)
     if reason:
         raise TransitionError(reason)
     comment, public_note = comment.strip(), public_note.strip()
     for text, limit, what in [
-        (comment, WORKFLOW_COMMENT_MAX_CHARS, "A comment"),
-        (public_note, PUBLIC_NOTE_MAX_CHARS, "A public note"),
+        (comment, WORKFLOW_COMMENT_MAX_CHARS, gettext("A comment")),
+        (public_note, PUBLIC_NOTE_MAX_CHARS, gettext("A public note")),
     ]:
         if len(text) > limit:
             raise TransitionError(
-                f"{what} may be at most {limit} characters; this one has "
-                f"{len(text)}. Nothing was done."
+                gettext(
+                    "%(what)s may be at most %(limit)d characters; this one has "
+                    "%(length)d. Nothing was done."
+                )
+                % {"what": what, "limit": limit, "length": len(text)}
             )
     if overrides_four_eyes(user, locked, action):  # only a superuser gets here
         if not comment:
@@ -554,7 +600,9 @@ def _request_changes(
     brief: Brief, *, user: AbstractUser, action: Action, comment: str, **_: object
 ) -> TransitionResult:
     if not comment:
-        raise TransitionError("Say what needs to change: a comment is required.")
+        raise TransitionError(
+            gettext("Say what needs to change: a comment is required.")
+        )
     result = _simple(brief, user=user, action=action, comment=comment)
     _notify_author(
         brief,
@@ -577,16 +625,20 @@ def _publish(
     now = timezone.now()
     if publish_at is not None and publish_at <= now:
         raise TransitionError(
-            "That release time has passed; leave it empty to publish now."
+            gettext("That release time has passed; leave it empty to publish now.")
         )
     if brief.is_working_copy and publish_at is not None:
         raise TransitionError(
-            "A correction is published at once; only a first publication can "
-            "be scheduled."
+            gettext(
+                "A correction is published at once; only a first publication "
+                "can be scheduled."
+            )
         )
     if public_note and not brief.is_working_copy:
         raise TransitionError(
-            "A public note goes with a correction; this is a first publication."
+            gettext(
+                "A public note goes with a correction; this is a first publication."
+            )
         )
     if brief.is_working_copy:
         # A correction reads both briefs' content anyway (7 queries): read it
@@ -596,7 +648,9 @@ def _publish(
     findings = run_checks(brief)
     errors = [f.message for f in findings if f.level == ERROR]
     if errors:
-        raise TransitionError("Not published: " + " ".join(errors))
+        raise TransitionError(
+            gettext("Not published: %(errors)s") % {"errors": " ".join(errors)}
+        )
     if brief.is_working_copy:
         return _publish_correction(
             brief,
@@ -744,7 +798,9 @@ def _withdraw(
     **_: object,
 ) -> TransitionResult:
     if not public_note:
-        raise TransitionError("Give the public reason for withdrawing the brief.")
+        raise TransitionError(
+            gettext("Give the public reason for withdrawing the brief.")
+        )
     brief.withdrawn_reason = public_note
     brief.withdrawn_at = timezone.now()
     before = _move(brief, Status.WITHDRAWN, "withdrawn_reason", "withdrawn_at")
@@ -846,15 +902,15 @@ def restore_revision(
     locked = Brief.objects.select_for_update().filter(pk=brief.pk).first()
     if locked is None or not can_edit_brief(user, locked):
         raise TransitionError(
-            "You cannot change this brief as it is now"
-            + (
-                "; start a correction and restore into that."
-                if locked is not None and locked.status == Status.PUBLISHED
-                else "."
+            gettext(
+                "You cannot change this brief as it is now; start a correction "
+                "and restore into that."
             )
+            if locked is not None and locked.status == Status.PUBLISHED
+            else gettext("You cannot change this brief as it is now.")
         )
     if revision.brief_id not in {locked.pk, locked.draft_of_id}:
-        raise TransitionError("That revision belongs to another brief.")
+        raise TransitionError(gettext("That revision belongs to another brief."))
     notes = apply_content(locked, revision.content)
     refresh_brief(brief=locked)  # mentions and search follow the restored text
     when = timezone.localtime(revision.created_at)
@@ -882,15 +938,17 @@ def add_review_comment(
 ) -> ReviewComment:
     """A comment on `brief`, on its `##` section with toc id `section` if given."""
     if not can_comment_brief(user, brief):
-        raise TransitionError("You cannot comment on this brief.")
+        raise TransitionError(gettext("You cannot comment on this brief."))
     body = body.strip()
     if not body:
-        raise TransitionError("Write a comment first.")
+        raise TransitionError(gettext("Write a comment first."))
     section_title = ""
     if section:
         titles = {entry["id"]: entry["title"] for entry in comment_sections(brief)}
         if section not in titles:
-            raise TransitionError(_("The brief has no such section; choose another."))
+            raise TransitionError(
+                gettext("The brief has no such section; choose another.")
+            )
         section_title = titles[section]
     comment = ReviewComment(
         brief=brief,

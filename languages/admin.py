@@ -11,6 +11,7 @@ an override is needed (or no longer is).
 from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from languages import codes
 from languages.models import ScriptException
@@ -37,37 +38,41 @@ class SerbianNameAdmin(admin.ModelAdmin):
             fieldsets.append((name, {**options, "fields": fields}))
         fieldsets.append(
             (
-                "Serbian name",
+                _("Serbian name"),
                 {
                     "fields": list(SERBIAN_NAME_FIELDS),
-                    "description": "Readers of the Serbian site see the name in "
-                    "Cyrillic or Latin, made from one value. Add a Cyrillic form "
-                    "only where the automatic one below is wrong.",
+                    "description": _(
+                        "Readers of the Serbian site see the name in Cyrillic or "
+                        "Latin, made from one value. Add a Cyrillic form only where "
+                        "the automatic one below is wrong."
+                    ),
                 },
             )
         )
         return fieldsets
 
-    @admin.display(description="As readers see it")
+    @admin.display(description=_("As readers see it"))
     def serbian_forms(self, obj) -> str:
         if obj is None or obj.pk is None:
-            return "Shown once saved."
+            return _("Shown once saved.")
         english = getattr(obj, obj.english_name_field)
         automatic = to_cyrillic(obj.name_sr or english, house_exceptions())
         override = obj.name_sr_cyrl
         if not override:
-            note = "automatic"
+            note = _("automatic")
         elif override == automatic:
-            note = "the override equals the automatic form: it can be cleared"
+            note = _("the override equals the automatic form: it can be cleared")
         else:
-            note = format_html("override; the automatic form is “{}”", automatic)
+            note = format_html(_("override; the automatic form is “{}”"), automatic)
         return format_html(
             '<dl class="serbian-forms">'
-            '<dt>Cyrillic</dt><dd lang="sr-Cyrl">{}</dd> <dd>({})</dd>'
-            '<dt>Latin</dt><dd lang="sr-Latn">{}</dd>'
+            '<dt>{}</dt><dd lang="sr-Cyrl">{}</dd> <dd>({})</dd>'
+            '<dt>{}</dt><dd lang="sr-Latn">{}</dd>'
             "</dl>",
+            _("Cyrillic"),
             name_in(codes.SERBIAN_CYRILLIC, english, obj.name_sr, override),
             note,
+            _("Latin"),
             name_in(codes.SERBIAN_LATIN, english, obj.name_sr, override),
         )
 
@@ -85,7 +90,7 @@ class ScriptExceptionAdmin(admin.ModelAdmin):
     search_fields = ["latin", "cyrillic", "note"]
     fields = ["latin", "cyrillic", "note"]
 
-    @admin.display(boolean=True, description="kept in Latin")
+    @admin.display(boolean=True, description=_("kept in Latin"))
     def kept_in_latin(self, obj: ScriptException) -> bool:
         return obj.cyrillic.lower() == obj.latin.lower()
 

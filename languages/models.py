@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from languages.names import name_in
 from languages.transliteration import has_cyrillic, is_cyrillic_word, is_word
@@ -14,13 +15,13 @@ class SerbianName(models.Model):
         "Serbian name",
         max_length=300,
         blank=True,
-        help_text="In either script; shown in both. Blank: the name as it is.",
+        help_text=_("In either script; shown in both. Blank: the name as it is."),
     )
     name_sr_cyrl = models.CharField(
         "Cyrillic form (override)",
         max_length=300,
         blank=True,
-        help_text="Only where the automatic Cyrillic form is wrong.",
+        help_text=_("Only where the automatic Cyrillic form is wrong."),
     )
 
     # The field that holds the English name (an agreement's is its title).
@@ -51,16 +52,20 @@ class ScriptException(models.Model):
     latin = models.CharField(
         "Latin form",
         max_length=100,
-        help_text="One word, as written in Latin (any case): EULEX, Microsoft.",
+        help_text=_("One word, as written in Latin (any case): EULEX, Microsoft."),
     )
     cyrillic = models.CharField(
         "Cyrillic form",
         max_length=100,
-        help_text="How it is written in Cyrillic: ЕУЛЕКС. The same as the Latin "
-        "form keeps the word in Latin in Cyrillic text.",
+        help_text=_(
+            "How it is written in Cyrillic: ЕУЛЕКС. The same as the Latin "
+            "form keeps the word in Latin in Cyrillic text."
+        ),
     )
     note = models.CharField(
-        max_length=300, blank=True, help_text="Why, or where the spelling comes from."
+        max_length=300,
+        blank=True,
+        help_text=_("Why, or where the spelling comes from."),
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,12 +91,12 @@ class ScriptException(models.Model):
         self.latin = self.latin.strip()
         self.cyrillic = self.cyrillic.strip()
         if not is_word(self.latin) or has_cyrillic(self.latin):
-            errors["latin"] = "One word in Latin letters, without spaces or digits."
+            errors["latin"] = _("One word in Latin letters, without spaces or digits.")
         kept = self.cyrillic.lower() == self.latin.lower()
         if not kept and (
             not is_word(self.cyrillic) or not is_cyrillic_word(self.cyrillic)
         ):
-            errors["cyrillic"] = (
+            errors["cyrillic"] = _(
                 "One word in Cyrillic letters, or the Latin form to keep it in Latin."
             )
         if errors:

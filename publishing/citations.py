@@ -49,6 +49,65 @@ MLA_MONTHS = [
     "Jan.", "Feb.", "Mar.", "Apr.", "May", "June",
     "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.",
 ]  # fmt: skip
+# The fixed words of the formatted citations, in the language of the cited
+# document (a citation is written in the language of what it cites): an English
+# brief is cited in English on every page; a Serbian one in the script its
+# record is in (`record_in` gives the reader's), Latin made from the Cyrillic.
+# Serbian follows the local usage: "и др.", "б. д.", "Уредник: …", "Превод: …".
+CITATION_WORDS = {
+    "en": {
+        "no_date": "n.d.",
+        "and": "and",
+        "apa_and": "&",
+        "serial_comma": True,
+        "mla_pair": ", and ",
+        "et_al": "et al.",
+        "edited_by": "Edited by",
+        "edited_by_many": "Edited by",
+        "translated_by": "Translated by",
+        "version": "version {number}",
+        "updated": "updated {date}",
+        "months": MLA_MONTHS,
+        "day": "{day} {month} {year}",
+    },
+    "sr": {
+        "no_date": "б. д.",
+        "and": "и",
+        "apa_and": "и",
+        "serial_comma": False,
+        "mla_pair": " и ",
+        "et_al": "и др.",
+        "edited_by": "Уредник:",
+        "edited_by_many": "Уредници:",
+        "translated_by": "Превод:",
+        "version": "верзија {number}",
+        "updated": "ажурирана {date}",
+        "months": [
+            "јануар", "фебруар", "март", "април", "мај", "јун",
+            "јул", "август", "септембар", "октобар", "новембар", "децембар",
+        ],
+        "day": "{day}. {month} {year}",
+    },
+}  # fmt: skip
+
+
+def citation_words(language: str) -> dict:
+    """The fixed words for a record whose `language` is `language` (a tag)."""
+    if not codes.is_serbian(language):
+        return CITATION_WORDS["en"]
+    words = CITATION_WORDS["sr"]
+    if codes.public_language(language).script == codes.LATIN:
+        return {
+            key: [to_latin(v) for v in value]
+            if isinstance(value, list)
+            else to_latin(value)
+            if isinstance(value, str)
+            else value
+            for key, value in words.items()
+        }
+    return words
+
+
 BIBTEX_MONTHS = [
     "jan", "feb", "mar", "apr", "may", "jun",
     "jul", "aug", "sep", "oct", "nov", "dec",
@@ -155,10 +214,17 @@ class CitationRecord:
         """ "version 2, updated 2025-06-02" for a corrected brief, else ""."""
         if self.version <= 1:
             return ""
-        label = f"version {self.version}"
+        words = self.words
+        label = words["version"].format(number=self.version)
         if self.version_date:
-            label += f", updated {self.version_date:%Y-%m-%d}"
+            updated = words["updated"].format(date=f"{self.version_date:%Y-%m-%d}")
+            label += f", {updated}"
         return label
+
+    @property
+    def words(self) -> dict:
+        """The fixed words of its formatted citations (`citation_words`)."""
+        return citation_words(self.language)
 
     @property
     def doi_url(self) -> str:
@@ -372,7 +438,11 @@ def _apa_authors(record: CitationRecord) -> str:
     ]
     if len(names) > 20:  # APA 7: the first 19, an ellipsis, the last
         return ", ".join(names[:19]) + ", . . . " + names[-1]
-    return _join_names(names, conjunction="&", serial_comma=True)
+    return _join_names(
+        names,
+        conjunction=record.words["apa_and"],
+        serial_comma=record.words["serial_comma"],
+    )
 
 
 def format_apa(record: CitationRecord, *, html: bool = False) -> str:
@@ -382,7 +452,7 @@ def format_apa(record: CitationRecord, *, html: bool = False) -> str:
     but lower-casing automatically would also lower "Balkans" or "NATO".
     """
     m = _Marks(html)
-    year = str(record.issued.year) if record.issued else "n.d."
+    year = str(record.issued.year) if record.issued else record.words["no_date"]
     detail = f" ({record.version_label})" if record.version_label else ""
     parts = []
     if record.authors:
@@ -396,31 +466,46 @@ def format_apa(record: CitationRecord, *, html: bool = False) -> str:
     return m.done("".join(parts))
 
 
-def _chicago_names(names: tuple[CitationName, ...], *, limit: int = 10) -> str:
+def _chicago_names(
+    names: tuple[CitationName, ...], words: dict, *, limit: int = 10
+) -> str:
     shown = list(names[:7]) if len(names) > limit else list(names)
     rendered = [shown[0].inverted] + [n.natural for n in shown[1:]]
     if len(names) > limit:
-        return ", ".join(rendered) + ", et al."
-    return _join_names(rendered, conjunction="and", serial_comma=True)
+        return ", ".join(rendered) + ", " + words["et_al"]
+    return _join_names(
+        rendered, conjunction=words["and"], serial_comma=words["serial_comma"]
+    )
 
 
-def _role_phrase(record: CitationRecord, role: str, verb: str) -> str:
+def _role_phrase(
+    record: CitationRecord, role: str, verb: str, *, lower: bool = False
+) -> str:
+    """ "Edited by A and B" (`verb` is a key of the record's words)."""
     names = [n.natural for n in record.with_role(role)]
     if not names:
         return ""
-    return f"{verb} {_join_names(names, conjunction='and', serial_comma=False)}"
+    words = record.words
+    if verb == "edited_by" and len(names) > 1:
+        verb = "edited_by_many"
+    phrase = words[verb]
+    if lower:
+        phrase = phrase[0].lower() + phrase[1:]
+    joined = _join_names(names, conjunction=words["and"], serial_comma=False)
+    return f"{phrase} {joined}"
 
 
 def format_chicago(record: CitationRecord, *, html: bool = False) -> str:
     """Chicago Manual of Style, 17th edition, author-date reference list entry."""
     m = _Marks(html)
-    year = str(record.issued.year) if record.issued else "n.d."
-    who = _chicago_names(record.authors) if record.authors else record.publisher
+    words = record.words
+    year = str(record.issued.year) if record.issued else words["no_date"]
+    who = _chicago_names(record.authors, words) if record.authors else record.publisher
     out = m.text(f"{_period(who)} {year}. ") + m.italic(record.title)
     out += m.text("" if record.title.endswith(("?", "!")) else ".")
     for phrase in (
-        _role_phrase(record, Role.EDITOR, "Edited by"),
-        _role_phrase(record, Role.TRANSLATOR, "Translated by"),
+        _role_phrase(record, Role.EDITOR, "edited_by"),
+        _role_phrase(record, Role.TRANSLATOR, "translated_by"),
     ):
         if phrase:
             out += m.text(f" {phrase}.")
@@ -432,29 +517,32 @@ def format_chicago(record: CitationRecord, *, html: bool = False) -> str:
     return m.done(out + m.link(record.link))
 
 
-def _mla_date(value: datetime.date) -> str:
-    return f"{value.day} {MLA_MONTHS[value.month - 1]} {value.year}"
+def _mla_date(value: datetime.date, words: dict) -> str:
+    return words["day"].format(
+        day=value.day, month=words["months"][value.month - 1], year=value.year
+    )
 
 
 def format_mla(record: CitationRecord, *, html: bool = False) -> str:
     """MLA Handbook, 9th edition, works-cited entry."""
     m = _Marks(html)
+    words = record.words
     names = record.authors
     out = ""
     if len(names) == 1:
         out = f"{_period(names[0].inverted)} "
     elif len(names) == 2:
-        out = f"{names[0].inverted}, and {_period(names[1].natural)} "
+        out = f"{names[0].inverted}{words['mla_pair']}{_period(names[1].natural)} "
     elif names:
-        out = f"{names[0].inverted}, et al. "
+        out = f"{names[0].inverted}, {words['et_al']} "
     out = m.text(out) + m.italic(record.title)
     out += m.text("" if record.title.endswith(("?", "!")) else ".")
     elements = [
-        _role_phrase(record, Role.EDITOR, "edited by"),
-        _role_phrase(record, Role.TRANSLATOR, "translated by"),
+        _role_phrase(record, Role.EDITOR, "edited_by", lower=True),
+        _role_phrase(record, Role.TRANSLATOR, "translated_by", lower=True),
         record.version_label,
         record.publisher_display,
-        _mla_date(record.issued) if record.issued else "",
+        _mla_date(record.issued, words) if record.issued else "",
     ]
     body = ", ".join(e for e in elements if e)
     if body:

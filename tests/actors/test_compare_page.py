@@ -228,3 +228,32 @@ def test_the_reader_s_values_are_escaped_once_in_head_and_form(client, blocs):
     assert f"<title>Compare: {escaped} / Albania · " in page
     assert f'<meta property="og:title" content="Compare: {escaped} / Albania">' in page
     assert "<b>" not in page and "&amp;amp;" not in page
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("a=serbia,nowhere&b=albania", "Непознат актер: nowhere"),
+        ("a=serbia", "Наведите бар две групе"),
+        ("a=serbia&b=albania&on=2025-02-30", "Упишите датум као ГГГГ-ММ-ДД"),
+        ("a=serbia&b=albania&metrics=happiness", "Непознат показатељ: happiness"),
+    ],
+)
+def test_a_bad_request_on_the_serbian_page_says_what_is_wrong_in_serbian(
+    client, blocs, query, named
+):
+    response = client.get("/sr/compare/?" + query)
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert named in page
+    assert "Unknown" not in page and "Give " not in page
+
+
+def test_the_serbian_page_explains_missing_totals_in_serbian(client, blocs):
+    page = client.get("/sr/compare/?a=serbia,hungary&b=albania,croatia,kosovo")
+    text = page.content.decode()
+
+    assert page.status_code == 200
+    assert "Нема збира: нема података за" in text
+    assert "No total" not in text

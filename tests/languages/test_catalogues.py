@@ -133,3 +133,72 @@ def test_the_committed_latin_catalogue_is_the_cyrillic_one_transliterated():
     cyrillic = (CATALOGUES / "sr" / "LC_MESSAGES" / "django.po").read_text("utf-8")
     latin = (CATALOGUES / "sr_Latn" / "LC_MESSAGES" / "django.po").read_text("utf-8")
     assert latin == latinize_catalogue(cyrillic)
+
+
+def _po_entries(text: str) -> list[dict]:
+    """The live entries of a .po file: msgid, translations and flags.
+
+    A small reader of the format (no polib: it is not a dependency), enough
+    for catalogues as makemessages and latinize_messages write them.
+    """
+    entries, entry, field = [], None, None
+
+    def unquote(line: str) -> str:
+        return line[1:-1].encode("raw_unicode_escape").decode("unicode_escape")
+
+    for line in text.splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            if entry is not None:
+                entries.append(entry)
+            entry, field = None, None
+            continue
+        if line.startswith("#~"):  # obsolete
+            continue
+        if entry is None:
+            entry = {"flags": set(), "msgid": "", "msgstr": {}}
+        if line.startswith("#,"):
+            entry["flags"] |= {f.strip() for f in line[2:].split(",")}
+        elif line.startswith("#"):
+            continue
+        elif line.startswith('"'):
+            if field == "msgid":
+                entry["msgid"] += unquote(line)
+            elif field is not None:
+                entry["msgstr"][field] += unquote(line)
+        else:
+            keyword, _, rest = line.partition(" ")
+            if keyword == "msgid":
+                field, entry["msgid"] = "msgid", unquote(rest)
+            elif keyword.startswith("msgstr"):
+                field = keyword
+                entry["msgstr"][field] = unquote(rest)
+            else:  # msgctxt, msgid_plural
+                field = None
+    return [e for e in entries if e["msgid"] or e["msgstr"]]
+
+
+@pytest.mark.parametrize("catalogue", ["sr", "sr_Latn"])
+def test_the_serbian_catalogues_are_complete(catalogue):
+    """Every string of the interface is translated, none is left fuzzy."""
+    path = Path(settings.LOCALE_PATHS[0]) / catalogue / "LC_MESSAGES" / "django.po"
+    entries = [e for e in _po_entries(path.read_text()) if e["msgid"]]
+
+    assert len(entries) > 500
+    untranslated = [e["msgid"] for e in entries if not all(e["msgstr"].values())]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_the_completeness_reader_sees_gaps_and_fuzzy_entries():
+    entries = {e["msgid"]: e for e in _po_entries(CYRILLIC_PO) if e["msgid"]}
+
+    assert entries["A long explanation\nin two lines"]["msgstr"]["msgstr"].startswith(
+        "ЊЕГОШЕВ"
+    )
+    assert "fuzzy" in entries["Draft"]["flags"]
+    assert "Old" not in entries
+    assert all(entries["%(count)s brief"]["msgstr"].values())
+    gap = _po_entries('msgid "Missing"\nmsgstr ""\n')
+    assert gap[0]["msgstr"] == {"msgstr": ""}

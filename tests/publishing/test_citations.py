@@ -8,6 +8,7 @@ Every record here is the one an edition stored when it was published
 import ast
 import datetime
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import bibtexparser
@@ -31,6 +32,7 @@ from briefs.services import change_brief_slug
 from publishing.citations import (
     CitationName,
     CitationRecord,
+    Contributor,
     citation_payload,
     format_apa,
     format_bibtex,
@@ -634,3 +636,42 @@ def test_a_serbian_title_escapes_once_in_bibtex(db):
             Client(), "sr", "briefs:cite", slug="troskovi", ext="bib"
         ).content.decode()
     )
+
+
+def _corrected_with_editor(record: CitationRecord) -> CitationRecord:
+    return replace(
+        record,
+        version=2,
+        version_date=datetime.date(2025, 6, 2),
+        authors=record.authors + (CitationName.parse("Ana Petrović"),),
+        contributors=(
+            Contributor(CitationName.parse("Marko Marković"), Role.EDITOR),
+            Contributor(CitationName.parse("Jelena Jović"), Role.TRANSLATOR),
+        ),
+    )
+
+
+def test_a_serbian_brief_is_cited_with_serbian_words_in_the_readers_script(
+    serbian_brief,
+):
+    record = _corrected_with_editor(record_of(serbian_brief))
+    cyrillic, latin = record_in(record, "sr"), record_in(record, "sr-latn")
+
+    chicago = format_chicago(cyrillic)
+    assert "Ивић, Петар и Ана Петровић. 2025." in chicago
+    assert "Уредник: Марко Марковић. Превод: Јелена Јовић." in chicago
+    assert "верзија 2, ажурирана 2025-06-02" in chicago
+    assert "(верзија 2, ажурирана 2025-06-02)" in format_apa(cyrillic)
+    mla = format_mla(latin)
+    assert mla.startswith("Ivić, Petar i Ana Petrović. ")
+    assert "Urednik: Marko Marković, prevod: Jelena Jović, verzija 2" in mla
+    assert "21. maj 2025" in mla
+    assert "Edited by" not in chicago + mla
+
+
+def test_an_english_brief_is_cited_with_english_words_on_serbian_pages(brief):
+    record = _corrected_with_editor(record_of(brief))
+
+    chicago = format_chicago(record_in(record, "sr"))
+    assert "Edited by Marko Marković. Translated by Jelena Jović." in chicago
+    assert "version 2, updated 2025-06-02" in chicago
