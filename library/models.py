@@ -82,11 +82,13 @@ class Image(models.Model):
         ),
     )
     focal_x = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("focal point, % from left"),
         default=50,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     focal_y = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
         _("focal point, % from top"),
         default=50,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
