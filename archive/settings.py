@@ -194,6 +194,9 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", 300 if REDIS_URL e
 # Render each edition's PDF in a background thread right after it is published
 # (publishing/pdfs.py); off, the first reader to ask waits for it instead.
 EDITION_PDF_AFTER_PUBLISH = env_bool("EDITION_PDF_AFTER_PUBLISH", True)
+# Draw each edition's social card (og:image, publishing/cards.py) right after
+# it is published; off, `manage.py rebuild_editions` draws the missing ones.
+EDITION_CARDS_AFTER_PUBLISH = env_bool("EDITION_CARDS_AFTER_PUBLISH", True)
 # How often a process re-reads the content generation from the shared cache:
 # a change made elsewhere reaches this process's cached pages within this time.
 PAGE_CACHE_RECHECK_SECONDS = float(os.environ.get("PAGE_CACHE_RECHECK_SECONDS", 1))

@@ -198,6 +198,9 @@ def ensure_card(name: str, text: CardText) -> str:
 
 
 def _draw_after_commit(name: str, text: CardText) -> None:
+    if not getattr(settings, "EDITION_CARDS_AFTER_PUBLISH", True):
+        return
+
     def draw() -> None:
         try:
             ensure_card(name, text)

@@ -28,6 +28,9 @@ def plain_http_live_server():
 def no_background_pdfs(settings):
     # A test that commits must not leave a thread rendering a PDF behind it.
     settings.EDITION_PDF_AFTER_PUBLISH = False
+    # Nor draw a social card (PNG encoding was half of every publication's
+    # time in tests); tests/publishing/test_cards.py turns it back on.
+    settings.EDITION_CARDS_AFTER_PUBLISH = False
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def media(settings, tmp_path):
+def media(settings, tmp_path, no_background_pdfs):
+    settings.EDITION_CARDS_AFTER_PUBLISH = True
     settings.MEDIA_ROOT = tmp_path
     settings.SITE_URL = "https://archive.example.org"
     return tmp_path
