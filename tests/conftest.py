@@ -39,6 +39,18 @@ def plain_http(settings):
     settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory) -> Path:
+    """Uploaded and generated files of this test process (one per xdist worker:
+    workers' databases reuse ids, so their files must not meet)."""
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def own_media_root(settings, media_root):
+    settings.MEDIA_ROOT = media_root
+
+
 @pytest.fixture(autouse=True)
 def plain_static_storage(settings):
     # Tests render templates without running collectstatic first.
