@@ -7,10 +7,6 @@ PY := $(VENV)/bin/python
 # A key for local use and tests only; production sets SECRET_KEY itself.
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
-# Two workers (the machines here have two cores), each test module on one
-# worker so that its module-wide fixtures (the crawled site, the browser) are
-# built once. PYTEST_ARGS="-n 0" runs in one process.
-PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: help run test lint format bench clean system-deps chromium backup-pg restore-pg messages
 

@@ -41,8 +41,8 @@ def plain_http(settings):
 
 @pytest.fixture(scope="session")
 def media_root(tmp_path_factory) -> Path:
-    """Uploaded and generated files of this test process (one per xdist worker:
-    workers' databases reuse ids, so their files must not meet)."""
+    """Uploaded and generated files of the test run, outside the project's
+    own media/ folder (a developer's `make run` files are never touched)."""
     return tmp_path_factory.mktemp("media")
 
 
