@@ -40,15 +40,15 @@ def plain_http(settings):
 
 
 @pytest.fixture(scope="session")
-def media_root(tmp_path_factory) -> Path:
+def suite_media_root(tmp_path_factory) -> Path:
     """Uploaded and generated files of the test run, outside the project's
     own media/ folder (a developer's `make run` files are never touched)."""
     return tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture(autouse=True)
-def own_media_root(settings, media_root):
-    settings.MEDIA_ROOT = media_root
+def own_media_root(settings, suite_media_root):
+    settings.MEDIA_ROOT = suite_media_root
 
 
 @pytest.fixture(autouse=True)

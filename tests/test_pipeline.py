@@ -40,8 +40,9 @@ FIRST_PUBLICATION_QUERIES = 40
 # every chain through Brief), its presence and old slugs and its row (3),
 # and the release-time read after commit (1). The media library adds 2 (45):
 # the edition's list of attachments (1) and the copy's attachments found by
-# the DELETE's cascade (1).
-CORRECTION_QUERIES = 45
+# the DELETE's cascade (1). The editor's desk adds the copy's share links,
+# deleted with it (1): 46.
+CORRECTION_QUERIES = 46
 
 
 def _brief(n: int, **fields):

@@ -142,7 +142,7 @@ def test_checks_error_on_an_unknown_actor_and_a_malformed_block(blocs):
     findings = _comparison_findings(brief)
     assert [(f.level, f.message) for f in findings] == [
         ("error", "Comparison 1 (b): Unknown actor: Atlantis"),
-        ("error", "Comparison 2 (directive): Line 1 is not understood: 'nonsense'. "),
+        ("error", "Comparison 2 (directive): Line 1 is not understood: 'nonsense'."),
         ("error", "Comparison 2 (help): " + findings[2].message.split(": ", 1)[1]),
     ]
 

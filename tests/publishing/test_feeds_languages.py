@@ -136,8 +136,11 @@ def test_feeds_cost_the_same_queries_in_every_language(
 ):
     with translation.override(language):
         address = reverse("briefs:feed-rss")
-        with django_assert_max_num_queries(1):
-            assert client.get(address).status_code == 200
+    # The first reader of a generation also reads the house exception list
+    # (languages.transliteration.house_exceptions, once per process).
+    client.get(address)
+    with django_assert_max_num_queries(1):
+        assert client.get(address).status_code == 200
 
 
 @pytest.fixture
