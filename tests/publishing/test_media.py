@@ -287,7 +287,9 @@ def test_a_persons_library_photo_is_on_their_page_in_credits_and_api(client):
     person_page = client.get(f"/people/{ana.slug}/").content.decode()
     assert 'alt="Ana Petrović at a lectern"' in person_page
     credits = page(client, brief)
-    assert '<span class="credit-photo"><img' in credits
+    # An author's photo is in their chip in the title block (empty alt: the
+    # name is beside it).
+    assert '<span class="author-chip"><img' in credits
     assert 'sizes="3rem" width="1600" height="960" alt=""' in credits
     data = client.get(f"/api/v1/people/{ana.slug}/").json()
     assert data["photo"] == (
