@@ -399,8 +399,10 @@ def _desk_session(chromium: BrowserThread, base: str, path: str) -> dict:
         ".desk", "el => getComputedStyle(el).gridTemplateColumns.split(' ').length"
     )
     errors = list(page.errors)
-    page.context.close()
+    # The page stays open: closing it sends "left", which clears the presence
+    # the test reads (the test closes it after).
     return {
+        "context": page.context,
         "opened_with_preview": "<article" in opened,
         "presence": presence_status,
         "columns": side_by_side,
@@ -411,7 +413,6 @@ def _desk_session(chromium: BrowserThread, base: str, path: str) -> dict:
 def test_editor_desk_previews_beside_the_form_and_pings_presence_on_typing(
     site, chromium, django_user_model
 ):
-    from editorial.models import EditPresence
 
     base, _ = site
     editor = django_user_model.objects.create_superuser(
@@ -420,13 +421,18 @@ def test_editor_desk_previews_beside_the_form_and_pings_presence_on_typing(
     brief = factories.make_brief(status="draft", created_by=editor)
     path = f"/admin/briefs/brief/{brief.pk}/change/"
     result = chromium.call(_desk_session, chromium, base, path)
+    from editorial.models import EditPresence
+
+    context = result.pop("context")
+    recorded = EditPresence.objects.filter(brief=brief, user=editor).exists()
+    chromium.call(context.close)
+    assert recorded
     assert result == {
         "opened_with_preview": True,
         "presence": 204,
         "columns": 2,
         "errors": [],
     }
-    assert EditPresence.objects.filter(brief=brief, user=editor).exists()
     brief.refresh_from_db()
     assert "Typed here" not in brief.body  # previewed, not saved
 
