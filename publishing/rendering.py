@@ -9,7 +9,7 @@ stored strings.
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -109,52 +109,27 @@ def _link_text(
 _EMBED_RE = re.compile(
     r'<div class="comparison-embed" id="comparison-embed-([0-9]{1,4})"></div>'
 )
-
-
-def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
-    """Put each stored comparison table in its placeholder (briefs/markdown.py).
-
-    `entries` come from the edition's snapshot: the figures it was published
-    with. A block whose directive was bad shows a visible notice saying why;
-    a placeholder with no entry (a body rendered before comparisons) shows
-    one too. Each placeholder is filled once.
-    """
-    if "comparison-embed" not in body_html:
-        return body_html
-    used: set[int] = set()
-
-    def fill(match: re.Match) -> str:
-        index = int(match[1])
-        if index in used:
-            return ""
-        used.add(index)
-        entry = (
-            entries[index]
-            if index < len(entries)
-            else {"error": "This comparison was not computed; publish the brief again."}
-        )
-        if "table" not in entry:
-            return render_to_string(
-                "actors/_comparison_notice.html",
-                {"message": entry.get("error", ""), "number": index + 1},
-            )
-        table = entry["table"]
-        return table_html(table, prefix=f"comparison-{index + 1}", frozen=True)
-
-    return _EMBED_RE.sub(fill, body_html)
-
-
 _FIGURE_RE = re.compile(
     r'<div class="figure-embed" id="figure-embed-([0-9]{1,4})"></div>'
 )
 
 
-def embed_figures(body_html: str, entries: list[dict[str, Any]]) -> str:
-    """Put each frozen figure in its placeholder (briefs/markdown.py): a
-    <figure> with the image's sizes, its caption and credit. A block that
-    named no usable image shows a notice saying why; each is filled once."""
-    if "figure-embed" not in body_html:
-        return body_html
+def _fill_placeholders(
+    body_html: str,
+    pattern: re.Pattern,
+    entries: list[dict[str, Any]],
+    *,
+    missing: str,
+    notice_template: str,
+    key: str,
+    render: Callable[[dict[str, Any], int], str],
+) -> str:
+    """Put each frozen entry in its numbered placeholder (briefs/markdown.py).
+
+    An entry without `key` (its block was bad) shows `notice_template` saying
+    why; a placeholder with no entry (a body rendered before the entries
+    were frozen) says `missing`. Each placeholder is filled once.
+    """
     used: set[int] = set()
 
     def fill(match: re.Match) -> str:
@@ -162,16 +137,42 @@ def embed_figures(body_html: str, entries: list[dict[str, Any]]) -> str:
         if index in used:
             return ""
         used.add(index)
-        entry = (
-            entries[index]
-            if index < len(entries)
-            else {"error": "This figure was not frozen; publish the brief again."}
-        )
-        if "image" not in entry:
+        entry = entries[index] if index < len(entries) else {"error": missing}
+        if key not in entry:
             return render_to_string(
-                "briefs/_figure_notice.html",
+                notice_template,
                 {"message": entry.get("error", ""), "number": index + 1},
             )
+        return render(entry, index + 1)
+
+    return pattern.sub(fill, body_html)
+
+
+def embed_comparisons(body_html: str, entries: list[dict[str, Any]]) -> str:
+    """Put each stored comparison table in its placeholder: the figures the
+    edition was published with, or a notice saying why there are none."""
+    if "comparison-embed" not in body_html:
+        return body_html
+    return _fill_placeholders(
+        body_html,
+        _EMBED_RE,
+        entries,
+        missing="This comparison was not computed; publish the brief again.",
+        notice_template="actors/_comparison_notice.html",
+        key="table",
+        render=lambda entry, number: table_html(
+            entry["table"], prefix=f"comparison-{number}", frozen=True
+        ),
+    )
+
+
+def embed_figures(body_html: str, entries: list[dict[str, Any]]) -> str:
+    """Put each frozen figure in its placeholder: a <figure> with the image's
+    sizes, its caption and credit, or a notice saying why there is none."""
+    if "figure-embed" not in body_html:
+        return body_html
+
+    def figure(entry: dict[str, Any], number: int) -> str:
         image = entry["image"]
         return render_to_string(
             "briefs/_figure.html",
@@ -179,11 +180,19 @@ def embed_figures(body_html: str, entries: list[dict[str, Any]]) -> str:
                 "img": library_html.img_tag(image),
                 "caption": entry.get("caption", ""),
                 "credit": library_html.credit_line(image),
-                "number": index + 1,
+                "number": number,
             },
         )
 
-    return _FIGURE_RE.sub(fill, body_html)
+    return _fill_placeholders(
+        body_html,
+        _FIGURE_RE,
+        entries,
+        missing="This figure was not frozen; publish the brief again.",
+        notice_template="briefs/_figure_notice.html",
+        key="image",
+        render=figure,
+    )
 
 
 def cover_context(image: dict | None) -> dict | None:
