@@ -103,6 +103,11 @@ def _answer(response) -> tuple:
     )
 
 
+def _first_visit(client, url: str) -> tuple:
+    client.cookies.clear()  # no language chosen by an earlier answer
+    return _answer(client.get(url))
+
+
 def crawl(client, archive) -> dict[str, tuple]:
     """{url: (status, content type, location, body)} of every public answer."""
     client.raise_request_exception = False
@@ -112,7 +117,7 @@ def crawl(client, archive) -> dict[str, tuple]:
         listing = client.get(f"/api/v1/{name}/", {"page_size": 100}).json()
         urls.append(f"/api/v1/{name}/?page_size=100")
         urls += [item["url"] for item in listing["results"] if "url" in item]
-    answers = {url: _answer(client.get(url)) for url in dict.fromkeys(urls)}
+    answers = {url: _first_visit(client, url) for url in dict.fromkeys(urls)}
     assert len(answers) > 100  # the crawl really went round the site
     return answers
 

@@ -108,6 +108,9 @@ def _crawl(client, starts: list[str]) -> dict[str, str]:
             continue
         if path.endswith(".pdf"):
             continue  # binary; tests/publishing/test_pdf.py reads PDFs' text
+        # Every page as a first visit: the switcher's links set the language
+        # cookie, which would send later unprefixed URLs to a Serbian page.
+        client.cookies.clear()
         response = client.get(path)
         body = response.content.decode()
         if response.status_code in (301, 302):
