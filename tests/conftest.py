@@ -5,8 +5,41 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from tests import factories
+
+# A test that commits empties the database when it ends (groups and
+# permissions written by migrations included), so `make test` runs the rest
+# on two workers first and these afterwards in one process.
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--transactional",
+        choices=["all", "only", "skip"],
+        default="all",
+        help="run all tests, only those that commit, or all but those",
+    )
+
+
+def _commits(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = config.getoption("--transactional")
+    if wanted == "all":
+        return
+    keep = [item for item in items if _commits(item) == (wanted == "only")]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
 
 
 @pytest.fixture(autouse=True)
@@ -31,6 +64,15 @@ def no_background_pdfs(settings):
     # Nor draw a social card (PNG encoding was half of every publication's
     # time in tests); tests/publishing/test_cards.py turns it back on.
     settings.EDITION_CARDS_AFTER_PUBLISH = False
+
+
+@pytest.fixture(autouse=True)
+def english_until_asked():
+    # A Serbian request leaves Serbian active in the thread that served it (as
+    # Django's own LocaleMiddleware does); each test starts in the default.
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
