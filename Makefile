@@ -7,8 +7,8 @@ PY := $(VENV)/bin/python
 # A key for local use and tests only; production sets SECRET_KEY itself.
 DEV_ENV := DEBUG=1
 TEST_ENV := SECRET_KEY=test-only-not-secret DEBUG=0
-# Tests that commit (browser, migrations, threads) run afterwards in one
-# process: each empties the database when it ends (tests/conftest.py).
+# Tests that commit (browser, migrations, threads) and tests that share a node
+# id run afterwards in one process (tests/conftest.py says why).
 TEST_WORKERS ?= 2
 
 .PHONY: help run test lint format bench clean system-deps chromium backup-pg restore-pg messages
@@ -102,8 +102,8 @@ test: $(VENV)/.installed-dev system-deps chromium
 	$(VENV)/bin/ruff format --check .
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
-	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --transactional=skip $(PYTEST_ARGS)
-	$(TEST_ENV) $(VENV)/bin/pytest --transactional=only $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile --serial=skip $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest --serial=only $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # Pages and API on SQLite and PostgreSQL (127.0.0.1:5432) side by side; see
 # bench/README.md. The generated databases are kept and reused.

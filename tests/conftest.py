@@ -1,5 +1,6 @@
 """Test-wide fixtures. Test-only setting overrides live here, not in settings.py."""
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -9,18 +10,20 @@ from django.utils import translation
 
 from tests import factories
 
-# A test that commits empties the database when it ends (groups and
-# permissions written by migrations included), so `make test` runs the rest
-# on two workers first and these afterwards in one process.
+# Two kinds of tests run in one process, after the rest has run on two
+# workers (`make test`): a test that commits empties the database when it
+# ends (groups and permissions written by migrations included), and
+# pytest-xdist tells tests apart by node id, so of the tests that share one
+# (Schemathesis' cases, one per API operation) it would run only the first.
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
 
 def pytest_addoption(parser):
     parser.addoption(
-        "--transactional",
+        "--serial",
         choices=["all", "only", "skip"],
         default="all",
-        help="run all tests, only those that commit, or all but those",
+        help="run all tests, only those that must run in one process, or the rest",
     )
 
 
@@ -32,10 +35,15 @@ def _commits(item) -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    wanted = config.getoption("--transactional")
+    wanted = config.getoption("--serial")
     if wanted == "all":
         return
-    keep = [item for item in items if _commits(item) == (wanted == "only")]
+    ids = Counter(item.nodeid for item in items)
+
+    def serial(item) -> bool:
+        return ids[item.nodeid] > 1 or _commits(item)
+
+    keep = [item for item in items if serial(item) == (wanted == "only")]
     dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -128,10 +128,6 @@ def test_cyrillic_brief_is_served_in_latin_exactly():
     assert '<div class="body" lang="sr-Cyrl">' in edition.article_html
 
 
-@pytest.mark.skipif(
-    not hasattr(transliteration, "markdown_to_script"),
-    reason="needs languages.transliteration.markdown_to_script (branch translit)",
-)
 def test_latin_brief_is_served_in_cyrillic_with_links_code_and_labels_kept():
     body = (
         "## Uvod\n\nSrbija i Ljubljana, vidi [izvor](https://example.org/izvor-1) "
