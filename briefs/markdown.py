@@ -57,6 +57,8 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
     "div": {"class"},
     "li": {"id"},
+    # class="table-source": the source line under a table (_table_captions).
+    "p": {"class"},
     # {=kept as written=}: the one span, not transliterated (see _keep_span).
     "span": {"translate"},
     "ol": {"start"},
@@ -329,6 +331,109 @@ def _render_keep_span(
     return f'<span translate="no">{escapeHtml(tokens[idx].content)}</span>'
 
 
+# A table's caption and source (README, *Tables*): a paragraph of its own right
+# above a pipe table that begins "Table:" is the table's <caption>, one right
+# below it that begins "Source:" its source line. The Serbian words work in
+# either script, because a Serbian body is written in either.
+_CAPTION_RE = re.compile(r"(?:table|tabela|табела)\s*:\s*", re.IGNORECASE)
+_SOURCE_RE = re.compile(r"(?:sources?|izvori?|извори?)\s*:", re.IGNORECASE)
+
+
+def _paragraph_at(
+    tokens: list[Token], start: int, pattern: re.Pattern, level: int
+) -> bool:
+    """Whether tokens[start:start + 3] are a paragraph at `level` whose text
+    begins with `pattern` (as plain text, not inside emphasis or a link)."""
+    if start < 0 or start + 3 > len(tokens):
+        return False
+    opening, inline, closing = tokens[start : start + 3]
+    if not (
+        opening.type == "paragraph_open"
+        and closing.type == "paragraph_close"
+        and opening.level == level
+        and inline.children
+        and inline.children[0].type == "text"
+    ):
+        return False
+    label = pattern.match(inline.children[0].content)
+    # "Table:" alone names nothing: it stays a paragraph.
+    return label is not None and (
+        label.end() < len(inline.children[0].content) or len(inline.children) > 1
+    )
+
+
+def _table_captions(state: StateCore) -> None:
+    """Wrap each table in <div class="table-block"> (scrollable on a phone)
+    with its caption inside the table and its source line under it."""
+    if not any(token.type == "table_open" for token in state.tokens):
+        return
+    tokens: list[Token] = []
+    number = 0
+    source = state.tokens
+    i = 0
+    while i < len(source):
+        token = source[i]
+        if token.type != "table_open":
+            tokens.append(token)
+            i += 1
+            continue
+        number += 1
+        anchor = f"tbl-{number}"
+        caption = None
+        if _paragraph_at(tokens, len(tokens) - 3, _CAPTION_RE, token.level):
+            caption = tokens[-2]
+            del tokens[-3:]
+            first = caption.children[0]
+            first.content = first.content[_CAPTION_RE.match(first.content).end() :]
+        block = Token("table_block_open", "div", 1)
+        block.attrs = {"class": "table-block", "id": anchor}
+        block.block = True
+        tokens += [block, token]
+        if caption is not None:
+            opening = Token("caption_open", "caption", 1)
+            opening.attrs = {"id": f"{anchor}-caption"}
+            tokens += [opening, caption, Token("caption_close", "caption", -1)]
+        end = next(
+            (j for j in range(i + 1, len(source)) if source[j].type == "table_close"),
+            len(source) - 1,
+        )
+        tokens += source[i + 1 : end + 1]
+        i = end + 1
+        if _paragraph_at(source, i, _SOURCE_RE, token.level):
+            source[i].attrs = {"class": "table-source"}
+            tokens += source[i : i + 3]
+            i += 3
+        closing = Token("table_block_close", "div", -1)
+        closing.block = True
+        tokens.append(closing)
+    state.tokens = tokens
+
+
+# The table wrapper as the sanitiser writes it: keyboard users scroll a wide
+# table by focusing it, and a captioned one is a region named by its caption.
+# Added after sanitising, so no author can write tabindex or role.
+_TABLE_BLOCK_RE = re.compile(
+    r'<div class="table-block" id="(tbl-\d+)">(\s*<table>\s*<caption)?'
+)
+
+
+def _focusable_table_blocks(html: str) -> str:
+    if "table-block" not in html:
+        return html
+
+    def attributes(block: re.Match) -> str:
+        anchor, captioned = block[1], block[2]
+        if captioned:
+            opening = (
+                f'<div class="table-block" id="{anchor}" tabindex="0" role="region" '
+                f'aria-labelledby="{anchor}-caption">'
+            )
+            return opening + captioned
+        return f'<div class="table-block" id="{anchor}" tabindex="0">'
+
+    return _TABLE_BLOCK_RE.sub(attributes, html)
+
+
 def _build_parser(*, html: bool) -> MarkdownIt:
     md = MarkdownIt(
         "commonmark",
@@ -340,6 +445,7 @@ def _build_parser(*, html: bool) -> MarkdownIt:
     md.core.ruler.after("smartquotes", "smart_dashes", _smart_dashes)
     md.core.ruler.push("heading_ids", _heading_ids)
     md.core.ruler.push("table_align", _table_align)
+    md.core.ruler.push("table_captions", _table_captions)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("footnote_block_open", _render_footnote_block_open)
     md.add_render_rule("footnote_block_close", _render_footnote_block_close)
@@ -399,7 +505,7 @@ def render_markdown(text: str) -> tuple[str, list[dict]]:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return clean, env.get("toc", [])
+    return _focusable_table_blocks(clean), env.get("toc", [])
 
 
 # An empty data cell, as the sanitiser writes it (`<td>` with nh3's attributes
@@ -493,7 +599,22 @@ def _text_block(section: str, lines: list[str]) -> list[Block]:
     body = "\n".join(lines).strip()
     if not body:
         return []
+    if not is_table(body) and len(lines) > 2 and is_table("\n".join(lines[1:])):
+        # A caption line directly above a table ("Table: …"): a table
+        # interrupts a paragraph, so the renderer reads two blocks here too.
+        return [
+            Block("text", lines[0].strip(), section),
+            Block("table", "\n".join(lines[1:]).strip(), section),
+        ]
     return [Block("table" if is_table(body) else "text", body, section)]
+
+
+def table_caption(block: Block | None) -> str:
+    """The caption a text block gives the table right below it, else ""."""
+    if block is None or block.kind != "text":
+        return ""
+    label = _CAPTION_RE.match(block.text)
+    return " ".join(block.text[label.end() :].split()) if label else ""
 
 
 def is_table(block: str) -> bool:

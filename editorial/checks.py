@@ -47,7 +47,13 @@ from actors.models import (
 )
 from archive.search import fold
 from briefs.hooks import public_record
-from briefs.markdown import comparison_blocks, figure_blocks, split_blocks, table_rows
+from briefs.markdown import (
+    comparison_blocks,
+    figure_blocks,
+    split_blocks,
+    table_caption,
+    table_rows,
+)
 from briefs.mentions import MentionScanner
 from briefs.models import (
     Brief,
@@ -344,6 +350,35 @@ def table_cells_filled(brief: Brief) -> Iterator[Finding]:
                         )
                         % values,
                     )
+
+
+@editorial_check
+def tables_captioned(brief: Brief) -> Iterator[Finding]:
+    """A table without a caption is announced to a screen reader as "table"
+    and cited as nothing; its caption names it everywhere it is shown."""
+    previous = None
+    number = 0
+    for block in split_blocks(brief.body):
+        if block.kind == "table":
+            number += 1
+            if not table_caption(previous):
+                values = {"table": number, "section": block.section}
+                yield _warning(
+                    "tables_captioned",
+                    (
+                        gettext(
+                            "Table %(table)d under “%(section)s” has no caption; "
+                            "write “Table: …” on the line above it."
+                        )
+                        if block.section
+                        else gettext(
+                            "Table %(table)d has no caption; write “Table: …” "
+                            "on the line above it."
+                        )
+                    )
+                    % values,
+                )
+        previous = block
 
 
 def _name_pattern(name: str, case_sensitive: bool) -> re.Pattern:

@@ -162,6 +162,77 @@ def test_empty_cells_become_an_accessible_no_data_mark():
     assert mark_empty_cells("<p>No table.</p>", "no data") == "<p>No table.</p>"
 
 
+CAPTIONED_TABLE = (
+    "Table: Main battle tanks, *2025*\n\n"
+    "| Country | Tanks |\n|---|--:|\n| Serbia | 262 |\n\n"
+    "Source: IISS, The Military Balance 2025.\n"
+)
+
+
+def test_a_table_line_above_is_the_caption_and_a_source_line_below_is_the_source():
+    html, _ = render_markdown(CAPTIONED_TABLE)
+    assert html.startswith(
+        '<div class="table-block" id="tbl-1" tabindex="0" role="region" '
+        'aria-labelledby="tbl-1-caption">\n<table>\n'
+        '<caption id="tbl-1-caption">Main battle tanks, <em>2025</em></caption>'
+    )
+    source = '<p class="table-source">Source: IISS, The Military Balance 2025.</p>'
+    assert html.index("</table>") < html.index(source) < html.rindex("</div>")
+    assert "Table:" not in html
+
+
+def test_caption_and_source_words_work_in_both_serbian_scripts():
+    for caption, source in [("Табела", "Извор"), ("Tabela", "Izvori")]:
+        html, _ = render_markdown(
+            f"{caption}: Тенкови\n\n| А |\n|---|\n| 1 |\n\n{source}: ИИСС\n"
+        )
+        assert '<caption id="tbl-1-caption">Тенкови</caption>' in html
+        assert f'<p class="table-source">{source}: ИИСС</p>' in html
+
+
+def test_a_caption_may_sit_on_the_line_directly_above_the_table():
+    html, _ = render_markdown("Table: Troops\n| A |\n|---|\n| 1 |\n")
+    assert '<caption id="tbl-1-caption">Troops</caption>' in html
+    assert "<p>" not in html
+
+
+def test_an_uncaptioned_table_still_scrolls_and_takes_focus_but_is_no_region():
+    html, _ = render_markdown("Intro.\n\n| A |\n|---|\n| 1 |\n\nAfter.\n")
+    assert '<div class="table-block" id="tbl-1" tabindex="0">\n<table>' in html
+    assert "role=" not in html and "<caption" not in html
+    assert "<p>After.</p>" in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Table:\n\n| A |\n|---|\n| 1 |\n",  # names nothing
+        "Table: far away\n\nA paragraph between.\n\n| A |\n|---|\n| 1 |\n",
+        "- Table: in a list\n\n| A |\n|---|\n| 1 |\n",  # another level
+        "**Table:** emphasised\n\n| A |\n|---|\n| 1 |\n",
+        "Tables: plural is prose\n\n| A |\n|---|\n| 1 |\n",
+    ],
+)
+def test_only_a_plain_table_line_right_above_is_a_caption(text):
+    html, _ = render_markdown(text)
+    assert "<caption" not in html
+    assert "<p>" in html or "<li>" in html
+
+
+def test_a_source_line_directly_under_a_table_is_one_more_row():
+    # GFM: a table ends at a blank line; the README says so.
+    html, _ = render_markdown("| A |\n|---|\n| 1 |\nSource: x\n")
+    assert "<td>Source: x</td>" in html and "table-source" not in html
+
+
+def test_an_author_cannot_forge_the_table_blocks_focus_or_role():
+    html, _ = render_markdown(
+        '<div class="table-block" id="x" tabindex="5" role="alert" onfocus="a()">'
+        "hi</div>\n\n<table><caption>c</caption></table>"
+    )
+    assert "tabindex" not in html and "role" not in html and "onfocus" not in html
+
+
 def test_the_no_data_label_is_escaped():
     html, _ = render_markdown("| A |\n|---|\n|  |\n")
     assert "<b>" not in mark_empty_cells(html, "<b>none</b>")

@@ -74,6 +74,29 @@ def test_empty_table_cell_is_a_warning_unless_marked():
 
 
 @pytest.mark.django_db
+def test_a_table_without_a_caption_is_a_warning():
+    body = (
+        "## Forces\n\nTable: Troops\n\n| A |\n|---|\n| 1 |\n\n"
+        "Tabela: Vojska\n| A |\n|---|\n| 1 |\n\n"
+        "## Tanks\n\n| B |\n|---|\n| 2 |\n\n"
+        "Table:\n\n| C |\n|---|\n| 3 |\n"
+    )
+    found = findings(factories.make_brief(body=body), checks.tables_captioned)
+    assert [(f.level, f.message) for f in found] == [
+        (
+            "warning",
+            "Table 3 under “Tanks” has no caption; write “Table: …” on the "
+            "line above it.",
+        ),
+        (
+            "warning",
+            "Table 4 under “Tanks” has no caption; write “Table: …” on the "
+            "line above it.",
+        ),
+    ]
+
+
+@pytest.mark.django_db
 def test_actor_named_but_not_linked_is_a_warning():
     kosovo = factories.make_actor(name="Kosovo")
     albania = factories.make_actor(name="Albania")

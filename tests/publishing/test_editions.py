@@ -126,6 +126,22 @@ def test_a_rename_moves_every_edition_and_the_old_address_redirects(client):
     assert "/briefs/rival-pacts/" not in earlier
 
 
+def test_a_captioned_table_is_published_in_the_readers_script(client):
+    brief = factories.make_brief(
+        language="sr",
+        body=(
+            "## Snage\n\nTabela: Tenkovi u regionu\n\n| Država | Tenkovi |\n"
+            "|---|--:|\n| Srbija | 262 |\n\nIzvor: Ministarstvo odbrane.\n"
+        ),
+    )
+    cyrillic = _text(client.get(f"/sr/briefs/{brief.slug}/"))
+    latin = _text(client.get(f"/sr-latn/briefs/{brief.slug}/"))
+    assert '<caption id="tbl-1-caption">Тенкови у региону</caption>' in cyrillic
+    assert '<p class="table-source">Извор: Министарство одбране.</p>' in cyrillic
+    assert '<caption id="tbl-1-caption">Tenkovi u regionu</caption>' in latin
+    assert 'aria-labelledby="tbl-1-caption"' in latin
+
+
 def test_an_empty_table_cell_is_published_as_an_explicit_no_data_mark(client):
     brief = factories.make_brief(
         body="## Forces\n\n| Country | Troops |\n|---|--:|\n| Serbia |  |\n"
