@@ -269,6 +269,7 @@ class Edition(models.Model):
         Brief,
         on_delete=models.DO_NOTHING,
         db_constraint=False,
+        db_index=False,  # edition_translations below leads with it
         null=True,
         blank=True,
         related_name="+",
@@ -366,6 +367,13 @@ class Edition(models.Model):
             ),
             # Used by old edition pages: /briefs/<slug>/v<number>/.
             models.Index(fields=["slug", "number"], name="edition_slug_number"),
+            # Used by "has it a public translation?" on every API brief: the
+            # planner passed over the plain translation_of index (almost every
+            # row is NULL) and scanned the current editions for each brief,
+            # 14 ms of the 1,000-brief API list on SQLite.
+            models.Index(
+                fields=["translation_of", "is_current"], name="edition_translations"
+            ),
         ]
 
     def __str__(self) -> str:
