@@ -533,6 +533,29 @@ def mark_empty_cells(html: str, label: str) -> str:
     )
 
 
+# A footnote's way back, as _render_footnote_anchor writes it and the
+# sanitiser keeps it (attribute order included).
+_BACKREF_RE = re.compile(
+    r'<a class="footnote-backref" href="#(fnref\d*:[^"<>]*)" lang="en" '
+    r'title="Jump back to footnote (\d+) in the text"'
+)
+
+
+def name_footnote_backlinks(html: str, label: str) -> str:
+    """Name each footnote's "↩" link for screen readers, in the edition's
+    language: `label` (translated by the caller) with %(number)s, the
+    footnote's number. Without it the link is read as an arrow."""
+    if "footnote-backref" not in html:
+        return html
+    return _BACKREF_RE.sub(
+        lambda link: (
+            f'<a class="footnote-backref" href="#{link[1]}" '
+            f'aria-label="{escapeHtml(label % {"number": link[2]})}"'
+        ),
+        html,
+    )
+
+
 # -- Reading the structure of a Markdown body (for revision diffs and checks) --
 
 # Headings and separator rows are read with string methods: the regexes they

@@ -30,14 +30,19 @@ class PublicLanguage:
     script: str  # ISO 15924: Latn or Cyrl
     name: str  # the language's name in itself (the switcher's label)
     iso639_2: str  # three-letter code (OAI-PMH dc:language, MARC)
+    # The script named in the language, said after `name` to a screen reader:
+    # "Српски" and "Srpski" sound the same, the eye tells them apart.
+    script_name: str = ""
 
 
 PUBLIC_LANGUAGES: dict[str, PublicLanguage] = {
     ENGLISH: PublicLanguage(ENGLISH, "en", LATIN, "English", "eng"),
     SERBIAN_CYRILLIC: PublicLanguage(
-        SERBIAN_CYRILLIC, "sr-Cyrl", CYRILLIC, "Српски", "srp"
+        SERBIAN_CYRILLIC, "sr-Cyrl", CYRILLIC, "Српски", "srp", "ћирилица"
     ),
-    SERBIAN_LATIN: PublicLanguage(SERBIAN_LATIN, "sr-Latn", LATIN, "Srpski", "srp"),
+    SERBIAN_LATIN: PublicLanguage(
+        SERBIAN_LATIN, "sr-Latn", LATIN, "Srpski", "srp", "latinica"
+    ),
 }
 
 # A brief's language (briefs.models.Language values) → the public language

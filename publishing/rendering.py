@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 
 from actors.comparison_html import table_html
 from actors.models import Actor
-from briefs.markdown import mark_empty_cells
+from briefs.markdown import mark_empty_cells, name_footnote_backlinks
 from briefs.mentions import scanner_for
 from briefs.models import Brief, Contribution, Role
 from languages import codes
@@ -310,13 +310,27 @@ def text_language(brief: Brief) -> str:
 def credits_by_role(
     contributions: list[Contribution],
 ) -> list[tuple[str, list[Contribution]]]:
-    """("Authors", [...]), ("Researcher", [...]) ... in role order."""
+    """("Authors", [...]), ("Researcher", [...]) ... in role order, each
+    label in the edition's language and in the number its people take."""
     credits = []
     for role in Role:
         people = [c for c in contributions if c.role == role]
         if people:
-            credits.append((role.label + ("s" if len(people) > 1 else ""), people))
+            credits.append((credit_label(role, len(people)), people))
     return credits
+
+
+def credit_label(role: str, count: int) -> str:
+    # Spelled out, so that each plural is in the catalogue (Serbian has three
+    # forms; an appended "s" read "Истраживачs"); a context of their own, as
+    # the role names are singular messages too.
+    if role == Role.AUTHOR:
+        return translation.npgettext("credits", "Author", "Authors", count)
+    if role == Role.RESEARCHER:
+        return translation.npgettext("credits", "Researcher", "Researchers", count)
+    if role == Role.EDITOR:
+        return translation.npgettext("credits", "Editor", "Editors", count)
+    return translation.npgettext("credits", "Translator", "Translators", count)
 
 
 def render_brief_fragments(
@@ -351,6 +365,9 @@ def render_brief_fragments(
         ),
         # Read aloud for an empty table cell (the edition's language is active).
         translation.gettext("no data"),
+    )
+    body_html = name_footnote_backlinks(
+        body_html, translation.gettext("Back to footnote %(number)s in the text")
     )
     context = {
         "brief": brief,

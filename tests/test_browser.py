@@ -15,6 +15,7 @@ browser binary.
 
 import datetime
 import os
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -488,18 +489,55 @@ OVERFLOWING = """
 """
 
 
+# How far the page's content moved while it loaded, as Chrome's Cumulative
+# Layout Shift counts it (the layout-shift entries, buffered since the page
+# began), read once the web fonts are in: late fonts, images without a size
+# and late-inserted boxes all shift the text. With the elements that moved.
+LAYOUT_SHIFT = """
+async () => {
+  await document.fonts.ready;
+  await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  return await new Promise((done) => {
+    let total = 0;
+    const moved = new Set();
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        if (entry.hadRecentInput) continue;
+        total += entry.value;
+        for (const source of entry.sources || []) {
+          const node = source.node;
+          if (node && node.nodeType === 1) {
+            const cls =
+              typeof node.className === "string" ? node.className.trim() : "";
+            const name = node.tagName.toLowerCase();
+            moved.add(cls ? name + "." + cls.split(/\\s+/)[0] : name);
+          }
+        }
+      }
+    }).observe({ type: "layout-shift", buffered: true });
+    const report = () =>
+      done({ total: Math.round(total * 1000) / 1000, moved: [...moved].slice(0, 3) });
+    setTimeout(report, 100);
+  });
+}
+"""
+
+
 def _survey(chromium: BrowserThread, base: str, language: str) -> dict:
     """Every page of SITE_PAGES at each width: status, `lang`, rendered height,
-    console errors, sideways overflow and axe-core violations (WCAG 2 A/AA)."""
+    layout shift, console errors, sideways overflow and axe-core violations
+    (WCAG 2 A/AA)."""
     from axe_playwright_python.sync_playwright import Axe
 
     axe = Axe()
     prefix = LANGUAGE_PREFIXES[language]
     results = {}
     for width_name, width in WIDTHS.items():
-        page = chromium.page(viewport={"width": width, "height": 900})
         for name, path in SITE_PAGES.items():
+            # A first visit each time: nothing (fonts) in the browser's cache.
+            page = chromium.page(viewport={"width": width, "height": 900})
             status = page.goto(base + prefix + path).status
+            shift = page.evaluate(LAYOUT_SHIFT)  # before the screenshot resizes it
             page.screenshot(
                 path=str(ARTIFACTS / f"{name}-{language}-{width}.png"), full_page=True
             )
@@ -516,6 +554,7 @@ def _survey(chromium: BrowserThread, base: str, language: str) -> dict:
                 "status": status,
                 "lang": page.evaluate("document.documentElement.lang"),
                 "rendered": page.evaluate("document.body.scrollHeight") > 200,
+                "layout_shift": shift if shift["total"] else "none",
                 "overflowing": page.evaluate(OVERFLOWING),
                 "errors": list(page.errors),
                 "axe": [
@@ -523,16 +562,16 @@ def _survey(chromium: BrowserThread, base: str, language: str) -> dict:
                     for v in violations
                 ],
             }
-            page.errors.clear()
-        page.context.close()
+            page.context.close()
     return results
 
 
 @pytest.mark.parametrize("language", list(LANGUAGE_PREFIXES))
 def test_main_pages_render_fit_a_phone_and_pass_axe(site, chromium, language):
     """In each language, at 1280 and 390 px: rendered, the page's `lang`, no
-    console error, nothing sticking out sideways (a phone scrolls no page
-    sideways), no axe violation.
+    layout shift while it loads (fonts and pictures come in without moving
+    the text), no console error, nothing sticking out sideways (a phone
+    scrolls no page sideways), no axe violation.
 
     One language per test (the world is built once for all its pages):
     screenshots go to test-artifacts/<page>-<language>-<width>.png.
@@ -543,6 +582,7 @@ def test_main_pages_render_fit_a_phone_and_pass_axe(site, chromium, language):
         "status": 200,
         "lang": LANGUAGE_TAGS[language],
         "rendered": True,
+        "layout_shift": "none",
         "overflowing": [],
         "errors": [],
         "axe": [],
@@ -587,4 +627,101 @@ def test_language_switcher_works_by_keyboard_and_is_remembered(site, chromium):
         "latin": f"/sr-latn{SITE_PAGES['brief']}",
         "remembered": "/sr-latn/people/",
         "remembered_lang": "sr-Latn",
+    }
+
+
+# -- What a screen reader hears on a brief page -------------------------------
+
+READER_BRIEF_BODY = (
+    "## Forces\n\nTable: Main battle tanks, 2025\n\n"
+    "| Country | Tanks |\n|---|--:|\n| Serbia | 262 |\n| Kosovo |  |\n\n"
+    "Source: IISS, The Military Balance 2025.\n\n"
+    "### Reading the table\n\nThe gap is wide.[^1]\n\n[^1]: A note.\n"
+)
+
+HEADINGS = """
+[...document.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+  .filter((h) => h.getClientRects().length)
+  .map((h) => [Number(h.tagName[1]), h.textContent.trim()])
+"""
+
+
+def _screen_reader_pass(chromium: BrowserThread, base: str, path: str) -> dict:
+    """The page as assistive technology gets it: the accessibility tree
+    (Chromium's, through Playwright's roles and names), the heading outline
+    and the first keystrokes. The tree is kept in test-artifacts/ to read."""
+    page = chromium.page(viewport={"width": 1280, "height": 900})
+    page.goto(base + path)
+    page.keyboard.press("Tab")
+    first_stop = page.evaluate("document.activeElement.textContent.trim()")
+    page.keyboard.press("Enter")
+    after_skip = page.evaluate("document.activeElement.id")
+    (ARTIFACTS / "brief-accessibility-tree.yml").write_text(
+        page.locator("body").aria_snapshot(), encoding="utf-8"
+    )
+    navigation = page.get_by_role("navigation")
+    caption = "Main battle tanks, 2025"
+    result = {
+        "first_stop": first_stop,
+        "after_skip": after_skip,
+        "landmarks": {
+            role: page.get_by_role(role).count()
+            for role in ("banner", "main", "contentinfo", "search")
+        },
+        "navigation": sorted(
+            navigation.nth(i).get_attribute("aria-label")
+            or page.locator(
+                f"#{navigation.nth(i).get_attribute('aria-labelledby')}"
+            ).text_content()
+            for i in range(navigation.count())
+        ),
+        "headings": page.evaluate(HEADINGS),
+        "table": page.get_by_role("table", name=caption, exact=True).count(),
+        "table_region": page.get_by_role("region", name=caption, exact=True).count(),
+        "no_data_cells": page.get_by_role("cell", name="no data", exact=True).count(),
+        "footnote_way_back": page.get_by_role(
+            "link", name="Back to footnote 1 in the text", exact=True
+        ).count(),
+        # What is read out: the name, and the script where two sound alike.
+        "switcher": re.findall(
+            r'link "([^"]+)"',
+            page.get_by_role("navigation", name="Language").aria_snapshot(),
+        ),
+        "switcher_lang": page.eval_on_selector_all(
+            ".language-switcher a", "links => links.map(a => [a.lang, a.hreflang])"
+        ),
+    }
+    page.context.close()
+    return result
+
+
+def test_a_screen_reader_hears_the_brief_in_order(site, chromium):
+    """Landmarks named and single, one h1 and no skipped heading level, the
+    skip link first, a captioned table named by its caption (and its
+    scrolling region too), an empty cell read as "no data", a footnote's way
+    back named, the switcher's languages announced in their own language and
+    the two Serbian ones told apart by ear."""
+    base, _ = site
+    brief = factories.make_brief(
+        title="Tanks and the gap between them", body=READER_BRIEF_BODY
+    )
+    result = chromium.call(
+        _screen_reader_pass, chromium, base, brief.get_absolute_url()
+    )
+    headings = result.pop("headings")
+    assert [text for level, text in headings if level == 1] == [brief.title]
+    levels = [level for level, _ in headings]
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), headings
+    assert [2, "Forces"] in headings and [3, "Reading the table"] in headings
+    assert result == {
+        "first_stop": "Skip to content",
+        "after_skip": "main",
+        "landmarks": {"banner": 1, "main": 1, "contentinfo": 1, "search": 1},
+        "navigation": ["About the site", "Contents", "Language", "Main"],
+        "table": 1,
+        "table_region": 1,
+        "no_data_cells": 1,
+        "footnote_way_back": 1,
+        "switcher": ["English", "Српски, ћирилица", "Srpski, latinica"],
+        "switcher_lang": [["en", "en"], ["sr-Cyrl", "sr-Cyrl"], ["sr-Latn", "sr-Latn"]],
     }

@@ -26,7 +26,7 @@ _HTML_LANG = re.compile(r'<html lang="([^"]+)">')
 _SWITCHER = re.compile(r'<nav class="language-switcher".*?</nav>', re.S)
 _SWITCH_LINK = re.compile(
     r'<a href="([^"]+)" lang="([^"]+)" hreflang="([^"]+)" rel="nofollow"'
-    r'( aria-current="page")?>'
+    r'( aria-current="page")?(?: aria-label="[^"]+")?>'
 )
 
 

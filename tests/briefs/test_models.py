@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from briefs.markdown import mark_empty_cells, render_markdown
+from briefs.markdown import mark_empty_cells, name_footnote_backlinks, render_markdown
 from briefs.models import (
     Brief,
     BriefActor,
@@ -231,6 +231,15 @@ def test_an_author_cannot_forge_the_table_blocks_focus_or_role():
         "hi</div>\n\n<table><caption>c</caption></table>"
     )
     assert "tabindex" not in html and "role" not in html and "onfocus" not in html
+
+
+def test_a_footnotes_way_back_is_named_for_screen_readers():
+    html, _ = render_markdown("A claim.[^x] Again.[^x]\n\n[^x]: The source.\n")
+    named = name_footnote_backlinks(html, "Back to <footnote> %(number)s")
+    assert named.count('aria-label="Back to &lt;footnote&gt; 1"') == 2
+    assert 'href="#fnref:x"' in named and 'href="#fnref2:x"' in named
+    assert "Jump back" not in named and 'lang="en"' not in named
+    assert name_footnote_backlinks("<p>None.</p>", "x") == "<p>None.</p>"
 
 
 def test_the_no_data_label_is_escaped():

@@ -5,7 +5,7 @@ import pytest
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
-from briefs.markdown import render_markdown
+from briefs.markdown import name_footnote_backlinks, render_markdown
 from briefs.models import Correction, Language, Role, Status
 from languages import transliteration
 from languages.transliteration import to_latin
@@ -114,7 +114,10 @@ def test_cyrillic_brief_is_served_in_latin_exactly():
     rows = renderings(edition)
     latin, cyrillic = rows["sr-latn"], rows["sr"]
     body_html, _toc = render_markdown(to_latin(CYRILLIC_BODY))
-    assert latin.body_html == body_html
+    # The same body, with the footnote's way back named in the reader's script.
+    assert latin.body_html == name_footnote_backlinks(
+        body_html, "Nazad na fusnotu %(number)s u tekstu"
+    )
     assert "https://example.org/izvor-1" in latin.body_html
     assert "<code>kod_42</code>" in latin.body_html
     assert "<h1>Ljubljana i Beograd</h1>" in latin.article_html
@@ -122,7 +125,10 @@ def test_cyrillic_brief_is_served_in_latin_exactly():
     assert latin.api_item["title"] == "Ljubljana i Beograd"
     # On the Cyrillic pages it is as written, and needs no lang of its own.
     assert "<h1>Љубљана и Београд</h1>" in cyrillic.article_html
-    assert cyrillic.body_html == edition.body_html
+    assert cyrillic.body_html == edition.body_html.replace(
+        'aria-label="Back to footnote 1 in the text"',
+        'aria-label="Назад на фусноту 1 у тексту"',
+    )
     # On the English pages too, marked with the script it was written in.
     assert '<h1 lang="sr-Cyrl">Љубљана и Београд</h1>' in edition.article_html
     assert '<div class="body" lang="sr-Cyrl">' in edition.article_html
@@ -139,7 +145,9 @@ def test_latin_brief_is_served_in_cyrillic_with_links_code_and_labels_kept():
     edition = Edition.objects.get(brief=brief)
     cyrillic = renderings(edition)["sr"]
     expected = transliteration.markdown_to_script(body, "Cyrl")
-    assert cyrillic.body_html == render_markdown(expected)[0]
+    assert cyrillic.body_html == name_footnote_backlinks(
+        render_markdown(expected)[0], "Назад на фусноту %(number)s у тексту"
+    )
     assert "Србија и Љубљана" in cyrillic.body_html
     assert 'href="https://example.org/izvor-1"' in cyrillic.body_html
     assert "<code>kod_42</code>" in cyrillic.body_html

@@ -53,6 +53,13 @@ def json_ld_blocks(text: str) -> list[dict]:
 # --- the brief page ---------------------------------------------------------
 
 
+def test_credits_take_the_plural_of_the_pages_language(client, world):
+    # Not an English "s" appended to a Serbian word.
+    cyrillic = html(client.get(f"/sr{SEED_URL}"))
+    latin = html(client.get(f"/sr-latn{SEED_URL}"))
+    assert "<dt>Истраживачи</dt>" in cyrillic and "<dt>Istraživači</dt>" in latin
+
+
 def test_brief_page_shows_the_brief_and_links_its_world(client, world):
     response = client.get(SEED_URL)
     assert response.status_code == 200
