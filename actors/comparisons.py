@@ -31,7 +31,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy
@@ -45,6 +44,7 @@ from actors.models import (
     _plain_number,
 )
 from kernel.compiled import CompiledQuery
+from languages.addresses import view_address
 
 # Limits: a comparison is a table a reader can take in, and each one is a
 # bounded amount of work (two queries, a few hundred cells).
@@ -646,17 +646,9 @@ def _total(
     return total
 
 
-_actor_url_template: list[str] = []
-
-
 def _actor_url(slug: str) -> str:
-    """An actor page's address (Actor.get_absolute_url), reversed once per
-    process: slugs are [-a-zA-Z0-9_], safe in a path."""
-    if not _actor_url_template:
-        _actor_url_template.append(
-            reverse("briefs:actor-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
-        )
-    return _actor_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+    """An actor page's address (Actor.get_absolute_url), in the active language."""
+    return view_address("briefs:actor-detail", slug)
 
 
 def build_table(
@@ -756,14 +748,9 @@ def compute(
     return resolved, table
 
 
-_compare_path: list[str] = []
-
-
 def compare_path() -> str:
-    """/compare/'s address, reversed once per process (as `_actor_url`)."""
-    if not _compare_path:
-        _compare_path.append(reverse("actors:compare"))
-    return _compare_path[0]
+    """/compare/'s address in the active language."""
+    return view_address("actors:compare")
 
 
 def compare_url(pairs: list[tuple[str, str]]) -> str:

@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.urls import reverse
 
 from actors.models import (
     Actor,
@@ -32,6 +31,7 @@ from actors.models import (
     Membership,
     Office,
 )
+from languages.addresses import view_address
 
 # --- shared ------------------------------------------------------------------
 
@@ -433,17 +433,9 @@ class LinkKind:
 LINK_KINDS = (LinkKind.MEMBERSHIP, LinkKind.AGREEMENT, LinkKind.OFFICE)
 
 
-_actor_url_template: list[str] = []
-
-
 def actor_url(slug: str) -> str:
-    """An actor page's address; reverse() once per process, not once per node."""
-    if not _actor_url_template:
-        _actor_url_template.append(
-            reverse("briefs:actor-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
-        )
-    # Slugs are [-a-zA-Z0-9_]: safe in a URL path as they are.
-    return _actor_url_template[0].replace("SLUG-PLACEHOLDER", slug)
+    """An actor page's address in the active language (once per node)."""
+    return view_address("briefs:actor-detail", slug)
 
 
 @dataclass(frozen=True)

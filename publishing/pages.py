@@ -25,7 +25,6 @@ from django.conf import settings
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTransform
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 
 from actors.models import (
@@ -39,6 +38,7 @@ from actors.models import (
 )
 from kernel.compiled import CompiledQuery
 from languages import codes
+from languages.addresses import view_address
 from languages.codes import PUBLIC_LANGUAGES
 from languages.names import name_in
 from library import html as library_html
@@ -424,16 +424,5 @@ def actor_recommendation_items(actor_id: int) -> str:
     return f"<ul>{items}</ul>"
 
 
-# reverse() once per process and language (the address has the language's
-# prefix): slugs are [-a-zA-Z0-9_], safe in a URL path.
-_brief_url_templates: dict[str, str] = {}
-
-
 def _brief_url(slug: str) -> str:
-    language = translation.get_language() or ""
-    template = _brief_url_templates.get(language)
-    if template is None:
-        template = _brief_url_templates[language] = reverse(
-            "briefs:detail", kwargs={"slug": "SLUG-PLACEHOLDER"}
-        )
-    return template.replace("SLUG-PLACEHOLDER", slug)
+    return view_address("briefs:detail", slug)

@@ -24,7 +24,6 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
@@ -49,6 +48,7 @@ from actors.pictures import (
 )
 from kernel.compiled import CompiledQuery
 from kernel.pagecache import current_generation
+from languages.addresses import view_address
 
 # This process's pictures for one (generation, day): {key: html or graph}.
 _store: dict[str, object] = {"for": None, "items": {}}
@@ -121,17 +121,8 @@ def _table_rows(graph: Graph) -> list[dict]:
     return rows
 
 
-_agreement_url_template: list[str] = []
-
-
 def _agreement_url(link: Link) -> str:
-    if not link.slug:
-        return ""
-    if not _agreement_url_template:  # reverse() once per process
-        _agreement_url_template.append(
-            reverse("briefs:agreement-detail", kwargs={"slug": "SLUG-PLACEHOLDER"})
-        )
-    return _agreement_url_template[0].replace("SLUG-PLACEHOLDER", link.slug)
+    return view_address("briefs:agreement-detail", link.slug) if link.slug else ""
 
 
 def _counted(graph: Graph) -> str:

@@ -222,3 +222,15 @@ def test_pages_that_show_today_are_not_kept_past_midnight(db, monkeypatch):
     after_midnight = next_midnight().timestamp() + 1
     monkeypatch.setattr(pagecache.time, "time", lambda: after_midnight)
     assert pagecache.current_generation() != token
+
+
+def test_the_maps_links_are_in_the_readers_language_whoever_asked_first(
+    client, world
+):
+    # The addresses are reversed once per process: once per language, or the
+    # first reader's language would decide every later reader's links.
+    serbian = _page(client, "/sr/actors/hungary/")
+    client.cookies.clear()
+    english = _page(client, "/actors/hungary/")
+    assert 'href="/sr/actors/nato/"' in serbian
+    assert 'href="/actors/nato/"' in english and 'href="/sr/actors/' not in english
