@@ -28,10 +28,15 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation.trans_real import parse_accept_lang_header
 
 from languages.alternates import language_path
-from languages.codes import ENGLISH, PUBLIC_LANGUAGES, SERBIAN_CYRILLIC, public_language
+from languages.codes import (
+    ENGLISH,
+    PUBLIC_LANGUAGES,
+    SERBIAN_CYRILLIC,
+    accepted_language,
+    public_language,
+)
 
 NEGOTIATED = "negotiated"  # request.language_source: cookie/header decided
 PREFIX = "prefix"  # the address's prefix decided
@@ -39,22 +44,12 @@ FIXED = "fixed"  # English by rule (API, feeds' machinery, unknown paths)
 
 
 def preferred_language(request: HttpRequest) -> str:
-    """The reader's language: the remembered choice, else the browser's wish.
-
-    Of Accept-Language's entries, in order of preference, the first that is
-    English or Serbian wins; Serbian is Latin when the entry names the Latin
-    script (sr-Latn, sr-Latn-RS), Cyrillic otherwise.
-    """
+    """The reader's language: the remembered choice, else the browser's wish
+    as the partner API reads it too (codes.accepted_language)."""
     chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
     if chosen in PUBLIC_LANGUAGES:
         return chosen
-    header = request.headers.get("Accept-Language", "")
-    for tag, _quality in parse_accept_lang_header(header[:255]):
-        if tag == "en" or tag.startswith("en-"):
-            return ENGLISH
-        if tag == "sr" or tag.startswith("sr-"):
-            return public_language(tag).code
-    return ENGLISH
+    return accepted_language(request.headers.get("Accept-Language", "")[:255])
 
 
 def _admin_prefix() -> str | None:

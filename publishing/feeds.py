@@ -40,8 +40,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db import models
-from django.db.models import Exists, F, Model, OuterRef, Q, Subquery
+from django.db.models import F, Model, OuterRef, Q, Subquery
 from django.db.models.fields.json import KT
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -57,7 +56,7 @@ from languages.codes import public_language
 from publishing.editions import snapshot_name, text_in
 from publishing.models import Edition, EditionQuerySet, EditionRecommendation
 from publishing.pages import absolute_url
-from publishing.tracker import NOT_ASSESSED, STATUS_LABELS
+from publishing.tracker import NOT_ASSESSED, STATUS_LABELS, public_assessments
 
 FEED_SIZE = 30
 
@@ -351,20 +350,10 @@ class StatusChangeFeed(_Localized, Feed):
         kwargs = {"slug": obj.slug} if obj is not None else {}
         return absolute_url(reverse(self.url_name, kwargs=kwargs))
 
-    def recommendations(self, obj: Actor | None = None) -> models.QuerySet:
-        """The public recommendations this feed follows."""
-        rows = EditionRecommendation.objects.filter(
-            edition__in=Edition.objects.public().order_by().values("pk")
-        )
-        return rows.filter(addressees=obj) if obj is not None else rows
-
     def items(self, obj: Actor | None = None) -> list[dict]:
         """Three queries whatever the number of items: the assessments (with
         the status before each), the recommendations they are about, the
         sources."""
-        made = self.recommendations(obj).filter(
-            edition__brief_id=OuterRef("brief_id"), key=OuterRef("recommendation_key")
-        )
         before = (
             Assessment.objects.published()
             .filter(
@@ -379,8 +368,7 @@ class StatusChangeFeed(_Localized, Feed):
             .values("status")[:1]
         )
         assessments = list(
-            Assessment.objects.published()
-            .filter(Exists(made))
+            public_assessments(addressed_to=obj)
             .annotate(before=Subquery(before))
             .order_by("-published_at", "-id")
             .values(
@@ -490,7 +478,11 @@ class AddresseeStatusFeed(StatusChangeFeed):
 
     def get_object(self, request: HttpRequest, slug: str) -> Actor:
         actor = get_object_or_404(Actor, slug=slug)
-        if not self.recommendations(actor).exists():
+        addressed = EditionRecommendation.objects.filter(
+            edition__in=Edition.objects.public().order_by().values("pk"),
+            addressees=actor,
+        )
+        if not addressed.exists():
             raise Http404("No published recommendation is addressed to this actor.")
         return actor
 

@@ -38,6 +38,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from actors.models import Actor
 from briefs.models import (
     Assessment,
     AssessmentSource,
@@ -62,13 +63,18 @@ STATUS_LABELS: dict[str, str] = dict(ImplementationStatus.choices)
 STATUS_ORDER = list(ImplementationStatus.values)
 
 
-def public_assessments(at: datetime.datetime | None = None) -> QuerySet[Assessment]:
-    """Published assessments of recommendations a public edition makes (the gate)."""
+def public_assessments(
+    at: datetime.datetime | None = None, *, addressed_to: Actor | None = None
+) -> QuerySet[Assessment]:
+    """Published assessments of recommendations a public edition makes (the
+    gate); with `addressed_to` (an actor), of those the edition addresses to it."""
     made = EditionRecommendation.objects.filter(
         edition__in=Edition.objects.public(at).order_by().values("pk"),
         edition__brief_id=OuterRef("brief_id"),
         key=OuterRef("recommendation_key"),
     )
+    if addressed_to is not None:
+        made = made.filter(addressees=addressed_to)
     return Assessment.objects.published().filter(Exists(made))
 
 

@@ -288,9 +288,3 @@ def brief_alternates(*, own: LinkedEdition, family: Family) -> list[tuple[str, s
     original = family.original or own
     alternates.append(("x-default", absolute_url(original.url())))
     return alternates
-
-
-def alternates_html(alternates: list[tuple[str, str]]) -> str:
-    return format_html_join(
-        "\n  ", '<link rel="alternate" hreflang="{}" href="{}">', alternates
-    )
