@@ -36,10 +36,17 @@ class CompiledQuery:
     A sentinel that is a list is compiled as that many parameters.
     """
 
-    def __init__(self, build: Callable[..., QuerySet], **sentinels: Any) -> None:
+    def __init__(
+        self, build: Callable[..., QuerySet], *, convert: bool = False, **sentinels: Any
+    ) -> None:
+        """With `convert`, rows come back as the ORM gives them (dates,
+        aware times, UUIDs: the fields' own converters); without, as the
+        database driver does (on SQLite, text for all three)."""
         self.build = build
+        self.convert = convert
         self.sentinels = sentinels
         self._compiled: dict[str, tuple[str, list[tuple[str, int | None, Any]]]] = {}
+        self._converters: dict[str, dict[int, tuple[list, Any]]] = {}
 
     @staticmethod
     def time_sentinel() -> datetime.datetime:
@@ -52,7 +59,12 @@ class CompiledQuery:
 
     def _compile(self) -> tuple[str, list[tuple[str, int | None, Any]]]:
         queryset = self.build(**self.sentinels)
-        sql, params = queryset.query.get_compiler(connection=connection).as_sql()
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if self.convert:
+            self._converters[connection.vendor] = compiler.get_converters(
+                [column for column, _, _ in compiler.select]
+            )
         lookup: dict[Any, tuple[str, int | None]] = {}
         for name, value in self.sentinels.items():
             if isinstance(value, list):
@@ -94,4 +106,15 @@ class CompiledQuery:
             params += [limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            rows = cursor.fetchall()
+        converters = self._converters.get(connection.vendor)
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            row = list(row)
+            for position, (functions, expression) in converters.items():
+                for function in functions:
+                    row[position] = function(row[position], expression, connection)
+            converted.append(tuple(row))
+        return converted

@@ -150,6 +150,8 @@ def render_rows(rows: Iterable[tuple]) -> str:
     brief_url = _url_pattern("briefs:detail")
     actor_url = _url_pattern("briefs:actor-detail")
     # The interface's words, translated once per page.
+    areas = {area: escape(label) for area, label in _AREAS.items()}
+    badges: dict[str, str] = {}
     addressed_to = escape(_("Addressed to"))
     as_of = escape(_("as of"))
     status_word = escape(_("Status:"))
@@ -168,6 +170,7 @@ def render_rows(rows: Iterable[tuple]) -> str:
         to = f" · {addressed_to} {', '.join(links)}" if links else ""
         body_text = escape(Truncator(body).words(60, truncate=" …"))
         status, day = statuses.get(pk, (NOT_ASSESSED, None))
+        shown = badges.get(status) or badges.setdefault(status, badge(status))
         since = (
             f' <span class="meta">{as_of} <time datetime="{day.isoformat()}">'
             f"{date_format(day, 'DATE_FORMAT')}</time></span>"
@@ -178,8 +181,8 @@ def render_rows(rows: Iterable[tuple]) -> str:
             f"\n      <li><h3>{escape(title)}</h3>\n"
             f"        <p>{body_text}</p>\n"
             '        <p class="tracker-status">'
-            f"{status_word} {badge(status)}{since}</p>\n"
-            f'        <p class="meta">{escape(_AREAS.get(area, area))} · '
+            f"{status_word} {shown}{since}</p>\n"
+            f'        <p class="meta">{areas.get(area) or escape(area)} · '
             + of_brief
             % {
                 "order": order,

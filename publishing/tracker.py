@@ -44,6 +44,7 @@ from briefs.models import (
     AssessmentSource,
     ImplementationStatus,
 )
+from kernel.compiled import CompiledQuery
 from publishing.models import Edition, EditionRecommendation
 
 # Words used inside f-strings below, where makemessages (xgettext) cannot
@@ -129,21 +130,61 @@ def scorecard(counts: dict[str, int]) -> list[tuple[str, str, int]]:
     return [(s, STATUS_LABELS[s], counts.get(s, 0)) for s in STATUS_ORDER]
 
 
-def statuses_of(ids: list[int]) -> dict[int, tuple[str, datetime.date | None]]:
-    """Current status and its date per EditionRecommendation id (one query)."""
-    if not ids:
-        return {}
-    newest = _assessments_of_row().newest_first()
-    rows = (
+# Statuses are read for a page of recommendations at a time.
+STATUS_CHUNK = 50
+# Compiled once per process (kernel/compiled.py): building this query's SQL,
+# two subqueries deep, cost the recommendations page more than running it.
+_STATUSES = CompiledQuery(
+    lambda ids: (
         EditionRecommendation.objects.filter(pk__in=ids)
         .annotate(
             current_status=current_status(),
-            assessed_on=Subquery(newest.values("assessed_on")[:1]),
+            assessed_on=Subquery(
+                _assessments_of_row().newest_first().values("assessed_on")[:1]
+            ),
         )
         .order_by()
         .values_list("pk", "current_status", "assessed_on")
-    )
-    return {pk: (status, day) for pk, status, day in rows}
+    ),
+    convert=True,
+    ids=[-5_000_001 - i for i in range(STATUS_CHUNK)],
+)
+
+
+def statuses_of(ids: list[int]) -> dict[int, tuple[str, datetime.date | None]]:
+    """Current status and its date per EditionRecommendation id (one query
+    per STATUS_CHUNK ids)."""
+    found = {}
+    for start in range(0, len(ids), STATUS_CHUNK):
+        chunk = list(ids[start : start + STATUS_CHUNK])
+        padded = chunk + [0] * (STATUS_CHUNK - len(chunk))
+        for pk, status, day in _STATUSES(ids=padded):
+            found[pk] = (status, day)
+    return found
+
+
+_HISTORY_FIELDS = (
+    "pk",
+    "brief_id",
+    "recommendation_key",
+    "status",
+    "assessed_on",
+    "justification",
+    "published_at",
+)
+# One brief's assessments (a brief page's tracker), compiled once per process
+# (kernel/compiled.py): building this small query cost a brief page more than
+# the rest of its work.
+_BRIEF_HISTORY = CompiledQuery(
+    lambda brief: (
+        Assessment.objects.published()
+        .filter(brief_id=brief)
+        .newest_first()
+        .values_list(*_HISTORY_FIELDS)
+    ),
+    convert=True,
+    brief=-4_000_001,
+)
 
 
 def histories(
@@ -155,20 +196,20 @@ def histories(
     Two queries whatever the number. Callers pass briefs and keys read from
     public editions (the gate is theirs); only those pairs' rows are used.
     """
-    queryset = Assessment.objects.published().filter(brief_id__in=set(brief_ids))
-    if keys is not None:
-        queryset = queryset.filter(recommendation_key__in=set(keys))
-    assessments = list(
-        queryset.newest_first().values(
-            "pk",
-            "brief_id",
-            "recommendation_key",
-            "status",
-            "assessed_on",
-            "justification",
-            "published_at",
-        )
-    )
+    brief_ids = set(brief_ids)
+    if len(brief_ids) == 1:
+        rows = _BRIEF_HISTORY(brief=next(iter(brief_ids)))
+        assessments = [dict(zip(_HISTORY_FIELDS, row, strict=True)) for row in rows]
+        if keys is not None:
+            wanted = {str(key) for key in keys}
+            assessments = [
+                a for a in assessments if str(a["recommendation_key"]) in wanted
+            ]
+    else:
+        queryset = Assessment.objects.published().filter(brief_id__in=brief_ids)
+        if keys is not None:
+            queryset = queryset.filter(recommendation_key__in=set(keys))
+        assessments = list(queryset.newest_first().values(*_HISTORY_FIELDS))
     sources: dict[int, list[dict]] = {}
     if assessments:
         for row in (

@@ -28,6 +28,7 @@ from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import (
     Count,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -420,13 +421,15 @@ class BriefDetailView(View):
             language,
             translation_of_id,
             translated_from_number,
+            translated,
         ) = rows[0]
         # The frozen text, with each recommendation's live status beside it.
         article_html = with_tracker(
             article_html, brief_id=brief_id, slug=kwargs["slug"]
         )
         items, family_rows = linked_items(
-            load_json(related), root=family_root(brief_id, translation_of_id)
+            load_json(related),
+            root=family_root(brief_id, translation_of_id) if translated else None,
         )
         # Its translations and original, and whether it is behind the
         # original, as they are public now (publishing/translations.py).
@@ -1231,10 +1234,18 @@ _NO_BRIEF = -1
 
 def _current_page_query(language: str) -> Callable[..., QuerySet]:
     def build(slug: str, at: datetime.datetime) -> QuerySet:
+        # Whether the brief's family has a public translation (it may be one):
+        # most briefs have none, and their page then asks for no family.
+        translated = Edition.objects.public(at=at).filter(
+            translation_of_id=Coalesce(
+                OuterRef("translation_of_id"), OuterRef("brief_id")
+            )
+        )
         return (
             Edition.objects.public(at=at)
             .filter(slug=slug)
             .rendered_in(language, "head_html", "article_html")
+            .annotate(translated=Exists(translated))
             .order_by()
             .values_list(
                 rendered("head_html"),
@@ -1244,6 +1255,7 @@ def _current_page_query(language: str) -> Callable[..., QuerySet]:
                 "language",
                 "translation_of_id",
                 "translated_from_number",
+                "translated",
             )
         )
 
@@ -1269,10 +1281,13 @@ def _linked_items_query(language: str) -> Callable[..., QuerySet]:
     original itself and every translation of it.
     """
 
-    def build(ids: list[int], root: int, at: datetime.datetime) -> QuerySet:
+    def build(ids: list[int], root: int | None, at: datetime.datetime) -> QuerySet:
+        wanted = Q(brief_id__in=ids)
+        if root is not None:
+            wanted |= Q(brief_id=root) | Q(translation_of_id=root)
         return (
             Edition.objects.public(at=at)
-            .filter(Q(brief_id__in=ids) | Q(brief_id=root) | Q(translation_of_id=root))
+            .filter(wanted)
             .rendered_in(language, "related_item_html")
             .order_by()
             .values_list("brief_id", rendered("related_item_html"), *_LINKED_FIELDS)
@@ -1293,6 +1308,14 @@ _LINKED_ITEMS = {
         _linked_items_query(language),
         ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
         root=-3_000_001,
+        at=CompiledQuery.time_sentinel(),
+    )
+    for language in PUBLIC_LANGUAGES
+}
+_RELATED_ITEMS = {
+    language: CompiledQuery(
+        lambda ids, at, language=language: _linked_items_query(language)(ids, None, at),
+        ids=[-1_000_001 - n for n in range(RELATED_CANDIDATES)],
         at=CompiledQuery.time_sentinel(),
     )
     for language in PUBLIC_LANGUAGES
@@ -1333,21 +1356,28 @@ def edition_page(
 
 
 def linked_items(
-    related: list[list[int]], *, root: int, limit: int = 5
+    related: list[list[int]], *, root: int | None, limit: int = 5
 ) -> tuple[list[str], list[LinkedEdition]]:
     """List items of the public briefs among an edition's related candidates,
-    and the public editions of its family (its original and translations).
+    and the public editions of its family (its original and translations)
+    when it has one (`root`, the original's id; None: no public translation).
 
     One query; which are public is asked now, so a withdrawn or trashed
     brief leaves every related block and every language link at once.
+    Without a family the query is a plain lookup by id: on SQLite the
+    family's OR made it ten times dearer.
     """
     ranked = [pk for pk, _ in related]
+    language = rendering_language()
+    now = timezone.now()
     if len(ranked) <= RELATED_CANDIDATES:
         padded = ranked + [_NO_BRIEF] * (RELATED_CANDIDATES - len(ranked))
-        query = _LINKED_ITEMS[rendering_language()]
-        rows = query(ids=padded, root=root, at=timezone.now())
+        if root is None:
+            rows = _RELATED_ITEMS[language](ids=padded, at=now)
+        else:
+            rows = _LINKED_ITEMS[language](ids=padded, root=root, at=now)
     else:  # not written by publishing (rendering.py caps the list); still served
-        rows = _linked_items_query(rendering_language())(ranked, root, timezone.now())
+        rows = _linked_items_query(language)(ranked, root, now)
     items = {}
     family = []
     for brief_id, item_html, *fields in rows:

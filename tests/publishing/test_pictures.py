@@ -224,9 +224,7 @@ def test_pages_that_show_today_are_not_kept_past_midnight(db, monkeypatch):
     assert pagecache.current_generation() != token
 
 
-def test_the_maps_links_are_in_the_readers_language_whoever_asked_first(
-    client, world
-):
+def test_the_maps_links_are_in_the_readers_language_whoever_asked_first(client, world):
     # The addresses are reversed once per process: once per language, or the
     # first reader's language would decide every later reader's links.
     serbian = _page(client, "/sr/actors/hungary/")
