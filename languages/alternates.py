@@ -151,9 +151,23 @@ def fill_page_links(
     page: str, request: HttpRequest, found: list[Alternate] | None = None
 ) -> str:
     """A prepared page with its shell's markers replaced for this request."""
-    if found is None:
-        found = alternates(request.path)
     query = request.META.get("QUERY_STRING", "")
-    return page.replace(ALTERNATES_MARK, alternate_links_html(found)).replace(
-        SWITCHER_MARK, switcher_html(found, query)
-    )
+    if found is None:
+        links, switcher = _default_page_links(
+            request.path, query, translation.get_language(), settings.SITE_URL
+        )
+    else:
+        links, switcher = alternate_links_html(found), switcher_html(found, query)
+    return page.replace(ALTERNATES_MARK, links).replace(SWITCHER_MARK, switcher)
+
+
+@functools.lru_cache(maxsize=4096)
+def _default_page_links(
+    path: str, query: str, language: str, site_url: str
+) -> tuple[str, str]:
+    """The hreflang links and the switcher of a page whose counterparts are
+    its own address in each language, for the active `language` (and the
+    site's address): the same for every request of that address, so kept
+    per process."""
+    found = alternates(path)
+    return alternate_links_html(found), switcher_html(found, query)
