@@ -43,8 +43,9 @@ def pytest_collection_modifyitems(config, items):
     def serial(item) -> bool:
         return ids[item.nodeid] > 1 or _commits(item)
 
-    keep = [item for item in items if serial(item) == (wanted == "only")]
-    dropped = [item for item in items if item not in keep]
+    keep, dropped = [], []
+    for item in items:
+        (keep if serial(item) == (wanted == "only") else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = keep
