@@ -31,7 +31,12 @@ class Alternate(NamedTuple):
     url: str  # absolute, under SITE_URL
 
 
-@functools.lru_cache(maxsize=4096)
+# Addresses longer than this (a page's path and its query) are worked out
+# per request rather than kept: the caches below hold real pages' addresses,
+# never a client's arbitrarily long ones.
+CACHED_ADDRESS_MAX = 300
+
+
 def language_path(path: str, code: str) -> str:
     """`path` (a page of the site, in any language) as it reads in language `code`.
 
@@ -40,8 +45,17 @@ def language_path(path: str, code: str) -> str:
     it): resolving and reversing each page in three languages was a fifth of
     an uncached brief page's work.
     """
+    if len(path) > CACHED_ADDRESS_MAX:
+        return _language_path(path, code)
+    return _kept_language_path(path, code)
+
+
+def _language_path(path: str, code: str) -> str:
     with translation.override(translation.get_language_from_path(path) or ENGLISH):
         return translate_url(path, code)
+
+
+_kept_language_path = functools.lru_cache(maxsize=4096)(_language_path)
 
 
 def alternates(path: str, paths: dict[str, str] | None = None) -> list[Alternate]:
@@ -153,7 +167,12 @@ def fill_page_links(
     """A prepared page with its shell's markers replaced for this request."""
     query = request.META.get("QUERY_STRING", "")
     if found is None:
-        links, switcher = _default_page_links(
+        build = (
+            _default_page_links
+            if len(request.path) + len(query) <= CACHED_ADDRESS_MAX
+            else _default_page_links.__wrapped__
+        )
+        links, switcher = build(
             request.path, query, translation.get_language(), settings.SITE_URL
         )
     else:
